@@ -1,0 +1,175 @@
+//! Error values for the emulated AWS APIs and their wire encodings.
+//!
+//! restJson1 services (Inspector2, later Security Hub) get a JSON body with `message` plus the
+//! `x-amzn-ErrorType` header (the Rust SDK reads the code from that header first). awsQuery
+//! services (STS) get the `<ErrorResponse>` XML envelope.
+
+use serde_json::{json, Map, Value};
+
+use crate::util::xml_escape;
+use crate::Reply;
+
+/// An error to be returned by an emulated AWS operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// Error code (`x-amzn-ErrorType` for JSON, `<Code>` for XML).
+    pub code: String,
+    pub message: String,
+    /// Extra members of the JSON body (e.g. `reason` and `fields` of a ValidationException).
+    pub extra: Map<String, Value>,
+    /// Value of the integer `Retry-After` header, if any.
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+            extra: Map::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 400 ValidationException with reason FIELD_VALIDATION_FAILED and one entry per field.
+    pub fn field_validation(fields: Vec<(String, String)>) -> Self {
+        let message = if fields.len() == 1 {
+            format!("1 validation error detected: {}", fields[0].1)
+        } else {
+            let joined: Vec<&str> = fields.iter().map(|(_, m)| m.as_str()).collect();
+            format!(
+                "{} validation errors detected: {}",
+                fields.len(),
+                joined.join("; ")
+            )
+        };
+        let mut e = ApiError::new(400, "ValidationException", message);
+        e.extra
+            .insert("reason".into(), json!("FIELD_VALIDATION_FAILED"));
+        let fields: Vec<Value> = fields
+            .into_iter()
+            .map(|(name, message)| json!({"name": name, "message": message}))
+            .collect();
+        e.extra.insert("fields".into(), Value::Array(fields));
+        e
+    }
+
+    /// 400 ValidationException with reason CANNOT_PARSE (malformed request body).
+    pub fn cannot_parse(detail: &str) -> Self {
+        let mut e = ApiError::new(
+            400,
+            "ValidationException",
+            format!("Could not parse request body: {detail}"),
+        );
+        e.extra.insert("reason".into(), json!("CANNOT_PARSE"));
+        e.extra.insert("fields".into(), json!([]));
+        e
+    }
+
+    pub fn access_denied(message: impl Into<String>) -> Self {
+        ApiError::new(403, "AccessDeniedException", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(404, "ResourceNotFoundException", message)
+    }
+
+    pub fn throttling(retry_after: u64) -> Self {
+        let mut e = ApiError::new(429, "ThrottlingException", "Rate exceeded");
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError::new(500, "InternalServerException", message)
+    }
+
+    pub fn unknown_operation(method: &str, path: &str) -> Self {
+        ApiError::new(
+            404,
+            "UnknownOperationException",
+            format!("The emulator does not implement {method} {path}"),
+        )
+    }
+
+    /// Encode for a restJson1 service.
+    pub fn to_json_reply(&self) -> Reply {
+        let mut body = self.extra.clone();
+        body.insert("message".into(), Value::String(self.message.clone()));
+        let mut reply = Reply::json(self.status, &Value::Object(body));
+        reply.header("x-amzn-ErrorType", self.code.clone());
+        if let Some(s) = self.retry_after {
+            reply.header("Retry-After", s.to_string());
+        }
+        reply
+    }
+
+    /// Encode for an awsQuery service (STS).
+    pub fn to_query_reply(&self, request_id: &str) -> Reply {
+        let kind = if self.status >= 500 {
+            "Receiver"
+        } else {
+            "Sender"
+        };
+        let body = format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>{kind}</Type>\n    <Code>{}</Code>\n    <Message>{}</Message>\n  </Error>\n  <RequestId>{}</RequestId>\n</ErrorResponse>\n",
+            xml_escape(&self.code),
+            xml_escape(&self.message),
+            xml_escape(request_id)
+        );
+        let mut reply = Reply::xml(self.status, body);
+        if let Some(s) = self.retry_after {
+            reply.header("Retry-After", s.to_string());
+        }
+        reply
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_json(r: &Reply) -> Value {
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    #[test]
+    fn validation_shape() {
+        let e = ApiError::field_validation(vec![("accountIds".into(), "too many".into())]);
+        let r = e.to_json_reply();
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.get_header("x-amzn-ErrorType"),
+            Some("ValidationException")
+        );
+        let b = body_json(&r);
+        assert_eq!(b["reason"], "FIELD_VALIDATION_FAILED");
+        assert_eq!(b["fields"][0]["name"], "accountIds");
+        assert_eq!(b["fields"][0]["message"], "too many");
+        assert!(b["message"].as_str().unwrap().contains("too many"));
+    }
+
+    #[test]
+    fn throttling_has_integer_retry_after() {
+        let r = ApiError::throttling(3).to_json_reply();
+        assert_eq!(r.status, 429);
+        assert_eq!(r.get_header("Retry-After"), Some("3"));
+        assert_eq!(
+            r.get_header("x-amzn-ErrorType"),
+            Some("ThrottlingException")
+        );
+    }
+
+    #[test]
+    fn query_error_is_wrapped_xml() {
+        let r = ApiError::new(400, "ValidationError", "bad <arn>").to_query_reply("rid");
+        let s = String::from_utf8(r.body).unwrap();
+        assert!(s.contains("<Type>Sender</Type>"));
+        assert!(s.contains("<Code>ValidationError</Code>"));
+        assert!(s.contains("bad &lt;arn&gt;"));
+        assert!(s.contains("<RequestId>rid</RequestId>"));
+    }
+}

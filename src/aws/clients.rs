@@ -1,0 +1,110 @@
+//! Builds configured AWS clients from the provider's settings and the standard AWS environment.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsProvider};
+
+use std::sync::Arc;
+
+use super::api::InspectorApi;
+use super::sdk::SdkInspector;
+
+/// Environment variable that shortens the SDK's first retry backoff (default 1 s).
+/// Meant for tests against a local emulator; never needed against AWS.
+pub const RETRY_BACKOFF_ENV: &str = "INSPECTOR2FIX_RETRY_INITIAL_BACKOFF_MS";
+
+/// Retries after the first attempt when `max_retries` is not set.
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    pub inspector2: Option<String>,
+    pub securityhub: Option<String>,
+    pub sts: Option<String>,
+}
+
+/// The provider block, validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub assume_role: Option<AssumeRole>,
+    pub endpoints: Endpoints,
+    pub max_retries: Option<u32>,
+}
+
+/// Configured SDK clients, built once on first use.
+pub struct Clients {
+    pub region: String,
+    pub inspector: Arc<dyn InspectorApi>,
+    pub securityhub: aws_sdk_securityhub::Client,
+}
+
+fn retry_config(max_retries: u32) -> RetryConfig {
+    let mut retry = RetryConfig::standard().with_max_attempts(max_retries.saturating_add(1));
+    if let Some(ms) = std::env::var(RETRY_BACKOFF_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
+        retry = retry.with_initial_backoff(Duration::from_millis(ms));
+    }
+    retry
+}
+
+fn with_endpoint(base: &SdkConfig, endpoint: &Option<String>) -> SdkConfig {
+    match endpoint {
+        Some(url) => base.to_builder().endpoint_url(url).build(),
+        None => base.clone(),
+    }
+}
+
+pub async fn build(settings: &Settings) -> Result<Clients, String> {
+    // rustls with ring: no C toolchain beyond `cc`, and the platform's root certificates.
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(TlsProvider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .retry_config(retry_config(settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)));
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    let mut base = loader.load().await;
+    let region = match base.region() {
+        Some(r) => r.to_string(),
+        None => {
+            return Err("No AWS Region is configured: set `region` in the provider block, or \
+                        AWS_REGION, or a region in the AWS profile."
+                .into())
+        }
+    };
+    if let Some(role) = &settings.assume_role {
+        let mut builder = AssumeRoleProvider::builder(role.role_arn.clone())
+            .configure(&with_endpoint(&base, &settings.endpoints.sts));
+        if let Some(name) = &role.session_name {
+            builder = builder.session_name(name);
+        }
+        if let Some(id) = &role.external_id {
+            builder = builder.external_id(id);
+        }
+        let provider = builder.build().await;
+        base = base
+            .to_builder()
+            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    let inspector2 = aws_sdk_inspector2::Client::new(&with_endpoint(&base, &settings.endpoints.inspector2));
+    let sts = aws_sdk_sts::Client::new(&with_endpoint(&base, &settings.endpoints.sts));
+    let securityhub = aws_sdk_securityhub::Client::new(&with_endpoint(&base, &settings.endpoints.securityhub));
+    Ok(Clients { region, inspector: Arc::new(SdkInspector { inspector2, sts }), securityhub })
+}

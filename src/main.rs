@@ -1,0 +1,11 @@
+fn main() -> anyhow::Result<()> {
+    // tf-provider appends std::backtrace::Backtrace::capture() to some diagnostics; with
+    // RUST_BACKTRACE=1 in the environment users would read stack frames. RUST_LIB_BACKTRACE
+    // governs capture() only, so panics still honour RUST_BACKTRACE. Set before any thread starts.
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(inspector2fix::serve())
+}

@@ -1,0 +1,513 @@
+//! Resource `inspector2fix_ecr_scanning`: Amazon Inspector ECR scanning, on and kept on, for a set
+//! of accounts. Create/Update call Enable, Read calls BatchGetAccountStatus, Delete calls Disable,
+//! always with resourceTypes = [ECR] only.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Description, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::provider::Shared;
+use crate::scanning::{self, Report};
+use crate::schema::attribute;
+use crate::status::{self, Direction};
+use crate::timeouts::{self, Operation, Timeouts};
+use crate::{diag, validate};
+
+type Accounts = Value<BTreeSet<Value<String>>>;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    pub id: Value<String>,
+    pub account_ids: Accounts,
+    pub disable_on_destroy: Value<bool>,
+    pub status: Value<BTreeMap<String, Value<String>>>,
+    pub timeouts: Value<Vec<Timeouts>>,
+}
+
+/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
+/// first half of a replacement (a tainted or `-replace`d instance) and must not turn scanning off
+/// for accounts the new instance is about to own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Private {
+    pub destroy_planned: bool,
+}
+
+pub struct EcrScanning {
+    shared: Arc<Shared>,
+}
+
+impl EcrScanning {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        EcrScanning { shared }
+    }
+
+    pub fn schema_block() -> Block {
+        let mut b = crate::schema::block(
+            "Turns Amazon Inspector ECR scanning on, and keeps it on, for one account or, as the delegated \
+             Inspector administrator, for member accounts. Fixes Security Hub control Inspector.2. Only ECR \
+             scanning is touched: EC2, Lambda and code repository scanning stay exactly as they are.",
+            [
+                ("id", attribute(T::String, C::Computed, "The account ids, sorted, joined with `,`.")),
+                (
+                    "account_ids",
+                    attribute(
+                        T::Set(Box::new(T::String)),
+                        C::OptionalComputed,
+                        "Accounts whose ECR scanning this resource owns, each exactly 12 digits. Default: the caller's own account. \
+                         Accounts other than the caller's need the delegated Inspector administrator's credentials.",
+                    ),
+                ),
+                (
+                    "disable_on_destroy",
+                    attribute(
+                        T::Bool,
+                        C::OptionalComputed,
+                        "Whether destroying the resource, or removing an account from `account_ids`, turns ECR scanning off \
+                         for those accounts. Default `true`. If ECR was the last scan type on in an account, Inspector then \
+                         turns itself off there, which deletes that account's findings.",
+                    ),
+                ),
+                (
+                    "status",
+                    attribute(
+                        T::Map(Box::new(T::String)),
+                        C::Computed,
+                        "ECR scan status per account as Inspector reports it: `ENABLED`, or `ENABLING` while in progress.",
+                    ),
+                ),
+            ],
+        );
+        b.blocks.insert("timeouts".into(), timeouts::schema());
+        b
+    }
+}
+
+/// The set's values when all are known.
+fn known_accounts(accounts: &Accounts) -> Option<BTreeSet<String>> {
+    match accounts {
+        Value::Value(set) => set.iter().map(|v| v.as_ref_option().cloned()).collect(),
+        _ => None,
+    }
+}
+
+fn to_value(accounts: &BTreeSet<String>) -> Accounts {
+    Value::Value(accounts.iter().cloned().map(Value::Value).collect())
+}
+
+pub fn join_id(accounts: &BTreeSet<String>) -> String {
+    accounts.iter().cloned().collect::<Vec<_>>().join(",")
+}
+
+/// `123456789012` or `111111111111,222222222222` (spaces around commas allowed).
+pub fn parse_id(id: &str) -> Result<BTreeSet<String>, String> {
+    let accounts: BTreeSet<String> = id.split(',').map(|s| s.trim().to_owned()).collect();
+    for a in &accounts {
+        validate::account_id(a)?;
+    }
+    Ok(accounts)
+}
+
+fn normalized_timeouts(t: &Value<Vec<Timeouts>>) -> Value<Vec<Timeouts>> {
+    match t {
+        Value::Null => Value::Value(vec![]),
+        other => other.clone(),
+    }
+}
+
+fn statuses(entries: impl IntoIterator<Item = (String, String)>) -> Value<BTreeMap<String, Value<String>>> {
+    Value::Value(entries.into_iter().map(|(a, s)| (a, Value::Value(s))).collect())
+}
+
+fn status_of(state: &State) -> BTreeMap<String, String> {
+    match &state.status {
+        Value::Value(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone()))).collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
+    let text: Vec<String> = reports.iter().filter(|r| !r.is_complete()).map(|r| r.problems()).collect();
+    if !text.is_empty() {
+        diag::error(diags, format!("inspector2fix_ecr_scanning: {action} incomplete"), text.join("\n"));
+    }
+}
+
+impl EcrScanning {
+    /// account_ids as planned: the configured set, or the caller's account when none is set.
+    async fn planned_accounts(&self, diags: &mut Diagnostics, config: &State) -> Option<Accounts> {
+        match &config.account_ids {
+            Value::Null => match self.shared.caller_account().await {
+                Ok(account) => Some(to_value(&BTreeSet::from([account]))),
+                Err(e) => {
+                    diag::attr_error(
+                        diags,
+                        AttributePath::new("account_ids"),
+                        "Cannot find the caller's account",
+                        format!("account_ids is not set, so it defaults to the caller's account, but STS GetCallerIdentity failed: {e}"),
+                    );
+                    None
+                }
+            },
+            Value::Unknown => Some(Value::Unknown),
+            v @ Value::Value(_) => Some(match known_accounts(v) {
+                Some(set) => to_value(&set),
+                None => Value::Unknown,
+            }),
+        }
+    }
+
+    async fn plan(&self, diags: &mut Diagnostics, proposed: State, config: &State, prior: Option<&State>) -> Option<State> {
+        let mut planned = proposed;
+        planned.account_ids = self.planned_accounts(diags, config).await?;
+        planned.disable_on_destroy = match config.disable_on_destroy {
+            Value::Null => Value::Value(true),
+            v => v,
+        };
+        let accounts = known_accounts(&planned.account_ids);
+        planned.id = accounts.as_ref().map(|a| Value::Value(join_id(a))).unwrap_or(Value::Unknown);
+        planned.timeouts = normalized_timeouts(&planned.timeouts);
+        // Status stays as it is only when nothing is to be done: same accounts, all ENABLED.
+        planned.status = match (prior, &accounts) {
+            (Some(prior), Some(accounts))
+                if known_accounts(&prior.account_ids).as_ref() == Some(accounts)
+                    && accounts.iter().all(|a| status_of(prior).get(a).map(String::as_str) == Some("ENABLED")) =>
+            {
+                prior.status.clone()
+            }
+            _ => Value::Unknown,
+        };
+        Some(planned)
+    }
+
+    async fn api(&self, diags: &mut Diagnostics) -> Option<Arc<crate::aws::clients::Clients>> {
+        match self.shared.clients().await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                diag::error(diags, "Cannot configure AWS clients", e);
+                None
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Resource for EcrScanning {
+    type State<'a> = State;
+    type PrivateState<'a> = Option<Private>;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema { version: 0, block: Self::schema_block() })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
+        if let Value::Value(set) = &config.account_ids {
+            if set.is_empty() {
+                diag::attr_error(
+                    diags,
+                    AttributePath::new("account_ids"),
+                    "Invalid account_ids",
+                    "account_ids: the set is empty: name at least one account, or leave account_ids out to use the caller's account",
+                );
+            }
+            for account in set.iter().filter_map(|v| v.as_ref_option()) {
+                if let Err(e) = validate::account_id(account) {
+                    diag::attr_error(diags, AttributePath::new("account_ids"), "Invalid account_ids", format!("account_ids: {e}"));
+                }
+            }
+        }
+        timeouts::validate(diags, &config.timeouts);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut state: State,
+        private: Option<Private>,
+        _meta: ValueEmpty,
+    ) -> Option<(State, Option<Private>)> {
+        let Some(accounts) = known_accounts(&state.account_ids) else {
+            return Some((state, private));
+        };
+        if accounts.is_empty() {
+            return None;
+        }
+        let Some(clients) = self.api(diags).await else {
+            return Some((state, private));
+        };
+        let reading = match scanning::read(clients.inspector.as_ref(), &accounts).await {
+            Ok(r) => r,
+            Err(e) => {
+                diag::error(diags, "Cannot read Inspector ECR scanning status", e.to_string());
+                return Some((state, private));
+            }
+        };
+        let prior_status = status_of(&state);
+        let mut kept = BTreeMap::new();
+        for account in &accounts {
+            if let Some(f) = reading.unreadable.get(account) {
+                diag::warning(
+                    diags,
+                    "Inspector did not report an account's status",
+                    format!("{account}: {}: {}; keeping it in state as last known", f.code, f.message),
+                );
+                kept.insert(account.clone(), prior_status.get(account).cloned().unwrap_or_else(|| "UNKNOWN".into()));
+            } else if let Some(ecr) = reading.ecr.get(account).filter(|s| status::is_on(s)) {
+                kept.insert(account.clone(), ecr.clone());
+            }
+        }
+        if kept.is_empty() {
+            // Scanning is off everywhere: the resource is gone, and plan proposes to create it.
+            return None;
+        }
+        let kept_accounts: BTreeSet<String> = kept.keys().cloned().collect();
+        state.id = Value::Value(join_id(&kept_accounts));
+        state.account_ids = to_value(&kept_accounts);
+        state.status = statuses(kept);
+        if state.disable_on_destroy.is_null() {
+            state.disable_on_destroy = Value::Value(true);
+        }
+        state.timeouts = normalized_timeouts(&state.timeouts);
+        Some((state, Some(Private::default())))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: State,
+        config: State,
+        _meta: ValueEmpty,
+    ) -> Option<(State, Option<Private>)> {
+        let planned = self.plan(diags, proposed, &config, None).await?;
+        Some((planned, Some(Private::default())))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        proposed: State,
+        config: State,
+        _prior_private: Option<Private>,
+        _meta: ValueEmpty,
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
+        let planned = self.plan(diags, proposed, &config, Some(&prior)).await?;
+        Some((planned, Some(Private::default()), vec![]))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: State,
+        _prior_private: Option<Private>,
+        _meta: ValueEmpty,
+    ) -> Option<Option<Private>> {
+        Some(Some(Private { destroy_planned: true }))
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: State,
+        _config: State,
+        _private: Option<Private>,
+        _meta: ValueEmpty,
+    ) -> Option<(State, Option<Private>)> {
+        let Some(accounts) = known_accounts(&planned.account_ids) else {
+            diag::error(diags, "account_ids is not known at apply time", "This is a bug in the provider: please report it.");
+            return None;
+        };
+        let clients = self.api(diags).await?;
+        let caller = self.shared.caller_account().await.ok();
+        let timeout = timeouts::get(&planned.timeouts, Operation::Create);
+        let report = scanning::converge(clients.inspector.as_ref(), Direction::Enable, &accounts, timeout, caller.as_deref()).await;
+        report_problems(diags, "enabling ECR scanning", &[&report]);
+        let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.clone())).collect();
+        if on.is_empty() {
+            // Nothing was turned on: nothing to keep in state.
+            return None;
+        }
+        let mut state = planned;
+        let on_accounts: BTreeSet<String> = on.keys().cloned().collect();
+        state.id = Value::Value(join_id(&on_accounts));
+        state.account_ids = to_value(&on_accounts);
+        state.status = statuses(on);
+        Some((state, Some(Private::default())))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        planned: State,
+        _config: State,
+        _private: Option<Private>,
+        _meta: ValueEmpty,
+    ) -> Option<(State, Option<Private>)> {
+        let Some(wanted) = known_accounts(&planned.account_ids) else {
+            diag::error(diags, "account_ids is not known at apply time", "This is a bug in the provider: please report it.");
+            return None;
+        };
+        let had = known_accounts(&prior.account_ids).unwrap_or_default();
+        let prior_status = status_of(&prior);
+        let to_enable: BTreeSet<String> = wanted
+            .iter()
+            .filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED"))
+            .cloned()
+            .collect();
+        let removed: BTreeSet<String> = had.difference(&wanted).cloned().collect();
+        let disable = planned.disable_on_destroy.as_ref_option().copied().unwrap_or(true);
+        let to_disable: BTreeSet<String> = if disable { removed.clone() } else { BTreeSet::new() };
+
+        let mut result: BTreeMap<String, String> = wanted
+            .iter()
+            .filter(|a| !to_enable.contains(*a))
+            .map(|a| (a.clone(), prior_status[a].clone()))
+            .collect();
+        if !to_enable.is_empty() || !to_disable.is_empty() {
+            let clients = self.api(diags).await?;
+            let caller = self.shared.caller_account().await.ok();
+            let api = clients.inspector.as_ref();
+            let timeout = timeouts::get(&planned.timeouts, Operation::Update);
+            let (enabled, disabled) = tokio::join!(
+                scanning::converge(api, Direction::Enable, &to_enable, timeout, caller.as_deref()),
+                scanning::converge(api, Direction::Disable, &to_disable, timeout, caller.as_deref()),
+            );
+            result.extend(enabled.on().map(|(a, s)| (a.clone(), s.clone())));
+            // Removed accounts that are not off yet are still owned: keep them until they are.
+            for a in disabled.failed.keys() {
+                result.insert(a.clone(), prior_status.get(a).cloned().unwrap_or_else(|| "ENABLED".into()));
+            }
+            for (a, s) in &disabled.pending {
+                let shown = if s.is_empty() { prior_status.get(a).cloned().unwrap_or_default() } else { s.clone() };
+                result.insert(a.clone(), shown);
+            }
+            report_problems(diags, "updating ECR scanning", &[&enabled, &disabled]);
+        }
+        let mut state = planned;
+        let accounts: BTreeSet<String> = result.keys().cloned().collect();
+        state.id = Value::Value(join_id(&accounts));
+        state.account_ids = to_value(&accounts);
+        state.status = statuses(result);
+        Some((state, Some(Private::default())))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: State,
+        private: Option<Private>,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
+        if !private.unwrap_or_default().destroy_planned {
+            // First half of a replacement: the new instance enables the same accounts right after.
+            return Some(());
+        }
+        if prior.disable_on_destroy == Value::Value(false) {
+            return Some(());
+        }
+        let accounts = known_accounts(&prior.account_ids).unwrap_or_default();
+        if accounts.is_empty() {
+            return Some(());
+        }
+        let clients = self.api(diags).await?;
+        let caller = self.shared.caller_account().await.ok();
+        let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
+        let report = scanning::converge(clients.inspector.as_ref(), Direction::Disable, &accounts, timeout, caller.as_deref()).await;
+        if report.is_complete() {
+            Some(())
+        } else {
+            report_problems(diags, "disabling ECR scanning", &[&report]);
+            None
+        }
+    }
+
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
+        match parse_id(&id) {
+            Ok(accounts) => Some((
+                State {
+                    id: Value::Value(join_id(&accounts)),
+                    account_ids: to_value(&accounts),
+                    disable_on_destroy: Value::Value(true),
+                    status: Value::Value(BTreeMap::new()),
+                    timeouts: Value::Value(vec![]),
+                },
+                Some(Private::default()),
+            )),
+            Err(e) => {
+                diag::error(
+                    diags,
+                    "Invalid import id",
+                    format!("Import id {id:?}: {e}. Use one account id, or several joined with commas: 111111111111,222222222222"),
+                );
+                None
+            }
+        }
+    }
+}
+
+pub fn description() -> Description {
+    EcrScanning::schema_block().description
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_sorted_and_joined() {
+        let set: BTreeSet<String> = ["222222222222", "111111111111"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(join_id(&set), "111111111111,222222222222");
+        assert_eq!(parse_id("222222222222, 111111111111").unwrap(), set);
+        assert_eq!(parse_id("123456789012").unwrap().len(), 1);
+        assert!(parse_id("12345").unwrap_err().contains("12 digits"));
+        assert!(parse_id("111111111111,,222222222222").is_err());
+    }
+
+    #[test]
+    fn state_round_trips_with_missing_fields() {
+        // Older or imported states may lack attributes: serde(default) fills them.
+        let s: State = serde_json::from_str(r#"{"id": "111111111111"}"#).unwrap();
+        assert_eq!(s.account_ids, Value::Null);
+        let s: State = serde_json::from_str(
+            r#"{"id":"1","account_ids":["111111111111"],"disable_on_destroy":null,"status":{"111111111111":"ENABLED"},"timeouts":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(known_accounts(&s.account_ids).unwrap().len(), 1);
+        assert_eq!(status_of(&s)["111111111111"], "ENABLED");
+    }
+
+    #[test]
+    fn unknown_member_makes_the_set_unknown() {
+        let v: Accounts = Value::Value([Value::Value("111111111111".to_string()), Value::Unknown].into_iter().collect());
+        assert_eq!(known_accounts(&v), None);
+    }
+
+    #[tokio::test]
+    async fn validate_rejects_bad_accounts_naming_the_attribute() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        for (accounts, expected) in [
+            (vec![], "the set is empty"),
+            (vec!["12345"], "\"12345\" is not an AWS account id"),
+            (vec!["111111111111", "abcdefghijkl"], "\"abcdefghijkl\" is not an AWS account id"),
+        ] {
+            let mut diags = Diagnostics::default();
+            let config = State {
+                account_ids: Value::Value(accounts.into_iter().map(|a| Value::Value(a.to_string())).collect()),
+                ..Default::default()
+            };
+            r.validate(&mut diags, config).await;
+            assert_eq!(diags.errors.len(), 1);
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("account_ids"));
+            assert!(diags.errors[0].detail.contains(expected), "{}", diags.errors[0].detail);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per resource, its unit tests beside it.
+
+pub mod ecr_scanning;

@@ -1,0 +1,155 @@
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::fake::FakeInspector;
+use super::*;
+
+fn ids(accounts: &[&str]) -> BTreeSet<String> {
+    accounts.iter().map(|s| s.to_string()).collect()
+}
+
+fn many(n: usize) -> BTreeSet<String> {
+    (0..n).map(|i| format!("{:012}", 200_000_000_000u64 + i as u64)).collect()
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[tokio::test(start_paused = true)]
+async fn enable_waits_until_ecr_reads_enabled() {
+    let api = FakeInspector::new(3);
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, Some("111111111111")).await;
+    assert!(r.is_complete(), "{}", r.problems());
+    assert_eq!(r.done.get("111111111111").map(String::as_str), Some("ENABLED"));
+    assert_eq!(api.count("Enable"), 1);
+    assert_eq!(api.count("BatchGetAccountStatus"), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn chunked_by_100_and_one_status_pass_each() {
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().reverse = true;
+    let accounts = many(250);
+    let r = converge(&api, Direction::Enable, &accounts, MINUTE, None).await;
+    assert!(r.is_complete());
+    assert_eq!(r.done.len(), 250);
+    assert_eq!(api.count("Enable"), 3);
+    assert_eq!(api.count("BatchGetAccountStatus"), 3);
+    assert_eq!(r.done.keys().cloned().collect::<BTreeSet<_>>(), accounts);
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_failures_are_retried_and_final_ones_reported_per_account() {
+    let api = FakeInspector::new(1);
+    {
+        let mut w = api.inner.lock().unwrap();
+        w.failing.insert("222222222222".into(), ("SSM_THROTTLED".into(), 2));
+        w.failing.insert("333333333333".into(), ("ACCESS_DENIED".into(), 99));
+    }
+    let r = converge(
+        &api,
+        Direction::Enable,
+        &ids(&["111111111111", "222222222222", "333333333333"]),
+        MINUTE,
+        Some("111111111111"),
+    )
+    .await;
+    assert_eq!(r.done.keys().collect::<Vec<_>>(), vec!["111111111111", "222222222222"]);
+    let f = &r.failed["333333333333"];
+    assert_eq!(f.code, "ACCESS_DENIED");
+    assert!(f.hint.unwrap().contains("delegated Inspector administrator"));
+    let text = r.problems();
+    assert!(text.contains("333333333333: ACCESS_DENIED: injected ACCESS_DENIED"), "{text}");
+    assert_eq!(api.count("Enable"), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeout_reports_the_accounts_still_moving() {
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().stuck.push("222222222222".into());
+    let start = Instant::now();
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), Duration::from_secs(5), None).await;
+    assert_eq!(Instant::now() - start, Duration::from_secs(5));
+    assert!(r.done.contains_key("111111111111"));
+    assert_eq!(r.pending.get("222222222222").map(String::as_str), Some("ENABLING"));
+    let text = r.problems();
+    assert!(text.contains("Timed out after 5s waiting for ECR scanning to be ENABLED in 1 account(s)"), "{text}");
+    assert!(text.contains("222222222222: ECR ENABLING"), "{text}");
+    // ENABLING counts as on, so state keeps it.
+    assert_eq!(r.on().count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn suspended_account_is_blocked_with_hint() {
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().suspended.push("222222222222".into());
+    let r = converge(&api, Direction::Enable, &ids(&["222222222222"]), MINUTE, Some("111111111111")).await;
+    assert!(r.failed["222222222222"].hint.unwrap().contains("suspended"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn call_errors_that_persist_fail_or_retry_by_kind() {
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().call_errors.extend([
+        AwsError { operation: "Enable", code: Some("ThrottlingException".into()), message: "slow down".into() },
+    ]);
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, None).await;
+    assert!(r.is_complete());
+    assert_eq!(api.count("Enable"), 2);
+
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().call_errors.push_back(AwsError {
+        operation: "Enable",
+        code: Some("AccessDeniedException".into()),
+        message: "Lambda code scanning is not supported in xx-east-1".into(),
+    });
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, None).await;
+    assert_eq!(r.failed["111111111111"].code, "AccessDeniedException");
+    assert_eq!(api.count("Enable"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn disable_waits_for_disabled() {
+    let api = FakeInspector::new(2);
+    api.set("111111111111", "ENABLED");
+    let r = converge(&api, Direction::Disable, &ids(&["111111111111"]), MINUTE, None).await;
+    assert!(r.is_complete());
+    assert_eq!(api.ecr("111111111111"), "DISABLED");
+    assert_eq!(r.on().count(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn enable_that_did_not_take_is_sent_again() {
+    let api = FakeInspector::new(1);
+    // The account says DISABLED after Enable (e.g. disabled again behind our back).
+    let accounts = ids(&["111111111111"]);
+    let r = {
+        let fut = converge(&api, Direction::Enable, &accounts, MINUTE, None);
+        tokio::pin!(fut);
+        // Let the first Enable go out, then flip the account back.
+        tokio::select! { _ = &mut fut => unreachable!(), _ = tokio::time::sleep(Duration::from_millis(1)) => {} }
+        api.inner.lock().unwrap().stuck.push("111111111111".into());
+        api.set("111111111111", "DISABLED");
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        api.inner.lock().unwrap().stuck.clear();
+        fut.await
+    };
+    assert!(r.is_complete(), "{}", r.problems());
+    assert_eq!(api.count("Enable"), 2);
+}
+
+#[tokio::test]
+async fn read_treats_unseen_accounts_as_disabled() {
+    let api = FakeInspector::new(1);
+    api.set("111111111111", "ENABLED");
+    let reading = read(&api, &ids(&["111111111111", "222222222222"])).await.unwrap();
+    assert_eq!(reading.ecr["111111111111"], "ENABLED");
+    assert_eq!(reading.ecr["222222222222"], "DISABLED");
+}
+
+#[test]
+fn durations_print_like_terraform_writes_them() {
+    assert_eq!(fmt_duration(Duration::from_secs(1800)), "30m");
+    assert_eq!(fmt_duration(Duration::from_secs(5)), "5s");
+    assert_eq!(fmt_duration(Duration::from_secs(3690)), "1h1m30s");
+    assert_eq!(fmt_duration(Duration::from_millis(300)), "300ms");
+}

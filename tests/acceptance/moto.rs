@@ -1,0 +1,99 @@
+//! The core lifecycle against moto_server, an independent emulator, to catch wire-format
+//! mistakes our own emulator might share with the provider.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::harness::*;
+
+const ACCOUNT: &str = "123456789012";
+
+struct Moto {
+    addr: SocketAddr,
+    child: Child,
+}
+
+fn moto_server() -> PathBuf {
+    if let Some(p) = std::env::var_os("MOTO_SERVER").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let venv = repo_root().join(".venv/bin/moto_server");
+    if !venv.exists() {
+        let status = Command::new("bash")
+            .arg(repo_root().join("scripts/python-env.sh"))
+            .arg("moto")
+            .status()
+            .expect("run scripts/python-env.sh");
+        assert!(status.success(), "installing moto[server] from PyPI failed");
+    }
+    venv
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(moto_server())
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto { addr, child }
+    }
+
+    /// A raw Inspector2 call, as any SigV4 client would route it.
+    fn inspector2(&self, path: &str, body: Value) -> Value {
+        let auth = "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/us-east-1/inspector2/aws4_request, SignedHeaders=host, Signature=0";
+        let (status, v) = http(self.addr, "POST", path, Some(&body), &[("Authorization", auth)]);
+        assert_eq!(status, 200, "{path}: {v}");
+        v
+    }
+
+    fn resource_state(&self, scan_type: &str) -> String {
+        let v = self.inspector2("/status/batch/get", json!({"accountIds": [ACCOUNT]}));
+        v["accounts"][0]["resourceState"][scan_type]["status"].as_str().unwrap_or("DISABLED").to_owned()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn moto_lifecycle_create_drift_import_destroy_keeps_ec2() {
+    let moto = Moto::start();
+    moto.inspector2("/enable", json!({"accountIds": [ACCOUNT], "resourceTypes": ["EC2"]}));
+    let ws = Workspace::new("moto", &format!("http://{}", moto.addr));
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
+
+    ws.apply().ok();
+    assert_eq!(moto.resource_state("ecr"), "ENABLED");
+    assert_eq!(ws.state_of("inspector2fix_ecr_scanning.this")["id"], ACCOUNT);
+    assert_eq!(ws.plan().code, 0);
+
+    moto.inspector2("/disable", json!({"accountIds": [ACCOUNT], "resourceTypes": ["ECR"]}));
+    assert_eq!(ws.plan().code, 2, "drift must show");
+    ws.apply().ok();
+    assert_eq!(moto.resource_state("ecr"), "ENABLED");
+
+    ws.tf(&["state", "rm", "-no-color", "inspector2fix_ecr_scanning.this"]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", "inspector2fix_ecr_scanning.this", ACCOUNT]).ok();
+    assert_eq!(ws.plan().code, 0, "plan after import must be clean");
+
+    ws.destroy().ok();
+    assert_eq!(moto.resource_state("ecr"), "DISABLED");
+    assert_eq!(moto.resource_state("ec2"), "ENABLED", "destroy must leave EC2 scanning alone");
+}
