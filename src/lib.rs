@@ -8,8 +8,11 @@
 
 pub mod aws;
 pub mod batch;
+pub mod data_sources;
 pub mod diag;
+pub mod findings;
 pub mod provider;
+pub mod ratelimit;
 pub mod resources;
 pub mod scanning;
 pub mod schema;

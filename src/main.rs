@@ -5,6 +5,9 @@ fn main() -> anyhow::Result<()> {
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // The SDK's futures are large (far larger in debug builds); 2 MiB overflowed. Only pages
+        // actually touched count towards memory use.
+        .thread_stack_size(16 * 1024 * 1024)
         .enable_all()
         .build()?
         .block_on(inspector2fix::serve())

@@ -10,6 +10,7 @@ use tf_provider::value::{Value, ValueEmpty, ValueList, ValueNumber, ValueString}
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::aws::clients::{self, AssumeRole, Clients, Endpoints, Settings};
+use crate::ratelimit::RateLimiter;
 use crate::schema::{attribute, block, optional_block, sensitive};
 use crate::{diag, validate};
 
@@ -152,11 +153,26 @@ impl ProviderConfig<'_> {
 /// What the provider shares with its resources and data sources. Terraform asks for the
 /// resources before it configures the provider, so they hold this handle and find the
 /// settings, and the clients built lazily from them, when they run.
-#[derive(Default)]
 pub struct Shared {
     settings: OnceLock<Settings>,
     clients: tokio::sync::OnceCell<Result<Arc<Clients>, String>>,
     caller: tokio::sync::OnceCell<String>,
+    /// GetFindings: 3 requests/s, burst 6, as Security Hub documents.
+    pub get_findings_rate: RateLimiter,
+    /// BatchUpdateFindings: 10 requests/s.
+    pub update_findings_rate: RateLimiter,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            settings: OnceLock::new(),
+            clients: tokio::sync::OnceCell::new(),
+            caller: tokio::sync::OnceCell::new(),
+            get_findings_rate: RateLimiter::new(3.0, 6),
+            update_findings_rate: RateLimiter::new(10.0, 10),
+        }
+    }
 }
 
 impl Shared {
@@ -256,11 +272,20 @@ impl Provider for Inspector2FixProvider {
             "ecr_scanning".into(),
             Box::new(crate::resources::ecr_scanning::EcrScanning::new(self.shared.clone())),
         );
+        map.insert(
+            "control_suppression".into(),
+            Box::new(crate::resources::control_suppression::ControlSuppression::new(self.shared.clone())),
+        );
         Some(map)
     }
 
     fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
-        Some(HashMap::new())
+        let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
+        map.insert(
+            "security_hub_control".into(),
+            Box::new(crate::data_sources::security_hub_control::SecurityHubControl::new(self.shared.clone())),
+        );
+        Some(map)
     }
 }
 

@@ -30,6 +30,11 @@ pub struct Config {
     /// When true, every State object in BatchGetAccountStatus carries `errorCode: ""` and
     /// `errorMessage: ""`. Default false: like real AWS, a State without an error has only `status`.
     pub state_error_fields: bool,
+    /// Whether Security Hub is enabled in accounts that have no explicit `securityhub_enabled`.
+    pub securityhub_default_enabled: bool,
+    /// When true, every GetFindings (re)computes the Inspector.2 control finding of the caller's
+    /// Security Hub home account from the Inspector2 state.
+    pub evaluate_inspector2: bool,
 }
 
 impl Default for Config {
@@ -45,6 +50,8 @@ impl Default for Config {
             account_status_leads: false,
             retry_after_seconds: 0,
             state_error_fields: false,
+            securityhub_default_enabled: true,
+            evaluate_inspector2: true,
         }
     }
 }
@@ -62,6 +69,8 @@ impl Config {
             "account_status_leads": self.account_status_leads,
             "retry_after_seconds": self.retry_after_seconds,
             "state_error_fields": self.state_error_fields,
+            "securityhub_default_enabled": self.securityhub_default_enabled,
+            "evaluate_inspector2": self.evaluate_inspector2,
         })
     }
 
@@ -103,6 +112,8 @@ impl Config {
                 "retry_after_seconds" => c.retry_after_seconds = uint(v, k)?,
                 "account_status_leads" => c.account_status_leads = boolean(v, k)?,
                 "state_error_fields" => c.state_error_fields = boolean(v, k)?,
+                "securityhub_default_enabled" => c.securityhub_default_enabled = boolean(v, k)?,
+                "evaluate_inspector2" => c.evaluate_inspector2 = boolean(v, k)?,
                 other => return Err(format!("unknown config field {other:?}")),
             }
         }
@@ -117,6 +128,8 @@ pub struct AccountPatch {
     pub suspended: Option<bool>,
     pub stuck: Option<bool>,
     pub resource_state: Vec<(ResourceType, Status)>,
+    /// Security Hub on/off for the account (None: leave as is).
+    pub securityhub_enabled: Option<bool>,
 }
 
 impl AccountPatch {
@@ -127,6 +140,7 @@ impl AccountPatch {
             match k.as_str() {
                 "suspended" => p.suspended = Some(boolean(v, k)?),
                 "stuck" => p.stuck = Some(boolean(v, k)?),
+                "securityhub_enabled" => p.securityhub_enabled = Some(boolean(v, k)?),
                 "resource_state" => {
                     let m = v
                         .as_object()
@@ -258,5 +272,20 @@ mod tests {
         );
         assert!(Initial::from_json(&json!({"accounts": {"1": {}}})).is_err());
         assert!(AccountPatch::parse(&json!({"resource_state": {"EC2": "SUSPENDED"}})).is_err());
+        let p = AccountPatch::parse(&json!({"securityhub_enabled": false})).unwrap();
+        assert_eq!(p.securityhub_enabled, Some(false));
+        assert!(AccountPatch::parse(&json!({"securityhub_enabled": "no"})).is_err());
+    }
+
+    #[test]
+    fn securityhub_config_fields() {
+        let c = Config::default();
+        assert!(c.securityhub_default_enabled && c.evaluate_inspector2);
+        let c = c
+            .patched(&json!({"securityhub_default_enabled": false, "evaluate_inspector2": false}))
+            .unwrap();
+        assert!(!c.securityhub_default_enabled && !c.evaluate_inspector2);
+        assert_eq!(c.to_json()["evaluate_inspector2"], false);
+        assert!(c.patched(&json!({"evaluate_inspector2": 1})).is_err());
     }
 }

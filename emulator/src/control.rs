@@ -1,19 +1,26 @@
 //! The JSON control API under `/_emulator/` (no auth). Errors are `{"error": "..."}` with 400
 //! (bad input) or 404 (unknown endpoint).
 
-use std::time::Instant;
-
 use serde_json::{json, Value};
 
 use crate::config::{account_id_list, AccountPatch};
+use crate::findings::Control;
+use crate::securityhub;
 use crate::state::World;
-use crate::util::is_account_id;
+use crate::util::{is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms};
 use crate::Reply;
 
 pub const PREFIX: &str = "/_emulator";
+const FINDINGS_PREFIX: &str = "/_emulator/securityhub/findings/";
 
-pub(crate) fn handle(w: &mut World, method: &str, path: &str, body: &[u8]) -> Reply {
-    match route(w, method, path, body) {
+pub(crate) fn handle(
+    w: &mut World,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Reply {
+    match route(w, method, path, query, body) {
         Ok(v) => Reply::json(200, &v),
         Err((status, msg)) => Reply::json(status, &json!({ "error": msg })),
     }
@@ -40,10 +47,44 @@ fn account_path_id(id: &str) -> Result<&str> {
     }
 }
 
-fn route(w: &mut World, method: &str, path: &str, body: &[u8]) -> Result<Value> {
+/// The `account_id` query parameter (a Security Hub home account), else the default account.
+fn home_param(w: &World, params: &[(String, String)]) -> Result<String> {
+    match params.iter().find(|(k, _)| k == "account_id") {
+        Some((_, v)) => account_path_id(v).map(str::to_string),
+        None => Ok(w.config.default_account.clone()),
+    }
+}
+
+fn route(
+    w: &mut World,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Value> {
     let rest = path.strip_prefix(PREFIX).unwrap_or(path);
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let params = query.map(parse_form).unwrap_or_default();
     let ok = || json!({"ok": true});
+    // PUT /_emulator/securityhub/findings/{url-encoded Id}: the Id may contain '/'.
+    if let Some(raw_id) = path.strip_prefix(FINDINGS_PREFIX) {
+        if !raw_id.is_empty() {
+            if !matches!(method, "PUT" | "PATCH") {
+                return Err((404, format!("no control endpoint {method} {path}")));
+            }
+            let id = percent_decode(raw_id, false);
+            let home = home_param(w, &params)?;
+            let now = iso8601_ms(unix_now_ms());
+            return match w
+                .securityhub
+                .patch_finding(&home, &id, &parse(body)?, &now)
+                .map_err(bad)?
+            {
+                Some(v) => Ok(v),
+                None => Err((404, format!("no finding {id:?} in account {home}"))),
+            };
+        }
+    }
     match (method, segs.as_slice()) {
         ("GET", ["health"]) => Ok(ok()),
         ("POST", ["reset"]) => {
@@ -66,25 +107,21 @@ fn route(w: &mut World, method: &str, path: &str, body: &[u8]) -> Result<Value> 
             Ok(json!({"members": w.config.members.len()}))
         }
         ("GET", ["accounts"]) => {
-            let leads = w.config.account_status_leads;
             let list: Vec<Value> = w
                 .accounts
                 .iter()
-                .map(|(id, a)| a.view_json(id, leads))
+                .map(|(id, a)| a.view_json(id, &w.config))
                 .collect();
             Ok(json!({ "accounts": list }))
         }
         ("GET", ["accounts", id]) => {
             let id = account_path_id(id)?;
-            Ok(w.account(id).view_json(id, w.config.account_status_leads))
+            Ok(w.account(id).view_json(id, &w.config))
         }
         ("PUT" | "PATCH", ["accounts", id]) => {
             let id = account_path_id(id)?;
             let patch = AccountPatch::parse(&parse(body)?).map_err(bad)?;
-            let leads = w.config.account_status_leads;
-            let a = w.account_mut(id);
-            a.apply_patch(&patch, Instant::now());
-            Ok(a.view_json(id, leads))
+            Ok(w.patch_account(id, &patch))
         }
         ("GET", ["faults"]) => Ok(json!({ "faults": w.faults.to_json() })),
         ("POST", ["faults"]) => match parse(body)? {
@@ -115,7 +152,81 @@ fn route(w: &mut World, method: &str, path: &str, body: &[u8]) -> Result<Value> 
         }
         ("GET", ["requests"]) => Ok(w.requests.to_json()),
         ("DELETE", ["requests"]) => {
-            w.requests = Default::default();
+            w.requests.clear();
+            Ok(ok())
+        }
+        ("GET", ["securityhub", "controls"]) => {
+            let list: Vec<Value> = w
+                .securityhub
+                .controls
+                .values()
+                .map(Control::to_json)
+                .collect();
+            Ok(json!({ "controls": list }))
+        }
+        ("POST" | "PUT", ["securityhub", "controls"]) => {
+            let list = match parse(body)? {
+                Value::Array(a) => a,
+                one => vec![one],
+            };
+            // All or nothing; later entries see earlier ones.
+            let mut controls = w.securityhub.controls.clone();
+            let mut out = Vec::with_capacity(list.len());
+            for (i, v) in list.iter().enumerate() {
+                let id = v
+                    .get("SecurityControlId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let c = Control::upsert(controls.get(id), v)
+                    .map_err(|e| bad(format!("controls[{i}]: {e}")))?;
+                out.push(c.to_json());
+                controls.insert(c.id.clone(), c);
+            }
+            w.securityhub.controls = controls;
+            Ok(json!({ "controls": out }))
+        }
+        ("GET", ["securityhub", "findings"]) => {
+            let home = home_param(w, &params)?;
+            let evaluate = params
+                .iter()
+                .any(|(k, v)| k == "evaluate" && matches!(v.as_str(), "1" | "true"));
+            if evaluate && w.config.evaluate_inspector2 {
+                let region = params
+                    .iter()
+                    .find(|(k, _)| k == "region")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| "us-east-1".into());
+                securityhub::evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
+            }
+            Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
+        }
+        ("POST", ["securityhub", "findings"]) => {
+            let v = parse(body)?;
+            let obj = v.as_object().ok_or_else(|| {
+                bad("expected {\"account_id\": ..., \"findings\": [...], \"generate\": {...}}")
+            })?;
+            for k in obj.keys() {
+                if !matches!(k.as_str(), "account_id" | "findings" | "generate") {
+                    return Err(bad(format!(
+                        "unknown field {k:?} (account_id|findings|generate)"
+                    )));
+                }
+            }
+            let home = match obj.get("account_id") {
+                None | Some(Value::Null) => w.config.default_account.clone(),
+                Some(a) => account_path_id(a.as_str().unwrap_or_default())?.to_string(),
+            };
+            let now = iso8601_ms(unix_now_ms());
+            let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
+            Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
+        }
+        ("DELETE", ["securityhub", "findings"]) => {
+            if params.iter().any(|(k, _)| k == "account_id") {
+                let home = home_param(w, &params)?;
+                w.securityhub.findings.remove(&home);
+            } else {
+                w.securityhub.findings.clear();
+            }
             Ok(ok())
         }
         _ => Err((404, format!("no control endpoint {method} {path}"))),
@@ -129,7 +240,11 @@ mod tests {
 
     fn call(w: &mut World, method: &str, path: &str, body: Value) -> (u16, Value) {
         let b = serde_json::to_vec(&body).unwrap();
-        let r = handle(w, method, path, &b);
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        let r = handle(w, method, path, query, &b);
         (r.status, serde_json::from_slice(&r.body).unwrap())
     }
 
@@ -200,6 +315,175 @@ mod tests {
             json!({"resource_state": {"EC2": "ON"}}),
         );
         assert_eq!(s, 400);
+    }
+
+    #[test]
+    fn securityhub_account_switch() {
+        let mut w = World::new(Initial::default());
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/accounts/222222222222",
+            Value::Null,
+        );
+        assert_eq!(v["securityhub_enabled"], true);
+        let (s, v) = call(
+            &mut w,
+            "PUT",
+            "/_emulator/accounts/222222222222",
+            json!({"securityhub_enabled": false}),
+        );
+        assert_eq!(s, 200);
+        assert_eq!(v["securityhub_enabled"], false);
+        assert!(!w.securityhub_on("222222222222"));
+        // Other fields are kept.
+        let (_, v) = call(
+            &mut w,
+            "PUT",
+            "/_emulator/accounts/222222222222",
+            json!({"resource_state": {"ECR": "ENABLED"}}),
+        );
+        assert_eq!(v["securityhub_enabled"], false);
+        assert_eq!(v["resource_state"]["ECR"], "ENABLED");
+        call(
+            &mut w,
+            "PUT",
+            "/_emulator/config",
+            json!({"securityhub_default_enabled": false}),
+        );
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/accounts/444444444444",
+            Value::Null,
+        );
+        assert_eq!(v["securityhub_enabled"], false);
+        call(&mut w, "POST", "/_emulator/reset", Value::Null);
+        assert!(w.securityhub_on("222222222222"));
+    }
+
+    #[test]
+    fn securityhub_controls_and_findings() {
+        let mut w = World::new(Initial::default());
+        let (s, v) = call(
+            &mut w,
+            "POST",
+            "/_emulator/securityhub/controls",
+            json!([{"SecurityControlId": "S3.1", "Title": "S3 thing", "SeverityRating": "MEDIUM"},
+                   {"SecurityControlId": "S3.1", "SecurityControlStatus": "DISABLED"}]),
+        );
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["controls"][1]["Title"], "S3 thing");
+        assert_eq!(v["controls"][1]["SecurityControlStatus"], "DISABLED");
+        let (s, _) = call(
+            &mut w,
+            "POST",
+            "/_emulator/securityhub/controls",
+            json!({"SecurityControlId": "S3.2", "SeverityRating": "LOW"}),
+        );
+        assert_eq!(s, 400);
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/securityhub/controls",
+            Value::Null,
+        );
+        assert_eq!(v["controls"].as_array().unwrap().len(), 4);
+
+        let (s, v) = call(
+            &mut w,
+            "POST",
+            "/_emulator/securityhub/findings",
+            json!({"account_id": "111111111111",
+                   "findings": [{"Id": "f/1", "AwsAccountId": "222222222222",
+                                 "SecurityControlId": "Inspector.2", "ComplianceStatus": "FAILED"}],
+                   "generate": {"control_id": "Inspector.2", "count": 4,
+                                "account_ids": ["222222222222", "333333333333"]}}),
+        );
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["added"], 5);
+        let gen_id = v["ids"][1].as_str().unwrap().to_string();
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/securityhub/findings?account_id=111111111111",
+            Value::Null,
+        );
+        let list = v["findings"].as_array().unwrap();
+        assert_eq!(list.len(), 5);
+        let ids: Vec<&str> = list.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+        assert_eq!(
+            list.iter()
+                .filter(|f| f["AwsAccountId"] == "333333333333")
+                .count(),
+            2
+        );
+        // Default account's store is empty.
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/securityhub/findings",
+            Value::Null,
+        );
+        assert_eq!(v["findings"], json!([]));
+        // Change one finding by its URL-encoded Id.
+        let enc = gen_id.replace(':', "%3A").replace('/', "%2F");
+        let (s, v) = call(
+            &mut w,
+            "PUT",
+            &format!("/_emulator/securityhub/findings/{enc}?account_id=111111111111"),
+            json!({"ComplianceStatus": "PASSED"}),
+        );
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["Id"], gen_id.as_str());
+        assert_eq!(v["Workflow"]["Status"], "RESOLVED");
+        let (s, _) = call(
+            &mut w,
+            "PUT",
+            "/_emulator/securityhub/findings/f%2F2?account_id=111111111111",
+            json!({"ComplianceStatus": "PASSED"}),
+        );
+        assert_eq!(s, 404);
+        let (s, _) = call(
+            &mut w,
+            "POST",
+            "/_emulator/securityhub/findings",
+            json!({"account_id": "111111111111", "findings": [{"AwsAccountId": "1"}]}),
+        );
+        assert_eq!(s, 400);
+        call(
+            &mut w,
+            "DELETE",
+            "/_emulator/securityhub/findings?account_id=111111111111",
+            Value::Null,
+        );
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/securityhub/findings?account_id=111111111111",
+            Value::Null,
+        );
+        assert_eq!(v["findings"], json!([]));
+        // evaluate=1 runs the Inspector.2 evaluation for the admin.
+        call(
+            &mut w,
+            "PUT",
+            "/_emulator/config",
+            json!({"delegated_admin": "111111111111"}),
+        );
+        let (_, v) = call(
+            &mut w,
+            "GET",
+            "/_emulator/securityhub/findings?account_id=111111111111&evaluate=1",
+            Value::Null,
+        );
+        assert_eq!(v["findings"][0]["Compliance"]["Status"], "FAILED");
+        call(&mut w, "POST", "/_emulator/reset", Value::Null);
+        assert!(w.securityhub.findings.is_empty());
+        assert_eq!(w.securityhub.controls.len(), 3);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Error values for the emulated AWS APIs and their wire encodings.
 //!
-//! restJson1 services (Inspector2, later Security Hub) get a JSON body with `message` plus the
-//! `x-amzn-ErrorType` header (the Rust SDK reads the code from that header first). awsQuery
-//! services (STS) get the `<ErrorResponse>` XML envelope.
+//! restJson1 services get the `x-amzn-ErrorType` header (the Rust SDK reads the code from that
+//! header first) and a JSON body: `{"message": ...}` for Inspector2, `{"Message": ..., "Code": ...}`
+//! for Security Hub. awsQuery services (STS) get the `<ErrorResponse>` XML envelope.
 
 use serde_json::{json, Map, Value};
 
@@ -107,6 +107,20 @@ impl ApiError {
         reply
     }
 
+    /// Encode for Security Hub: `{"Message": ..., "Code": ...}` plus the `x-amzn-ErrorType`
+    /// header (the Rust SDK reads the code from the header; it ignores a capitalised body `Code`).
+    pub fn to_securityhub_reply(&self) -> Reply {
+        let mut body = self.extra.clone();
+        body.insert("Message".into(), Value::String(self.message.clone()));
+        body.insert("Code".into(), Value::String(self.code.clone()));
+        let mut reply = Reply::json(self.status, &Value::Object(body));
+        reply.header("x-amzn-ErrorType", self.code.clone());
+        if let Some(s) = self.retry_after {
+            reply.header("Retry-After", s.to_string());
+        }
+        reply
+    }
+
     /// Encode for an awsQuery service (STS).
     pub fn to_query_reply(&self, request_id: &str) -> Reply {
         let kind = if self.status >= 500 {
@@ -161,6 +175,20 @@ mod tests {
             r.get_header("x-amzn-ErrorType"),
             Some("ThrottlingException")
         );
+    }
+
+    #[test]
+    fn securityhub_shape() {
+        let r =
+            ApiError::new(401, "InvalidAccessException", "not subscribed").to_securityhub_reply();
+        assert_eq!(r.status, 401);
+        assert_eq!(
+            r.get_header("x-amzn-ErrorType"),
+            Some("InvalidAccessException")
+        );
+        let b = body_json(&r);
+        assert_eq!(b["Message"], "not subscribed");
+        assert_eq!(b["Code"], "InvalidAccessException");
     }
 
     #[test]

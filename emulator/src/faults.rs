@@ -3,7 +3,8 @@
 //! Request-level faults (throttle, server_error, access_denied) replace the whole response of
 //! the next matching call, before the request is validated or processed (nothing changes).
 //! `failed_account` faults make one account of an Inspector2 batch call appear in
-//! `failedAccounts` instead of being processed. Faults are consumed in the order they were added;
+//! `failedAccounts` instead of being processed; `unprocessed_finding` faults make one finding of
+//! a Security Hub BatchUpdateFindings call land in `UnprocessedFindings`. Faults are consumed in the order they were added;
 //! `times` absent or null means "until cleared".
 
 use serde_json::{json, Value};
@@ -17,6 +18,10 @@ pub const OPERATIONS: &[&str] = &[
     "BatchGetAccountStatus",
     "GetCallerIdentity",
     "AssumeRole",
+    "GetFindings",
+    "BatchGetSecurityControls",
+    "BatchUpdateFindings",
+    "DescribeHub",
 ];
 
 /// Operations a `failed_account` fault may target.
@@ -32,6 +37,20 @@ pub enum FaultKind {
         code: String,
         message: String,
     },
+    UnprocessedFinding {
+        finding_id: String,
+        code: String,
+        message: String,
+    },
+}
+
+impl FaultKind {
+    fn is_request_level(&self) -> bool {
+        matches!(
+            self,
+            FaultKind::Throttle | FaultKind::ServerError | FaultKind::AccessDenied
+        )
+    }
 }
 
 /// A request-level fault that fired.
@@ -76,6 +95,16 @@ impl Fault {
                 v["message"] = json!(message);
                 "failed_account"
             }
+            FaultKind::UnprocessedFinding {
+                finding_id,
+                code,
+                message,
+            } => {
+                v["finding_id"] = json!(finding_id);
+                v["code"] = json!(code);
+                v["message"] = json!(message);
+                "unprocessed_finding"
+            }
         };
         v["kind"] = json!(kind);
         v
@@ -95,7 +124,7 @@ impl Faults {
         for k in obj.keys() {
             if !matches!(
                 k.as_str(),
-                "kind" | "operation" | "times" | "account_id" | "code" | "message"
+                "kind" | "operation" | "times" | "account_id" | "finding_id" | "code" | "message"
             ) {
                 return Err(format!("unknown fault field {k:?}"));
             }
@@ -108,7 +137,12 @@ impl Faults {
             }
         };
         let kind_name = str_field("kind")?.ok_or("kind is required")?;
-        let operation = str_field("operation")?.unwrap_or_else(|| "*".to_string());
+        let default_op = if kind_name == "unprocessed_finding" {
+            "BatchUpdateFindings"
+        } else {
+            "*"
+        };
+        let operation = str_field("operation")?.unwrap_or_else(|| default_op.to_string());
         let remaining =
             match obj.get("times") {
                 None | Some(Value::Null) => None,
@@ -135,9 +169,26 @@ impl Faults {
                     message: str_field("message")?.unwrap_or_else(|| "Injected failure".into()),
                 }
             }
-            other => return Err(format!(
-                "unknown fault kind {other:?} (throttle|server_error|access_denied|failed_account)"
-            )),
+            "unprocessed_finding" => {
+                if operation != "*" && operation != "BatchUpdateFindings" {
+                    return Err(format!(
+                        "unprocessed_finding faults apply to BatchUpdateFindings or *, not {operation:?}"
+                    ));
+                }
+                let finding_id = str_field("finding_id")?
+                    .filter(|f| !f.is_empty())
+                    .ok_or("unprocessed_finding needs finding_id (a finding Id)")?;
+                FaultKind::UnprocessedFinding {
+                    finding_id,
+                    code: str_field("code")?.unwrap_or_else(|| "InternalFailure".into()),
+                    message: str_field("message")?.unwrap_or_else(|| "Injected failure".into()),
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown fault kind {other:?} (throttle|server_error|access_denied|failed_account|unprocessed_finding)"
+                ))
+            }
         };
         if operation != "*" && !OPERATIONS.contains(&operation.as_str()) {
             return Err(format!(
@@ -185,7 +236,7 @@ impl Faults {
         let idx = self
             .list
             .iter()
-            .position(|f| f.matches(op) && !matches!(f.kind, FaultKind::FailedAccount { .. }))?;
+            .position(|f| f.matches(op) && f.kind.is_request_level())?;
         let rf = match self.list[idx].kind {
             FaultKind::Throttle => RequestFault::Throttle,
             FaultKind::ServerError => RequestFault::ServerError,
@@ -206,6 +257,23 @@ impl Faults {
         })?;
         let out = match &self.list[idx].kind {
             FaultKind::FailedAccount { code, message, .. } => (code.clone(), message.clone()),
+            _ => unreachable!("filtered above"),
+        };
+        self.consume(idx);
+        Some(out)
+    }
+
+    /// An injected UnprocessedFindings entry `(code, message)` for finding `id` in a call of `op`.
+    pub fn take_unprocessed_finding(&mut self, op: &str, id: &str) -> Option<(String, String)> {
+        if self.list.is_empty() {
+            return None;
+        }
+        let idx = self.list.iter().position(|f| {
+            f.matches(op)
+                && matches!(&f.kind, FaultKind::UnprocessedFinding { finding_id, .. } if finding_id == id)
+        })?;
+        let out = match &self.list[idx].kind {
+            FaultKind::UnprocessedFinding { code, message, .. } => (code.clone(), message.clone()),
             _ => unreachable!("filtered above"),
         };
         self.consume(idx);
@@ -297,6 +365,40 @@ mod tests {
         assert!(f
             .add_json(&json!({"kind": "throttle", "bogus": 1}))
             .is_err());
+    }
+
+    #[test]
+    fn unprocessed_finding_faults() {
+        let mut f = Faults::default();
+        let v = f
+            .add_json(&json!({"kind": "unprocessed_finding", "finding_id": "arn:x/1", "times": 1}))
+            .unwrap();
+        assert_eq!(v["operation"], "BatchUpdateFindings");
+        assert_eq!(v["code"], "InternalFailure");
+        assert_eq!(f.take_request_fault("BatchUpdateFindings"), None);
+        assert_eq!(
+            f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/2"),
+            None
+        );
+        assert_eq!(
+            f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/1"),
+            Some(("InternalFailure".into(), "Injected failure".into()))
+        );
+        assert_eq!(
+            f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/1"),
+            None
+        );
+        assert!(f
+            .add_json(&json!({"kind": "unprocessed_finding", "finding_id": "x", "operation": "GetFindings"}))
+            .is_err());
+        assert!(f.add_json(&json!({"kind": "unprocessed_finding"})).is_err());
+        // Security Hub operations are valid targets for request faults.
+        f.add_json(&json!({"kind": "throttle", "operation": "GetFindings", "times": 1}))
+            .unwrap();
+        assert_eq!(
+            f.take_request_fault("GetFindings"),
+            Some(RequestFault::Throttle)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::errors::ApiError;
 use crate::faults::RequestFault;
 use crate::requests::LogEntry;
 use crate::state::{Account, ResourceType, World, UNTOUCHED};
-use crate::util::is_account_id;
+use crate::util::{is_account_id, parse_object};
 use crate::{AwsRequest, Reply};
 
 pub const SERVICE: &str = "inspector2";
@@ -75,7 +75,7 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
         }
     };
     let mut entry = LogEntry::new(SERVICE, op.name(), caller, &req.region);
-    let parsed = parse_body(req.body);
+    let parsed = parse_object(req.body);
     if let Ok(obj) = &parsed {
         entry.fields.insert(
             "account_ids".into(),
@@ -154,17 +154,6 @@ pub(crate) fn request_fault_error(f: RequestFault, retry_after: u64) -> ApiError
         RequestFault::AccessDenied => ApiError::access_denied(
             "User is not authorized to perform this action (emulator fault)",
         ),
-    }
-}
-
-fn parse_body(body: &[u8]) -> Result<Map<String, Value>, String> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err("expected a JSON object".into()),
-        Err(e) => Err(e.to_string()),
     }
 }
 

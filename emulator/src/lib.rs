@@ -3,9 +3,10 @@
 //! control API under `/_emulator/` for tests. Everything is served on one HTTP/1.1 port.
 //!
 //! Routing: `/_emulator/...` goes to the control API; every other request is an AWS API call,
-//! dispatched on the signing service name of its SigV4 credential scope (`inspector2`, `sts`;
-//! `securityhub` is reserved for a later module). Requests without a credential scope are
-//! routed by path (`/` = STS, Inspector2 paths = Inspector2) and act as the default account.
+//! dispatched on the signing service name of its SigV4 credential scope (`inspector2`,
+//! `securityhub`, `sts`). Requests without a credential scope are routed by path (`/` = STS,
+//! Inspector2 paths = Inspector2, Security Hub paths = Security Hub) and act as the default
+//! account.
 //!
 //! Embedding in tests:
 //! ```no_run
@@ -22,8 +23,10 @@ pub mod config;
 pub mod control;
 pub mod errors;
 pub mod faults;
+pub mod findings;
 pub mod inspector2;
 pub mod requests;
+pub mod securityhub;
 pub mod state;
 pub mod sts;
 pub mod util;
@@ -181,7 +184,7 @@ async fn handle(
     let path = parts.uri.path();
     let is_control = path == control::PREFIX || path.starts_with("/_emulator/");
     let (reply, latency_ms) = if is_control {
-        let reply = control::handle(&mut emu.lock(), method, path, &body);
+        let reply = control::handle(&mut emu.lock(), method, path, parts.uri.query(), &body);
         (reply, 0)
     } else {
         let authorization = parts
@@ -218,6 +221,7 @@ fn aws_call(
         Some(s) => s.service.as_str(),
         None if path == "/" => sts::SERVICE,
         None if inspector2::owns_path(path) => inspector2::SERVICE,
+        None if securityhub::owns_path(path) => securityhub::SERVICE,
         None => "",
     };
     let mut w = emu.lock();
@@ -238,7 +242,7 @@ fn aws_call(
     let mut reply = match service {
         inspector2::SERVICE => inspector2::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
-        // "securityhub" => securityhub::handle(&mut w, &req),
+        securityhub::SERVICE => securityhub::handle(&mut w, &req),
         other => ApiError::new(
             400,
             "UnrecognizedClientException",

@@ -1,6 +1,7 @@
 //! The request log and per-operation counters (`GET /_emulator/requests`).
 
 use std::collections::{BTreeMap, VecDeque};
+use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
@@ -14,6 +15,10 @@ const ALWAYS_COUNTED: &[&str] = &[
     "BatchGetAccountStatus",
     "GetCallerIdentity",
     "AssumeRole",
+    "GetFindings",
+    "BatchGetSecurityControls",
+    "BatchUpdateFindings",
+    "DescribeHub",
 ];
 
 /// One AWS API call.
@@ -43,16 +48,39 @@ impl LogEntry {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RequestLog {
+    /// `at_ms` of each entry counts from here (the emulator start; kept by [`RequestLog::clear`]).
+    started: Instant,
     seq: u64,
     counts: BTreeMap<String, u64>,
     log: VecDeque<Value>,
     dropped: u64,
 }
 
+impl Default for RequestLog {
+    fn default() -> Self {
+        RequestLog {
+            started: Instant::now(),
+            seq: 0,
+            counts: BTreeMap::new(),
+            log: VecDeque::new(),
+            dropped: 0,
+        }
+    }
+}
+
 impl RequestLog {
+    /// Forget entries and counters (the `at_ms` origin stays the emulator start).
+    pub fn clear(&mut self) {
+        *self = RequestLog {
+            started: self.started,
+            ..RequestLog::default()
+        };
+    }
+
     pub fn record(&mut self, e: LogEntry) {
+        let at_ms = self.started.elapsed().as_millis() as u64;
         self.seq += 1;
         *self.counts.entry(e.operation.clone()).or_insert(0) += 1;
         let mut v = e.fields;
@@ -63,6 +91,7 @@ impl RequestLog {
         v.insert("region".into(), json!(e.region));
         v.insert("http_status".into(), json!(e.http_status));
         v.insert("replayed".into(), json!(e.replayed));
+        v.insert("at_ms".into(), json!(at_ms));
         if self.log.len() >= MAX_LOG_ENTRIES {
             self.log.pop_front();
             self.dropped += 1;
@@ -111,5 +140,20 @@ mod tests {
         assert_eq!(v["log"][0]["http_status"], 429);
         assert_eq!(v["log"][1]["seq"], 2);
         assert_eq!(l.count("Enable"), 1);
+        assert!(v["log"][0]["at_ms"].is_u64());
+        assert_eq!(v["counts"]["GetFindings"], 0);
+    }
+
+    #[test]
+    fn clear_keeps_the_clock() {
+        let mut l = RequestLog::default();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        l.record(LogEntry::new("sts", "AssumeRole", "1", "r"));
+        l.clear();
+        assert_eq!(l.to_json()["log"], json!([]));
+        l.record(LogEntry::new("sts", "AssumeRole", "1", "r"));
+        let v = l.to_json();
+        assert_eq!(v["log"][0]["seq"], 1);
+        assert!(v["log"][0]["at_ms"].as_u64().unwrap() >= 20);
     }
 }

@@ -9,8 +9,9 @@ use serde_json::{json, Map, Value};
 
 use crate::config::{AccountPatch, Config, Initial};
 use crate::faults::Faults;
+use crate::findings::Hub;
 use crate::requests::RequestLog;
-use crate::util::IdGen;
+use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
 pub const MAX_IDEMPOTENCY_TOKENS: usize = 10_000;
@@ -146,6 +147,8 @@ pub struct Account {
     pub suspended: bool,
     /// While set, pending transitions never settle.
     pub stuck: bool,
+    /// Security Hub on/off; None = the config's `securityhub_default_enabled`.
+    pub securityhub_enabled: Option<bool>,
 }
 
 /// An account nobody has touched: everything DISABLED (what real AWS reports).
@@ -153,6 +156,7 @@ pub const UNTOUCHED: Account = Account {
     slots: [Slot::DISABLED; 5],
     suspended: false,
     stuck: false,
+    securityhub_enabled: None,
 };
 
 impl Default for Account {
@@ -236,18 +240,24 @@ impl Account {
         Value::Object(m)
     }
 
-    /// Control-API view.
-    pub fn view_json(&self, id: &str, account_status_leads: bool) -> Value {
+    /// Is Security Hub enabled in this account?
+    pub fn securityhub_on(&self, default_enabled: bool) -> bool {
+        self.securityhub_enabled.unwrap_or(default_enabled)
+    }
+
+    /// Control-API view. `cfg` supplies `account_status_leads` and the Security Hub default.
+    pub fn view_json(&self, id: &str, cfg: &Config) -> Value {
         let mut rs = Map::new();
         for t in ResourceType::ALL {
             rs.insert(t.wire_name().into(), json!(self.resource(t).as_str()));
         }
         json!({
             "account_id": id,
-            "status": self.status(account_status_leads).as_str(),
+            "status": self.status(cfg.account_status_leads).as_str(),
             "suspended": self.suspended,
             "stuck": self.stuck,
             "resource_state": rs,
+            "securityhub_enabled": self.securityhub_on(cfg.securityhub_default_enabled),
         })
     }
 
@@ -257,6 +267,9 @@ impl Account {
         }
         if let Some(s) = patch.stuck {
             self.stuck = s;
+        }
+        if let Some(s) = patch.securityhub_enabled {
+            self.securityhub_enabled = Some(s);
         }
         for &(t, status) in &patch.resource_state {
             self.set_resource(t, status, now);
@@ -294,6 +307,10 @@ pub struct World {
     /// Access keys issued by AssumeRole.
     pub sessions: HashMap<String, Session>,
     pub ids: IdGen,
+    /// Security Hub: controls and findings.
+    pub securityhub: Hub,
+    /// When the emulator started (wall clock, ms since the Unix epoch).
+    pub started_unix_ms: u64,
 }
 
 impl World {
@@ -308,20 +325,24 @@ impl World {
             idempotency_order: VecDeque::new(),
             sessions: HashMap::new(),
             ids: IdGen::new(),
+            securityhub: Hub::default(),
+            started_unix_ms: unix_now_ms(),
         };
         w.apply_initial_accounts();
         w
     }
 
-    /// Back to the initial configuration; forget accounts, faults, the request log, sessions.
+    /// Back to the initial configuration; forget accounts, faults, the request log, sessions,
+    /// Security Hub findings and seeded controls.
     pub fn reset(&mut self) {
         self.config = self.initial.config.clone();
         self.accounts.clear();
         self.faults = Faults::default();
-        self.requests = RequestLog::default();
+        self.requests.clear();
         self.idempotency.clear();
         self.idempotency_order.clear();
         self.sessions.clear();
+        self.securityhub = Hub::default();
         self.apply_initial_accounts();
     }
 
@@ -333,6 +354,18 @@ impl World {
                 .or_default()
                 .apply_patch(patch, now);
         }
+    }
+
+    /// Apply a control-API account patch; returns the account view.
+    pub fn patch_account(&mut self, id: &str, patch: &AccountPatch) -> Value {
+        self.account_mut(id).apply_patch(patch, Instant::now());
+        self.account(id).view_json(id, &self.config)
+    }
+
+    /// Is Security Hub enabled in `account`?
+    pub fn securityhub_on(&self, account: &str) -> bool {
+        self.account(account)
+            .securityhub_on(self.config.securityhub_default_enabled)
     }
 
     /// The stored response for an earlier call with this clientToken by this caller.

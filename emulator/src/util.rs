@@ -2,6 +2,18 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Parse a JSON request body that must be an object; an empty body is an empty object.
+pub fn parse_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err("expected a JSON object".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// True for exactly 12 ASCII digits (an AWS account id).
 pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
@@ -76,6 +88,77 @@ pub fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Format milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds
+/// (`2024-01-31T12:00:00.123Z`, the form Security Hub uses).
+pub fn iso8601_ms(ms: u64) -> String {
+    let s = iso8601(ms / 1000);
+    format!("{}.{:03}Z", &s[..s.len() - 1], ms % 1000)
+}
+
+/// 64-bit FNV-1a hash.
+pub fn fnv64(input: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in input {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A UUID-v4-shaped string derived deterministically from `input`.
+pub fn stable_uuid(input: &str) -> String {
+    let mut g = IdGen {
+        seed: fnv64(input.as_bytes()),
+        counter: 0,
+    };
+    g.request_id()
+}
+
+/// Standard base64 without padding.
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..=chunk.len() {
+            out.push(BASE64ISH[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Inverse of [`base64_encode`] (padding tolerated). None for anything that is not base64.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = BASE64ISH.iter().position(|&a| a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // Leftover bits must be zero padding of fewer than 8 bits.
+    (bits < 6 && acc == 0).then_some(out)
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -160,13 +243,8 @@ impl Default for IdGen {
 
 /// A stable pseudo-random id: `prefix` + `len` characters derived from `input` (FNV-1a + splitmix).
 pub fn stable_id(prefix: &str, input: &str, len: usize) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in input.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
     let mut g = IdGen {
-        seed: h,
+        seed: fnv64(input.as_bytes()),
         counter: 0,
     };
     format!("{prefix}{}", g.string(UPPER_ALNUM, len))
@@ -218,5 +296,26 @@ mod tests {
         assert_eq!(stable_id("AROA", "x", 17), stable_id("AROA", "x", 17));
         assert_ne!(stable_id("AROA", "x", 17), stable_id("AROA", "y", 17));
         assert_eq!(stable_id("AROA", "x", 17).len(), 21);
+        assert_eq!(stable_uuid("a"), stable_uuid("a"));
+        assert_ne!(stable_uuid("a"), stable_uuid("b"));
+        assert_eq!(stable_uuid("a").len(), 36);
+    }
+
+    #[test]
+    fn iso_ms_dates() {
+        assert_eq!(iso8601_ms(1_704_067_199_007), "2023-12-31T23:59:59.007Z");
+    }
+
+    #[test]
+    fn base64_roundtrip() {
+        for s in ["", "a", "ab", "abc", "abcd", "v1:0123:arn:aws:x/y/z"] {
+            let e = base64_encode(s.as_bytes());
+            assert!(!e.contains('='));
+            assert_eq!(base64_decode(&e).unwrap(), s.as_bytes(), "{s}");
+        }
+        assert_eq!(base64_encode(b"Man"), "TWFu");
+        assert_eq!(base64_decode("TWE=").unwrap(), b"Ma");
+        assert!(base64_decode("not base64!").is_none());
+        assert!(base64_decode("TWF").is_none());
     }
 }

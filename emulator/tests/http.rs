@@ -348,6 +348,19 @@ async fn control_basics_and_reset() {
     assert_eq!(r.json()["accounts"][0]["accountId"], "123456789012");
 }
 
+#[tokio::test]
+async fn latency_applies_to_aws_calls_only() {
+    let addr = start().await;
+    control(addr, "PUT", "/_emulator/config", json!({"latency_ms": 60})).await;
+    let t = std::time::Instant::now();
+    let r = inspector(addr, "AK", "/status/batch/get", json!({})).await;
+    assert_eq!(r.status, 200);
+    assert!(t.elapsed() >= std::time::Duration::from_millis(60));
+    let t = std::time::Instant::now();
+    control(addr, "GET", "/_emulator/health", json!(null)).await;
+    assert!(t.elapsed() < std::time::Duration::from_millis(60));
+}
+
 #[test]
 fn binary_prints_address_and_exits_on_stdin_close() {
     use std::io::{BufRead, BufReader, Read, Write};

@@ -53,3 +53,67 @@ pub trait InspectorApi: Send + Sync {
     /// Inspector2 BatchGetAccountStatus for at most 100 accounts.
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
 }
+
+/// A Security Hub security control (BatchGetSecurityControls).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub remediation_url: String,
+    /// ENABLED / DISABLED: whether the control is enabled, not whether it passes.
+    pub status: String,
+}
+
+/// The parts of an AwsSecurityFinding the provider uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Finding {
+    pub id: String,
+    pub product_arn: String,
+    pub account_id: String,
+    pub region: String,
+    pub resource_id: String,
+    pub compliance_status: String,
+    pub workflow_status: String,
+    pub record_state: String,
+    pub updated_at: String,
+    pub note_text: Option<String>,
+    pub note_updated_by: Option<String>,
+}
+
+/// Which findings to list: ACTIVE findings of one control, optionally of one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingQuery {
+    pub control_id: String,
+    pub account_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FindingsPage {
+    pub findings: Vec<Finding>,
+    pub next_token: Option<String>,
+}
+
+/// What BatchUpdateFindings changes on each finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingUpdate {
+    pub workflow_status: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateOutcome {
+    pub processed: Vec<String>,
+    /// (finding id, error code, error message)
+    pub unprocessed: Vec<(String, String, String)>,
+}
+
+#[async_trait]
+pub trait SecurityHubApi: Send + Sync {
+    /// The control, or None when Security Hub does not know the id.
+    async fn control(&self, control_id: &str) -> Result<Option<Control>, AwsError>;
+    /// One page of GetFindings (at most 100) for the query.
+    async fn findings_page(&self, query: &FindingQuery, next_token: Option<String>) -> Result<FindingsPage, AwsError>;
+    /// BatchUpdateFindings for at most 100 findings, given as (id, product ARN).
+    async fn update_findings(&self, findings: &[(String, String)], update: &FindingUpdate) -> Result<UpdateOutcome, AwsError>;
+}

@@ -9,8 +9,9 @@ use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsPr
 
 use std::sync::Arc;
 
-use super::api::InspectorApi;
+use super::api::{InspectorApi, SecurityHubApi};
 use super::sdk::SdkInspector;
+use super::securityhub::SdkSecurityHub;
 
 /// Environment variable that shortens the SDK's first retry backoff (default 1 s).
 /// Meant for tests against a local emulator; never needed against AWS.
@@ -47,7 +48,7 @@ pub struct Settings {
 pub struct Clients {
     pub region: String,
     pub inspector: Arc<dyn InspectorApi>,
-    pub securityhub: aws_sdk_securityhub::Client,
+    pub securityhub: Arc<dyn SecurityHubApi>,
 }
 
 fn retry_config(max_retries: u32) -> RetryConfig {
@@ -105,6 +106,8 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
     }
     let inspector2 = aws_sdk_inspector2::Client::new(&with_endpoint(&base, &settings.endpoints.inspector2));
     let sts = aws_sdk_sts::Client::new(&with_endpoint(&base, &settings.endpoints.sts));
-    let securityhub = aws_sdk_securityhub::Client::new(&with_endpoint(&base, &settings.endpoints.securityhub));
-    Ok(Clients { region, inspector: Arc::new(SdkInspector { inspector2, sts }), securityhub })
+    let securityhub = SdkSecurityHub {
+        client: aws_sdk_securityhub::Client::new(&with_endpoint(&base, &settings.endpoints.securityhub)),
+    };
+    Ok(Clients { region, inspector: Arc::new(SdkInspector { inspector2, sts }), securityhub: Arc::new(securityhub) })
 }

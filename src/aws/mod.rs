@@ -4,5 +4,9 @@
 pub mod api;
 pub mod clients;
 pub mod sdk;
+pub mod securityhub;
 
-pub use api::{AccountEcr, AwsError, BatchOutcome, FailedAccount, InspectorApi};
+pub use api::{
+    AccountEcr, AwsError, BatchOutcome, Control, FailedAccount, Finding, FindingQuery, FindingUpdate, FindingsPage, InspectorApi,
+    SecurityHubApi, UpdateOutcome,
+};

@@ -1,3 +1,4 @@
 //! One module per resource, its unit tests beside it.
 
+pub mod control_suppression;
 pub mod ecr_scanning;

@@ -1,7 +1,10 @@
 //! Keeps docs/ and examples/ in step with the schema.
 
+use inspector2fix::data_sources::security_hub_control::SecurityHubControl;
 use inspector2fix::provider::Inspector2FixProvider;
+use inspector2fix::resources::control_suppression::ControlSuppression;
 use inspector2fix::resources::ecr_scanning::EcrScanning;
+use tf_provider::schema::Block;
 use inspector2fix::schema::attribute_names;
 
 use crate::harness::repo_root;
@@ -26,20 +29,34 @@ fn assert_documents(doc_path: &str, names: &[String]) {
 fn every_schema_attribute_is_documented() {
     assert_documents("docs/index.md", &attribute_names(&Inspector2FixProvider::schema_block()));
     assert_documents("docs/resources/ecr_scanning.md", &attribute_names(&EcrScanning::schema_block()));
+    assert_documents("docs/resources/control_suppression.md", &attribute_names(&ControlSuppression::schema_block()));
+    assert_documents("docs/data-sources/security_hub_control.md", &attribute_names(&SecurityHubControl::schema_block()));
+    // Nested finding fields of the data source.
+    let doc = read("docs/data-sources/security_hub_control.md");
+    for field in ["id", "account_id", "region", "resource_id", "compliance_status", "workflow_status", "record_state", "updated_at"] {
+        assert!(doc.contains(&format!("`{field}`")), "docs/data-sources/security_hub_control.md does not document findings.{field}");
+    }
+}
+
+fn assert_no_stale_names(doc_path: &str, block: &Block, extra: &[&str]) {
+    // Every `name` in a reference list must exist in the schema.
+    let names = attribute_names(block);
+    let doc = read(doc_path);
+    for line in doc.lines().filter(|l| l.starts_with("- `") || l.starts_with("* `")) {
+        let name = line.split('`').nth(1).unwrap();
+        assert!(
+            extra.contains(&name) || names.iter().any(|n| n == name || n.ends_with(&format!(".{name}"))),
+            "{doc_path} documents `{name}`, which the schema does not have"
+        );
+    }
 }
 
 #[test]
 fn docs_name_no_attribute_the_schema_lacks() {
-    // Every `name` in the argument reference list must exist in the schema.
-    let names = attribute_names(&EcrScanning::schema_block());
-    let doc = read("docs/resources/ecr_scanning.md");
-    for line in doc.lines().filter(|l| l.starts_with("- `") || l.starts_with("* `")) {
-        let name = line.split('`').nth(1).unwrap();
-        assert!(
-            names.iter().any(|n| n == name || n.ends_with(&format!(".{name}"))),
-            "docs/resources/ecr_scanning.md documents `{name}`, which the schema does not have"
-        );
-    }
+    assert_no_stale_names("docs/resources/ecr_scanning.md", &EcrScanning::schema_block(), &[]);
+    assert_no_stale_names("docs/resources/control_suppression.md", &ControlSuppression::schema_block(), &[]);
+    let finding_fields = ["region", "resource_id", "workflow_status", "record_state", "updated_at"];
+    assert_no_stale_names("docs/data-sources/security_hub_control.md", &SecurityHubControl::schema_block(), &finding_fields);
 }
 
 #[test]
@@ -48,10 +65,17 @@ fn examples_exist_in_registry_layout() {
         "examples/provider/provider.tf",
         "examples/resources/inspector2fix_ecr_scanning/resource.tf",
         "examples/resources/inspector2fix_ecr_scanning/import.sh",
+        "examples/resources/inspector2fix_control_suppression/resource.tf",
+        "examples/resources/inspector2fix_control_suppression/import.sh",
+        "examples/data-sources/inspector2fix_security_hub_control/data-source.tf",
     ] {
         assert!(!read(path).trim().is_empty(), "{path} is empty");
     }
-    let doc = read("docs/resources/ecr_scanning.md");
-    let example = read("examples/resources/inspector2fix_ecr_scanning/resource.tf");
-    assert!(doc.contains(example.trim()), "docs/resources/ecr_scanning.md must embed the resource example");
+    for (doc, example) in [
+        ("docs/resources/ecr_scanning.md", "examples/resources/inspector2fix_ecr_scanning/resource.tf"),
+        ("docs/resources/control_suppression.md", "examples/resources/inspector2fix_control_suppression/resource.tf"),
+        ("docs/data-sources/security_hub_control.md", "examples/data-sources/inspector2fix_security_hub_control/data-source.tf"),
+    ] {
+        assert!(read(doc).contains(read(example).trim()), "{doc} must embed {example}");
+    }
 }

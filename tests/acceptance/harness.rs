@@ -127,6 +127,7 @@ impl Workspace {
             .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join("no-aws-credentials"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("INSPECTOR2FIX_RETRY_INITIAL_BACKOFF_MS", "20");
+        if let Ok(p) = std::env::var("I2F_TF_LOG_DIR") { cmd.env("TF_LOG", "debug").env("TF_LOG_PATH", format!("{p}/tf-{}.log", std::process::id())); }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

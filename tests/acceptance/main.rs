@@ -6,3 +6,4 @@ mod harness;
 mod docs;
 mod ecr_scanning;
 mod moto;
+mod security_hub;

@@ -1,0 +1,3 @@
+# Import by control id, or control id and account id when the suppression is scoped to one account.
+terraform import inspector2fix_control_suppression.inspector2 Inspector.2
+terraform import inspector2fix_control_suppression.member Inspector.2/222222222222
