@@ -17,7 +17,8 @@ where
     Fut: Future<Output = T>,
 {
     // Owned chunks: closures over borrowed slices trip the compiler's Send checks in async traits.
-    let chunks: Vec<(usize, Vec<String>)> = ids.chunks(MAX_ACCOUNTS_PER_CALL).map(<[String]>::to_vec).enumerate().collect();
+    let chunks: Vec<(usize, Vec<String>)> =
+        ids.chunks(MAX_ACCOUNTS_PER_CALL).map(<[String]>::to_vec).enumerate().collect();
     stream::iter(chunks)
         .map(|(index, chunk)| {
             let call = call(index, chunk.clone());

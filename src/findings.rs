@@ -14,7 +14,11 @@ pub const MAX_FINDINGS_PER_UPDATE: usize = 100;
 
 /// Every ACTIVE finding of the query, following NextToken, sorted by (account, id) so the result
 /// does not depend on the order Security Hub returns.
-pub async fn list(api: &dyn SecurityHubApi, limiter: &RateLimiter, query: &FindingQuery) -> Result<Vec<Finding>, AwsError> {
+pub async fn list(
+    api: &dyn SecurityHubApi,
+    limiter: &RateLimiter,
+    query: &FindingQuery,
+) -> Result<Vec<Finding>, AwsError> {
     let mut all = Vec::new();
     let mut token = None;
     loop {
@@ -109,35 +113,6 @@ pub async fn update(
     (processed, failed)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn f(compliance: &str, workflow: &str, record: &str) -> Finding {
-        Finding {
-            compliance_status: compliance.into(),
-            workflow_status: workflow.into(),
-            record_state: record.into(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn derivation_follows_security_hub() {
-        assert_eq!(compliance(&[]).status, "NO_DATA");
-        assert_eq!(compliance(&[f("PASSED", "RESOLVED", "ACTIVE")]).status, "PASSED");
-        assert_eq!(compliance(&[f("PASSED", "NEW", "ACTIVE"), f("FAILED", "NEW", "ACTIVE")]).status, "FAILED");
-        assert_eq!(compliance(&[f("PASSED", "NEW", "ACTIVE"), f("WARNING", "NEW", "ACTIVE")]).status, "UNKNOWN");
-        assert_eq!(compliance(&[f("NOT_AVAILABLE", "NEW", "ACTIVE")]).status, "UNKNOWN");
-        assert_eq!(compliance(&[f("FAILED", "NEW", "ACTIVE"), f("WARNING", "NEW", "ACTIVE")]).status, "FAILED");
-        // Suppressed and archived findings do not count.
-        let c = compliance(&[f("FAILED", "SUPPRESSED", "ACTIVE"), f("PASSED", "NEW", "ACTIVE"), f("FAILED", "NEW", "ARCHIVED")]);
-        assert_eq!((c.status, c.passed, c.failed, c.suppressed), ("PASSED", 1, 0, 1));
-        let c = compliance(&[f("FAILED", "SUPPRESSED", "ACTIVE")]);
-        assert_eq!((c.status, c.suppressed), ("NO_DATA", 1));
-    }
-}
-
 /// The text users read for a failed Security Hub call; says how to enable Security Hub when it
 /// is off, which AWS reports as InvalidAccessException.
 pub fn explain(e: &AwsError, account: Option<&str>, region: &str) -> (String, String) {
@@ -170,5 +145,38 @@ pub fn validate_control_id(id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{id:?} is not a Security Hub security control id such as \"Inspector.2\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(compliance: &str, workflow: &str, record: &str) -> Finding {
+        Finding {
+            compliance_status: compliance.into(),
+            workflow_status: workflow.into(),
+            record_state: record.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn derivation_follows_security_hub() {
+        assert_eq!(compliance(&[]).status, "NO_DATA");
+        assert_eq!(compliance(&[f("PASSED", "RESOLVED", "ACTIVE")]).status, "PASSED");
+        assert_eq!(compliance(&[f("PASSED", "NEW", "ACTIVE"), f("FAILED", "NEW", "ACTIVE")]).status, "FAILED");
+        assert_eq!(compliance(&[f("PASSED", "NEW", "ACTIVE"), f("WARNING", "NEW", "ACTIVE")]).status, "UNKNOWN");
+        assert_eq!(compliance(&[f("NOT_AVAILABLE", "NEW", "ACTIVE")]).status, "UNKNOWN");
+        assert_eq!(compliance(&[f("FAILED", "NEW", "ACTIVE"), f("WARNING", "NEW", "ACTIVE")]).status, "FAILED");
+        // Suppressed and archived findings do not count.
+        let c = compliance(&[
+            f("FAILED", "SUPPRESSED", "ACTIVE"),
+            f("PASSED", "NEW", "ACTIVE"),
+            f("FAILED", "NEW", "ARCHIVED"),
+        ]);
+        assert_eq!((c.status, c.passed, c.failed, c.suppressed), ("PASSED", 1, 0, 1));
+        let c = compliance(&[f("FAILED", "SUPPRESSED", "ACTIVE")]);
+        assert_eq!((c.status, c.suppressed), ("NO_DATA", 1));
     }
 }

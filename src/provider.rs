@@ -86,7 +86,12 @@ impl ProviderConfig<'_> {
                 match &role.role_arn {
                     Value::Value(arn) => {
                         if let Err(e) = validate::role_arn(arn) {
-                            diag::attr_error(diags, path().attribute("role_arn"), "Invalid assume_role.role_arn", format!("assume_role.role_arn: {e}"));
+                            diag::attr_error(
+                                diags,
+                                path().attribute("role_arn"),
+                                "Invalid assume_role.role_arn",
+                                format!("assume_role.role_arn: {e}"),
+                            );
                         }
                     }
                     Value::Null => diag::attr_error(
@@ -113,7 +118,9 @@ impl ProviderConfig<'_> {
         }
         if let Value::Value(endpoints) = &self.endpoints {
             for (i, ep) in endpoints.iter().enumerate() {
-                for (name, value) in [("inspector2", &ep.inspector2), ("securityhub", &ep.securityhub), ("sts", &ep.sts)] {
+                for (name, value) in
+                    [("inspector2", &ep.inspector2), ("securityhub", &ep.securityhub), ("sts", &ep.sts)]
+                {
                     if let Value::Value(url) = value {
                         if let Err(e) = validate::endpoint_url(url) {
                             diag::attr_error(
@@ -143,7 +150,11 @@ impl ProviderConfig<'_> {
                 })
             }),
             endpoints: ep
-                .map(|e| Endpoints { inspector2: known(&e.inspector2), securityhub: known(&e.securityhub), sts: known(&e.sts) })
+                .map(|e| Endpoints {
+                    inspector2: known(&e.inspector2),
+                    securityhub: known(&e.securityhub),
+                    sts: known(&e.sts),
+                })
                 .unwrap_or_default(),
             max_retries: self.max_retries.as_ref_option().and_then(|n| u32::try_from(*n).ok()),
         }
@@ -221,7 +232,14 @@ impl Inspector2FixProvider {
             optional_block(block(
                 "Assume this IAM role (e.g. the delegated Inspector administrator's) with the base credentials.",
                 [
-                    ("role_arn", attribute(T::String, C::Optional, "ARN of the role, `arn:aws:iam::123456789012:role/NAME`. Required in this block.")),
+                    (
+                        "role_arn",
+                        attribute(
+                            T::String,
+                            C::Optional,
+                            "ARN of the role, `arn:aws:iam::123456789012:role/NAME`. Required in this block.",
+                        ),
+                    ),
                     ("session_name", s("Session name, 2 to 64 characters. Default: generated.")),
                     ("external_id", sensitive(s("External id the role's trust policy requires."))),
                 ],
@@ -256,7 +274,12 @@ impl Provider for Inspector2FixProvider {
         Some(())
     }
 
-    async fn configure<'a>(&self, diags: &mut Diagnostics, _terraform_version: String, config: Self::Config<'a>) -> Option<()> {
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
         config.check(diags);
         if !diags.errors.is_empty() {
             return None;

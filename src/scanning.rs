@@ -52,6 +52,8 @@ pub struct Report {
     /// Still moving when the timeout ran out; value: ECR status last read ("" if none yet).
     pub pending: BTreeMap<String, String>,
     pub failed: BTreeMap<String, Failure>,
+    /// For pending accounts: the last failed call that named them, if any (e.g. a network error).
+    pub last_error: BTreeMap<String, String>,
     pub timeout: Duration,
 }
 
@@ -93,7 +95,11 @@ impl Report {
             );
             for (account, s) in &self.pending {
                 let shown = if s.is_empty() { "not yet reported" } else { s.as_str() };
-                let _ = writeln!(out, "  {account}: ECR {shown}");
+                let _ = write!(out, "  {account}: ECR {shown}");
+                if let Some(e) = self.last_error.get(account) {
+                    let _ = write!(out, " (last error: {e})");
+                }
+                out.push('\n');
             }
             let _ = writeln!(
                 out,
@@ -119,16 +125,8 @@ pub fn fmt_duration(d: Duration) -> String {
 /// An idempotency token unique to one Enable request; the SDK reuses it on its retries.
 fn client_token(chunk: usize) -> String {
     static SEQ: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "inspector2fix-{:x}-{:x}-{}-{chunk}",
-        nanos,
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("inspector2fix-{:x}-{:x}-{}-{chunk}", nanos, std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A failed call whose cause will not pass by waiting (denied, invalid, unknown).
@@ -161,6 +159,7 @@ pub async fn converge(
         done: BTreeMap::new(),
         pending: BTreeMap::new(),
         failed: BTreeMap::new(),
+        last_error: BTreeMap::new(),
         timeout,
     };
     let mut to_call: Vec<String> = account_ids.iter().cloned().collect();
@@ -186,7 +185,12 @@ pub async fn converge(
                         }
                     }
                     // Still throttled or failing after the SDK's own retries: try again later.
-                    Err(_) => again.extend(chunk),
+                    Err(e) => {
+                        for account in &chunk {
+                            report.last_error.insert(account.clone(), e.to_string());
+                        }
+                        again.extend(chunk);
+                    }
                     Ok(outcome) => {
                         let mut seen = BTreeSet::new();
                         for a in &outcome.accounts {
@@ -202,7 +206,9 @@ pub async fn converge(
                                         error_code: code,
                                         error_message: message,
                                     };
-                                    report.failed.insert(a.account_id.clone(), Failure::from_failed(direction, &f, caller));
+                                    report
+                                        .failed
+                                        .insert(a.account_id.clone(), Failure::from_failed(direction, &f, caller));
                                 }
                                 Progress::InProgress | Progress::NotStarted => {
                                     waiting.insert(a.account_id.clone(), (a.ecr_status.clone(), 0));
@@ -214,6 +220,9 @@ pub async fn converge(
                             if direction == Direction::Enable && f.error_code == "ALREADY_ENABLED" {
                                 waiting.insert(f.account_id.clone(), (String::new(), 0));
                             } else if status::is_transient(&f.error_code) {
+                                report
+                                    .last_error
+                                    .insert(f.account_id.clone(), format!("{}: {}", f.error_code, f.error_message));
                                 again.push(f.account_id.clone());
                             } else {
                                 report.failed.insert(f.account_id.clone(), Failure::from_failed(direction, f, caller));
@@ -254,7 +263,12 @@ pub async fn converge(
                     }
                     continue;
                 }
-                Err(_) => continue,
+                Err(e) => {
+                    for account in chunk {
+                        report.last_error.insert(account, e.to_string());
+                    }
+                    continue;
+                }
             };
             let BatchOutcome { accounts, failed } = outcome;
             let mut seen = BTreeSet::new();
@@ -263,7 +277,15 @@ pub async fn converge(
                     continue;
                 }
                 seen.insert(a.account_id.clone());
-                observe(&mut report, &mut waiting, &mut to_call, caller, &a.account_id, &a.account_status, &a.ecr_status);
+                observe(
+                    &mut report,
+                    &mut waiting,
+                    &mut to_call,
+                    caller,
+                    &a.account_id,
+                    &a.account_status,
+                    &a.ecr_status,
+                );
             }
             for f in &failed {
                 if !waiting.contains_key(&f.account_id) {
@@ -284,6 +306,8 @@ pub async fn converge(
             }
         }
     }
+    let pending = &report.pending;
+    report.last_error.retain(|a, _| pending.contains_key(a));
     report
 }
 

@@ -27,15 +27,15 @@ pub enum Progress {
     /// Settled in the opposite state: the request may not have taken; ask again if it stays so.
     NotStarted,
     /// The account cannot get there (e.g. suspended).
-    Blocked { code: String, message: String },
+    Blocked {
+        code: String,
+        message: String,
+    },
 }
 
 pub fn progress(direction: Direction, account_status: &str, ecr_status: &str) -> Progress {
     if direction == Direction::Enable && account_status == "SUSPENDED" && ecr_status != "ENABLED" {
-        return Progress::Blocked {
-            code: "SUSPENDED".into(),
-            message: "the account is suspended in Inspector".into(),
-        };
+        return Progress::Blocked { code: "SUSPENDED".into(), message: "the account is suspended in Inspector".into() };
     }
     match (direction, ecr_status) {
         (Direction::Enable, "ENABLED") | (Direction::Disable, "DISABLED") => Progress::Done,
@@ -69,7 +69,9 @@ pub fn is_transient(code: &str) -> bool {
 pub fn hint(direction: Direction, failure: &FailedAccount, caller: Option<&str>) -> Option<&'static str> {
     let member = caller.is_some_and(|c| c != failure.account_id);
     if failure.account_status.as_deref() == Some("SUSPENDED") || failure.error_code == "SUSPENDED" {
-        return Some("a suspended account blocks enablement: reactivate it (or remove it from account_ids) and apply again");
+        return Some(
+            "a suspended account blocks enablement: reactivate it (or remove it from account_ids) and apply again",
+        );
     }
     match (failure.error_code.as_str(), member) {
         ("ACCESS_DENIED", true) => Some(
@@ -81,7 +83,7 @@ pub fn hint(direction: Direction, failure: &FailedAccount, caller: Option<&str>)
         }),
         ("BLOCKED_BY_ORGANIZATION_POLICY", _) => Some("an AWS Organizations policy (SCP) denies this: ask the organization's administrators"),
         ("RESOURCE_SCAN_NOT_DISABLED" | "DISASSOCIATE_ALL_MEMBERS", _) => Some(
-            "the delegated administrator's last scan type cannot be disabled while it has members: disassociate the members first, or set disable_on_destroy = false",
+            "the delegated administrator's last scan type cannot be disabled while it has members: disassociate the members first, or set disable_on_destroy = false and apply before destroying",
         ),
         ("ACCOUNT_IS_ISOLATED", _) => Some("the account is isolated: contact AWS Support"),
         _ => None,
@@ -128,7 +130,14 @@ mod tests {
 
     #[test]
     fn transient_codes() {
-        for code in ["ENABLE_IN_PROGRESS", "DISABLE_IN_PROGRESS", "SUSPEND_IN_PROGRESS", "SSM_THROTTLED", "EVENTBRIDGE_THROTTLED", "INTERNAL_ERROR"] {
+        for code in [
+            "ENABLE_IN_PROGRESS",
+            "DISABLE_IN_PROGRESS",
+            "SUSPEND_IN_PROGRESS",
+            "SSM_THROTTLED",
+            "EVENTBRIDGE_THROTTLED",
+            "INTERNAL_ERROR",
+        ] {
             assert!(is_transient(code), "{code}");
         }
         for code in ["ACCESS_DENIED", "ALREADY_ENABLED", "RESOURCE_NOT_FOUND", "BLOCKED_BY_ORGANIZATION_POLICY"] {
@@ -140,8 +149,11 @@ mod tests {
     fn hints_name_the_way_out() {
         let h = hint(Direction::Enable, &failure("222222222222", "ACCESS_DENIED", None), Some("111111111111")).unwrap();
         assert!(h.contains("delegated Inspector administrator"));
-        let h = hint(Direction::Enable, &failure("222222222222", "ACCESS_DENIED", Some("SUSPENDED")), Some("111111111111")).unwrap();
+        let h =
+            hint(Direction::Enable, &failure("222222222222", "ACCESS_DENIED", Some("SUSPENDED")), Some("111111111111"))
+                .unwrap();
         assert!(h.contains("suspended"));
-        assert!(hint(Direction::Enable, &failure("111111111111", "RESOURCE_NOT_FOUND", None), Some("111111111111")).is_none());
+        assert!(hint(Direction::Enable, &failure("111111111111", "RESOURCE_NOT_FOUND", None), Some("111111111111"))
+            .is_none());
     }
 }

@@ -14,9 +14,8 @@ pub fn account_id(value: &str) -> Result<(), String> {
 
 /// Go-style duration strings as Terraform users write them in `timeouts`: "45m", "1h30m", "90s".
 pub fn duration(value: &str) -> Result<Duration, String> {
-    let bad = || {
-        format!("{value:?} is not a duration: use a number with a unit h, m, s or ms, e.g. \"30m\" or \"1h30m\"")
-    };
+    let bad =
+        || format!("{value:?} is not a duration: use a number with a unit h, m, s or ms, e.g. \"30m\" or \"1h30m\"");
     let mut rest = value.trim();
     if rest.is_empty() {
         return Err(bad());
@@ -66,10 +65,7 @@ pub fn role_arn(value: &str) -> Result<(), String> {
 /// An absolute http(s) URL with a host, as the SDK's endpoint override needs.
 pub fn endpoint_url(value: &str) -> Result<(), String> {
     let err = || format!("{value:?} is not an endpoint URL: expected e.g. https://inspector2.us-east-1.amazonaws.com");
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-        .ok_or_else(err)?;
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")).ok_or_else(err)?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_only = host.rsplit_once(':').map_or(host, |(h, port)| {
         if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
@@ -113,7 +109,12 @@ mod tests {
     fn role_arns() {
         assert!(role_arn("arn:aws:iam::123456789012:role/admin").is_ok());
         assert!(role_arn("arn:aws-us-gov:iam::123456789012:role/path/admin").is_ok());
-        for bad in ["admin", "arn:aws:iam::12345:role/x", "arn:aws:iam::123456789012:user/x", "arn:aws:iam::123456789012:role/"] {
+        for bad in [
+            "admin",
+            "arn:aws:iam::12345:role/x",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:iam::123456789012:role/",
+        ] {
             assert!(role_arn(bad).is_err(), "{bad} accepted");
         }
     }

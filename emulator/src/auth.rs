@@ -21,19 +21,14 @@ pub fn scope(authorization: Option<&str>, query: Option<&str>) -> Option<Scope> 
         }
     }
     let q = query?;
-    parse_form(q)
-        .into_iter()
-        .find(|(k, _)| k == "X-Amz-Credential")
-        .and_then(|(_, v)| parse_credential(&v))
+    parse_form(q).into_iter().find(|(k, _)| k == "X-Amz-Credential").and_then(|(_, v)| parse_credential(&v))
 }
 
 /// `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/inspector2/aws4_request, SignedHeaders=..., Signature=...`
 fn from_header(h: &str) -> Option<Scope> {
     let start = h.find("Credential=")? + "Credential=".len();
     let rest = &h[start..];
-    let end = rest
-        .find(|c: char| c == ',' || c.is_whitespace())
-        .unwrap_or(rest.len());
+    let end = rest.find(|c: char| c == ',' || c.is_whitespace()).unwrap_or(rest.len());
     parse_credential(&percent_decode(&rest[..end], false))
 }
 

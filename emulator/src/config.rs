@@ -83,29 +83,17 @@ impl Config {
             match k.as_str() {
                 "default_account" => c.default_account = account_id(v, k)?,
                 "credentials" => {
-                    let m = v
-                        .as_object()
-                        .ok_or("credentials must be an object {access_key: account_id}")?;
+                    let m = v.as_object().ok_or("credentials must be an object {access_key: account_id}")?;
                     let mut creds = BTreeMap::new();
                     for (key, acct) in m {
-                        creds.insert(
-                            key.clone(),
-                            account_id(acct, &format!("credentials.{key}"))?,
-                        );
+                        creds.insert(key.clone(), account_id(acct, &format!("credentials.{key}"))?);
                     }
                     c.credentials = creds;
                 }
-                "delegated_admin" => {
-                    c.delegated_admin = if v.is_null() {
-                        None
-                    } else {
-                        Some(account_id(v, k)?)
-                    }
-                }
+                "delegated_admin" => c.delegated_admin = if v.is_null() { None } else { Some(account_id(v, k)?) },
                 "members" => c.members = account_id_list(v, k)?.into_iter().collect(),
                 "settle_polls" => {
-                    c.settle_polls = u32::try_from(uint(v, k)?)
-                        .map_err(|_| "settle_polls is too large".to_string())?
+                    c.settle_polls = u32::try_from(uint(v, k)?).map_err(|_| "settle_polls is too large".to_string())?
                 }
                 "settle_ms" => c.settle_ms = uint(v, k)?,
                 "latency_ms" => c.latency_ms = uint(v, k)?,
@@ -142,17 +130,13 @@ impl AccountPatch {
                 "stuck" => p.stuck = Some(boolean(v, k)?),
                 "securityhub_enabled" => p.securityhub_enabled = Some(boolean(v, k)?),
                 "resource_state" => {
-                    let m = v
-                        .as_object()
-                        .ok_or("resource_state must be an object like {\"EC2\": \"ENABLED\"}")?;
+                    let m = v.as_object().ok_or("resource_state must be an object like {\"EC2\": \"ENABLED\"}")?;
                     for (t, s) in m {
                         let ty = ResourceType::parse(t).ok_or_else(|| {
                             format!("unknown resource type {t:?} (EC2|ECR|LAMBDA|LAMBDA_CODE|CODE_REPOSITORY)")
                         })?;
                         let st = s.as_str().and_then(Status::parse_resource).ok_or_else(|| {
-                            format!(
-                                "resource_state.{t}: expected DISABLED|ENABLING|ENABLED|DISABLING"
-                            )
+                            format!("resource_state.{t}: expected DISABLED|ENABLING|ENABLED|DISABLING")
                         })?;
                         p.resource_state.push((ty, st));
                     }
@@ -179,15 +163,12 @@ impl Initial {
         let mut accounts = Vec::new();
         for (k, v) in obj {
             if k == "accounts" {
-                let m = v
-                    .as_object()
-                    .ok_or("accounts must be an object {id: {...}}")?;
+                let m = v.as_object().ok_or("accounts must be an object {id: {...}}")?;
                 for (id, a) in m {
                     if !is_account_id(id) {
                         return Err(format!("accounts: {id:?} is not a 12-digit account id"));
                     }
-                    let patch =
-                        AccountPatch::parse(a).map_err(|e| format!("accounts.{id}: {e}"))?;
+                    let patch = AccountPatch::parse(a).map_err(|e| format!("accounts.{id}: {e}"))?;
                     accounts.push((id.clone(), patch));
                 }
             } else {
@@ -202,27 +183,21 @@ impl Initial {
 fn account_id(v: &Value, field: &str) -> Result<String, String> {
     match v.as_str() {
         Some(s) if is_account_id(s) => Ok(s.to_string()),
-        _ => Err(format!(
-            "{field}: expected a 12-digit account id string, got {v}"
-        )),
+        _ => Err(format!("{field}: expected a 12-digit account id string, got {v}")),
     }
 }
 
 pub fn account_id_list(v: &Value, field: &str) -> Result<Vec<String>, String> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| format!("{field}: expected an array of account ids"))?;
+    let arr = v.as_array().ok_or_else(|| format!("{field}: expected an array of account ids"))?;
     arr.iter().map(|x| account_id(x, field)).collect()
 }
 
 fn uint(v: &Value, field: &str) -> Result<u64, String> {
-    v.as_u64()
-        .ok_or_else(|| format!("{field}: expected a non-negative integer, got {v}"))
+    v.as_u64().ok_or_else(|| format!("{field}: expected a non-negative integer, got {v}"))
 }
 
 fn boolean(v: &Value, field: &str) -> Result<bool, String> {
-    v.as_bool()
-        .ok_or_else(|| format!("{field}: expected true or false, got {v}"))
+    v.as_bool().ok_or_else(|| format!("{field}: expected true or false, got {v}"))
 }
 
 #[cfg(test)]
@@ -231,15 +206,11 @@ mod tests {
 
     #[test]
     fn patch_merges_only_given_fields() {
-        let c = Config::default()
-            .patched(&json!({"settle_polls": 3, "members": ["222222222222"]}))
-            .unwrap();
+        let c = Config::default().patched(&json!({"settle_polls": 3, "members": ["222222222222"]})).unwrap();
         assert_eq!(c.settle_polls, 3);
         assert_eq!(c.default_account, DEFAULT_ACCOUNT);
         assert!(c.members.contains("222222222222"));
-        let c2 = c
-            .patched(&json!({"delegated_admin": "111111111111"}))
-            .unwrap();
+        let c2 = c.patched(&json!({"delegated_admin": "111111111111"})).unwrap();
         assert_eq!(c2.settle_polls, 3);
         assert_eq!(c2.delegated_admin.as_deref(), Some("111111111111"));
         let c3 = c2.patched(&json!({"delegated_admin": null})).unwrap();
@@ -266,10 +237,7 @@ mod tests {
         assert_eq!(i.config.default_account, "111111111111");
         assert_eq!(i.accounts.len(), 1);
         assert_eq!(i.accounts[0].1.suspended, Some(true));
-        assert_eq!(
-            i.accounts[0].1.resource_state,
-            vec![(ResourceType::Ecr, Status::Enabled)]
-        );
+        assert_eq!(i.accounts[0].1.resource_state, vec![(ResourceType::Ecr, Status::Enabled)]);
         assert!(Initial::from_json(&json!({"accounts": {"1": {}}})).is_err());
         assert!(AccountPatch::parse(&json!({"resource_state": {"EC2": "SUSPENDED"}})).is_err());
         let p = AccountPatch::parse(&json!({"securityhub_enabled": false})).unwrap();
@@ -281,9 +249,7 @@ mod tests {
     fn securityhub_config_fields() {
         let c = Config::default();
         assert!(c.securityhub_default_enabled && c.evaluate_inspector2);
-        let c = c
-            .patched(&json!({"securityhub_default_enabled": false, "evaluate_inspector2": false}))
-            .unwrap();
+        let c = c.patched(&json!({"securityhub_default_enabled": false, "evaluate_inspector2": false})).unwrap();
         assert!(!c.securityhub_default_enabled && !c.evaluate_inspector2);
         assert_eq!(c.to_json()["evaluate_inspector2"], false);
         assert!(c.patched(&json!({"evaluate_inspector2": 1})).is_err());

@@ -13,13 +13,7 @@ use crate::Reply;
 pub const PREFIX: &str = "/_emulator";
 const FINDINGS_PREFIX: &str = "/_emulator/securityhub/findings/";
 
-pub(crate) fn handle(
-    w: &mut World,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: &[u8],
-) -> Reply {
+pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
     match route(w, method, path, query, body) {
         Ok(v) => Reply::json(200, &v),
         Err((status, msg)) => Reply::json(status, &json!({ "error": msg })),
@@ -55,13 +49,7 @@ fn home_param(w: &World, params: &[(String, String)]) -> Result<String> {
     }
 }
 
-fn route(
-    w: &mut World,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: &[u8],
-) -> Result<Value> {
+fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Result<Value> {
     let rest = path.strip_prefix(PREFIX).unwrap_or(path);
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let params = query.map(parse_form).unwrap_or_default();
@@ -75,11 +63,7 @@ fn route(
             let id = percent_decode(raw_id, false);
             let home = home_param(w, &params)?;
             let now = iso8601_ms(unix_now_ms());
-            return match w
-                .securityhub
-                .patch_finding(&home, &id, &parse(body)?, &now)
-                .map_err(bad)?
-            {
+            return match w.securityhub.patch_finding(&home, &id, &parse(body)?, &now).map_err(bad)? {
                 Some(v) => Ok(v),
                 None => Err((404, format!("no finding {id:?} in account {home}"))),
             };
@@ -107,11 +91,7 @@ fn route(
             Ok(json!({"members": w.config.members.len()}))
         }
         ("GET", ["accounts"]) => {
-            let list: Vec<Value> = w
-                .accounts
-                .iter()
-                .map(|(id, a)| a.view_json(id, &w.config))
-                .collect();
+            let list: Vec<Value> = w.accounts.iter().map(|(id, a)| a.view_json(id, &w.config)).collect();
             Ok(json!({ "accounts": list }))
         }
         ("GET", ["accounts", id]) => {
@@ -128,11 +108,8 @@ fn route(
             Value::Array(list) => {
                 // All or nothing.
                 let mut faults = w.faults.clone();
-                let added = list
-                    .iter()
-                    .map(|f| faults.add_json(f))
-                    .collect::<std::result::Result<Vec<_>, _>>()
-                    .map_err(bad)?;
+                let added =
+                    list.iter().map(|f| faults.add_json(f)).collect::<std::result::Result<Vec<_>, _>>().map_err(bad)?;
                 w.faults = faults;
                 Ok(json!({ "faults": added }))
             }
@@ -156,12 +133,7 @@ fn route(
             Ok(ok())
         }
         ("GET", ["securityhub", "controls"]) => {
-            let list: Vec<Value> = w
-                .securityhub
-                .controls
-                .values()
-                .map(Control::to_json)
-                .collect();
+            let list: Vec<Value> = w.securityhub.controls.values().map(Control::to_json).collect();
             Ok(json!({ "controls": list }))
         }
         ("POST" | "PUT", ["securityhub", "controls"]) => {
@@ -173,12 +145,8 @@ fn route(
             let mut controls = w.securityhub.controls.clone();
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.iter().enumerate() {
-                let id = v
-                    .get("SecurityControlId")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let c = Control::upsert(controls.get(id), v)
-                    .map_err(|e| bad(format!("controls[{i}]: {e}")))?;
+                let id = v.get("SecurityControlId").and_then(Value::as_str).unwrap_or("");
+                let c = Control::upsert(controls.get(id), v).map_err(|e| bad(format!("controls[{i}]: {e}")))?;
                 out.push(c.to_json());
                 controls.insert(c.id.clone(), c);
             }
@@ -187,9 +155,7 @@ fn route(
         }
         ("GET", ["securityhub", "findings"]) => {
             let home = home_param(w, &params)?;
-            let evaluate = params
-                .iter()
-                .any(|(k, v)| k == "evaluate" && matches!(v.as_str(), "1" | "true"));
+            let evaluate = params.iter().any(|(k, v)| k == "evaluate" && matches!(v.as_str(), "1" | "true"));
             if evaluate && w.config.evaluate_inspector2 {
                 let region = params
                     .iter()
@@ -202,14 +168,12 @@ fn route(
         }
         ("POST", ["securityhub", "findings"]) => {
             let v = parse(body)?;
-            let obj = v.as_object().ok_or_else(|| {
-                bad("expected {\"account_id\": ..., \"findings\": [...], \"generate\": {...}}")
-            })?;
+            let obj = v
+                .as_object()
+                .ok_or_else(|| bad("expected {\"account_id\": ..., \"findings\": [...], \"generate\": {...}}"))?;
             for k in obj.keys() {
                 if !matches!(k.as_str(), "account_id" | "findings" | "generate") {
-                    return Err(bad(format!(
-                        "unknown field {k:?} (account_id|findings|generate)"
-                    )));
+                    return Err(bad(format!("unknown field {k:?} (account_id|findings|generate)")));
                 }
             }
             let home = match obj.get("account_id") {
@@ -284,79 +248,36 @@ mod tests {
         assert_eq!(v["status"], "SUSPENDED");
         assert_eq!(v["resource_state"]["EC2"], "ENABLED");
         assert_eq!(v["resource_state"]["ECR"], "DISABLED");
-        call(
-            &mut w,
-            "PUT",
-            "/_emulator/accounts/111111111111",
-            json!({"stuck": true}),
-        );
+        call(&mut w, "PUT", "/_emulator/accounts/111111111111", json!({"stuck": true}));
         let (_, v) = call(&mut w, "GET", "/_emulator/accounts", Value::Null);
-        let ids: Vec<&str> = v["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["account_id"].as_str().unwrap())
-            .collect();
+        let ids: Vec<&str> =
+            v["accounts"].as_array().unwrap().iter().map(|a| a["account_id"].as_str().unwrap()).collect();
         assert_eq!(ids, vec!["111111111111", "222222222222"]);
-        let (s, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/accounts/333333333333",
-            Value::Null,
-        );
+        let (s, v) = call(&mut w, "GET", "/_emulator/accounts/333333333333", Value::Null);
         assert_eq!(s, 200);
         assert_eq!(v["status"], "DISABLED");
         let (s, _) = call(&mut w, "GET", "/_emulator/accounts/333", Value::Null);
         assert_eq!(s, 400);
-        let (s, _) = call(
-            &mut w,
-            "PUT",
-            "/_emulator/accounts/333333333333",
-            json!({"resource_state": {"EC2": "ON"}}),
-        );
+        let (s, _) = call(&mut w, "PUT", "/_emulator/accounts/333333333333", json!({"resource_state": {"EC2": "ON"}}));
         assert_eq!(s, 400);
     }
 
     #[test]
     fn securityhub_account_switch() {
         let mut w = World::new(Initial::default());
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/accounts/222222222222",
-            Value::Null,
-        );
+        let (_, v) = call(&mut w, "GET", "/_emulator/accounts/222222222222", Value::Null);
         assert_eq!(v["securityhub_enabled"], true);
-        let (s, v) = call(
-            &mut w,
-            "PUT",
-            "/_emulator/accounts/222222222222",
-            json!({"securityhub_enabled": false}),
-        );
+        let (s, v) = call(&mut w, "PUT", "/_emulator/accounts/222222222222", json!({"securityhub_enabled": false}));
         assert_eq!(s, 200);
         assert_eq!(v["securityhub_enabled"], false);
         assert!(!w.securityhub_on("222222222222"));
         // Other fields are kept.
-        let (_, v) = call(
-            &mut w,
-            "PUT",
-            "/_emulator/accounts/222222222222",
-            json!({"resource_state": {"ECR": "ENABLED"}}),
-        );
+        let (_, v) =
+            call(&mut w, "PUT", "/_emulator/accounts/222222222222", json!({"resource_state": {"ECR": "ENABLED"}}));
         assert_eq!(v["securityhub_enabled"], false);
         assert_eq!(v["resource_state"]["ECR"], "ENABLED");
-        call(
-            &mut w,
-            "PUT",
-            "/_emulator/config",
-            json!({"securityhub_default_enabled": false}),
-        );
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/accounts/444444444444",
-            Value::Null,
-        );
+        call(&mut w, "PUT", "/_emulator/config", json!({"securityhub_default_enabled": false}));
+        let (_, v) = call(&mut w, "GET", "/_emulator/accounts/444444444444", Value::Null);
         assert_eq!(v["securityhub_enabled"], false);
         call(&mut w, "POST", "/_emulator/reset", Value::Null);
         assert!(w.securityhub_on("222222222222"));
@@ -382,12 +303,7 @@ mod tests {
             json!({"SecurityControlId": "S3.2", "SeverityRating": "LOW"}),
         );
         assert_eq!(s, 400);
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/securityhub/controls",
-            Value::Null,
-        );
+        let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/controls", Value::Null);
         assert_eq!(v["controls"].as_array().unwrap().len(), 4);
 
         let (s, v) = call(
@@ -403,31 +319,16 @@ mod tests {
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["added"], 5);
         let gen_id = v["ids"][1].as_str().unwrap().to_string();
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/securityhub/findings?account_id=111111111111",
-            Value::Null,
-        );
+        let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/findings?account_id=111111111111", Value::Null);
         let list = v["findings"].as_array().unwrap();
         assert_eq!(list.len(), 5);
         let ids: Vec<&str> = list.iter().map(|f| f["Id"].as_str().unwrap()).collect();
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);
-        assert_eq!(
-            list.iter()
-                .filter(|f| f["AwsAccountId"] == "333333333333")
-                .count(),
-            2
-        );
+        assert_eq!(list.iter().filter(|f| f["AwsAccountId"] == "333333333333").count(), 2);
         // Default account's store is empty.
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/securityhub/findings",
-            Value::Null,
-        );
+        let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/findings", Value::Null);
         assert_eq!(v["findings"], json!([]));
         // Change one finding by its URL-encoded Id.
         let enc = gen_id.replace(':', "%3A").replace('/', "%2F");
@@ -454,32 +355,13 @@ mod tests {
             json!({"account_id": "111111111111", "findings": [{"AwsAccountId": "1"}]}),
         );
         assert_eq!(s, 400);
-        call(
-            &mut w,
-            "DELETE",
-            "/_emulator/securityhub/findings?account_id=111111111111",
-            Value::Null,
-        );
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/securityhub/findings?account_id=111111111111",
-            Value::Null,
-        );
+        call(&mut w, "DELETE", "/_emulator/securityhub/findings?account_id=111111111111", Value::Null);
+        let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/findings?account_id=111111111111", Value::Null);
         assert_eq!(v["findings"], json!([]));
         // evaluate=1 runs the Inspector.2 evaluation for the admin.
-        call(
-            &mut w,
-            "PUT",
-            "/_emulator/config",
-            json!({"delegated_admin": "111111111111"}),
-        );
-        let (_, v) = call(
-            &mut w,
-            "GET",
-            "/_emulator/securityhub/findings?account_id=111111111111&evaluate=1",
-            Value::Null,
-        );
+        call(&mut w, "PUT", "/_emulator/config", json!({"delegated_admin": "111111111111"}));
+        let (_, v) =
+            call(&mut w, "GET", "/_emulator/securityhub/findings?account_id=111111111111&evaluate=1", Value::Null);
         assert_eq!(v["findings"][0]["Compliance"]["Status"], "FAILED");
         call(&mut w, "POST", "/_emulator/reset", Value::Null);
         assert!(w.securityhub.findings.is_empty());
@@ -489,38 +371,23 @@ mod tests {
     #[test]
     fn bulk_members() {
         let mut w = World::new(Initial::default());
-        let ids: Vec<String> = (0..5000u64)
-            .map(|i| format!("{:012}", 300_000_000_000 + i))
-            .collect();
+        let ids: Vec<String> = (0..5000u64).map(|i| format!("{:012}", 300_000_000_000 + i)).collect();
         let (s, v) = call(&mut w, "PUT", "/_emulator/config", json!({"members": ids}));
         assert_eq!(s, 200);
         assert_eq!(v["members"].as_array().unwrap().len(), 5000);
-        let (_, v) = call(
-            &mut w,
-            "POST",
-            "/_emulator/members",
-            json!({"account_ids": ["444444444444", "300000000000"]}),
-        );
+        let (_, v) =
+            call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["444444444444", "300000000000"]}));
         assert_eq!(v["members"], 5001);
     }
 
     #[test]
     fn faults_and_requests() {
         let mut w = World::new(Initial::default());
-        let (s, v) = call(
-            &mut w,
-            "POST",
-            "/_emulator/faults",
-            json!({"kind": "throttle", "operation": "Enable", "times": 2}),
-        );
+        let (s, v) =
+            call(&mut w, "POST", "/_emulator/faults", json!({"kind": "throttle", "operation": "Enable", "times": 2}));
         assert_eq!(s, 200);
         assert_eq!(v["id"], 1);
-        let (s, _) = call(
-            &mut w,
-            "POST",
-            "/_emulator/faults",
-            json!([{"kind": "throttle"}, {"kind": "bad"}]),
-        );
+        let (s, _) = call(&mut w, "POST", "/_emulator/faults", json!([{"kind": "throttle"}, {"kind": "bad"}]));
         assert_eq!(s, 400);
         let (_, v) = call(&mut w, "GET", "/_emulator/faults", Value::Null);
         assert_eq!(v["faults"].as_array().unwrap().len(), 1);

@@ -25,13 +25,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code: code.to_string(),
-            message: message.into(),
-            extra: Map::new(),
-            retry_after: None,
-        }
+        ApiError { status, code: code.to_string(), message: message.into(), extra: Map::new(), retry_after: None }
     }
 
     /// 400 ValidationException with reason FIELD_VALIDATION_FAILED and one entry per field.
@@ -40,30 +34,19 @@ impl ApiError {
             format!("1 validation error detected: {}", fields[0].1)
         } else {
             let joined: Vec<&str> = fields.iter().map(|(_, m)| m.as_str()).collect();
-            format!(
-                "{} validation errors detected: {}",
-                fields.len(),
-                joined.join("; ")
-            )
+            format!("{} validation errors detected: {}", fields.len(), joined.join("; "))
         };
         let mut e = ApiError::new(400, "ValidationException", message);
-        e.extra
-            .insert("reason".into(), json!("FIELD_VALIDATION_FAILED"));
-        let fields: Vec<Value> = fields
-            .into_iter()
-            .map(|(name, message)| json!({"name": name, "message": message}))
-            .collect();
+        e.extra.insert("reason".into(), json!("FIELD_VALIDATION_FAILED"));
+        let fields: Vec<Value> =
+            fields.into_iter().map(|(name, message)| json!({"name": name, "message": message})).collect();
         e.extra.insert("fields".into(), Value::Array(fields));
         e
     }
 
     /// 400 ValidationException with reason CANNOT_PARSE (malformed request body).
     pub fn cannot_parse(detail: &str) -> Self {
-        let mut e = ApiError::new(
-            400,
-            "ValidationException",
-            format!("Could not parse request body: {detail}"),
-        );
+        let mut e = ApiError::new(400, "ValidationException", format!("Could not parse request body: {detail}"));
         e.extra.insert("reason".into(), json!("CANNOT_PARSE"));
         e.extra.insert("fields".into(), json!([]));
         e
@@ -88,11 +71,7 @@ impl ApiError {
     }
 
     pub fn unknown_operation(method: &str, path: &str) -> Self {
-        ApiError::new(
-            404,
-            "UnknownOperationException",
-            format!("The emulator does not implement {method} {path}"),
-        )
+        ApiError::new(404, "UnknownOperationException", format!("The emulator does not implement {method} {path}"))
     }
 
     /// Encode for a restJson1 service.
@@ -123,11 +102,7 @@ impl ApiError {
 
     /// Encode for an awsQuery service (STS).
     pub fn to_query_reply(&self, request_id: &str) -> Reply {
-        let kind = if self.status >= 500 {
-            "Receiver"
-        } else {
-            "Sender"
-        };
+        let kind = if self.status >= 500 { "Receiver" } else { "Sender" };
         let body = format!(
             "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>{kind}</Type>\n    <Code>{}</Code>\n    <Message>{}</Message>\n  </Error>\n  <RequestId>{}</RequestId>\n</ErrorResponse>\n",
             xml_escape(&self.code),
@@ -155,10 +130,7 @@ mod tests {
         let e = ApiError::field_validation(vec![("accountIds".into(), "too many".into())]);
         let r = e.to_json_reply();
         assert_eq!(r.status, 400);
-        assert_eq!(
-            r.get_header("x-amzn-ErrorType"),
-            Some("ValidationException")
-        );
+        assert_eq!(r.get_header("x-amzn-ErrorType"), Some("ValidationException"));
         let b = body_json(&r);
         assert_eq!(b["reason"], "FIELD_VALIDATION_FAILED");
         assert_eq!(b["fields"][0]["name"], "accountIds");
@@ -171,21 +143,14 @@ mod tests {
         let r = ApiError::throttling(3).to_json_reply();
         assert_eq!(r.status, 429);
         assert_eq!(r.get_header("Retry-After"), Some("3"));
-        assert_eq!(
-            r.get_header("x-amzn-ErrorType"),
-            Some("ThrottlingException")
-        );
+        assert_eq!(r.get_header("x-amzn-ErrorType"), Some("ThrottlingException"));
     }
 
     #[test]
     fn securityhub_shape() {
-        let r =
-            ApiError::new(401, "InvalidAccessException", "not subscribed").to_securityhub_reply();
+        let r = ApiError::new(401, "InvalidAccessException", "not subscribed").to_securityhub_reply();
         assert_eq!(r.status, 401);
-        assert_eq!(
-            r.get_header("x-amzn-ErrorType"),
-            Some("InvalidAccessException")
-        );
+        assert_eq!(r.get_header("x-amzn-ErrorType"), Some("InvalidAccessException"));
         let b = body_json(&r);
         assert_eq!(b["Message"], "not subscribed");
         assert_eq!(b["Code"], "InvalidAccessException");

@@ -32,24 +32,13 @@ pub enum FaultKind {
     Throttle,
     ServerError,
     AccessDenied,
-    FailedAccount {
-        account_id: String,
-        code: String,
-        message: String,
-    },
-    UnprocessedFinding {
-        finding_id: String,
-        code: String,
-        message: String,
-    },
+    FailedAccount { account_id: String, code: String, message: String },
+    UnprocessedFinding { finding_id: String, code: String, message: String },
 }
 
 impl FaultKind {
     fn is_request_level(&self) -> bool {
-        matches!(
-            self,
-            FaultKind::Throttle | FaultKind::ServerError | FaultKind::AccessDenied
-        )
+        matches!(self, FaultKind::Throttle | FaultKind::ServerError | FaultKind::AccessDenied)
     }
 }
 
@@ -85,21 +74,13 @@ impl Fault {
             FaultKind::Throttle => "throttle",
             FaultKind::ServerError => "server_error",
             FaultKind::AccessDenied => "access_denied",
-            FaultKind::FailedAccount {
-                account_id,
-                code,
-                message,
-            } => {
+            FaultKind::FailedAccount { account_id, code, message } => {
                 v["account_id"] = json!(account_id);
                 v["code"] = json!(code);
                 v["message"] = json!(message);
                 "failed_account"
             }
-            FaultKind::UnprocessedFinding {
-                finding_id,
-                code,
-                message,
-            } => {
+            FaultKind::UnprocessedFinding { finding_id, code, message } => {
                 v["finding_id"] = json!(finding_id);
                 v["code"] = json!(code);
                 v["message"] = json!(message);
@@ -122,10 +103,8 @@ impl Faults {
     pub fn add_json(&mut self, v: &Value) -> Result<Value, String> {
         let obj = v.as_object().ok_or("fault must be a JSON object")?;
         for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "kind" | "operation" | "times" | "account_id" | "finding_id" | "code" | "message"
-            ) {
+            if !matches!(k.as_str(), "kind" | "operation" | "times" | "account_id" | "finding_id" | "code" | "message")
+            {
                 return Err(format!("unknown fault field {k:?}"));
             }
         }
@@ -137,19 +116,16 @@ impl Faults {
             }
         };
         let kind_name = str_field("kind")?.ok_or("kind is required")?;
-        let default_op = if kind_name == "unprocessed_finding" {
-            "BatchUpdateFindings"
-        } else {
-            "*"
-        };
+        let default_op = if kind_name == "unprocessed_finding" { "BatchUpdateFindings" } else { "*" };
         let operation = str_field("operation")?.unwrap_or_else(|| default_op.to_string());
-        let remaining =
-            match obj.get("times") {
-                None | Some(Value::Null) => None,
-                Some(t) => Some(t.as_u64().filter(|&n| n > 0).ok_or_else(|| {
-                    format!("times: expected a positive integer or null, got {t}")
-                })?),
-            };
+        let remaining = match obj.get("times") {
+            None | Some(Value::Null) => None,
+            Some(t) => Some(
+                t.as_u64()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("times: expected a positive integer or null, got {t}"))?,
+            ),
+        };
         let kind = match kind_name.as_str() {
             "throttle" => FaultKind::Throttle,
             "server_error" => FaultKind::ServerError,
@@ -186,22 +162,15 @@ impl Faults {
             }
             other => {
                 return Err(format!(
-                    "unknown fault kind {other:?} (throttle|server_error|access_denied|failed_account|unprocessed_finding)"
-                ))
+                "unknown fault kind {other:?} (throttle|server_error|access_denied|failed_account|unprocessed_finding)"
+            ))
             }
         };
         if operation != "*" && !OPERATIONS.contains(&operation.as_str()) {
-            return Err(format!(
-                "unknown operation {operation:?}; expected * or one of {OPERATIONS:?}"
-            ));
+            return Err(format!("unknown operation {operation:?}; expected * or one of {OPERATIONS:?}"));
         }
         self.next_id += 1;
-        let fault = Fault {
-            id: self.next_id,
-            kind,
-            operation,
-            remaining,
-        };
+        let fault = Fault { id: self.next_id, kind, operation, remaining };
         let out = fault.to_json();
         self.list.push(fault);
         Ok(out)
@@ -233,10 +202,7 @@ impl Faults {
 
     /// The request-level fault for a call of `op`, if one is armed (and consume it).
     pub fn take_request_fault(&mut self, op: &str) -> Option<RequestFault> {
-        let idx = self
-            .list
-            .iter()
-            .position(|f| f.matches(op) && f.kind.is_request_level())?;
+        let idx = self.list.iter().position(|f| f.matches(op) && f.kind.is_request_level())?;
         let rf = match self.list[idx].kind {
             FaultKind::Throttle => RequestFault::Throttle,
             FaultKind::ServerError => RequestFault::ServerError,
@@ -252,8 +218,7 @@ impl Faults {
             return None;
         }
         let idx = self.list.iter().position(|f| {
-            f.matches(op)
-                && matches!(&f.kind, FaultKind::FailedAccount { account_id, .. } if account_id == account)
+            f.matches(op) && matches!(&f.kind, FaultKind::FailedAccount { account_id, .. } if account_id == account)
         })?;
         let out = match &self.list[idx].kind {
             FaultKind::FailedAccount { code, message, .. } => (code.clone(), message.clone()),
@@ -269,8 +234,7 @@ impl Faults {
             return None;
         }
         let idx = self.list.iter().position(|f| {
-            f.matches(op)
-                && matches!(&f.kind, FaultKind::UnprocessedFinding { finding_id, .. } if finding_id == id)
+            f.matches(op) && matches!(&f.kind, FaultKind::UnprocessedFinding { finding_id, .. } if finding_id == id)
         })?;
         let out = match &self.list[idx].kind {
             FaultKind::UnprocessedFinding { code, message, .. } => (code.clone(), message.clone()),
@@ -288,8 +252,7 @@ mod tests {
     #[test]
     fn counted_faults_expire() {
         let mut f = Faults::default();
-        f.add_json(&json!({"kind": "throttle", "operation": "Enable", "times": 2}))
-            .unwrap();
+        f.add_json(&json!({"kind": "throttle", "operation": "Enable", "times": 2})).unwrap();
         assert_eq!(f.take_request_fault("Disable"), None);
         assert_eq!(f.take_request_fault("Enable"), Some(RequestFault::Throttle));
         assert_eq!(f.take_request_fault("Enable"), Some(RequestFault::Throttle));
@@ -300,27 +263,17 @@ mod tests {
     #[test]
     fn wildcard_and_order() {
         let mut f = Faults::default();
-        f.add_json(&json!({"kind": "server_error", "operation": "*", "times": 1}))
-            .unwrap();
-        f.add_json(&json!({"kind": "throttle", "operation": "AssumeRole", "times": 1}))
-            .unwrap();
-        assert_eq!(
-            f.take_request_fault("AssumeRole"),
-            Some(RequestFault::ServerError)
-        );
-        assert_eq!(
-            f.take_request_fault("AssumeRole"),
-            Some(RequestFault::Throttle)
-        );
+        f.add_json(&json!({"kind": "server_error", "operation": "*", "times": 1})).unwrap();
+        f.add_json(&json!({"kind": "throttle", "operation": "AssumeRole", "times": 1})).unwrap();
+        assert_eq!(f.take_request_fault("AssumeRole"), Some(RequestFault::ServerError));
+        assert_eq!(f.take_request_fault("AssumeRole"), Some(RequestFault::Throttle));
         assert_eq!(f.take_request_fault("AssumeRole"), None);
     }
 
     #[test]
     fn unlimited_until_cleared() {
         let mut f = Faults::default();
-        let v = f
-            .add_json(&json!({"kind": "throttle", "operation": "Enable", "times": null}))
-            .unwrap();
+        let v = f.add_json(&json!({"kind": "throttle", "operation": "Enable", "times": null})).unwrap();
         assert_eq!(v["times"], Value::Null);
         for _ in 0..10 {
             assert!(f.take_request_fault("Enable").is_some());
@@ -339,10 +292,7 @@ mod tests {
         assert_eq!(f.take_request_fault("Enable"), None);
         assert_eq!(f.take_failed_account("Enable", "333333333333"), None);
         assert_eq!(f.take_failed_account("Disable", "222222222222"), None);
-        assert_eq!(
-            f.take_failed_account("Enable", "222222222222"),
-            Some(("SSM_THROTTLED".into(), "slow down".into()))
-        );
+        assert_eq!(f.take_failed_account("Enable", "222222222222"), Some(("SSM_THROTTLED".into(), "slow down".into())));
         assert_eq!(f.take_failed_account("Enable", "222222222222"), None);
     }
 
@@ -350,55 +300,35 @@ mod tests {
     fn rejects_bad_faults() {
         let mut f = Faults::default();
         assert!(f.add_json(&json!({"kind": "explode"})).is_err());
-        assert!(f
-            .add_json(&json!({"kind": "throttle", "operation": "Enabel"}))
-            .is_err());
-        assert!(f
-            .add_json(&json!({"kind": "throttle", "times": 0}))
-            .is_err());
-        assert!(f
-            .add_json(&json!({"kind": "failed_account", "operation": "Enable"}))
-            .is_err());
+        assert!(f.add_json(&json!({"kind": "throttle", "operation": "Enabel"})).is_err());
+        assert!(f.add_json(&json!({"kind": "throttle", "times": 0})).is_err());
+        assert!(f.add_json(&json!({"kind": "failed_account", "operation": "Enable"})).is_err());
         assert!(f
             .add_json(&json!({"kind": "failed_account", "operation": "AssumeRole", "account_id": "222222222222"}))
             .is_err());
-        assert!(f
-            .add_json(&json!({"kind": "throttle", "bogus": 1}))
-            .is_err());
+        assert!(f.add_json(&json!({"kind": "throttle", "bogus": 1})).is_err());
     }
 
     #[test]
     fn unprocessed_finding_faults() {
         let mut f = Faults::default();
-        let v = f
-            .add_json(&json!({"kind": "unprocessed_finding", "finding_id": "arn:x/1", "times": 1}))
-            .unwrap();
+        let v = f.add_json(&json!({"kind": "unprocessed_finding", "finding_id": "arn:x/1", "times": 1})).unwrap();
         assert_eq!(v["operation"], "BatchUpdateFindings");
         assert_eq!(v["code"], "InternalFailure");
         assert_eq!(f.take_request_fault("BatchUpdateFindings"), None);
-        assert_eq!(
-            f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/2"),
-            None
-        );
+        assert_eq!(f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/2"), None);
         assert_eq!(
             f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/1"),
             Some(("InternalFailure".into(), "Injected failure".into()))
         );
-        assert_eq!(
-            f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/1"),
-            None
-        );
+        assert_eq!(f.take_unprocessed_finding("BatchUpdateFindings", "arn:x/1"), None);
         assert!(f
             .add_json(&json!({"kind": "unprocessed_finding", "finding_id": "x", "operation": "GetFindings"}))
             .is_err());
         assert!(f.add_json(&json!({"kind": "unprocessed_finding"})).is_err());
         // Security Hub operations are valid targets for request faults.
-        f.add_json(&json!({"kind": "throttle", "operation": "GetFindings", "times": 1}))
-            .unwrap();
-        assert_eq!(
-            f.take_request_fault("GetFindings"),
-            Some(RequestFault::Throttle)
-        );
+        f.add_json(&json!({"kind": "throttle", "operation": "GetFindings", "times": 1})).unwrap();
+        assert_eq!(f.take_request_fault("GetFindings"), Some(RequestFault::Throttle));
     }
 
     #[test]

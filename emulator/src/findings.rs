@@ -13,8 +13,7 @@ use crate::util::{base64_decode, base64_encode, fnv64, is_account_id, stable_uui
 pub const SCHEMA_VERSION: &str = "2018-10-08";
 pub const PRODUCT_NAME: &str = "Security Hub";
 pub const COMPANY_NAME: &str = "AWS";
-pub const FINDING_TYPE: &str =
-    "Software and Configuration Checks/Industry and Regulatory Standards";
+pub const FINDING_TYPE: &str = "Software and Configuration Checks/Industry and Regulatory Standards";
 pub const RESOURCE_TYPE: &str = "AwsAccount";
 /// The control the emulator evaluates from Inspector2 state.
 pub const INSPECTOR2_CONTROL: &str = "Inspector.2";
@@ -145,10 +144,7 @@ impl Control {
     /// BatchGetSecurityControls element.
     pub fn to_api_json(&self, region: &str, account: &str) -> Value {
         let mut v = self.to_json();
-        v["SecurityControlArn"] = json!(format!(
-            "arn:aws:securityhub:{region}:{account}:security-control/{}",
-            self.id
-        ));
+        v["SecurityControlArn"] = json!(format!("arn:aws:securityhub:{region}:{account}:security-control/{}", self.id));
         v["UpdateStatus"] = json!("READY");
         v
     }
@@ -170,9 +166,7 @@ impl Control {
                 return Err(format!("unknown control field {k:?}"));
             }
         }
-        let id = opt_str(obj, "SecurityControlId")?
-            .filter(|s| !s.is_empty())
-            .ok_or("SecurityControlId is required")?;
+        let id = opt_str(obj, "SecurityControlId")?.filter(|s| !s.is_empty()).ok_or("SecurityControlId is required")?;
         if let Some(e) = existing {
             if e.id != id {
                 return Err("SecurityControlId mismatch".into());
@@ -186,31 +180,19 @@ impl Control {
         let severity = match (opt_str(obj, "SeverityRating")?, existing) {
             (Some(s), _) => enum_value(&s, SEVERITY_RATINGS, "SeverityRating")?,
             (None, Some(e)) => e.severity.clone(),
-            (None, None) => {
-                return Err(format!(
-                    "{id}: SeverityRating is required for a new control"
-                ))
-            }
+            (None, None) => return Err(format!("{id}: SeverityRating is required for a new control")),
         };
         let status = match (opt_str(obj, "SecurityControlStatus")?, existing) {
             (Some(s), _) => enum_value(&s, CONTROL_STATUSES, "SecurityControlStatus")?,
             (None, Some(e)) => e.status.clone(),
             (None, None) => "ENABLED".into(),
         };
-        let description = opt_str(obj, "Description")?
-            .or_else(|| existing.map(|e| e.description.clone()))
-            .unwrap_or_default();
+        let description =
+            opt_str(obj, "Description")?.or_else(|| existing.map(|e| e.description.clone())).unwrap_or_default();
         let remediation = opt_str(obj, "RemediationUrl")?
             .or_else(|| existing.map(|e| e.remediation_url.clone()))
             .unwrap_or_else(|| remediation_url(&id));
-        Ok(Control {
-            id,
-            title,
-            description,
-            remediation_url: remediation,
-            severity,
-            status,
-        })
+        Ok(Control { id, title, description, remediation_url: remediation, severity, status })
     }
 }
 
@@ -238,9 +220,7 @@ fn parse_enum<T>(
 ) -> Result<Option<T>, String> {
     match opt_str(obj, name)? {
         None => Ok(None),
-        Some(s) => parse(&s)
-            .map(Some)
-            .ok_or_else(|| format!("{name}: {s:?} is not one of {names:?}")),
+        Some(s) => parse(&s).map(Some).ok_or_else(|| format!("{name}: {s:?} is not one of {names:?}")),
     }
 }
 
@@ -330,16 +310,11 @@ impl Finding {
     }
 
     fn severity<'a>(&'a self, control: Option<&'a Control>) -> &'a str {
-        self.severity_label
-            .as_deref()
-            .or(control.map(|c| c.severity.as_str()))
-            .unwrap_or("MEDIUM")
+        self.severity_label.as_deref().or(control.map(|c| c.severity.as_str())).unwrap_or("MEDIUM")
     }
 
     fn title(&self, control: Option<&Control>) -> String {
-        control
-            .map(|c| c.title.clone())
-            .unwrap_or_else(|| format!("Security control {}", self.control_id))
+        control.map(|c| c.title.clone()).unwrap_or_else(|| format!("Security control {}", self.control_id))
     }
 
     /// The full AwsSecurityFinding.
@@ -392,8 +367,7 @@ impl Finding {
             "ProcessedAt": self.updated_at,
         });
         if let Some(n) = &self.note {
-            v["Note"] =
-                json!({"Text": n.text, "UpdatedBy": n.updated_by, "UpdatedAt": n.updated_at});
+            v["Note"] = json!({"Text": n.text, "UpdatedBy": n.updated_by, "UpdatedAt": n.updated_at});
         }
         if let Some(s) = &self.verification_state {
             v["VerificationState"] = json!(s);
@@ -545,9 +519,7 @@ impl Filters {
             .filter(|v| !matches!(v, Value::Array(a) if a.is_empty()))
             .count();
         if used > MAX_FILTER_ATTRIBUTES {
-            return Err(format!(
-                "Filters can contain at most {MAX_FILTER_ATTRIBUTES} attributes; {used} were given"
-            ));
+            return Err(format!("Filters can contain at most {MAX_FILTER_ATTRIBUTES} attributes; {used} were given"));
         }
         let mut out = Filters::default();
         for (key, list) in obj {
@@ -580,9 +552,7 @@ impl Filters {
             }
             let has = |c: Cmp| conds.iter().any(|(x, _)| *x == c);
             if has(Cmp::Equals) && (has(Cmp::NotEquals) || has(Cmp::PrefixNotEquals)) {
-                return Err(format!(
-                    "Filters.{key}: EQUALS cannot be combined with NOT_EQUALS or PREFIX_NOT_EQUALS"
-                ));
+                return Err(format!("Filters.{key}: EQUALS cannot be combined with NOT_EQUALS or PREFIX_NOT_EQUALS"));
             }
             for only in [Cmp::Contains, Cmp::NotContains] {
                 if has(only) && conds.iter().any(|(x, _)| *x != only) {
@@ -693,10 +663,7 @@ pub struct Hub {
 impl Default for Hub {
     fn default() -> Self {
         Hub {
-            controls: Control::builtin()
-                .into_iter()
-                .map(|c| (c.id.clone(), c))
-                .collect(),
+            controls: Control::builtin().into_iter().map(|c| (c.id.clone(), c)).collect(),
             findings: BTreeMap::new(),
             seq: 0,
         }
@@ -733,20 +700,14 @@ impl Hub {
     pub fn page(&self, home: &str, filters: &Filters, after: Option<&str>, max: usize) -> Page<'_> {
         let mut out = Vec::with_capacity(max.min(128));
         let Some(store) = self.findings.get(home) else {
-            return Page {
-                findings: out,
-                next_after: None,
-            };
+            return Page { findings: out, next_after: None };
         };
         let lower = match after {
             Some(a) => Bound::Excluded(a),
             None => Bound::Unbounded,
         };
         let mut more = false;
-        for f in store
-            .range::<str, _>((lower, Bound::Unbounded))
-            .map(|(_, f)| f)
-        {
+        for f in store.range::<str, _>((lower, Bound::Unbounded)).map(|(_, f)| f) {
             if !filters.matches(f, self.controls.get(&f.control_id)) {
                 continue;
             }
@@ -756,52 +717,31 @@ impl Hub {
             }
             out.push(f);
         }
-        let next_after = if more {
-            out.last().map(|f| f.id.clone())
-        } else {
-            None
-        };
-        Page {
-            findings: out,
-            next_after,
-        }
+        let next_after = if more { out.last().map(|f| f.id.clone()) } else { None };
+        Page { findings: out, next_after }
     }
 
     /// Every finding of `home` (sorted by Id) as AwsSecurityFinding JSON.
     pub fn findings_json(&self, home: &str) -> Vec<Value> {
         self.findings
             .get(home)
-            .map(|s| {
-                s.values()
-                    .map(|f| f.to_json(self.controls.get(&f.control_id)))
-                    .collect()
-            })
+            .map(|s| s.values().map(|f| f.to_json(self.controls.get(&f.control_id))).collect())
             .unwrap_or_default()
     }
 
     /// Control API: seed findings into `home`'s store from `{"findings": [...], "generate": {...}}`
     /// (either or both). All or nothing. Returns the ids added (or replaced), in input order.
-    pub fn seed(
-        &mut self,
-        home: &str,
-        body: &Map<String, Value>,
-        now: &str,
-    ) -> Result<Vec<String>, String> {
+    pub fn seed(&mut self, home: &str, body: &Map<String, Value>, now: &str) -> Result<Vec<String>, String> {
         let mut new: Vec<Finding> = Vec::new();
         if let Some(list) = body.get("findings").filter(|v| !v.is_null()) {
             let list = list.as_array().ok_or("findings must be an array")?;
             for (i, v) in list.iter().enumerate() {
-                let f = self
-                    .parse_seed_finding(home, v, now)
-                    .map_err(|e| format!("findings[{i}]: {e}"))?;
+                let f = self.parse_seed_finding(home, v, now).map_err(|e| format!("findings[{i}]: {e}"))?;
                 new.push(f);
             }
         }
         if let Some(g) = body.get("generate").filter(|v| !v.is_null()) {
-            new.extend(
-                self.generate(home, g, now)
-                    .map_err(|e| format!("generate: {e}"))?,
-            );
+            new.extend(self.generate(home, g, now).map_err(|e| format!("generate: {e}"))?);
         }
         let store = self.store_mut(home);
         let mut ids = Vec::with_capacity(new.len());
@@ -833,28 +773,18 @@ impl Hub {
                 return Err(format!("unknown finding field {k:?}"));
             }
         }
-        let account = opt_str(obj, "AwsAccountId")?
-            .filter(|a| is_account_id(a))
-            .ok_or("AwsAccountId is required (12 digits)")?;
-        let control = opt_str(obj, "SecurityControlId")?
-            .filter(|c| !c.is_empty())
-            .ok_or("SecurityControlId is required")?;
-        let compliance = parse_enum(
-            obj,
-            "ComplianceStatus",
-            Compliance::parse,
-            Compliance::NAMES,
-        )?
-        .ok_or("ComplianceStatus is required")?;
+        let account =
+            opt_str(obj, "AwsAccountId")?.filter(|a| is_account_id(a)).ok_or("AwsAccountId is required (12 digits)")?;
+        let control =
+            opt_str(obj, "SecurityControlId")?.filter(|c| !c.is_empty()).ok_or("SecurityControlId is required")?;
+        let compliance = parse_enum(obj, "ComplianceStatus", Compliance::parse, Compliance::NAMES)?
+            .ok_or("ComplianceStatus is required")?;
         let workflow = parse_enum(obj, "WorkflowStatus", Workflow::parse, Workflow::NAMES)?
             .unwrap_or_else(|| initial_workflow(compliance));
-        let record_state = parse_enum(obj, "RecordState", RecordState::parse, RecordState::NAMES)?
-            .unwrap_or(RecordState::Active);
-        let region = opt_str(obj, "Region")?
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| "us-east-1".into());
-        let resource_id =
-            opt_str(obj, "ResourceId")?.unwrap_or_else(|| account_resource_id(&account));
+        let record_state =
+            parse_enum(obj, "RecordState", RecordState::parse, RecordState::NAMES)?.unwrap_or(RecordState::Active);
+        let region = opt_str(obj, "Region")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "us-east-1".into());
+        let resource_id = opt_str(obj, "ResourceId")?.unwrap_or_else(|| account_resource_id(&account));
         let updated_at = opt_str(obj, "UpdatedAt")?.unwrap_or_else(|| now.to_string());
         let created_at = opt_str(obj, "CreatedAt")?.unwrap_or_else(|| updated_at.clone());
         let id = match opt_str(obj, "Id")? {
@@ -895,28 +825,19 @@ impl Hub {
                 return Err(format!("unknown field {k:?}"));
             }
         }
-        let control = opt_str(obj, "control_id")?
-            .filter(|c| !c.is_empty())
-            .ok_or("control_id is required")?;
+        let control = opt_str(obj, "control_id")?.filter(|c| !c.is_empty()).ok_or("control_id is required")?;
         let count = obj
             .get("count")
             .and_then(Value::as_u64)
             .filter(|&n| n <= MAX_GENERATE)
             .ok_or_else(|| format!("count is required (an integer 0..={MAX_GENERATE})"))?;
-        let compliance = parse_enum(
-            obj,
-            "compliance_status",
-            Compliance::parse,
-            Compliance::NAMES,
-        )?
-        .unwrap_or(Compliance::Failed);
+        let compliance =
+            parse_enum(obj, "compliance_status", Compliance::parse, Compliance::NAMES)?.unwrap_or(Compliance::Failed);
         let workflow = parse_enum(obj, "workflow_status", Workflow::parse, Workflow::NAMES)?
             .unwrap_or_else(|| initial_workflow(compliance));
-        let record_state = parse_enum(obj, "record_state", RecordState::parse, RecordState::NAMES)?
-            .unwrap_or(RecordState::Active);
-        let region = opt_str(obj, "region")?
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| "us-east-1".into());
+        let record_state =
+            parse_enum(obj, "record_state", RecordState::parse, RecordState::NAMES)?.unwrap_or(RecordState::Active);
+        let region = opt_str(obj, "region")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "us-east-1".into());
         let accounts = match obj.get("account_ids") {
             None | Some(Value::Null) => vec![home.to_string()],
             Some(v) => {
@@ -952,30 +873,14 @@ impl Hub {
     /// Control API: change one finding (`{ComplianceStatus?, WorkflowStatus?, RecordState?}`).
     /// Compliance and record state changes apply the workflow rules first; an explicit
     /// WorkflowStatus wins. UpdatedAt becomes `now` when anything changed.
-    pub fn patch_finding(
-        &mut self,
-        home: &str,
-        id: &str,
-        v: &Value,
-        now: &str,
-    ) -> Result<Option<Value>, String> {
+    pub fn patch_finding(&mut self, home: &str, id: &str, v: &Value, now: &str) -> Result<Option<Value>, String> {
         let obj = v.as_object().ok_or("body must be a JSON object")?;
         for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "ComplianceStatus" | "WorkflowStatus" | "RecordState"
-            ) {
-                return Err(format!(
-                    "unknown field {k:?} (ComplianceStatus|WorkflowStatus|RecordState)"
-                ));
+            if !matches!(k.as_str(), "ComplianceStatus" | "WorkflowStatus" | "RecordState") {
+                return Err(format!("unknown field {k:?} (ComplianceStatus|WorkflowStatus|RecordState)"));
             }
         }
-        let compliance = parse_enum(
-            obj,
-            "ComplianceStatus",
-            Compliance::parse,
-            Compliance::NAMES,
-        )?;
+        let compliance = parse_enum(obj, "ComplianceStatus", Compliance::parse, Compliance::NAMES)?;
         let workflow = parse_enum(obj, "WorkflowStatus", Workflow::parse, Workflow::NAMES)?;
         let record = parse_enum(obj, "RecordState", RecordState::parse, RecordState::NAMES)?;
         let Some(f) = self.find_mut(home, id) else {
@@ -1006,10 +911,7 @@ pub fn finding_id(home: &str, region: &str, control: &str, uuid: &str) -> String
 /// Distinct values of `ids`, in order (for BatchGetSecurityControls).
 pub fn dedup(ids: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
-    ids.iter()
-        .filter(|i| seen.insert(i.as_str()))
-        .cloned()
-        .collect()
+    ids.iter().filter(|i| seen.insert(i.as_str())).cloned().collect()
 }
 
 #[cfg(test)]
@@ -1050,19 +952,9 @@ mod tests {
     fn filter_semantics() {
         let a = finding("a", "222222222222", Compliance::Failed, Workflow::New);
         let b = finding("b", "333333333333", Compliance::Passed, Workflow::Resolved);
-        let c = finding(
-            "c",
-            "444444444444",
-            Compliance::Failed,
-            Workflow::Suppressed,
-        );
+        let c = finding("c", "444444444444", Compliance::Failed, Workflow::Suppressed);
         let all = [&a, &b, &c];
-        let hits = |f: &Filters| -> Vec<&str> {
-            all.iter()
-                .filter(|x| m(f, x))
-                .map(|x| x.id.as_str())
-                .collect()
-        };
+        let hits = |f: &Filters| -> Vec<&str> { all.iter().filter(|x| m(f, x)).map(|x| x.id.as_str()).collect() };
         // No filters: everything.
         assert_eq!(hits(&Filters::default()), vec!["a", "b", "c"]);
         // EQUALS values are OR'ed.
@@ -1103,10 +995,8 @@ mod tests {
             "Id": [{"Value": "b", "Comparison": "NOT_EQUALS"}]}));
         assert_eq!(hits(&f), vec!["a", "c"]);
         // Unknown attributes are ignored.
-        let f = filters(
-            json!({"UpdatedAt": [{"DateRange": {"Value": 1, "Unit": "DAYS"}}],
-            "SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}]}),
-        );
+        let f = filters(json!({"UpdatedAt": [{"DateRange": {"Value": 1, "Unit": "DAYS"}}],
+            "SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}]}));
         assert_eq!(hits(&f), vec!["a", "b", "c"]);
         // CONTAINS / NOT_CONTAINS.
         let f = filters(json!({"AwsAccountId": [{"Value": "44", "Comparison": "CONTAINS"}]}));
@@ -1118,18 +1008,10 @@ mod tests {
     #[test]
     fn filter_validation() {
         let p = |v: Value| Filters::parse(Some(&v));
-        let values: Vec<Value> = (0..21)
-            .map(|i| json!({"Value": format!("{i}"), "Comparison": "EQUALS"}))
-            .collect();
+        let values: Vec<Value> = (0..21).map(|i| json!({"Value": format!("{i}"), "Comparison": "EQUALS"})).collect();
         assert!(p(json!({"Id": values})).unwrap_err().contains("20"));
-        let many: Map<String, Value> = (0..11)
-            .map(|i| {
-                (
-                    format!("K{i}"),
-                    json!([{"Value": "x", "Comparison": "EQUALS"}]),
-                )
-            })
-            .collect();
+        let many: Map<String, Value> =
+            (0..11).map(|i| (format!("K{i}"), json!([{"Value": "x", "Comparison": "EQUALS"}]))).collect();
         assert!(p(Value::Object(many.clone())).unwrap_err().contains("10"));
         let ten: Map<String, Value> = many.into_iter().take(10).collect();
         assert!(p(Value::Object(ten)).is_ok());
@@ -1153,20 +1035,14 @@ mod tests {
     fn tokens() {
         let f1 = json!({"Id": [{"Value": "x", "Comparison": "EQUALS"}], "Region": []});
         // Key order does not matter.
-        let f2: Value = serde_json::from_str(
-            r#"{"Region": [], "Id": [{"Comparison": "EQUALS", "Value": "x"}]}"#,
-        )
-        .unwrap();
+        let f2: Value =
+            serde_json::from_str(r#"{"Region": [], "Id": [{"Comparison": "EQUALS", "Value": "x"}]}"#).unwrap();
         let d = query_digest(HOME, Some(&f1));
         assert_eq!(d, query_digest(HOME, Some(&f2)));
         assert_ne!(d, query_digest("222222222222", Some(&f1)));
         assert_ne!(d, query_digest(HOME, None));
-        assert_eq!(
-            query_digest(HOME, None),
-            query_digest(HOME, Some(&Value::Null))
-        );
-        let last =
-            "arn:aws:securityhub:us-east-1:111111111111:security-control/Inspector.2/finding/x";
+        assert_eq!(query_digest(HOME, None), query_digest(HOME, Some(&Value::Null)));
+        let last = "arn:aws:securityhub:us-east-1:111111111111:security-control/Inspector.2/finding/x";
         let t = encode_token(d, last);
         assert_eq!(decode_token(&t, d).as_deref(), Some(last));
         // Issued for other filters.
@@ -1216,10 +1092,7 @@ mod tests {
         let page = hub.page(HOME, &Filters::default(), None, 24);
         assert!(page.next_after.is_some());
         // Unknown home: empty.
-        assert!(hub
-            .page("999999999999", &Filters::default(), None, 5)
-            .findings
-            .is_empty());
+        assert!(hub.page("999999999999", &Filters::default(), None, 5).findings.is_empty());
     }
 
     #[test]
@@ -1262,23 +1135,15 @@ mod tests {
              "ComplianceStatus": "PASSED", "Region": "eu-west-1", "UpdatedAt": "2023-05-05T00:00:00Z"}
         ]});
         let ids = hub.seed(HOME, body.as_object().unwrap(), NOW).unwrap();
-        assert!(ids[0].starts_with(
-            "arn:aws:securityhub:us-east-1:111111111111:security-control/Inspector.2/finding/"
-        ));
+        assert!(ids[0].starts_with("arn:aws:securityhub:us-east-1:111111111111:security-control/Inspector.2/finding/"));
         assert_eq!(ids[1], "custom-1");
         let all = hub.findings_json(HOME);
         let c = all.iter().find(|f| f["Id"] == "custom-1").unwrap();
         assert_eq!(c["Workflow"]["Status"], "RESOLVED");
-        assert_eq!(
-            c["ProductArn"],
-            "arn:aws:securityhub:eu-west-1::product/aws/securityhub"
-        );
+        assert_eq!(c["ProductArn"], "arn:aws:securityhub:eu-west-1::product/aws/securityhub");
         assert_eq!(c["UpdatedAt"], "2023-05-05T00:00:00Z");
         assert_eq!(c["Resources"][0]["Id"], "AWS::::Account:333333333333");
-        assert_eq!(
-            c["Title"],
-            "Amazon Inspector ECR scanning should be enabled"
-        );
+        assert_eq!(c["Title"], "Amazon Inspector ECR scanning should be enabled");
         assert_eq!(c["Severity"]["Label"], "HIGH");
         let a = all.iter().find(|f| f["Id"] == ids[0].as_str()).unwrap();
         assert_eq!(a["Workflow"]["Status"], "NEW");
@@ -1293,23 +1158,13 @@ mod tests {
         assert!(hub
             .seed(
                 HOME,
-                json!({"generate": {"control_id": "X", "count": 1, "compliance_status": "BAD"}})
-                    .as_object()
-                    .unwrap(),
+                json!({"generate": {"control_id": "X", "count": 1, "compliance_status": "BAD"}}).as_object().unwrap(),
                 NOW
             )
             .is_err());
         assert_eq!(hub.store(HOME).unwrap().len(), 2);
         // Patch.
-        let v = hub
-            .patch_finding(
-                HOME,
-                "custom-1",
-                &json!({"ComplianceStatus": "FAILED"}),
-                "later",
-            )
-            .unwrap()
-            .unwrap();
+        let v = hub.patch_finding(HOME, "custom-1", &json!({"ComplianceStatus": "FAILED"}), "later").unwrap().unwrap();
         assert_eq!(v["Workflow"]["Status"], "NEW");
         assert_eq!(v["UpdatedAt"], "later");
         assert_eq!(v["CreatedAt"], "2023-05-05T00:00:00Z");
@@ -1324,38 +1179,20 @@ mod tests {
             .unwrap();
         assert_eq!(v["Workflow"]["Status"], "NOTIFIED");
         assert_eq!(v["WorkflowState"], "ASSIGNED");
-        assert!(hub
-            .patch_finding(HOME, "nope", &json!({}), NOW)
-            .unwrap()
-            .is_none());
-        assert!(hub
-            .patch_finding(HOME, "custom-1", &json!({"Bogus": 1}), NOW)
-            .is_err());
+        assert!(hub.patch_finding(HOME, "nope", &json!({}), NOW).unwrap().is_none());
+        assert!(hub.patch_finding(HOME, "custom-1", &json!({"Bogus": 1}), NOW).is_err());
     }
 
     #[test]
     fn control_upsert() {
         let hub = Hub::default();
-        let c = Control::upsert(
-            None,
-            &json!({"SecurityControlId": "S3.1", "Title": "t", "SeverityRating": "MEDIUM"}),
-        )
-        .unwrap();
+        let c = Control::upsert(None, &json!({"SecurityControlId": "S3.1", "Title": "t", "SeverityRating": "MEDIUM"}))
+            .unwrap();
         assert_eq!(c.status, "ENABLED");
-        assert_eq!(
-            c.remediation_url,
-            "https://docs.aws.amazon.com/console/securityhub/S3.1/remediation"
-        );
-        assert!(Control::upsert(
-            None,
-            &json!({"SecurityControlId": "S3.1", "SeverityRating": "MEDIUM"})
-        )
-        .is_err());
-        assert!(Control::upsert(
-            None,
-            &json!({"SecurityControlId": "S3.1", "Title": "t", "SeverityRating": "SEVERE"})
-        )
-        .is_err());
+        assert_eq!(c.remediation_url, "https://docs.aws.amazon.com/console/securityhub/S3.1/remediation");
+        assert!(Control::upsert(None, &json!({"SecurityControlId": "S3.1", "SeverityRating": "MEDIUM"})).is_err());
+        assert!(Control::upsert(None, &json!({"SecurityControlId": "S3.1", "Title": "t", "SeverityRating": "SEVERE"}))
+            .is_err());
         let existing = hub.controls.get("Inspector.2");
         let c = Control::upsert(
             existing,

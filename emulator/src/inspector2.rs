@@ -66,9 +66,7 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
         ("POST", Some(op)) => op,
         _ => {
             let mut entry = LogEntry::new(SERVICE, "Unknown", caller, &req.region);
-            entry
-                .fields
-                .insert("path".into(), json!(format!("{} {}", req.method, req.path)));
+            entry.fields.insert("path".into(), json!(format!("{} {}", req.method, req.path)));
             entry.http_status = 404;
             w.requests.record(entry);
             return ApiError::unknown_operation(req.method, req.path).to_json_reply();
@@ -77,15 +75,9 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
     let mut entry = LogEntry::new(SERVICE, op.name(), caller, &req.region);
     let parsed = parse_object(req.body);
     if let Ok(obj) = &parsed {
-        entry.fields.insert(
-            "account_ids".into(),
-            obj.get("accountIds").cloned().unwrap_or(Value::Null),
-        );
+        entry.fields.insert("account_ids".into(), obj.get("accountIds").cloned().unwrap_or(Value::Null));
         if op != Op::BatchGetAccountStatus {
-            entry.fields.insert(
-                "resource_types".into(),
-                obj.get("resourceTypes").cloned().unwrap_or(Value::Null),
-            );
+            entry.fields.insert("resource_types".into(), obj.get("resourceTypes").cloned().unwrap_or(Value::Null));
         }
     }
     let reply = respond(w, req, op, parsed, &mut entry);
@@ -120,20 +112,12 @@ fn respond(
             return Reply::json_bytes(200, stored.to_vec());
         }
     }
-    let ids = dedup(
-        input
-            .account_ids
-            .clone()
-            .unwrap_or_else(|| vec![caller.clone()]),
-    );
+    let ids = dedup(input.account_ids.clone().unwrap_or_else(|| vec![caller.clone()]));
     let bytes = match op {
         Op::Enable => change(w, &caller, op, &ids, &input.resource_types),
         Op::Disable => {
-            let types = if input.resource_types.is_empty() {
-                ResourceType::ALL.to_vec()
-            } else {
-                input.resource_types.clone()
-            };
+            let types =
+                if input.resource_types.is_empty() { ResourceType::ALL.to_vec() } else { input.resource_types.clone() };
             change(w, &caller, op, &ids, &types)
         }
         Op::BatchGetAccountStatus => batch_get(w, &caller, &ids),
@@ -148,12 +132,10 @@ fn respond(
 pub(crate) fn request_fault_error(f: RequestFault, retry_after: u64) -> ApiError {
     match f {
         RequestFault::Throttle => ApiError::throttling(retry_after),
-        RequestFault::ServerError => {
-            ApiError::internal("Injected internal server error (emulator fault)")
+        RequestFault::ServerError => ApiError::internal("Injected internal server error (emulator fault)"),
+        RequestFault::AccessDenied => {
+            ApiError::access_denied("User is not authorized to perform this action (emulator fault)")
         }
-        RequestFault::AccessDenied => ApiError::access_denied(
-            "User is not authorized to perform this action (emulator fault)",
-        ),
     }
 }
 
@@ -183,7 +165,9 @@ fn validate(op: Op, obj: &Map<String, Value>) -> Result<Input, ApiError> {
         Some(other) => {
             err(
                 "accountIds",
-                format!("Value {other} at 'accountIds' failed to satisfy constraint: Member must be a list of account ids"),
+                format!(
+                    "Value {other} at 'accountIds' failed to satisfy constraint: Member must be a list of account ids"
+                ),
             );
             None
         }
@@ -227,22 +211,18 @@ fn validate(op: Op, obj: &Map<String, Value>) -> Result<Input, ApiError> {
     if op == Op::Enable {
         match obj.get("clientToken") {
             None | Some(Value::Null) => {}
-            Some(Value::String(s)) if (1..=64).contains(&s.chars().count()) => {
-                client_token = Some(s.clone())
-            }
+            Some(Value::String(s)) if (1..=64).contains(&s.chars().count()) => client_token = Some(s.clone()),
             Some(v) => err(
                 "clientToken",
-                format!("Value {v} at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64"),
+                format!(
+                    "Value {v} at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64"
+                ),
             ),
         }
     }
 
     if errs.is_empty() {
-        Ok(Input {
-            account_ids,
-            resource_types,
-            client_token,
-        })
+        Ok(Input { account_ids, resource_types, client_token })
     } else {
         Err(ApiError::field_validation(errs))
     }
@@ -253,9 +233,7 @@ fn dedup(ids: Vec<String>) -> Vec<String> {
         return ids;
     }
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.into_iter()
-        .filter(|id| seen.insert(id.clone()))
-        .collect()
+    ids.into_iter().filter(|id| seen.insert(id.clone())).collect()
 }
 
 fn failed(id: &str, account: Option<(&Account, bool)>, code: &str, message: &str) -> Value {
@@ -280,10 +258,7 @@ struct Body {
 
 impl Body {
     fn new(n: usize) -> Self {
-        Body {
-            accounts: String::with_capacity(n * 256),
-            failed: Vec::new(),
-        }
+        Body { accounts: String::with_capacity(n * 256), failed: Vec::new() }
     }
 
     /// Start a new element of `accounts`.
@@ -296,11 +271,7 @@ impl Body {
 
     fn finish(self) -> Vec<u8> {
         let failed = serde_json::to_string(&self.failed).expect("serializable");
-        format!(
-            "{{\"accounts\":[{}],\"failedAccounts\":{failed}}}",
-            self.accounts
-        )
-        .into_bytes()
+        format!("{{\"accounts\":[{}],\"failedAccounts\":{failed}}}", self.accounts).into_bytes()
     }
 }
 
@@ -340,8 +311,7 @@ fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[Resource
     let mut body = Body::new(ids.len());
     for id in ids {
         if let Some((code, msg)) = w.faults.take_failed_account(op.name(), id) {
-            body.failed
-                .push(failed(id, Some((w.account(id), leads)), &code, &msg));
+            body.failed.push(failed(id, Some((w.account(id), leads)), &code, &msg));
             continue;
         }
         if let Err(msg) = w.authorize(caller, id, true) {
@@ -352,12 +322,7 @@ fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[Resource
         // DISABLING while the account keeps reading SUSPENDED.)
         if op == Op::Enable && w.account(id).suspended {
             let msg = format!("Account {id} is suspended");
-            body.failed.push(failed(
-                id,
-                Some((w.account(id), leads)),
-                "ACCESS_DENIED",
-                &msg,
-            ));
+            body.failed.push(failed(id, Some((w.account(id), leads)), "ACCESS_DENIED", &msg));
             continue;
         }
         let mut account = w.account(id).clone();
@@ -391,12 +356,8 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
     let settle = w.settle();
     let mut body = Body::new(ids.len());
     for id in ids {
-        if let Some((code, msg)) = w
-            .faults
-            .take_failed_account(Op::BatchGetAccountStatus.name(), id)
-        {
-            body.failed
-                .push(failed(id, Some((w.account(id), leads)), &code, &msg));
+        if let Some((code, msg)) = w.faults.take_failed_account(Op::BatchGetAccountStatus.name(), id) {
+            body.failed.push(failed(id, Some((w.account(id), leads)), &code, &msg));
             continue;
         }
         if let Err(msg) = w.authorize(caller, id, false) {
@@ -448,9 +409,7 @@ mod tests {
     fn org() -> World {
         let mut i = Initial::default();
         i.config.delegated_admin = Some(ADMIN.into());
-        i.config.members = (0..5000u64)
-            .map(|n| format!("{:012}", 222_222_222_222 + n))
-            .collect();
+        i.config.members = (0..5000u64).map(|n| format!("{:012}", 222_222_222_222 + n)).collect();
         World::new(i)
     }
 
@@ -465,10 +424,7 @@ mod tests {
             path,
             query: None,
             body,
-            caller: Caller {
-                account: caller.into(),
-                session: None,
-            },
+            caller: Caller { account: caller.into(), session: None },
             region: "us-east-1".into(),
             request_id: "rid".into(),
         };
@@ -523,12 +479,7 @@ mod tests {
     #[test]
     fn disable_defaults_to_all_types() {
         let mut w = world();
-        call(
-            &mut w,
-            ME,
-            "/enable",
-            json!({"resourceTypes": ["EC2", "ECR", "LAMBDA"]}),
-        );
+        call(&mut w, ME, "/enable", json!({"resourceTypes": ["EC2", "ECR", "LAMBDA"]}));
         status_of(&mut w, ME, ME);
         let (s, v) = call(&mut w, ME, "/disable", json!({}));
         assert_eq!(s, 200);
@@ -549,53 +500,22 @@ mod tests {
         assert_eq!(v["reason"], "FIELD_VALIDATION_FAILED");
         assert_eq!(v["fields"][0]["name"], "resourceTypes");
         let (s, v) = call(&mut w, ME, "/enable", json!({"resourceTypes": []}));
-        assert_eq!(
-            (s, v["fields"][0]["name"].as_str()),
-            (400, Some("resourceTypes"))
-        );
+        assert_eq!((s, v["fields"][0]["name"].as_str()), (400, Some("resourceTypes")));
         let (s, _) = call(&mut w, ME, "/enable", json!({"resourceTypes": ["AMI"]}));
         assert_eq!(s, 400);
-        let (s, _) = call(
-            &mut w,
-            ME,
-            "/enable",
-            json!({"resourceTypes": vec!["EC2"; 7]}),
-        );
+        let (s, _) = call(&mut w, ME, "/enable", json!({"resourceTypes": vec!["EC2"; 7]}));
         assert_eq!(s, 400);
         let ids: Vec<String> = (0..101).map(|i| format!("{:012}", i)).collect();
-        let (s, v) = call(
-            &mut w,
-            ME,
-            "/enable",
-            json!({"resourceTypes": ["EC2"], "accountIds": ids}),
-        );
+        let (s, v) = call(&mut w, ME, "/enable", json!({"resourceTypes": ["EC2"], "accountIds": ids}));
         assert_eq!(s, 400);
         assert_eq!(v["fields"][0]["name"], "accountIds");
-        let (s, v) = call(
-            &mut w,
-            ME,
-            "/status/batch/get",
-            json!({"accountIds": ["12345"]}),
-        );
+        let (s, v) = call(&mut w, ME, "/status/batch/get", json!({"accountIds": ["12345"]}));
         assert_eq!(s, 400);
         assert_eq!(v["fields"][0]["name"], "accountIds");
-        let (s, v) = call(
-            &mut w,
-            ME,
-            "/enable",
-            json!({"resourceTypes": ["EC2"], "clientToken": ""}),
-        );
-        assert_eq!(
-            (s, v["fields"][0]["name"].as_str()),
-            (400, Some("clientToken"))
-        );
+        let (s, v) = call(&mut w, ME, "/enable", json!({"resourceTypes": ["EC2"], "clientToken": ""}));
+        assert_eq!((s, v["fields"][0]["name"].as_str()), (400, Some("clientToken")));
         let long = "x".repeat(65);
-        let (s, _) = call(
-            &mut w,
-            ME,
-            "/enable",
-            json!({"resourceTypes": ["EC2"], "clientToken": long}),
-        );
+        let (s, _) = call(&mut w, ME, "/enable", json!({"resourceTypes": ["EC2"], "clientToken": long}));
         assert_eq!(s, 400);
         let (s, v) = call_raw(&mut w, ME, "/enable", b"{not json");
         assert_eq!(s, 400);
@@ -617,8 +537,7 @@ mod tests {
         let body = json!({"resourceTypes": ["EC2"], "clientToken": "tok-1"});
         let (_, first) = call(&mut w, ME, "/enable", body.clone());
         // Change the world behind its back; the replay must not see it nor change it.
-        w.account_mut(ME)
-            .set_resource(ResourceType::Ec2, Status::Disabled, Instant::now());
+        w.account_mut(ME).set_resource(ResourceType::Ec2, Status::Disabled, Instant::now());
         let (s, second) = call(&mut w, ME, "/enable", body.clone());
         assert_eq!(s, 200);
         assert_eq!(first, second);
@@ -646,25 +565,14 @@ mod tests {
         assert_eq!(v["accounts"][1]["accountId"], ADMIN);
         assert_eq!(v["failedAccounts"][0]["accountId"], "999999999999");
         assert_eq!(v["failedAccounts"][0]["errorCode"], "ACCESS_DENIED");
-        assert!(v["failedAccounts"][0]["errorMessage"]
-            .as_str()
-            .unwrap()
-            .contains("999999999999"));
+        assert!(v["failedAccounts"][0]["errorMessage"].as_str().unwrap().contains("999999999999"));
         // Member: cannot change itself, can read itself.
         let (_, v) = call(&mut w, MEMBER, "/disable", json!({}));
         assert_eq!(v["failedAccounts"][0]["errorCode"], "ACCESS_DENIED");
-        assert!(v["failedAccounts"][0]["errorMessage"]
-            .as_str()
-            .unwrap()
-            .contains(ADMIN));
+        assert!(v["failedAccounts"][0]["errorMessage"].as_str().unwrap().contains(ADMIN));
         let a = status_of(&mut w, MEMBER, MEMBER);
         assert_eq!(a["state"]["status"], "ENABLED");
-        let (_, v) = call(
-            &mut w,
-            MEMBER,
-            "/status/batch/get",
-            json!({"accountIds": [ADMIN]}),
-        );
+        let (_, v) = call(&mut w, MEMBER, "/status/batch/get", json!({"accountIds": [ADMIN]}));
         assert_eq!(v["accounts"], json!([]));
         assert_eq!(v["failedAccounts"][0]["errorCode"], "ACCESS_DENIED");
     }
@@ -673,12 +581,7 @@ mod tests {
     fn suspended_blocks_enable() {
         let mut w = org();
         w.account_mut(MEMBER).suspended = true;
-        let (_, v) = call(
-            &mut w,
-            ADMIN,
-            "/enable",
-            json!({"accountIds": [MEMBER], "resourceTypes": ["ECR"]}),
-        );
+        let (_, v) = call(&mut w, ADMIN, "/enable", json!({"accountIds": [MEMBER], "resourceTypes": ["ECR"]}));
         let f = &v["failedAccounts"][0];
         assert_eq!(f["status"], "SUSPENDED");
         assert_eq!(f["errorCode"], "ACCESS_DENIED");
@@ -692,10 +595,8 @@ mod tests {
     fn failed_account_injection_and_request_faults() {
         let mut w = world();
         w.faults
-            .add_json(
-                &json!({"kind": "failed_account", "operation": "Enable", "account_id": ME,
-                "code": "SSM_UNAVAILABLE", "message": "ssm down", "times": 1}),
-            )
+            .add_json(&json!({"kind": "failed_account", "operation": "Enable", "account_id": ME,
+                "code": "SSM_UNAVAILABLE", "message": "ssm down", "times": 1}))
             .unwrap();
         let (_, v) = call(&mut w, ME, "/enable", json!({"resourceTypes": ["EC2"]}));
         assert_eq!(v["accounts"], json!([]));
@@ -706,21 +607,14 @@ mod tests {
         assert_eq!(v["accounts"][0]["status"], "ENABLING");
 
         w.config.retry_after_seconds = 2;
-        w.faults
-            .add_json(
-                &json!({"kind": "throttle", "operation": "BatchGetAccountStatus", "times": 1}),
-            )
-            .unwrap();
+        w.faults.add_json(&json!({"kind": "throttle", "operation": "BatchGetAccountStatus", "times": 1})).unwrap();
         let req_body = serde_json::to_vec(&json!({})).unwrap();
         let req = AwsRequest {
             method: "POST",
             path: "/status/batch/get",
             query: None,
             body: &req_body,
-            caller: Caller {
-                account: ME.into(),
-                session: None,
-            },
+            caller: Caller { account: ME.into(), session: None },
             region: "us-east-1".into(),
             request_id: "r".into(),
         };
@@ -751,24 +645,10 @@ mod tests {
     #[test]
     fn order_and_dedup() {
         let mut w = org();
-        let ids = [
-            "222222222230",
-            "222222222225",
-            "222222222230",
-            "222222222222",
-        ];
-        let (_, v) = call(
-            &mut w,
-            ADMIN,
-            "/status/batch/get",
-            json!({"accountIds": ids}),
-        );
-        let got: Vec<&str> = v["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["accountId"].as_str().unwrap())
-            .collect();
+        let ids = ["222222222230", "222222222225", "222222222230", "222222222222"];
+        let (_, v) = call(&mut w, ADMIN, "/status/batch/get", json!({"accountIds": ids}));
+        let got: Vec<&str> =
+            v["accounts"].as_array().unwrap().iter().map(|a| a["accountId"].as_str().unwrap()).collect();
         assert_eq!(got, vec!["222222222230", "222222222225", "222222222222"]);
     }
 
@@ -783,12 +663,8 @@ mod tests {
     #[test]
     fn hundred_accounts_is_fast() {
         let mut w = org();
-        let ids: Vec<String> = (0..100)
-            .map(|n| format!("{:012}", 222_222_222_222u64 + n))
-            .collect();
-        let enable =
-            serde_json::to_vec(&json!({"accountIds": ids, "resourceTypes": ["EC2", "ECR"]}))
-                .unwrap();
+        let ids: Vec<String> = (0..100).map(|n| format!("{:012}", 222_222_222_222u64 + n)).collect();
+        let enable = serde_json::to_vec(&json!({"accountIds": ids, "resourceTypes": ["EC2", "ECR"]})).unwrap();
         let get = serde_json::to_vec(&json!({"accountIds": ids})).unwrap();
         let (s, _) = call_raw(&mut w, ADMIN, "/enable", &enable);
         assert_eq!(s, 200);
@@ -803,10 +679,7 @@ mod tests {
                 path,
                 query: None,
                 body,
-                caller: Caller {
-                    account: ADMIN.into(),
-                    session: None,
-                },
+                caller: Caller { account: ADMIN.into(), session: None },
                 region: "us-east-1".into(),
                 request_id: "r".into(),
             };

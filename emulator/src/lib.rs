@@ -68,10 +68,7 @@ impl Emulator {
 
     /// `verbose`: log one line per request to stderr.
     pub fn with_options(initial: Initial, verbose: bool) -> SharedState {
-        Arc::new(Emulator {
-            world: Mutex::new(World::new(initial)),
-            verbose,
-        })
+        Arc::new(Emulator { world: Mutex::new(World::new(initial)), verbose })
     }
 
     /// Lock the world (for embedding tests that want to inspect or seed state directly).
@@ -94,19 +91,11 @@ impl Reply {
     }
 
     pub fn json_bytes(status: u16, body: Vec<u8>) -> Reply {
-        Reply {
-            status,
-            headers: vec![("content-type", "application/json".into())],
-            body,
-        }
+        Reply { status, headers: vec![("content-type", "application/json".into())], body }
     }
 
     pub fn xml(status: u16, body: String) -> Reply {
-        Reply {
-            status,
-            headers: vec![("content-type", "text/xml".into())],
-            body: body.into_bytes(),
-        }
+        Reply { status, headers: vec![("content-type", "text/xml".into())], body: body.into_bytes() }
     }
 
     pub fn header(&mut self, name: &'static str, value: String) {
@@ -114,10 +103,7 @@ impl Reply {
     }
 
     pub fn get_header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     fn into_response(self) -> Response<Full<Bytes>> {
@@ -167,10 +153,7 @@ pub async fn serve(listener: TcpListener, state: SharedState) -> std::io::Result
     }
 }
 
-async fn handle(
-    emu: SharedState,
-    req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(emu: SharedState, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
@@ -187,22 +170,14 @@ async fn handle(
         let reply = control::handle(&mut emu.lock(), method, path, parts.uri.query(), &body);
         (reply, 0)
     } else {
-        let authorization = parts
-            .headers
-            .get(hyper::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+        let authorization = parts.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         aws_call(&emu, method, path, parts.uri.query(), authorization, &body)
     };
     if latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(latency_ms)).await;
     }
     if emu.verbose {
-        eprintln!(
-            "{method} {path} -> {} ({} bytes, {:?})",
-            reply.status,
-            reply.body.len(),
-            started.elapsed()
-        );
+        eprintln!("{method} {path} -> {} ({} bytes, {:?})", reply.status, reply.body.len(), started.elapsed());
     }
     Ok(reply.into_response())
 }
@@ -233,10 +208,7 @@ fn aws_call(
         query,
         body,
         caller,
-        region: scope
-            .as_ref()
-            .and_then(|s| s.region.clone())
-            .unwrap_or_else(|| "us-east-1".into()),
+        region: scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| "us-east-1".into()),
         request_id: request_id.clone(),
     };
     let mut reply = match service {

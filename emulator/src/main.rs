@@ -18,24 +18,15 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        port: 0,
-        config: None,
-        verbose: false,
-        exit_on_stdin_close: false,
-    };
+    let mut args = Args { port: 0, config: None, verbose: false, exit_on_stdin_close: false };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (a.clone(), None),
         };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value =
+            |name: &str| inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--port" => {
                 let v = value("--port")?;
@@ -59,8 +50,7 @@ fn load_initial(path: Option<&str>) -> Result<Initial, String> {
         return Ok(Initial::default());
     };
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{path}: invalid JSON: {e}"))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{path}: invalid JSON: {e}"))?;
     Initial::from_json(&v).map_err(|e| format!("{path}: {e}"))
 }
 
@@ -79,10 +69,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("inspector2fix-emulator: cannot start runtime: {e}");
@@ -98,10 +85,7 @@ async fn run(args: Args, initial: Initial) -> i32 {
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!(
-                "inspector2fix-emulator: cannot listen on 127.0.0.1:{}: {e}",
-                args.port
-            );
+            eprintln!("inspector2fix-emulator: cannot listen on 127.0.0.1:{}: {e}", args.port);
             return 1;
         }
     };

@@ -60,23 +60,14 @@ pub struct RequestLog {
 
 impl Default for RequestLog {
     fn default() -> Self {
-        RequestLog {
-            started: Instant::now(),
-            seq: 0,
-            counts: BTreeMap::new(),
-            log: VecDeque::new(),
-            dropped: 0,
-        }
+        RequestLog { started: Instant::now(), seq: 0, counts: BTreeMap::new(), log: VecDeque::new(), dropped: 0 }
     }
 }
 
 impl RequestLog {
     /// Forget entries and counters (the `at_ms` origin stays the emulator start).
     pub fn clear(&mut self) {
-        *self = RequestLog {
-            started: self.started,
-            ..RequestLog::default()
-        };
+        *self = RequestLog { started: self.started, ..RequestLog::default() };
     }
 
     pub fn record(&mut self, e: LogEntry) {
@@ -126,12 +117,7 @@ mod tests {
         let mut e = LogEntry::new("inspector2", "Enable", "123456789012", "us-east-1");
         e.http_status = 429;
         l.record(e);
-        l.record(LogEntry::new(
-            "sts",
-            "GetCallerIdentity",
-            "123456789012",
-            "us-east-1",
-        ));
+        l.record(LogEntry::new("sts", "GetCallerIdentity", "123456789012", "us-east-1"));
         let v = l.to_json();
         assert_eq!(v["counts"]["Enable"], 1);
         assert_eq!(v["counts"]["Disable"], 0);

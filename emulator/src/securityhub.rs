@@ -11,9 +11,8 @@ use serde_json::{json, Map, Value};
 use crate::errors::ApiError;
 use crate::faults::RequestFault;
 use crate::findings::{
-    account_resource_id, decode_token, dedup, encode_token, finding_id, initial_workflow,
-    query_digest, Compliance, Filters, Finding, Note, RecordState, Workflow, INSPECTOR2_CONTROL,
-    SEVERITY_LABELS,
+    account_resource_id, decode_token, dedup, encode_token, finding_id, initial_workflow, query_digest, Compliance,
+    Filters, Finding, Note, RecordState, Workflow, INSPECTOR2_CONTROL, SEVERITY_LABELS,
 };
 use crate::requests::LogEntry;
 use crate::state::{ResourceType, Status, World};
@@ -25,22 +24,10 @@ pub const SERVICE: &str = "securityhub";
 const MAX_RESULTS: u64 = 100;
 const MAX_CONTROL_IDS: usize = 100;
 const MAX_FINDING_IDENTIFIERS: usize = 100;
-const VERIFICATION_STATES: &[&str] = &[
-    "UNKNOWN",
-    "TRUE_POSITIVE",
-    "FALSE_POSITIVE",
-    "BENIGN_POSITIVE",
-];
+const VERIFICATION_STATES: &[&str] = &["UNKNOWN", "TRUE_POSITIVE", "FALSE_POSITIVE", "BENIGN_POSITIVE"];
 /// BatchUpdateFindings members that count as "an update" besides Workflow and Note.
-const OTHER_UPDATES: &[&str] = &[
-    "VerificationState",
-    "Severity",
-    "Confidence",
-    "Criticality",
-    "Types",
-    "UserDefinedFields",
-    "RelatedFindings",
-];
+const OTHER_UPDATES: &[&str] =
+    &["VerificationState", "Severity", "Confidence", "Criticality", "Types", "UserDefinedFields", "RelatedFindings"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -86,11 +73,7 @@ fn invalid_input(message: impl Into<String>) -> ApiError {
 
 /// What every operation returns when Security Hub is off in the caller's account.
 pub fn not_subscribed(account: &str) -> ApiError {
-    ApiError::new(
-        401,
-        "InvalidAccessException",
-        format!("Account {account} is not subscribed to AWS Security Hub"),
-    )
+    ApiError::new(401, "InvalidAccessException", format!("Account {account} is not subscribed to AWS Security Hub"))
 }
 
 /// The Security Hub error a request-level fault produces.
@@ -101,11 +84,9 @@ fn fault_error(f: RequestFault, retry_after: u64) -> ApiError {
             e.retry_after = Some(retry_after);
             e
         }
-        RequestFault::ServerError => ApiError::new(
-            500,
-            "InternalException",
-            "Injected internal error (emulator fault)",
-        ),
+        RequestFault::ServerError => {
+            ApiError::new(500, "InternalException", "Injected internal error (emulator fault)")
+        }
         RequestFault::AccessDenied => ApiError::new(
             403,
             "AccessDeniedException",
@@ -118,19 +99,13 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
     let caller = req.caller.account.as_str();
     let Some(op) = Op::from_route(req.method, req.path) else {
         let mut entry = LogEntry::new(SERVICE, "Unknown", caller, &req.region);
-        entry
-            .fields
-            .insert("path".into(), json!(format!("{} {}", req.method, req.path)));
+        entry.fields.insert("path".into(), json!(format!("{} {}", req.method, req.path)));
         entry.http_status = 404;
         w.requests.record(entry);
         return ApiError::unknown_operation(req.method, req.path).to_securityhub_reply();
     };
     let mut entry = LogEntry::new(SERVICE, op.name(), caller, &req.region);
-    let parsed = if op == Op::DescribeHub {
-        Ok(Map::new())
-    } else {
-        parse_object(req.body)
-    };
+    let parsed = if op == Op::DescribeHub { Ok(Map::new()) } else { parse_object(req.body) };
     if let Ok(obj) = &parsed {
         log_request_fields(op, obj, &mut entry);
     }
@@ -158,11 +133,7 @@ fn log_request_fields(op: Op, obj: &Map<String, Value>, entry: &mut LogEntry) {
             let ids = obj
                 .get("FindingIdentifiers")
                 .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .map(|i| i.get("Id").cloned().unwrap_or(Value::Null))
-                        .collect::<Vec<_>>()
-                });
+                .map(|a| a.iter().map(|i| i.get("Id").cloned().unwrap_or(Value::Null)).collect::<Vec<_>>());
             f.insert("finding_ids".into(), json!(ids));
             let status = obj.get("Workflow").and_then(|w| w.get("Status")).cloned();
             f.insert("workflow_status".into(), status.unwrap_or(Value::Null));
@@ -203,11 +174,7 @@ fn describe_hub(w: &World, req: &AwsRequest, caller: &str) -> Result<Value, ApiE
     let asked = req.query.map(parse_form).unwrap_or_default();
     if let Some((_, arn)) = asked.iter().find(|(k, _)| k == "HubArn") {
         if !arn.is_empty() && *arn != hub_arn {
-            return Err(ApiError::new(
-                404,
-                "ResourceNotFoundException",
-                format!("Hub {arn} not found"),
-            ));
+            return Err(ApiError::new(404, "ResourceNotFoundException", format!("Hub {arn} not found")));
         }
     }
     Ok(json!({
@@ -219,24 +186,16 @@ fn describe_hub(w: &World, req: &AwsRequest, caller: &str) -> Result<Value, ApiE
 }
 
 fn string_list(obj: &Map<String, Value>, name: &str, max: usize) -> Result<Vec<String>, ApiError> {
-    let list = obj
-        .get(name)
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid_input(format!("{name} is required")))?;
+    let list = obj.get(name).and_then(Value::as_array).ok_or_else(|| invalid_input(format!("{name} is required")))?;
     if list.is_empty() || list.len() > max {
-        return Err(invalid_input(format!(
-            "{name} must contain between 1 and {max} items; {} were given",
-            list.len()
-        )));
+        return Err(invalid_input(format!("{name} must contain between 1 and {max} items; {} were given", list.len())));
     }
     list.iter()
         .map(|v| {
             v.as_str()
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
-                .ok_or_else(|| {
-                    invalid_input(format!("{name}: every item must be a non-empty string"))
-                })
+                .ok_or_else(|| invalid_input(format!("{name}: every item must be a non-empty string")))
         })
         .collect()
 }
@@ -277,19 +236,15 @@ fn get_findings(
         Some(v) => v
             .as_u64()
             .filter(|n| (1..=MAX_RESULTS).contains(n))
-            .ok_or_else(|| {
-                invalid_input(format!(
-                    "MaxResults must be between 1 and {MAX_RESULTS}; got {v}"
-                ))
-            })?,
+            .ok_or_else(|| invalid_input(format!("MaxResults must be between 1 and {MAX_RESULTS}; got {v}")))?,
     };
     let digest = query_digest(home, raw_filters);
     let after = match obj.get("NextToken") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.is_empty() => None,
-        Some(Value::String(s)) => Some(
-            decode_token(s, digest).ok_or_else(|| invalid_input("The NextToken is not valid"))?,
-        ),
+        Some(Value::String(s)) => {
+            Some(decode_token(s, digest).ok_or_else(|| invalid_input("The NextToken is not valid"))?)
+        }
         Some(_) => return Err(invalid_input("The NextToken is not valid")),
     };
     if w.config.evaluate_inspector2 {
@@ -297,14 +252,8 @@ fn get_findings(
     }
     let hub = &w.securityhub;
     let page = hub.page(home, &filters, after.as_deref(), max as usize);
-    let findings: Vec<Value> = page
-        .findings
-        .iter()
-        .map(|f| f.to_json(hub.controls.get(&f.control_id)))
-        .collect();
-    entry
-        .fields
-        .insert("returned".into(), json!(findings.len()));
+    let findings: Vec<Value> = page.findings.iter().map(|f| f.to_json(hub.controls.get(&f.control_id))).collect();
+    entry.fields.insert("returned".into(), json!(findings.len()));
     let mut out = json!({ "Findings": findings });
     if let Some(last) = page.next_after {
         out["NextToken"] = json!(encode_token(digest, &last));
@@ -337,40 +286,30 @@ fn parse_update(obj: &Map<String, Value>) -> Result<Update, ApiError> {
         let field = |k: &str| i.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
         match (field("Id"), field("ProductArn")) {
             (Some(id), Some(arn)) => identifiers.push((id.to_string(), arn.to_string())),
-            _ => {
-                return Err(invalid_input(
-                    "Every FindingIdentifier needs a non-empty Id and ProductArn",
-                ))
-            }
+            _ => return Err(invalid_input("Every FindingIdentifier needs a non-empty Id and ProductArn")),
         }
     }
-    let workflow = match obj.get("Workflow") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(wf)) => match wf.get("Status") {
+    let workflow =
+        match obj.get("Workflow") {
             None | Some(Value::Null) => None,
-            Some(s) => Some(s.as_str().and_then(Workflow::parse).ok_or_else(|| {
-                invalid_input(format!(
-                    "Workflow.Status {s} is not one of {:?}",
-                    Workflow::NAMES
-                ))
-            })?),
-        },
-        Some(_) => return Err(invalid_input("Workflow must be an object")),
-    };
+            Some(Value::Object(wf)) => match wf.get("Status") {
+                None | Some(Value::Null) => None,
+                Some(s) => Some(s.as_str().and_then(Workflow::parse).ok_or_else(|| {
+                    invalid_input(format!("Workflow.Status {s} is not one of {:?}", Workflow::NAMES))
+                })?),
+            },
+            Some(_) => return Err(invalid_input("Workflow must be an object")),
+        };
     let note = match obj.get("Note") {
         None | Some(Value::Null) => None,
         Some(n) => {
             let text = n.get("Text").and_then(Value::as_str).unwrap_or("");
             let by = n.get("UpdatedBy").and_then(Value::as_str).unwrap_or("");
             if !(1..=512).contains(&text.chars().count()) {
-                return Err(invalid_input(
-                    "Note.Text is required and must be 1 to 512 characters",
-                ));
+                return Err(invalid_input("Note.Text is required and must be 1 to 512 characters"));
             }
             if !(1..=128).contains(&by.chars().count()) {
-                return Err(invalid_input(
-                    "Note.UpdatedBy is required and must be 1 to 128 characters",
-                ));
+                return Err(invalid_input("Note.UpdatedBy is required and must be 1 to 128 characters"));
             }
             Some((text.to_string(), by.to_string()))
         }
@@ -381,11 +320,7 @@ fn parse_update(obj: &Map<String, Value>) -> Result<Update, ApiError> {
             v.as_str()
                 .filter(|s| VERIFICATION_STATES.contains(s))
                 .map(str::to_string)
-                .ok_or_else(|| {
-                    invalid_input(format!(
-                        "VerificationState {v} is not one of {VERIFICATION_STATES:?}"
-                    ))
-                })?,
+                .ok_or_else(|| invalid_input(format!("VerificationState {v} is not one of {VERIFICATION_STATES:?}")))?,
         ),
     };
     let severity_label = match obj.get("Severity").and_then(|s| s.get("Label")) {
@@ -394,28 +329,16 @@ fn parse_update(obj: &Map<String, Value>) -> Result<Update, ApiError> {
             v.as_str()
                 .filter(|s| SEVERITY_LABELS.contains(s))
                 .map(str::to_string)
-                .ok_or_else(|| {
-                    invalid_input(format!(
-                        "Severity.Label {v} is not one of {SEVERITY_LABELS:?}"
-                    ))
-                })?,
+                .ok_or_else(|| invalid_input(format!("Severity.Label {v} is not one of {SEVERITY_LABELS:?}")))?,
         ),
     };
-    let has_other = OTHER_UPDATES
-        .iter()
-        .any(|k| obj.get(*k).is_some_and(|v| !v.is_null()));
+    let has_other = OTHER_UPDATES.iter().any(|k| obj.get(*k).is_some_and(|v| !v.is_null()));
     if workflow.is_none() && note.is_none() && !has_other {
         return Err(invalid_input(
             "At least one of Workflow, Note, VerificationState, Severity, Confidence, Criticality, Types, UserDefinedFields or RelatedFindings must be provided",
         ));
     }
-    Ok(Update {
-        identifiers,
-        workflow,
-        note,
-        verification_state,
-        severity_label,
-    })
+    Ok(Update { identifiers, workflow, note, verification_state, severity_label })
 }
 
 fn batch_update_findings(
@@ -431,36 +354,24 @@ fn batch_update_findings(
     let mut seen = HashSet::new();
     for (id, arn) in &u.identifiers {
         let ident = json!({"Id": id, "ProductArn": arn});
-        let failure = |code: &str, message: &str| json!({"FindingIdentifier": ident, "ErrorCode": code, "ErrorMessage": message});
+        let failure =
+            |code: &str, message: &str| json!({"FindingIdentifier": ident, "ErrorCode": code, "ErrorMessage": message});
         if !seen.insert((id.as_str(), arn.as_str())) {
-            unprocessed.push(failure(
-                "DuplicatedFindingIdentifier",
-                "The request included the same finding more than once",
-            ));
+            unprocessed
+                .push(failure("DuplicatedFindingIdentifier", "The request included the same finding more than once"));
             continue;
         }
-        if let Some((code, message)) = w
-            .faults
-            .take_unprocessed_finding(Op::BatchUpdateFindings.name(), id)
-        {
+        if let Some((code, message)) = w.faults.take_unprocessed_finding(Op::BatchUpdateFindings.name(), id) {
             unprocessed.push(failure(&code, &message));
             continue;
         }
-        match w
-            .securityhub
-            .find_mut(home, id)
-            .filter(|f| f.product_arn() == *arn)
-        {
+        match w.securityhub.find_mut(home, id).filter(|f| f.product_arn() == *arn) {
             Some(f) => {
                 if let Some(s) = u.workflow {
                     f.workflow = s;
                 }
                 if let Some((text, by)) = &u.note {
-                    f.note = Some(Note {
-                        text: text.clone(),
-                        updated_by: by.clone(),
-                        updated_at: now.clone(),
-                    });
+                    f.note = Some(Note { text: text.clone(), updated_by: by.clone(), updated_at: now.clone() });
                 }
                 if let Some(v) = &u.verification_state {
                     f.verification_state = Some(v.clone());
@@ -474,12 +385,8 @@ fn batch_update_findings(
             None => unprocessed.push(failure("FindingNotFound", "Finding not found")),
         }
     }
-    entry
-        .fields
-        .insert("processed".into(), json!(processed.len()));
-    entry
-        .fields
-        .insert("unprocessed".into(), json!(unprocessed.len()));
+    entry.fields.insert("processed".into(), json!(processed.len()));
+    entry.fields.insert("unprocessed".into(), json!(unprocessed.len()));
     Ok(json!({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed}))
 }
 
@@ -504,11 +411,7 @@ pub fn evaluated_finding_id(home: &str, region: &str) -> String {
 /// A compliance change applies the workflow rules (see [`Finding::set_compliance`]) and bumps
 /// UpdatedAt; an unchanged result leaves the finding alone.
 pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
-    let control_on = w
-        .securityhub
-        .controls
-        .get(INSPECTOR2_CONTROL)
-        .is_some_and(|c| c.status == "ENABLED");
+    let control_on = w.securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
     if !control_on {
         return;
     }
@@ -520,11 +423,7 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
     } else {
         ecr_enabled(w, home)
     };
-    let compliance = if passed {
-        Compliance::Passed
-    } else {
-        Compliance::Failed
-    };
+    let compliance = if passed { Compliance::Passed } else { Compliance::Failed };
     let id = evaluated_finding_id(home, region);
     let store = w.securityhub.store_mut(home);
     match store.get_mut(&id) {
@@ -584,24 +483,14 @@ mod tests {
         call_q(w, caller, method, path, None, body)
     }
 
-    fn call_q(
-        w: &mut World,
-        caller: &str,
-        method: &str,
-        path: &str,
-        query: Option<&str>,
-        body: Value,
-    ) -> (u16, Value) {
+    fn call_q(w: &mut World, caller: &str, method: &str, path: &str, query: Option<&str>, body: Value) -> (u16, Value) {
         let body = serde_json::to_vec(&body).unwrap();
         let req = AwsRequest {
             method,
             path,
             query,
             body: &body,
-            caller: Caller {
-                account: caller.into(),
-                session: None,
-            },
+            caller: Caller { account: caller.into(), session: None },
             region: REGION.into(),
             request_id: "rid".into(),
         };
@@ -620,8 +509,7 @@ mod tests {
     }
 
     fn set_ecr(w: &mut World, id: &str, s: Status) {
-        w.account_mut(id)
-            .set_resource(ResourceType::Ecr, s, Instant::now());
+        w.account_mut(id).set_resource(ResourceType::Ecr, s, Instant::now());
     }
 
     #[test]
@@ -629,10 +517,7 @@ mod tests {
         let mut w = world();
         let (s, v) = call(&mut w, ME, "GET", "/accounts", Value::Null);
         assert_eq!(s, 200);
-        assert_eq!(
-            v["HubArn"],
-            "arn:aws:securityhub:us-east-1:123456789012:hub/default"
-        );
+        assert_eq!(v["HubArn"], "arn:aws:securityhub:us-east-1:123456789012:hub/default");
         assert_eq!(v["AutoEnableControls"], true);
         assert_eq!(v["ControlFindingGenerator"], "SECURITY_CONTROL");
         assert!(v["SubscribedAt"].as_str().unwrap().ends_with('Z'));
@@ -655,10 +540,7 @@ mod tests {
             let (s, v) = call(&mut w, ME, m, p, json!({}));
             assert_eq!(s, 401, "{p}");
             assert_eq!(v["Code"], "InvalidAccessException");
-            assert_eq!(
-                v["Message"],
-                "Account 123456789012 is not subscribed to AWS Security Hub"
-            );
+            assert_eq!(v["Message"], "Account 123456789012 is not subscribed to AWS Security Hub");
         }
         // Off by default, on for one account.
         let mut w = world();
@@ -682,47 +564,20 @@ mod tests {
         let c = &v["SecurityControls"][0];
         assert_eq!(v["SecurityControls"].as_array().unwrap().len(), 1);
         assert_eq!(c["SecurityControlId"], "Inspector.2");
-        assert_eq!(
-            c["SecurityControlArn"],
-            "arn:aws:securityhub:us-east-1:123456789012:security-control/Inspector.2"
-        );
-        assert_eq!(
-            c["Title"],
-            "Amazon Inspector ECR scanning should be enabled"
-        );
-        assert_eq!(
-            c["Description"],
-            "This control checks whether Amazon Inspector ECR scanning is activated."
-        );
-        assert_eq!(
-            c["RemediationUrl"],
-            "https://docs.aws.amazon.com/console/securityhub/Inspector.2/remediation"
-        );
+        assert_eq!(c["SecurityControlArn"], "arn:aws:securityhub:us-east-1:123456789012:security-control/Inspector.2");
+        assert_eq!(c["Title"], "Amazon Inspector ECR scanning should be enabled");
+        assert_eq!(c["Description"], "This control checks whether Amazon Inspector ECR scanning is activated.");
+        assert_eq!(c["RemediationUrl"], "https://docs.aws.amazon.com/console/securityhub/Inspector.2/remediation");
         assert_eq!(c["SeverityRating"], "HIGH");
         assert_eq!(c["SecurityControlStatus"], "ENABLED");
         assert_eq!(c["UpdateStatus"], "READY");
         assert_eq!(v["UnprocessedIds"][0]["SecurityControlId"], "Nope.9");
         assert_eq!(v["UnprocessedIds"][0]["ErrorCode"], "NOT_FOUND");
         assert!(v["UnprocessedIds"][0]["ErrorReason"].is_string());
-        let (s, v) = call(
-            &mut w,
-            ME,
-            "POST",
-            "/securityControls/batchGet",
-            json!({"SecurityControlIds": []}),
-        );
-        assert_eq!(
-            (s, v["Code"].as_str()),
-            (400, Some("InvalidInputException"))
-        );
+        let (s, v) = call(&mut w, ME, "POST", "/securityControls/batchGet", json!({"SecurityControlIds": []}));
+        assert_eq!((s, v["Code"].as_str()), (400, Some("InvalidInputException")));
         let many: Vec<String> = (0..101).map(|i| format!("X.{i}")).collect();
-        let (s, _) = call(
-            &mut w,
-            ME,
-            "POST",
-            "/securityControls/batchGet",
-            json!({"SecurityControlIds": many}),
-        );
+        let (s, _) = call(&mut w, ME, "POST", "/securityControls/batchGet", json!({"SecurityControlIds": many}));
         assert_eq!(s, 400);
     }
 
@@ -731,9 +586,7 @@ mod tests {
         let mut w = world();
         w.config.evaluate_inspector2 = false;
         let body = json!({"generate": {"control_id": "Inspector.2", "count": 7}});
-        w.securityhub
-            .seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z")
-            .unwrap();
+        w.securityhub.seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z").unwrap();
         for bad in [
             json!({"MaxResults": 0}),
             json!({"MaxResults": 101}),
@@ -741,10 +594,7 @@ mod tests {
             json!({"Filters": {"Id": [{"Value": "x", "Comparison": "BAD"}]}}),
         ] {
             let (s, v) = call(&mut w, ME, "POST", "/findings", bad);
-            assert_eq!(
-                (s, v["Code"].as_str()),
-                (400, Some("InvalidInputException"))
-            );
+            assert_eq!((s, v["Code"].as_str()), (400, Some("InvalidInputException")));
         }
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
@@ -766,26 +616,14 @@ mod tests {
         }
         assert_eq!(ids.len(), 7);
         // A token used with other filters is rejected.
-        let (_, v) = call(
-            &mut w,
-            ME,
-            "POST",
-            "/findings",
-            json!({"Filters": filters, "MaxResults": 3}),
-        );
+        let (_, v) = call(&mut w, ME, "POST", "/findings", json!({"Filters": filters, "MaxResults": 3}));
         let t = v["NextToken"].as_str().unwrap();
         let (s, v) = call(&mut w, ME, "POST", "/findings", json!({"NextToken": t}));
         assert_eq!(s, 400);
         assert_eq!(v["Message"], "The NextToken is not valid");
         // Log fields.
         let log = w.requests.to_json();
-        let last_ok = log["log"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .rfind(|e| e["http_status"] == 200)
-            .unwrap()
-            .clone();
+        let last_ok = log["log"].as_array().unwrap().iter().rfind(|e| e["http_status"] == 200).unwrap().clone();
         assert_eq!(last_ok["operation"], "GetFindings");
         assert_eq!(last_ok["max_results"], 3);
         assert_eq!(last_ok["has_next_token"], false);
@@ -798,10 +636,7 @@ mod tests {
         let mut w = world();
         w.config.evaluate_inspector2 = false;
         let body = json!({"generate": {"control_id": "Inspector.2", "count": 3}});
-        let ids = w
-            .securityhub
-            .seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z")
-            .unwrap();
+        let ids = w.securityhub.seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z").unwrap();
         let arn = "arn:aws:securityhub:us-east-1::product/aws/securityhub";
         w.faults
             .add_json(&json!({"kind": "unprocessed_finding", "finding_id": ids[1],
@@ -822,23 +657,12 @@ mod tests {
               "Note": {"Text": "accepted risk", "UpdatedBy": "terraform"}}),
         );
         assert_eq!(s, 200, "{v}");
-        assert_eq!(
-            v["ProcessedFindings"],
-            json!([{"Id": ids[0], "ProductArn": arn}])
-        );
+        assert_eq!(v["ProcessedFindings"], json!([{"Id": ids[0], "ProductArn": arn}]));
         let un = v["UnprocessedFindings"].as_array().unwrap();
-        let codes: Vec<&str> = un
-            .iter()
-            .map(|u| u["ErrorCode"].as_str().unwrap())
-            .collect();
+        let codes: Vec<&str> = un.iter().map(|u| u["ErrorCode"].as_str().unwrap()).collect();
         assert_eq!(
             codes,
-            vec![
-                "ConcurrentUpdateError",
-                "FindingNotFound",
-                "FindingNotFound",
-                "DuplicatedFindingIdentifier"
-            ]
+            vec!["ConcurrentUpdateError", "FindingNotFound", "FindingNotFound", "DuplicatedFindingIdentifier"]
         );
         assert_eq!(un[0]["FindingIdentifier"]["Id"], ids[1].as_str());
         assert_eq!(un[0]["ErrorMessage"], "busy");
@@ -872,20 +696,11 @@ mod tests {
             json!({"FindingIdentifiers": vec![json!({"Id": "a", "ProductArn": arn}); 101], "Workflow": {"Status": "NEW"}}),
         ] {
             let (s, v) = call(&mut w, ME, "PATCH", "/findings/batchupdate", bad.clone());
-            assert_eq!(
-                (s, v["Code"].as_str()),
-                (400, Some("InvalidInputException")),
-                "{bad}"
-            );
+            assert_eq!((s, v["Code"].as_str()), (400, Some("InvalidInputException")), "{bad}");
         }
         let log = w.requests.to_json();
-        let e = log["log"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["operation"] == "BatchUpdateFindings")
-            .unwrap()
-            .clone();
+        let e =
+            log["log"].as_array().unwrap().iter().find(|e| e["operation"] == "BatchUpdateFindings").unwrap().clone();
         assert_eq!(e["workflow_status"], "SUPPRESSED");
         assert_eq!(e["finding_ids"].as_array().unwrap().len(), 5);
         assert_eq!(e["processed"], 1);
@@ -894,30 +709,20 @@ mod tests {
     #[test]
     fn throttle_is_limit_exceeded() {
         let mut w = world();
-        w.faults
-            .add_json(&json!({"kind": "throttle", "operation": "GetFindings", "times": 1}))
-            .unwrap();
+        w.faults.add_json(&json!({"kind": "throttle", "operation": "GetFindings", "times": 1})).unwrap();
         let (s, v) = call(&mut w, ME, "POST", "/findings", json!({}));
         assert_eq!(s, 429);
         assert_eq!(v["Code"], "LimitExceededException");
         assert_eq!(call(&mut w, ME, "POST", "/findings", json!({})).0, 200);
-        w.faults
-            .add_json(&json!({"kind": "server_error", "operation": "*", "times": 1}))
-            .unwrap();
+        w.faults.add_json(&json!({"kind": "server_error", "operation": "*", "times": 1})).unwrap();
         let (s, v) = call(&mut w, ME, "GET", "/accounts", Value::Null);
         assert_eq!((s, v["Code"].as_str()), (500, Some("InternalException")));
         let (s, v) = call(&mut w, ME, "POST", "/nope", json!({}));
-        assert_eq!(
-            (s, v["Code"].as_str()),
-            (404, Some("UnknownOperationException"))
-        );
+        assert_eq!((s, v["Code"].as_str()), (404, Some("UnknownOperationException")));
     }
 
     fn inspector2_findings(w: &mut World, caller: &str) -> Vec<Value> {
-        get_all(w, caller)
-            .into_iter()
-            .filter(|f| f["Compliance"]["SecurityControlId"] == "Inspector.2")
-            .collect()
+        get_all(w, caller).into_iter().filter(|f| f["Compliance"]["SecurityControlId"] == "Inspector.2").collect()
     }
 
     #[test]
@@ -939,10 +744,7 @@ mod tests {
         assert_eq!(f[0]["GeneratorId"], "security-control/Inspector.2");
         // ENABLING is not enough.
         set_ecr(&mut w, ME, Status::Enabling);
-        assert_eq!(
-            inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"],
-            "FAILED"
-        );
+        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
         set_ecr(&mut w, ME, Status::Enabled);
         let f = inspector2_findings(&mut w, ME);
         assert_eq!(f[0]["Compliance"]["Status"], "PASSED");
@@ -954,21 +756,11 @@ mod tests {
         // Switched off: no evaluation.
         w.config.evaluate_inspector2 = false;
         set_ecr(&mut w, ME, Status::Enabled);
-        assert_eq!(
-            inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"],
-            "FAILED"
-        );
+        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
         // The Inspector.2 control disabled: no evaluation either.
         w.config.evaluate_inspector2 = true;
-        w.securityhub
-            .controls
-            .get_mut("Inspector.2")
-            .unwrap()
-            .status = "DISABLED".into();
-        assert_eq!(
-            inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"],
-            "FAILED"
-        );
+        w.securityhub.controls.get_mut("Inspector.2").unwrap().status = "DISABLED".into();
+        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
     }
 
     #[test]
@@ -1036,28 +828,15 @@ mod tests {
             path: "/enable",
             query: None,
             body: &body,
-            caller: Caller {
-                account: ME.into(),
-                session: None,
-            },
+            caller: Caller { account: ME.into(), session: None },
             region: REGION.into(),
             request_id: "r".into(),
         };
         assert_eq!(inspector2::handle(&mut w, &req).status, 200);
         // Still ENABLING (nobody polled): FAILED.
-        assert_eq!(
-            inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"],
-            "FAILED"
-        );
-        let req = AwsRequest {
-            path: "/status/batch/get",
-            body: b"{}",
-            ..req
-        };
+        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
+        let req = AwsRequest { path: "/status/batch/get", body: b"{}", ..req };
         assert_eq!(inspector2::handle(&mut w, &req).status, 200);
-        assert_eq!(
-            inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"],
-            "PASSED"
-        );
+        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "PASSED");
     }
 }

@@ -117,17 +117,11 @@ pub struct Slot {
 }
 
 impl Slot {
-    const DISABLED: Slot = Slot {
-        status: Status::Disabled,
-        pending: None,
-    };
+    const DISABLED: Slot = Slot { status: Status::Disabled, pending: None };
 
     fn set(&mut self, status: Status, now: Instant) {
         self.status = status;
-        self.pending = status.is_transitional().then_some(Pending {
-            since: now,
-            polls: 0,
-        });
+        self.pending = status.is_transitional().then_some(Pending { since: now, polls: 0 });
     }
 }
 
@@ -152,12 +146,8 @@ pub struct Account {
 }
 
 /// An account nobody has touched: everything DISABLED (what real AWS reports).
-pub const UNTOUCHED: Account = Account {
-    slots: [Slot::DISABLED; 5],
-    suspended: false,
-    stuck: false,
-    securityhub_enabled: None,
-};
+pub const UNTOUCHED: Account =
+    Account { slots: [Slot::DISABLED; 5], suspended: false, stuck: false, securityhub_enabled: None };
 
 impl Default for Account {
     fn default() -> Self {
@@ -219,8 +209,8 @@ impl Account {
                 continue;
             };
             p.polls = p.polls.saturating_add(1);
-            let due = p.polls >= settle.polls
-                && now.saturating_duration_since(p.since) >= Duration::from_millis(settle.ms);
+            let due =
+                p.polls >= settle.polls && now.saturating_duration_since(p.since) >= Duration::from_millis(settle.ms);
             if due && !stuck {
                 slot.status = match slot.status {
                     Status::Enabling => Status::Enabled,
@@ -349,10 +339,7 @@ impl World {
     fn apply_initial_accounts(&mut self) {
         let now = Instant::now();
         for (id, patch) in &self.initial.accounts {
-            self.accounts
-                .entry(id.clone())
-                .or_default()
-                .apply_patch(patch, now);
+            self.accounts.entry(id.clone()).or_default().apply_patch(patch, now);
         }
     }
 
@@ -364,15 +351,12 @@ impl World {
 
     /// Is Security Hub enabled in `account`?
     pub fn securityhub_on(&self, account: &str) -> bool {
-        self.account(account)
-            .securityhub_on(self.config.securityhub_default_enabled)
+        self.account(account).securityhub_on(self.config.securityhub_default_enabled)
     }
 
     /// The stored response for an earlier call with this clientToken by this caller.
     pub fn idempotent_response(&self, caller: &str, token: &str) -> Option<&[u8]> {
-        self.idempotency
-            .get(&(caller.to_string(), token.to_string()))
-            .map(Vec::as_slice)
+        self.idempotency.get(&(caller.to_string(), token.to_string())).map(Vec::as_slice)
     }
 
     pub fn remember_response(&mut self, caller: &str, token: &str, body: Vec<u8>) {
@@ -388,10 +372,7 @@ impl World {
     }
 
     pub fn settle(&self) -> Settle {
-        Settle {
-            polls: self.config.settle_polls,
-            ms: self.config.settle_ms,
-        }
+        Settle { polls: self.config.settle_polls, ms: self.config.settle_ms }
     }
 
     pub fn account(&self, id: &str) -> &Account {
@@ -410,22 +391,13 @@ impl World {
     pub fn caller_for_key(&self, access_key: Option<&str>) -> Caller {
         if let Some(k) = access_key {
             if let Some(s) = self.sessions.get(k) {
-                return Caller {
-                    account: s.account.clone(),
-                    session: Some(s.clone()),
-                };
+                return Caller { account: s.account.clone(), session: Some(s.clone()) };
             }
             if let Some(a) = self.config.credentials.get(k) {
-                return Caller {
-                    account: a.clone(),
-                    session: None,
-                };
+                return Caller { account: a.clone(), session: None };
             }
         }
-        Caller {
-            account: self.config.default_account.clone(),
-            session: None,
-        }
+        Caller { account: self.config.default_account.clone(), session: None }
     }
 
     /// May `caller` act on Inspector2 in `target`? `mutating` is true for Enable/Disable.
@@ -439,20 +411,16 @@ impl World {
                 return Ok(());
             }
             return Err(match admin {
-                Some(a) => format!(
-                    "Account {caller} is a member account; only the delegated administrator {a} can change it"
-                ),
-                None => format!(
-                    "Account {caller} is a member account; only the delegated administrator can change it"
-                ),
+                Some(a) => {
+                    format!("Account {caller} is a member account; only the delegated administrator {a} can change it")
+                }
+                None => format!("Account {caller} is a member account; only the delegated administrator can change it"),
             });
         }
         if is_admin && self.config.members.contains(target) {
             return Ok(());
         }
-        Err(format!(
-            "Account {caller} is not authorized to access Amazon Inspector in account {target}"
-        ))
+        Err(format!("Account {caller} is not authorized to access Amazon Inspector in account {target}"))
     }
 }
 
@@ -523,10 +491,7 @@ mod tests {
     #[test]
     fn stuck_never_settles_until_cleared() {
         let now = Instant::now();
-        let mut a = Account {
-            stuck: true,
-            ..Account::default()
-        };
+        let mut a = Account { stuck: true, ..Account::default() };
         a.enable(ResourceType::Ecr, now);
         for _ in 0..5 {
             a.poll(now, s(1, 0));
@@ -584,9 +549,7 @@ mod tests {
     fn org_world() -> World {
         let mut init = Initial::default();
         init.config.delegated_admin = Some("111111111111".into());
-        init.config.members = ["222222222222".to_string(), "333333333333".to_string()]
-            .into_iter()
-            .collect();
+        init.config.members = ["222222222222".to_string(), "333333333333".to_string()].into_iter().collect();
         World::new(init)
     }
 
@@ -619,9 +582,7 @@ mod tests {
     #[test]
     fn caller_resolution() {
         let mut init = Initial::default();
-        init.config
-            .credentials
-            .insert("AKIAADMIN".into(), "111111111111".into());
+        init.config.credentials.insert("AKIAADMIN".into(), "111111111111".into());
         let mut w = World::new(init);
         assert_eq!(w.caller_for_key(Some("AKIAADMIN")).account, "111111111111");
         assert_eq!(w.caller_for_key(Some("other")).account, "123456789012");
@@ -643,18 +604,11 @@ mod tests {
     #[test]
     fn reset_restores_initial() {
         let mut init = Initial::default();
-        init.accounts.push((
-            "123456789012".into(),
-            AccountPatch {
-                suspended: Some(true),
-                ..AccountPatch::default()
-            },
-        ));
+        init.accounts.push(("123456789012".into(), AccountPatch { suspended: Some(true), ..AccountPatch::default() }));
         let mut w = World::new(init);
         assert!(w.account("123456789012").suspended);
         w.account_mut("123456789012").suspended = false;
-        w.account_mut("999999999999")
-            .enable(ResourceType::Ec2, Instant::now());
+        w.account_mut("999999999999").enable(ResourceType::Ec2, Instant::now());
         w.config.settle_polls = 7;
         w.reset();
         assert!(w.account("123456789012").suspended);
@@ -666,9 +620,7 @@ mod tests {
     fn many_members_lookup() {
         let mut init = Initial::default();
         init.config.delegated_admin = Some("111111111111".into());
-        init.config.members = (0..5000u64)
-            .map(|i| format!("{:012}", 200_000_000_000 + i))
-            .collect();
+        init.config.members = (0..5000u64).map(|i| format!("{:012}", 200_000_000_000 + i)).collect();
         let w = World::new(init);
         assert!(w.authorize("111111111111", "200000004999", true).is_ok());
         assert!(w.authorize("111111111111", "200000005000", true).is_err());

@@ -6,9 +6,7 @@ use crate::errors::ApiError;
 use crate::faults::RequestFault;
 use crate::requests::LogEntry;
 use crate::state::{Caller, Session, World};
-use crate::util::{
-    is_account_id, iso8601, parse_form, stable_id, unix_now, xml_escape, BASE64ISH, UPPER_ALNUM,
-};
+use crate::util::{is_account_id, iso8601, parse_form, stable_id, unix_now, xml_escape, BASE64ISH, UPPER_ALNUM};
 use crate::{AwsRequest, Reply};
 
 pub const SERVICE: &str = "sts";
@@ -64,16 +62,12 @@ fn fault_error(f: RequestFault, retry_after: u64) -> ApiError {
             e.retry_after = Some(retry_after);
             e
         }
-        RequestFault::ServerError => ApiError::new(
-            500,
-            "InternalFailure",
-            "Injected internal failure (emulator fault)",
-        ),
-        RequestFault::AccessDenied => ApiError::new(
-            403,
-            "AccessDenied",
-            "User is not authorized to perform this action (emulator fault)",
-        ),
+        RequestFault::ServerError => {
+            ApiError::new(500, "InternalFailure", "Injected internal failure (emulator fault)")
+        }
+        RequestFault::AccessDenied => {
+            ApiError::new(403, "AccessDenied", "User is not authorized to perform this action (emulator fault)")
+        }
     }
 }
 
@@ -87,16 +81,10 @@ fn envelope(action: &str, result: &str, request_id: &str) -> String {
 fn get_caller_identity(caller: &Caller, request_id: &str) -> String {
     let (arn, user_id) = match &caller.session {
         Some(s) => (
-            format!(
-                "arn:aws:sts::{}:assumed-role/{}/{}",
-                s.account, s.role_name, s.session_name
-            ),
+            format!("arn:aws:sts::{}:assumed-role/{}/{}", s.account, s.role_name, s.session_name),
             format!("{}:{}", s.role_id, s.session_name),
         ),
-        None => (
-            format!("arn:aws:iam::{}:user/emulator", caller.account),
-            "AIDAEMULATOR".to_string(),
-        ),
+        None => (format!("arn:aws:iam::{}:user/emulator", caller.account), "AIDAEMULATOR".to_string()),
     };
     let result = format!(
         "    <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n",
@@ -123,10 +111,8 @@ fn parse_role_arn(arn: &str) -> Option<(String, String)> {
     }
     let path = resource.strip_prefix("role/")?;
     let name = path.rsplit('/').next()?;
-    let name_ok = (1..=64).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    let name_ok =
+        (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     name_ok.then(|| (account.to_string(), name.to_string()))
 }
 
@@ -146,20 +132,15 @@ fn assume_role<'p>(
     let session_name = get("RoleSessionName").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null".into())
     })?;
-    let (account, role_name) =
-        parse_role_arn(role_arn).ok_or_else(|| validation(format!("{role_arn} is invalid")))?;
+    let (account, role_name) = parse_role_arn(role_arn).ok_or_else(|| validation(format!("{role_arn} is invalid")))?;
     let session_ok = (2..=64).contains(&session_name.len())
-        && session_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+        && session_name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     if !session_ok {
         return Err(validation(format!("1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64 and satisfy regular expression pattern: [\\w+=,.@-]*")));
     }
     if let Some(ext) = get("ExternalId") {
         let ok = (2..=1224).contains(&ext.len())
-            && ext
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c));
+            && ext.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c));
         if !ok {
             return Err(validation("1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:\\/-]*".into()));
         }
@@ -187,12 +168,8 @@ fn assume_role<'p>(
             role_id: role_id.clone(),
         },
     );
-    entry
-        .fields
-        .insert("assumed_account".into(), Value::String(account.clone()));
-    entry
-        .fields
-        .insert("access_key_id".into(), Value::String(access_key.clone()));
+    entry.fields.insert("assumed_account".into(), Value::String(account.clone()));
+    entry.fields.insert("access_key_id".into(), Value::String(access_key.clone()));
 
     let result = format!(
         "    <AssumedRoleUser>\n      <AssumedRoleId>{}:{}</AssumedRoleId>\n      <Arn>arn:aws:sts::{}:assumed-role/{}/{}</Arn>\n    </AssumedRoleUser>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{}</Expiration>\n    </Credentials>\n",
@@ -239,15 +216,9 @@ mod tests {
     #[test]
     fn caller_identity() {
         let mut w = World::new(Initial::default());
-        let (s, x) = call(
-            &mut w,
-            "AKIAANY",
-            "Action=GetCallerIdentity&Version=2011-06-15",
-        );
+        let (s, x) = call(&mut w, "AKIAANY", "Action=GetCallerIdentity&Version=2011-06-15");
         assert_eq!(s, 200);
-        assert!(x.starts_with(
-            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
-        ));
+        assert!(x.starts_with("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"));
         assert_eq!(tag(&x, "Account"), "123456789012");
         assert_eq!(tag(&x, "Arn"), "arn:aws:iam::123456789012:user/emulator");
         assert_eq!(tag(&x, "UserId"), "AIDAEMULATOR");
@@ -267,17 +238,11 @@ mod tests {
         assert!(key.starts_with("ASIA") && key.len() == 20, "{key}");
         assert_eq!(tag(&x, "SecretAccessKey").len(), 40);
         assert!(tag(&x, "Expiration").ends_with('Z'));
-        assert_eq!(
-            tag(&x, "Arn"),
-            "arn:aws:sts::222222222222:assumed-role/Audit/tf-run"
-        );
+        assert_eq!(tag(&x, "Arn"), "arn:aws:sts::222222222222:assumed-role/Audit/tf-run");
         assert!(tag(&x, "AssumedRoleId").starts_with("AROA"));
         let (_, x) = call(&mut w, &key, "Action=GetCallerIdentity");
         assert_eq!(tag(&x, "Account"), "222222222222");
-        assert_eq!(
-            tag(&x, "Arn"),
-            "arn:aws:sts::222222222222:assumed-role/Audit/tf-run"
-        );
+        assert_eq!(tag(&x, "Arn"), "arn:aws:sts::222222222222:assumed-role/Audit/tf-run");
         let log = w.requests.to_json();
         let e = &log["log"][0];
         assert_eq!(e["operation"], "AssumeRole");
@@ -315,9 +280,7 @@ mod tests {
     #[test]
     fn sts_faults() {
         let mut w = World::new(Initial::default());
-        w.faults
-            .add_json(&json!({"kind": "throttle", "operation": "GetCallerIdentity", "times": 1}))
-            .unwrap();
+        w.faults.add_json(&json!({"kind": "throttle", "operation": "GetCallerIdentity", "times": 1})).unwrap();
         let (s, x) = call(&mut w, "AK", "Action=GetCallerIdentity");
         assert_eq!(s, 400);
         assert!(x.contains("<Code>Throttling</Code>"));

@@ -75,27 +75,16 @@ pub fn iso8601(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 /// Milliseconds since the Unix epoch.
 pub fn unix_now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 /// Format milliseconds since the Unix epoch as ISO 8601 UTC with milliseconds
@@ -117,10 +106,7 @@ pub fn fnv64(input: &[u8]) -> u64 {
 
 /// A UUID-v4-shaped string derived deterministically from `input`.
 pub fn stable_uuid(input: &str) -> String {
-    let mut g = IdGen {
-        seed: fnv64(input.as_bytes()),
-        counter: 0,
-    };
+    let mut g = IdGen { seed: fnv64(input.as_bytes()), counter: 0 };
     g.request_id()
 }
 
@@ -128,11 +114,7 @@ pub fn stable_uuid(input: &str) -> String {
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..=chunk.len() {
             out.push(BASE64ISH[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -184,19 +166,14 @@ pub struct IdGen {
 
 impl IdGen {
     pub fn new() -> Self {
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x5eed)
+        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5eed)
             ^ (std::process::id() as u64).rotate_left(32);
         IdGen { seed, counter: 0 }
     }
 
     pub fn next_u64(&mut self) -> u64 {
         self.counter = self.counter.wrapping_add(1);
-        let mut z = self
-            .seed
-            .wrapping_add(self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut z = self.seed.wrapping_add(self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
@@ -243,10 +220,7 @@ impl Default for IdGen {
 
 /// A stable pseudo-random id: `prefix` + `len` characters derived from `input` (FNV-1a + splitmix).
 pub fn stable_id(prefix: &str, input: &str, len: usize) -> String {
-    let mut g = IdGen {
-        seed: fnv64(input.as_bytes()),
-        counter: 0,
-    };
+    let mut g = IdGen { seed: fnv64(input.as_bytes()), counter: 0 };
     format!("{prefix}{}", g.string(UPPER_ALNUM, len))
 }
 

@@ -16,10 +16,7 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
@@ -37,18 +34,10 @@ async fn start() -> SocketAddr {
     addr
 }
 
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Resp {
+async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
     let mut s = TcpStream::connect(addr).await.unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -57,30 +46,14 @@ async fn http(
     s.write_all(body).await.unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).await.unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("header terminator");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header terminator");
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let body = raw[split + 4..].to_vec();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let resp = Resp {
-        status,
-        headers,
-        body,
-    };
+    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    let resp = Resp { status, headers, body };
     if let Some(cl) = resp.header("content-length") {
         assert_eq!(cl.parse::<usize>().unwrap(), resp.body.len());
     }
@@ -99,10 +72,7 @@ async fn inspector(addr: SocketAddr, akid: &str, path: &str, body: Value) -> Res
         addr,
         "POST",
         path,
-        &[
-            ("Authorization", a.as_str()),
-            ("Content-Type", "application/json"),
-        ],
+        &[("Authorization", a.as_str()), ("Content-Type", "application/json")],
         body.to_string().as_bytes(),
     )
     .await
@@ -135,30 +105,14 @@ async fn enable_enabling_enabled_with_settle_polls_2() {
     assert_eq!(v["failedAccounts"], json!([]));
 
     let get = json!({"accountIds": ["123456789012"]});
-    let v = inspector(addr, "AKIATEST", "/status/batch/get", get.clone())
-        .await
-        .json();
+    let v = inspector(addr, "AKIATEST", "/status/batch/get", get.clone()).await.json();
     assert_eq!(v["accounts"][0]["state"]["status"], "ENABLING");
-    assert_eq!(
-        v["accounts"][0]["resourceState"]["ecr"]["status"],
-        "ENABLING"
-    );
-    let v = inspector(addr, "AKIATEST", "/status/batch/get", get)
-        .await
-        .json();
+    assert_eq!(v["accounts"][0]["resourceState"]["ecr"]["status"], "ENABLING");
+    let v = inspector(addr, "AKIATEST", "/status/batch/get", get).await.json();
     assert_eq!(v["accounts"][0]["state"]["status"], "ENABLED");
-    assert_eq!(
-        v["accounts"][0]["resourceState"]["ec2"]["status"],
-        "ENABLED"
-    );
-    assert_eq!(
-        v["accounts"][0]["resourceState"]["ecr"]["status"],
-        "ENABLED"
-    );
-    assert_eq!(
-        v["accounts"][0]["resourceState"]["lambda"]["status"],
-        "DISABLED"
-    );
+    assert_eq!(v["accounts"][0]["resourceState"]["ec2"]["status"], "ENABLED");
+    assert_eq!(v["accounts"][0]["resourceState"]["ecr"]["status"], "ENABLED");
+    assert_eq!(v["accounts"][0]["resourceState"]["lambda"]["status"], "DISABLED");
 
     let a = control(addr, "GET", "/_emulator/accounts/123456789012", json!(null)).await;
     assert_eq!(a["status"], "ENABLED");
@@ -168,13 +122,7 @@ async fn enable_enabling_enabled_with_settle_polls_2() {
 #[tokio::test]
 async fn validation_error_shape() {
     let addr = start().await;
-    let r = inspector(
-        addr,
-        "AK",
-        "/enable",
-        json!({"accountIds": ["42"], "resourceTypes": ["ECR"]}),
-    )
-    .await;
+    let r = inspector(addr, "AK", "/enable", json!({"accountIds": ["42"], "resourceTypes": ["ECR"]})).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.header("x-amzn-ErrorType"), Some("ValidationException"));
     let v = r.json();
@@ -184,14 +132,7 @@ async fn validation_error_shape() {
     assert!(v["message"].is_string());
 
     let a = auth("AK", "inspector2");
-    let r = http(
-        addr,
-        "POST",
-        "/enable",
-        &[("Authorization", a.as_str())],
-        b"{oops",
-    )
-    .await;
+    let r = http(addr, "POST", "/enable", &[("Authorization", a.as_str())], b"{oops").await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["reason"], "CANNOT_PARSE");
 }
@@ -199,20 +140,9 @@ async fn validation_error_shape() {
 #[tokio::test]
 async fn throttle_fault_and_request_counters() {
     let addr = start().await;
-    control(
-        addr,
-        "PUT",
-        "/_emulator/config",
-        json!({"retry_after_seconds": 1}),
-    )
-    .await;
-    let f = control(
-        addr,
-        "POST",
-        "/_emulator/faults",
-        json!({"kind": "throttle", "operation": "Enable", "times": 1}),
-    )
-    .await;
+    control(addr, "PUT", "/_emulator/config", json!({"retry_after_seconds": 1})).await;
+    let f = control(addr, "POST", "/_emulator/faults", json!({"kind": "throttle", "operation": "Enable", "times": 1}))
+        .await;
     assert_eq!(f["kind"], "throttle");
 
     let body = json!({"resourceTypes": ["ECR"]});
@@ -249,32 +179,14 @@ async fn throttle_fault_and_request_counters() {
 #[tokio::test]
 async fn sts_get_caller_identity_and_assume_role() {
     let addr = start().await;
-    control(
-        addr,
-        "PUT",
-        "/_emulator/config",
-        json!({"credentials": {"AKIAADMIN": "111111111111"}}),
-    )
-    .await;
+    control(addr, "PUT", "/_emulator/config", json!({"credentials": {"AKIAADMIN": "111111111111"}})).await;
     let a = auth("AKIAADMIN", "sts");
-    let hdrs = [
-        ("Authorization", a.as_str()),
-        ("Content-Type", "application/x-www-form-urlencoded"),
-    ];
-    let r = http(
-        addr,
-        "POST",
-        "/",
-        &hdrs,
-        b"Action=GetCallerIdentity&Version=2011-06-15",
-    )
-    .await;
+    let hdrs = [("Authorization", a.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    let r = http(addr, "POST", "/", &hdrs, b"Action=GetCallerIdentity&Version=2011-06-15").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("text/xml"));
     let x = r.text();
-    assert!(x.starts_with(
-        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
-    ));
+    assert!(x.starts_with("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"));
     assert!(x.contains("<GetCallerIdentityResult>"));
     assert!(x.contains("<Account>111111111111</Account>"));
     assert!(x.contains("<Arn>arn:aws:iam::111111111111:user/emulator</Arn>"));
@@ -295,9 +207,7 @@ async fn sts_get_caller_identity_and_assume_role() {
     let start = x.find("<AccessKeyId>").unwrap() + "<AccessKeyId>".len();
     let key = &x[start..start + 20];
     assert!(key.starts_with("ASIA"));
-    let v = inspector(addr, key, "/status/batch/get", json!({}))
-        .await
-        .json();
+    let v = inspector(addr, key, "/status/batch/get", json!({})).await.json();
     assert_eq!(v["accounts"][0]["accountId"], "333333333333");
 
     let r = http(
@@ -315,26 +225,14 @@ async fn sts_get_caller_identity_and_assume_role() {
     assert_eq!(log["counts"]["GetCallerIdentity"], 1);
     assert_eq!(log["counts"]["AssumeRole"], 2);
     assert_eq!(log["log"][1]["external_id"], "xyz123");
-    assert_eq!(
-        log["log"][1]["role_arn"],
-        "arn:aws:iam::333333333333:role/Audit"
-    );
+    assert_eq!(log["log"][1]["role_arn"], "arn:aws:iam::333333333333:role/Audit");
 }
 
 #[tokio::test]
 async fn control_basics_and_reset() {
     let addr = start().await;
-    assert_eq!(
-        control(addr, "GET", "/_emulator/health", json!(null)).await,
-        json!({"ok": true})
-    );
-    control(
-        addr,
-        "PUT",
-        "/_emulator/accounts/222222222222",
-        json!({"suspended": true}),
-    )
-    .await;
+    assert_eq!(control(addr, "GET", "/_emulator/health", json!(null)).await, json!({"ok": true}));
+    control(addr, "PUT", "/_emulator/accounts/222222222222", json!({"suspended": true})).await;
     let v = control(addr, "GET", "/_emulator/accounts", json!(null)).await;
     assert_eq!(v["accounts"][0]["status"], "SUSPENDED");
     control(addr, "POST", "/_emulator/reset", json!(null)).await;
@@ -382,8 +280,7 @@ fn binary_prints_address_and_exits_on_stdin_close() {
         .parse()
         .unwrap();
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.write_all(b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    s.write_all(b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");

@@ -18,10 +18,7 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
@@ -36,18 +33,10 @@ async fn start() -> SocketAddr {
     addr
 }
 
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Resp {
+async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
     let mut s = TcpStream::connect(addr).await.unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -56,29 +45,13 @@ async fn http(
     s.write_all(body).await.unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).await.unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("header terminator");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header terminator");
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
+    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    Resp { status, headers, body: raw[split + 4..].to_vec() }
 }
 
 /// A Security Hub call signed (scope only) with access key `akid`.
@@ -86,44 +59,20 @@ async fn sh(addr: SocketAddr, akid: &str, method: &str, path: &str, body: Value)
     let auth = format!(
         "AWS4-HMAC-SHA256 Credential={akid}/20240101/us-east-1/securityhub/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000"
     );
-    let body = if body.is_null() {
-        Vec::new()
-    } else {
-        body.to_string().into_bytes()
-    };
-    http(
-        addr,
-        method,
-        path,
-        &[
-            ("Authorization", auth.as_str()),
-            ("Content-Type", "application/json"),
-        ],
-        &body,
-    )
-    .await
+    let body = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    http(addr, method, path, &[("Authorization", auth.as_str()), ("Content-Type", "application/json")], &body).await
 }
 
 async fn control(addr: SocketAddr, method: &str, path: &str, body: Value) -> Value {
     let r = http(addr, method, path, &[], body.to_string().as_bytes()).await;
-    assert_eq!(
-        r.status,
-        200,
-        "{method} {path}: {}",
-        String::from_utf8_lossy(&r.body)
-    );
+    assert_eq!(r.status, 200, "{method} {path}: {}", String::from_utf8_lossy(&r.body));
     r.json()
 }
 
 /// Maps AKIAHOME to HOME and turns off the Inspector.2 evaluation (exact control).
 async fn setup(addr: SocketAddr) {
-    control(
-        addr,
-        "PUT",
-        "/_emulator/config",
-        json!({"credentials": {"AKIAHOME": HOME}, "evaluate_inspector2": false}),
-    )
-    .await;
+    control(addr, "PUT", "/_emulator/config", json!({"credentials": {"AKIAHOME": HOME}, "evaluate_inspector2": false}))
+        .await;
 }
 
 #[tokio::test]
@@ -205,40 +154,18 @@ async fn get_findings_pages_with_filters() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 250);
-    assert!(ids.iter().all(|i| i.starts_with(
-        "arn:aws:securityhub:us-east-1:111111111111:security-control/Inspector.2/finding/"
-    )));
+    assert!(ids
+        .iter()
+        .all(|i| i.starts_with("arn:aws:securityhub:us-east-1:111111111111:security-control/Inspector.2/finding/")));
 
     // A token is bound to its filters.
-    let v = sh(
-        addr,
-        "AKIAHOME",
-        "POST",
-        "/findings",
-        json!({"Filters": filters, "MaxResults": 10}),
-    )
-    .await
-    .json();
+    let v = sh(addr, "AKIAHOME", "POST", "/findings", json!({"Filters": filters, "MaxResults": 10})).await.json();
     let t = v["NextToken"].as_str().unwrap().to_string();
-    let r = sh(
-        addr,
-        "AKIAHOME",
-        "POST",
-        "/findings",
-        json!({"MaxResults": 10, "NextToken": t}),
-    )
-    .await;
+    let r = sh(addr, "AKIAHOME", "POST", "/findings", json!({"MaxResults": 10, "NextToken": t})).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.header("x-amzn-ErrorType"), Some("InvalidInputException"));
     assert_eq!(r.json()["Message"], "The NextToken is not valid");
-    let r = sh(
-        addr,
-        "AKIAHOME",
-        "POST",
-        "/findings",
-        json!({"MaxResults": 101}),
-    )
-    .await;
+    let r = sh(addr, "AKIAHOME", "POST", "/findings", json!({"MaxResults": 101})).await;
     assert_eq!(r.status, 400);
 
     let log = control(addr, "GET", "/_emulator/requests", Value::Null).await;
@@ -254,10 +181,7 @@ async fn get_findings_pages_with_filters() {
     assert_eq!(first["returned"], 100);
     assert_eq!(entries[2]["has_next_token"], true);
     assert_eq!(entries[2]["returned"], 50);
-    let at: Vec<u64> = entries
-        .iter()
-        .map(|e| e["at_ms"].as_u64().unwrap())
-        .collect();
+    let at: Vec<u64> = entries.iter().map(|e| e["at_ms"].as_u64().unwrap()).collect();
     assert!(at.windows(2).all(|w| w[0] <= w[1]), "{at:?}");
 }
 
@@ -272,12 +196,7 @@ async fn batch_update_with_unprocessed_finding() {
         json!({"account_id": HOME, "generate": {"control_id": "Inspector.2", "count": 3}}),
     )
     .await;
-    let ids: Vec<String> = v["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i.as_str().unwrap().to_string())
-        .collect();
+    let ids: Vec<String> = v["ids"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_string()).collect();
     let f = control(
         addr,
         "POST",
@@ -305,12 +224,8 @@ async fn batch_update_with_unprocessed_finding() {
     .await;
     assert_eq!(r.status, 200);
     let v = r.json();
-    let processed: Vec<&str> = v["ProcessedFindings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["Id"].as_str().unwrap())
-        .collect();
+    let processed: Vec<&str> =
+        v["ProcessedFindings"].as_array().unwrap().iter().map(|p| p["Id"].as_str().unwrap()).collect();
     assert_eq!(processed, vec![ids[0].as_str(), ids[1].as_str()]);
     let un = v["UnprocessedFindings"].as_array().unwrap();
     assert_eq!(un.len(), 2);
@@ -320,22 +235,8 @@ async fn batch_update_with_unprocessed_finding() {
     assert_eq!(un[0]["ErrorMessage"], "try again");
     assert_eq!(un[1]["ErrorCode"], "FindingNotFound");
 
-    let v = control(
-        addr,
-        "GET",
-        &format!("/_emulator/securityhub/findings?account_id={HOME}"),
-        Value::Null,
-    )
-    .await;
-    let by_id = |id: &str| {
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["Id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let v = control(addr, "GET", &format!("/_emulator/securityhub/findings?account_id={HOME}"), Value::Null).await;
+    let by_id = |id: &str| v["findings"].as_array().unwrap().iter().find(|f| f["Id"] == id).unwrap().clone();
     assert_eq!(by_id(&ids[0])["Workflow"]["Status"], "SUPPRESSED");
     assert_eq!(by_id(&ids[0])["Note"]["Text"], "Suppressed by terraform");
     assert_eq!(by_id(&ids[0])["Note"]["UpdatedBy"], "inspector2fix");
@@ -366,40 +267,22 @@ async fn batch_update_with_unprocessed_finding() {
 async fn hub_off_is_401_and_throttle_is_limit_exceeded() {
     let addr = start().await;
     setup(addr).await;
-    let v = control(
-        addr,
-        "PUT",
-        &format!("/_emulator/accounts/{HOME}"),
-        json!({"securityhub_enabled": false}),
-    )
-    .await;
+    let v = control(addr, "PUT", &format!("/_emulator/accounts/{HOME}"), json!({"securityhub_enabled": false})).await;
     assert_eq!(v["securityhub_enabled"], false);
     let r = sh(addr, "AKIAHOME", "GET", "/accounts", Value::Null).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.header("x-amzn-ErrorType"), Some("InvalidAccessException"));
     let b = r.json();
-    assert_eq!(
-        b["Message"],
-        "Account 111111111111 is not subscribed to AWS Security Hub"
-    );
+    assert_eq!(b["Message"], "Account 111111111111 is not subscribed to AWS Security Hub");
     assert_eq!(b["Code"], "InvalidAccessException");
     let r = sh(addr, "AKIAHOME", "POST", "/findings", json!({})).await;
     assert_eq!(r.status, 401);
     // Other accounts are unaffected (unsigned = default account).
     let r = http(addr, "GET", "/accounts", &[], b"").await;
     assert_eq!(r.status, 200);
-    assert_eq!(
-        r.json()["HubArn"],
-        "arn:aws:securityhub:us-east-1:123456789012:hub/default"
-    );
+    assert_eq!(r.json()["HubArn"], "arn:aws:securityhub:us-east-1:123456789012:hub/default");
 
-    control(
-        addr,
-        "PUT",
-        &format!("/_emulator/accounts/{HOME}"),
-        json!({"securityhub_enabled": true}),
-    )
-    .await;
+    control(addr, "PUT", &format!("/_emulator/accounts/{HOME}"), json!({"securityhub_enabled": true})).await;
     control(
         addr,
         "POST",
@@ -415,14 +298,8 @@ async fn hub_off_is_401_and_throttle_is_limit_exceeded() {
         assert_eq!(r.header("Retry-After"), Some("0"));
         assert_eq!(r.json()["Code"], "LimitExceededException");
     }
-    let r = sh(
-        addr,
-        "AKIAHOME",
-        "POST",
-        "/securityControls/batchGet",
-        json!({"SecurityControlIds": ["Inspector.2"]}),
-    )
-    .await;
+    let r = sh(addr, "AKIAHOME", "POST", "/securityControls/batchGet", json!({"SecurityControlIds": ["Inspector.2"]}))
+        .await;
     assert_eq!(r.status, 429);
     let r = sh(
         addr,
@@ -437,12 +314,7 @@ async fn hub_off_is_401_and_throttle_is_limit_exceeded() {
     assert_eq!(v["SecurityControls"][0]["SeverityRating"], "HIGH");
     assert_eq!(v["UnprocessedIds"][0]["ErrorCode"], "NOT_FOUND");
     let log = control(addr, "GET", "/_emulator/requests", Value::Null).await;
-    let faulted = log["log"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["fault"] == true)
-        .count();
+    let faulted = log["log"].as_array().unwrap().iter().filter(|e| e["fault"] == true).count();
     assert_eq!(faulted, 3);
 }
 
@@ -458,28 +330,14 @@ async fn inspector2_drives_the_evaluated_finding() {
     )
     .await;
     let get = || async {
-        let v = sh(addr, "AKIAHOME", "POST", "/findings", json!({}))
-            .await
-            .json();
+        let v = sh(addr, "AKIAHOME", "POST", "/findings", json!({})).await.json();
         v["Findings"].as_array().unwrap().clone()
     };
     let f = get().await;
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["Compliance"]["Status"], "FAILED");
-    control(
-        addr,
-        "PUT",
-        &format!("/_emulator/accounts/{HOME}"),
-        json!({"resource_state": {"ECR": "ENABLED"}}),
-    )
-    .await;
-    control(
-        addr,
-        "PUT",
-        "/_emulator/accounts/222222222222",
-        json!({"resource_state": {"ECR": "ENABLED"}}),
-    )
-    .await;
+    control(addr, "PUT", &format!("/_emulator/accounts/{HOME}"), json!({"resource_state": {"ECR": "ENABLED"}})).await;
+    control(addr, "PUT", "/_emulator/accounts/222222222222", json!({"resource_state": {"ECR": "ENABLED"}})).await;
     let f = get().await;
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["Compliance"]["Status"], "PASSED");

@@ -115,5 +115,9 @@ pub trait SecurityHubApi: Send + Sync {
     /// One page of GetFindings (at most 100) for the query.
     async fn findings_page(&self, query: &FindingQuery, next_token: Option<String>) -> Result<FindingsPage, AwsError>;
     /// BatchUpdateFindings for at most 100 findings, given as (id, product ARN).
-    async fn update_findings(&self, findings: &[(String, String)], update: &FindingUpdate) -> Result<UpdateOutcome, AwsError>;
+    async fn update_findings(
+        &self,
+        findings: &[(String, String)],
+        update: &FindingUpdate,
+    ) -> Result<UpdateOutcome, AwsError>;
 }

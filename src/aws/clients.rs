@@ -59,18 +59,25 @@ fn retry_config(max_retries: u32) -> RetryConfig {
     retry
 }
 
+/// A copy of `base` whose endpoint is `endpoint`, when set. Marked as programmatic config so it
+/// beats AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and profile endpoints, as an explicit
+/// provider argument should; a plain `endpoint_url()` on the builder loses to them.
 fn with_endpoint(base: &SdkConfig, endpoint: &Option<String>) -> SdkConfig {
     match endpoint {
-        Some(url) => base.to_builder().endpoint_url(url).build(),
+        Some(url) => {
+            let mut builder = base.to_builder();
+            builder.set_endpoint_url(Some(url.clone()));
+            builder.insert_origin("endpoint_url", aws_types::origin::Origin::shared_config());
+            builder.build()
+        }
         None => base.clone(),
     }
 }
 
 pub async fn build(settings: &Settings) -> Result<Clients, String> {
     // rustls with ring: no C toolchain beyond `cc`, and the platform's root certificates.
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(TlsProvider::Rustls(CryptoMode::Ring))
-        .build_https();
+    let http_client =
+        aws_smithy_http_client::Builder::new().tls_provider(TlsProvider::Rustls(CryptoMode::Ring)).build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
         .retry_config(retry_config(settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)));

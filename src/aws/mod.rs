@@ -7,6 +7,6 @@ pub mod sdk;
 pub mod securityhub;
 
 pub use api::{
-    AccountEcr, AwsError, BatchOutcome, Control, FailedAccount, Finding, FindingQuery, FindingUpdate, FindingsPage, InspectorApi,
-    SecurityHubApi, UpdateOutcome,
+    AccountEcr, AwsError, BatchOutcome, Control, FailedAccount, Finding, FindingQuery, FindingUpdate, FindingsPage,
+    InspectorApi, SecurityHubApi, UpdateOutcome,
 };

@@ -23,10 +23,7 @@ where
             AwsError {
                 operation,
                 code: e.code().map(str::to_owned),
-                message: e
-                    .message()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| DisplayErrorContext(&err).to_string()),
+                message: e.message().map(str::to_owned).unwrap_or_else(|| DisplayErrorContext(&err).to_string()),
             }
         }
         _ => AwsError { operation, code: None, message: DisplayErrorContext(&err).to_string() },
@@ -66,12 +63,7 @@ fn account_state(a: &i2::AccountState) -> AccountEcr {
 #[async_trait]
 impl InspectorApi for SdkInspector {
     async fn caller_account(&self) -> Result<String, AwsError> {
-        let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| aws_error("GetCallerIdentity", e))?;
+        let out = self.sts.get_caller_identity().send().await.map_err(|e| aws_error("GetCallerIdentity", e))?;
         out.account.ok_or_else(|| AwsError {
             operation: "GetCallerIdentity",
             code: None,

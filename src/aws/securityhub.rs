@@ -6,7 +6,9 @@ use aws_sdk_securityhub::types::{
     WorkflowStatus, WorkflowUpdate,
 };
 
-use super::api::{AwsError, Control, Finding, FindingQuery, FindingUpdate, FindingsPage, SecurityHubApi, UpdateOutcome};
+use super::api::{
+    AwsError, Control, Finding, FindingQuery, FindingUpdate, FindingsPage, SecurityHubApi, UpdateOutcome,
+};
 use super::sdk::aws_error;
 
 pub struct SdkSecurityHub {
@@ -75,7 +77,11 @@ impl SecurityHubApi for SdkSecurityHub {
         })
     }
 
-    async fn update_findings(&self, findings: &[(String, String)], update: &FindingUpdate) -> Result<UpdateOutcome, AwsError> {
+    async fn update_findings(
+        &self,
+        findings: &[(String, String)],
+        update: &FindingUpdate,
+    ) -> Result<UpdateOutcome, AwsError> {
         let ids = findings
             .iter()
             .map(|(id, arn)| AwsSecurityFindingIdentifier::builder().id(id).product_arn(arn).build())

@@ -85,7 +85,8 @@ impl SecurityHubControl {
     pub fn schema_block() -> Block {
         let computed = |d: &str| attribute(T::String, C::Computed, d);
         let count = |d: &str| attribute(T::Number, C::Computed, d);
-        let finding_type = T::Object(FINDING_FIELDS.iter().map(|(n, _)| (n.to_string(), T::String)).collect::<HashMap<_, _>>());
+        let finding_type =
+            T::Object(FINDING_FIELDS.iter().map(|(n, _)| (n.to_string(), T::String)).collect::<HashMap<_, _>>());
         crate::schema::block(
             "A Security Hub security control (default Inspector.2) and its compliance, derived from the control's ACTIVE \
              findings as Security Hub derives it. Use it in a `check {}` block, or to decide between enabling ECR scanning \

@@ -125,29 +125,43 @@ impl ControlSuppression {
         match findings::list(clients.securityhub.as_ref(), &self.shared.get_findings_rate, &query).await {
             Ok(all) => Some(all),
             Err(e) => {
-                let (summary, detail) = findings::explain(&e, self.shared.caller_account().await.ok().as_deref(), &clients.region);
+                let (summary, detail) =
+                    findings::explain(&e, self.shared.caller_account().await.ok().as_deref(), &clients.region);
                 diag::error(diags, summary, detail);
                 None
             }
         }
     }
 
-    async fn apply_update(&self, targets: &[&Finding], update: &FindingUpdate) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
+    async fn apply_update(
+        &self,
+        targets: &[&Finding],
+        update: &FindingUpdate,
+    ) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
         match self.shared.clients().await {
-            Ok(clients) => findings::update(clients.securityhub.as_ref(), &self.shared.update_findings_rate, targets, update).await,
+            Ok(clients) => {
+                findings::update(clients.securityhub.as_ref(), &self.shared.update_findings_rate, targets, update).await
+            }
             Err(e) => (vec![], targets.iter().map(|f| (f.id.clone(), e.clone())).collect()),
         }
     }
 
     /// Suppresses what is pending and, when `rewrite` is set, rewrites the note on owned findings.
-    async fn converge(&self, diags: &mut Diagnostics, mut state: SuppressionState, owned_before: &BTreeSet<String>, rewrite: bool) -> Option<SuppressionState> {
+    async fn converge(
+        &self,
+        diags: &mut Diagnostics,
+        mut state: SuppressionState,
+        owned_before: &BTreeSet<String>,
+        rewrite: bool,
+    ) -> Option<SuppressionState> {
         let all = self.list(diags, &state).await?;
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let owned: Vec<&Finding> = all.iter().filter(|f| is_suppressed(f) && owned_before.contains(&f.id)).collect();
         let pending: Vec<&Finding> = all.iter().filter(|f| !is_suppressed(f)).collect();
         let mut problems = Vec::new();
         if rewrite && !owned.is_empty() {
-            let (_, failed) = self.apply_update(&owned, &FindingUpdate { workflow_status: None, note: Some(reason.clone()) }).await;
+            let (_, failed) =
+                self.apply_update(&owned, &FindingUpdate { workflow_status: None, note: Some(reason.clone()) }).await;
             problems.extend(failed.into_iter().map(|(id, e)| format!("  {id}: note not rewritten: {e}")));
         }
         let (processed, failed) = self
@@ -156,7 +170,8 @@ impl ControlSuppression {
         problems.extend(failed.iter().map(|(id, e)| format!("  {id}: {e}")));
         let mut finding_ids: BTreeSet<String> = owned.iter().map(|f| f.id.clone()).collect();
         finding_ids.extend(processed.iter().cloned());
-        let still_pending: BTreeSet<String> = pending.iter().map(|f| f.id.clone()).filter(|id| !finding_ids.contains(id)).collect();
+        let still_pending: BTreeSet<String> =
+            pending.iter().map(|f| f.id.clone()).filter(|id| !finding_ids.contains(id)).collect();
         state.finding_ids = ids_value(&finding_ids);
         state.pending_finding_ids = ids_value(&still_pending);
         if !problems.is_empty() {
@@ -212,17 +227,16 @@ impl Resource for ControlSuppression {
         let mut owned_before = ids_of(&state.finding_ids);
         if state.reason.is_null() {
             // Just imported: adopt the findings this provider suppressed, and their reason.
-            let ours: Vec<&Finding> = all
-                .iter()
-                .filter(|f| is_suppressed(f) && f.note_updated_by.as_deref() == Some(NOTE_AUTHOR))
-                .collect();
+            let ours: Vec<&Finding> =
+                all.iter().filter(|f| is_suppressed(f) && f.note_updated_by.as_deref() == Some(NOTE_AUTHOR)).collect();
             owned_before = ours.iter().map(|f| f.id.clone()).collect();
             state.reason = match ours.first().and_then(|f| f.note_text.clone()) {
                 Some(text) => Value::Value(text),
                 None => Value::Null,
             };
         }
-        let owned: BTreeSet<String> = all.iter().filter(|f| is_suppressed(f) && owned_before.contains(&f.id)).map(|f| f.id.clone()).collect();
+        let owned: BTreeSet<String> =
+            all.iter().filter(|f| is_suppressed(f) && owned_before.contains(&f.id)).map(|f| f.id.clone()).collect();
         let pending: BTreeSet<String> = all.iter().filter(|f| !is_suppressed(f)).map(|f| f.id.clone()).collect();
         state.finding_ids = ids_value(&owned);
         state.pending_finding_ids = ids_value(&pending);
@@ -278,7 +292,8 @@ impl Resource for ControlSuppression {
             (Value::Value(c), Value::Null) => Value::Value(id_for(c, None)),
             _ => Value::Unknown,
         };
-        let work = planned.reason != prior.reason || !ids_of(&prior.pending_finding_ids).is_empty() || !replace.is_empty();
+        let work =
+            planned.reason != prior.reason || !ids_of(&prior.pending_finding_ids).is_empty() || !replace.is_empty();
         if work {
             planned.finding_ids = Value::Unknown;
             planned.pending_finding_ids = Value::Value(BTreeSet::new());
@@ -323,7 +338,13 @@ impl Resource for ControlSuppression {
         Some((state, ValueEmpty::Null))
     }
 
-    async fn destroy<'a>(&self, diags: &mut Diagnostics, prior: SuppressionState, _private: ValueEmpty, _meta: ValueEmpty) -> Option<()> {
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: SuppressionState,
+        _private: ValueEmpty,
+        _meta: ValueEmpty,
+    ) -> Option<()> {
         let owned = ids_of(&prior.finding_ids);
         if owned.is_empty() {
             return Some(());
@@ -331,7 +352,8 @@ impl Resource for ControlSuppression {
         let all = self.list(diags, &prior).await?;
         let targets: Vec<&Finding> = all.iter().filter(|f| is_suppressed(f) && owned.contains(&f.id)).collect();
         let note = removal_note(prior.reason.as_ref_option().map(String::as_str));
-        let (_, failed) = self.apply_update(&targets, &FindingUpdate { workflow_status: Some("NEW".into()), note: Some(note) }).await;
+        let (_, failed) =
+            self.apply_update(&targets, &FindingUpdate { workflow_status: Some("NEW".into()), note: Some(note) }).await;
         if failed.is_empty() {
             Some(())
         } else {
@@ -362,7 +384,13 @@ impl Resource for ControlSuppression {
                 ValueEmpty::Null,
             )),
             Err(e) => {
-                diag::error(diags, "Invalid import id", format!("Import id {id:?}: {e}. Use CONTROL_ID or CONTROL_ID/ACCOUNT_ID, e.g. Inspector.2/123456789012"));
+                diag::error(
+                    diags,
+                    "Invalid import id",
+                    format!(
+                        "Import id {id:?}: {e}. Use CONTROL_ID or CONTROL_ID/ACCOUNT_ID, e.g. Inspector.2/123456789012"
+                    ),
+                );
                 None
             }
         }
@@ -386,7 +414,8 @@ mod tests {
         let r = ControlSuppression::new(Arc::new(Shared::default()));
         for reason in ["", "   ", &"x".repeat(513)] {
             let mut diags = Diagnostics::default();
-            r.validate(&mut diags, SuppressionState { reason: Value::Value(reason.to_string()), ..Default::default() }).await;
+            r.validate(&mut diags, SuppressionState { reason: Value::Value(reason.to_string()), ..Default::default() })
+                .await;
             assert_eq!(diags.errors.len(), 1);
             assert!(diags.errors[0].detail.starts_with("reason:"));
         }

@@ -79,7 +79,9 @@ impl EcrScanning {
                     attribute(
                         T::Map(Box::new(T::String)),
                         C::Computed,
-                        "ECR scan status per account as Inspector reports it: `ENABLED`, or `ENABLING` while in progress.",
+                        "ECR scan status per account as Inspector reports it: `ENABLED`, or `ENABLING` while in progress. `DISABLING` marks an \
+                         account removed from `account_ids` whose scanning is still being turned off, and `UNKNOWN` one \
+                         whose status Inspector did not report on the last read.",
                     ),
                 ),
             ],
@@ -163,7 +165,13 @@ impl EcrScanning {
         }
     }
 
-    async fn plan(&self, diags: &mut Diagnostics, proposed: State, config: &State, prior: Option<&State>) -> Option<State> {
+    async fn plan(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: State,
+        config: &State,
+        prior: Option<&State>,
+    ) -> Option<State> {
         let mut planned = proposed;
         planned.account_ids = self.planned_accounts(diags, config).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
@@ -219,7 +227,12 @@ impl Resource for EcrScanning {
             }
             for account in set.iter().filter_map(|v| v.as_ref_option()) {
                 if let Err(e) = validate::account_id(account) {
-                    diag::attr_error(diags, AttributePath::new("account_ids"), "Invalid account_ids", format!("account_ids: {e}"));
+                    diag::attr_error(
+                        diags,
+                        AttributePath::new("account_ids"),
+                        "Invalid account_ids",
+                        format!("account_ids: {e}"),
+                    );
                 }
             }
         }
@@ -322,13 +335,19 @@ impl Resource for EcrScanning {
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
         let Some(accounts) = known_accounts(&planned.account_ids) else {
-            diag::error(diags, "account_ids is not known at apply time", "This is a bug in the provider: please report it.");
+            diag::error(
+                diags,
+                "account_ids is not known at apply time",
+                "This is a bug in the provider: please report it.",
+            );
             return None;
         };
         let clients = self.api(diags).await?;
         let caller = self.shared.caller_account().await.ok();
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
-        let report = scanning::converge(clients.inspector.as_ref(), Direction::Enable, &accounts, timeout, caller.as_deref()).await;
+        let report =
+            scanning::converge(clients.inspector.as_ref(), Direction::Enable, &accounts, timeout, caller.as_deref())
+                .await;
         report_problems(diags, "enabling ECR scanning", &[&report]);
         let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.clone())).collect();
         if on.is_empty() {
@@ -353,25 +372,23 @@ impl Resource for EcrScanning {
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
         let Some(wanted) = known_accounts(&planned.account_ids) else {
-            diag::error(diags, "account_ids is not known at apply time", "This is a bug in the provider: please report it.");
+            diag::error(
+                diags,
+                "account_ids is not known at apply time",
+                "This is a bug in the provider: please report it.",
+            );
             return None;
         };
         let had = known_accounts(&prior.account_ids).unwrap_or_default();
         let prior_status = status_of(&prior);
-        let to_enable: BTreeSet<String> = wanted
-            .iter()
-            .filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED"))
-            .cloned()
-            .collect();
+        let to_enable: BTreeSet<String> =
+            wanted.iter().filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED")).cloned().collect();
         let removed: BTreeSet<String> = had.difference(&wanted).cloned().collect();
         let disable = planned.disable_on_destroy.as_ref_option().copied().unwrap_or(true);
         let to_disable: BTreeSet<String> = if disable { removed.clone() } else { BTreeSet::new() };
 
-        let mut result: BTreeMap<String, String> = wanted
-            .iter()
-            .filter(|a| !to_enable.contains(*a))
-            .map(|a| (a.clone(), prior_status[a].clone()))
-            .collect();
+        let mut result: BTreeMap<String, String> =
+            wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();
         if !to_enable.is_empty() || !to_disable.is_empty() {
             let clients = self.api(diags).await?;
             let caller = self.shared.caller_account().await.ok();
@@ -421,7 +438,9 @@ impl Resource for EcrScanning {
         let clients = self.api(diags).await?;
         let caller = self.shared.caller_account().await.ok();
         let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
-        let report = scanning::converge(clients.inspector.as_ref(), Direction::Disable, &accounts, timeout, caller.as_deref()).await;
+        let report =
+            scanning::converge(clients.inspector.as_ref(), Direction::Disable, &accounts, timeout, caller.as_deref())
+                .await;
         if report.is_complete() {
             Some(())
         } else {
@@ -487,7 +506,8 @@ mod tests {
 
     #[test]
     fn unknown_member_makes_the_set_unknown() {
-        let v: Accounts = Value::Value([Value::Value("111111111111".to_string()), Value::Unknown].into_iter().collect());
+        let v: Accounts =
+            Value::Value([Value::Value("111111111111".to_string()), Value::Unknown].into_iter().collect());
         assert_eq!(known_accounts(&v), None);
     }
 

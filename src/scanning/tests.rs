@@ -67,7 +67,8 @@ async fn timeout_reports_the_accounts_still_moving() {
     let api = FakeInspector::new(1);
     api.inner.lock().unwrap().stuck.push("222222222222".into());
     let start = Instant::now();
-    let r = converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), Duration::from_secs(5), None).await;
+    let r =
+        converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), Duration::from_secs(5), None).await;
     assert_eq!(Instant::now() - start, Duration::from_secs(5));
     assert!(r.done.contains_key("111111111111"));
     assert_eq!(r.pending.get("222222222222").map(String::as_str), Some("ENABLING"));
@@ -89,9 +90,11 @@ async fn suspended_account_is_blocked_with_hint() {
 #[tokio::test(start_paused = true)]
 async fn call_errors_that_persist_fail_or_retry_by_kind() {
     let api = FakeInspector::new(1);
-    api.inner.lock().unwrap().call_errors.extend([
-        AwsError { operation: "Enable", code: Some("ThrottlingException".into()), message: "slow down".into() },
-    ]);
+    api.inner.lock().unwrap().call_errors.extend([AwsError {
+        operation: "Enable",
+        code: Some("ThrottlingException".into()),
+        message: "slow down".into(),
+    }]);
     let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, None).await;
     assert!(r.is_complete());
     assert_eq!(api.count("Enable"), 2);
@@ -152,4 +155,18 @@ fn durations_print_like_terraform_writes_them() {
     assert_eq!(fmt_duration(Duration::from_secs(5)), "5s");
     assert_eq!(fmt_duration(Duration::from_secs(3690)), "1h1m30s");
     assert_eq!(fmt_duration(Duration::from_millis(300)), "300ms");
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeout_names_the_last_error_of_accounts_never_reached() {
+    let api = FakeInspector::new(1);
+    let unreachable =
+        || AwsError { operation: "Enable", code: None, message: "dispatch failure: connection refused".into() };
+    api.inner.lock().unwrap().call_errors.extend((0..100).map(|_| unreachable()));
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), Duration::from_secs(3), None).await;
+    let text = r.problems();
+    assert!(
+        text.contains("111111111111: ECR not yet reported (last error: Enable: dispatch failure: connection refused)"),
+        "{text}"
+    );
 }

@@ -4,8 +4,8 @@ use inspector2fix::data_sources::security_hub_control::SecurityHubControl;
 use inspector2fix::provider::Inspector2FixProvider;
 use inspector2fix::resources::control_suppression::ControlSuppression;
 use inspector2fix::resources::ecr_scanning::EcrScanning;
-use tf_provider::schema::Block;
 use inspector2fix::schema::attribute_names;
+use tf_provider::schema::Block;
 
 use crate::harness::repo_root;
 
@@ -30,11 +30,26 @@ fn every_schema_attribute_is_documented() {
     assert_documents("docs/index.md", &attribute_names(&Inspector2FixProvider::schema_block()));
     assert_documents("docs/resources/ecr_scanning.md", &attribute_names(&EcrScanning::schema_block()));
     assert_documents("docs/resources/control_suppression.md", &attribute_names(&ControlSuppression::schema_block()));
-    assert_documents("docs/data-sources/security_hub_control.md", &attribute_names(&SecurityHubControl::schema_block()));
+    assert_documents(
+        "docs/data-sources/security_hub_control.md",
+        &attribute_names(&SecurityHubControl::schema_block()),
+    );
     // Nested finding fields of the data source.
     let doc = read("docs/data-sources/security_hub_control.md");
-    for field in ["id", "account_id", "region", "resource_id", "compliance_status", "workflow_status", "record_state", "updated_at"] {
-        assert!(doc.contains(&format!("`{field}`")), "docs/data-sources/security_hub_control.md does not document findings.{field}");
+    for field in [
+        "id",
+        "account_id",
+        "region",
+        "resource_id",
+        "compliance_status",
+        "workflow_status",
+        "record_state",
+        "updated_at",
+    ] {
+        assert!(
+            doc.contains(&format!("`{field}`")),
+            "docs/data-sources/security_hub_control.md does not document findings.{field}"
+        );
     }
 }
 
@@ -56,7 +71,11 @@ fn docs_name_no_attribute_the_schema_lacks() {
     assert_no_stale_names("docs/resources/ecr_scanning.md", &EcrScanning::schema_block(), &[]);
     assert_no_stale_names("docs/resources/control_suppression.md", &ControlSuppression::schema_block(), &[]);
     let finding_fields = ["region", "resource_id", "workflow_status", "record_state", "updated_at"];
-    assert_no_stale_names("docs/data-sources/security_hub_control.md", &SecurityHubControl::schema_block(), &finding_fields);
+    assert_no_stale_names(
+        "docs/data-sources/security_hub_control.md",
+        &SecurityHubControl::schema_block(),
+        &finding_fields,
+    );
 }
 
 #[test]
@@ -74,7 +93,10 @@ fn examples_exist_in_registry_layout() {
     for (doc, example) in [
         ("docs/resources/ecr_scanning.md", "examples/resources/inspector2fix_ecr_scanning/resource.tf"),
         ("docs/resources/control_suppression.md", "examples/resources/inspector2fix_control_suppression/resource.tf"),
-        ("docs/data-sources/security_hub_control.md", "examples/data-sources/inspector2fix_security_hub_control/data-source.tf"),
+        (
+            "docs/data-sources/security_hub_control.md",
+            "examples/data-sources/inspector2fix_security_hub_control/data-source.tf",
+        ),
     ] {
         assert!(read(doc).contains(read(example).trim()), "{doc} must embed {example}");
     }

@@ -304,10 +304,22 @@ fn bad_input_is_rejected_at_plan_naming_the_attribute_without_calling_aws() {
         ("", "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  account_ids = [\"12345\"]\n}", "account_ids"),
         ("", "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  account_ids = []\n}", "account_ids"),
         ("", "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  account_ids = [123]\n}", "account_ids"),
-        ("", "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  timeouts {\n    create = \"soon\"\n  }\n}", "timeouts.create"),
+        (
+            "",
+            "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  timeouts {\n    create = \"soon\"\n  }\n}",
+            "timeouts.create",
+        ),
         ("max_retries = -1", "resource \"inspector2fix_ecr_scanning\" \"this\" {}", "max_retries"),
-        ("endpoints {\n    inspector2 = \"not a url\"\n  }", "resource \"inspector2fix_ecr_scanning\" \"this\" {}", "endpoints.inspector2"),
-        ("assume_role {\n    role_arn = \"admin\"\n  }", "resource \"inspector2fix_ecr_scanning\" \"this\" {}", "assume_role.role_arn"),
+        (
+            "endpoints {\n    inspector2 = \"not a url\"\n  }",
+            "resource \"inspector2fix_ecr_scanning\" \"this\" {}",
+            "endpoints.inspector2",
+        ),
+        (
+            "assume_role {\n    role_arn = \"admin\"\n  }",
+            "resource \"inspector2fix_ecr_scanning\" \"this\" {}",
+            "assume_role.role_arn",
+        ),
     ];
     for (provider, resource, attribute) in cases {
         let ws = Workspace::new("badinput", &emu.url());
@@ -332,4 +344,31 @@ fn assume_role_acts_as_the_role_account() {
     assert_eq!(ws.state_of(ADDR)["id"], "444444444444");
     assert_eq!(emu.resource_state("444444444444", "ECR"), "ENABLED");
     assert!(emu.count("AssumeRole") >= 1);
+}
+
+#[test]
+fn provider_endpoints_beat_the_environment() {
+    let emu = Emulator::start();
+    // AWS_ENDPOINT_URL points at a closed port: only the endpoints block can reach the emulator.
+    let ws = Workspace::new("endpoints", "http://127.0.0.1:9");
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{\n  max_retries = 0\n  endpoints {{\n    inspector2 = \"{0}\"\n    sts        = \"{0}\"\n  }}\n}}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {{\n  timeouts {{\n    create = \"20s\"\n  }}\n}}\n",
+        emu.url()
+    ));
+    ws.apply().ok();
+    assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
+}
+
+#[test]
+fn replace_never_turns_scanning_off() {
+    let emu = Emulator::start();
+    let ws = Workspace::new("replace", &emu.url());
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
+    ws.apply().ok();
+    emu.clear_log();
+    let run = ws.tf(&["apply", "-auto-approve", "-no-color", "-input=false", &format!("-replace={ADDR}")]).ok();
+    assert!(run.all().contains("1 added, 0 changed, 1 destroyed"), "{}", run.all());
+    assert_eq!(emu.count("Disable"), 0, "the destroy half of a replacement must not disable");
+    assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
+    assert_eq!(ws.plan().code, 0);
 }

@@ -40,15 +40,11 @@ pub fn terraform() -> &'static Path {
 }
 
 pub fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
+    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
 }
 
 fn provider_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-inspector2fix"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-inspector2fix")).parent().unwrap().to_path_buf()
 }
 
 /// A scratch directory holding one Terraform configuration and its state.
@@ -112,7 +108,15 @@ impl Workspace {
         let mut cmd = Command::new(terraform());
         cmd.args(args).current_dir(&self.dir);
         // Immune to the machine's settings: our own CLI config, no ambient AWS profile or files.
-        for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "TF_LOG", "TF_LOG_PATH", "TF_DATA_DIR", "TF_WORKSPACE"] {
+        for var in [
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_SESSION_TOKEN",
+            "TF_LOG",
+            "TF_LOG_PATH",
+            "TF_DATA_DIR",
+            "TF_WORKSPACE",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("TF_CLI_CONFIG_FILE", self.dir.join("terraformrc"))
@@ -127,7 +131,9 @@ impl Workspace {
             .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join("no-aws-credentials"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("INSPECTOR2FIX_RETRY_INITIAL_BACKOFF_MS", "20");
-        if let Ok(p) = std::env::var("I2F_TF_LOG_DIR") { cmd.env("TF_LOG", "debug").env("TF_LOG_PATH", format!("{p}/tf-{}.log", std::process::id())); }
+        if let Ok(p) = std::env::var("I2F_TF_LOG_DIR") {
+            cmd.env("TF_LOG", "debug").env("TF_LOG_PATH", format!("{p}/tf-{}.log", std::process::id()));
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
@@ -179,7 +185,13 @@ impl Drop for Workspace {
 }
 
 /// Minimal HTTP/1.1 JSON client for emulator control APIs (no extra crates).
-pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> (u16, Value) {
+pub fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let mut stream = TcpStream::connect(addr).expect("connect to emulator");
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -198,7 +210,8 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>, he
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let payload = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    let payload =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
     (status, serde_json::from_str(&payload).unwrap_or(Value::String(payload)))
 }
 
@@ -300,7 +313,8 @@ pub fn hcl_list(items: &[String]) -> String {
 }
 
 pub fn json_accounts(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+    let mut out: Vec<String> =
+        v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default();
     out.sort();
     out
 }
@@ -310,4 +324,3 @@ pub fn no_backtrace(text: &str) {
         assert!(!text.contains(marker), "user-facing output carries a backtrace ({marker}):\n{text}");
     }
 }
-

@@ -15,12 +15,14 @@ fn hub() -> Emulator {
 }
 
 fn seed(emu: &Emulator, findings: Value) {
-    let (status, body) = emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "findings": findings})));
+    let (status, body) =
+        emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "findings": findings})));
     assert!(status == 200 || status == 201, "{body}");
 }
 
 fn generate(emu: &Emulator, spec: Value) {
-    let (status, body) = emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "generate": spec})));
+    let (status, body) =
+        emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "generate": spec})));
     assert!(status == 200 || status == 201, "{body}");
 }
 
@@ -89,13 +91,40 @@ fn compliance_status_is_derived_as_security_hub_does() {
     let c = "arn:aws:securityhub:us-east-1:123456789012:security-control/Inspector.2/finding/c";
     let cases = [
         (json!([]), "NO_DATA", 0, 0, 0),
-        (json!([finding(a, HOME, "PASSED", "RESOLVED", "ACTIVE"), finding(b, OTHER, "PASSED", "NEW", "ACTIVE")]), "PASSED", 2, 0, 0),
-        (json!([finding(a, HOME, "PASSED", "NEW", "ACTIVE"), finding(b, OTHER, "FAILED", "NEW", "ACTIVE")]), "FAILED", 1, 1, 0),
-        (json!([finding(a, HOME, "PASSED", "NEW", "ACTIVE"), finding(b, OTHER, "WARNING", "NEW", "ACTIVE")]), "UNKNOWN", 1, 0, 0),
+        (
+            json!([finding(a, HOME, "PASSED", "RESOLVED", "ACTIVE"), finding(b, OTHER, "PASSED", "NEW", "ACTIVE")]),
+            "PASSED",
+            2,
+            0,
+            0,
+        ),
+        (
+            json!([finding(a, HOME, "PASSED", "NEW", "ACTIVE"), finding(b, OTHER, "FAILED", "NEW", "ACTIVE")]),
+            "FAILED",
+            1,
+            1,
+            0,
+        ),
+        (
+            json!([finding(a, HOME, "PASSED", "NEW", "ACTIVE"), finding(b, OTHER, "WARNING", "NEW", "ACTIVE")]),
+            "UNKNOWN",
+            1,
+            0,
+            0,
+        ),
         (json!([finding(a, HOME, "NOT_AVAILABLE", "NEW", "ACTIVE")]), "UNKNOWN", 0, 0, 0),
         // Suppressed and archived findings are ignored by the rule.
-        (json!([finding(a, HOME, "FAILED", "SUPPRESSED", "ACTIVE"), finding(b, OTHER, "PASSED", "NEW", "ACTIVE"),
-                finding(c, OTHER, "FAILED", "NEW", "ARCHIVED")]), "PASSED", 1, 0, 1),
+        (
+            json!([
+                finding(a, HOME, "FAILED", "SUPPRESSED", "ACTIVE"),
+                finding(b, OTHER, "PASSED", "NEW", "ACTIVE"),
+                finding(c, OTHER, "FAILED", "NEW", "ARCHIVED")
+            ]),
+            "PASSED",
+            1,
+            0,
+            1,
+        ),
         (json!([finding(a, HOME, "FAILED", "SUPPRESSED", "ACTIVE")]), "NO_DATA", 0, 0, 1),
     ];
     for (findings, expected, passed, failed, suppressed) in cases {
@@ -104,7 +133,11 @@ fn compliance_status_is_derived_as_security_hub_does() {
         ws.apply().ok();
         let o = outputs(&ws);
         assert_eq!(o["compliance"], expected, "{findings}");
-        assert_eq!((o["passed"].as_i64(), o["failed"].as_i64(), o["suppressed"].as_i64()), (Some(passed), Some(failed), Some(suppressed)), "{findings}");
+        assert_eq!(
+            (o["passed"].as_i64(), o["failed"].as_i64(), o["suppressed"].as_i64()),
+            (Some(passed), Some(failed), Some(suppressed)),
+            "{findings}"
+        );
         let listed = o["findings"].as_array().unwrap();
         assert!(listed.iter().all(|f| f["record_state"] == "ACTIVE"), "only ACTIVE findings are listed");
     }
@@ -119,7 +152,10 @@ fn compliance_status_is_derived_as_security_hub_does() {
 fn pagination_reads_every_page_within_the_documented_rate() {
     let emu = hub();
     let accounts = accounts(5, 400_000_000_000);
-    generate(&emu, json!({"control_id": "Inspector.2", "count": 250, "compliance_status": "FAILED", "account_ids": accounts}));
+    generate(
+        &emu,
+        json!({"control_id": "Inspector.2", "count": 250, "compliance_status": "FAILED", "account_ids": accounts}),
+    );
     let ws = control_workspace("pages", &emu, "");
     emu.clear_log();
     ws.tf(&["plan", "-no-color", "-input=false", "-refresh=true"]).ok();
@@ -127,10 +163,16 @@ fn pagination_reads_every_page_within_the_documented_rate() {
     let get_findings: Vec<&Value> = calls.iter().filter(|e| e["operation"] == "GetFindings").collect();
     assert_eq!(get_findings.len(), 3, "250 findings are 3 pages of 100");
     assert_eq!(calls.iter().filter(|e| e["operation"] == "BatchGetSecurityControls").count(), 1);
-    eprintln!("250-finding control: {} Security Hub API calls in one plan", calls.iter().filter(|e| e["service"] == "securityhub").count());
+    eprintln!(
+        "250-finding control: {} Security Hub API calls in one plan",
+        calls.iter().filter(|e| e["service"] == "securityhub").count()
+    );
     for call in &get_findings {
         let filters = call["filters"].to_string();
-        assert!(filters.contains("ComplianceSecurityControlId") && filters.contains("Inspector.2"), "server-side filter: {filters}");
+        assert!(
+            filters.contains("ComplianceSecurityControlId") && filters.contains("Inspector.2"),
+            "server-side filter: {filters}"
+        );
         assert!(filters.contains("RecordState") && filters.contains("ACTIVE"), "server-side filter: {filters}");
     }
     ws.apply().ok();
@@ -138,7 +180,8 @@ fn pagination_reads_every_page_within_the_documented_rate() {
     assert_eq!(o["failed"], 250);
     let listed = o["findings"].as_array().unwrap();
     assert_eq!(listed.len(), 250);
-    let keys: Vec<(String, String)> = listed.iter().map(|f| (f["account_id"].as_str().unwrap().into(), f["id"].as_str().unwrap().into())).collect();
+    let keys: Vec<(String, String)> =
+        listed.iter().map(|f| (f["account_id"].as_str().unwrap().into(), f["id"].as_str().unwrap().into())).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "findings are sorted by account, then id");
@@ -148,21 +191,29 @@ fn pagination_reads_every_page_within_the_documented_rate() {
     generate(&emu, json!({"control_id": "Inspector.2", "count": 1000, "compliance_status": "PASSED"}));
     emu.clear_log();
     ws.tf(&["plan", "-no-color", "-input=false"]).ok();
-    let at: Vec<i64> = emu.log().iter().filter(|e| e["operation"] == "GetFindings").map(|e| e["at_ms"].as_i64().unwrap()).collect();
+    let at: Vec<i64> =
+        emu.log().iter().filter(|e| e["operation"] == "GetFindings").map(|e| e["at_ms"].as_i64().unwrap()).collect();
     assert_eq!(at.len(), 10);
     for i in 6..at.len() {
         let spacing_floor = (i as i64 - 5) * 1000 / 3 - 50;
-        assert!(at[i] - at[0] >= spacing_floor, "GetFindings call {i} came {} ms after the first: over 3/s burst 6", at[i] - at[0]);
+        assert!(
+            at[i] - at[0] >= spacing_floor,
+            "GetFindings call {i} came {} ms after the first: over 3/s burst 6",
+            at[i] - at[0]
+        );
     }
 }
 
 #[test]
 fn account_filter_reads_only_that_accounts_findings() {
     let emu = hub();
-    seed(&emu, json!([
-        finding("f-home", HOME, "FAILED", "NEW", "ACTIVE"),
-        finding("f-other", OTHER, "PASSED", "NEW", "ACTIVE"),
-    ]));
+    seed(
+        &emu,
+        json!([
+            finding("f-home", HOME, "FAILED", "NEW", "ACTIVE"),
+            finding("f-other", OTHER, "PASSED", "NEW", "ACTIVE"),
+        ]),
+    );
     let ws = control_workspace("account", &emu, &format!("  account_id = \"{OTHER}\"\n"));
     emu.clear_log();
     ws.apply().ok();
@@ -253,12 +304,15 @@ fn suppression_config(reason: &str) -> String {
 #[test]
 fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
     let emu = hub();
-    seed(&emu, json!([
-        finding("f1", HOME, "FAILED", "NEW", "ACTIVE"),
-        finding("f2", OTHER, "FAILED", "NOTIFIED", "ACTIVE"),
-        finding("f3", OTHER, "FAILED", "NEW", "ARCHIVED"),
-        finding("f4", OTHER, "FAILED", "SUPPRESSED", "ACTIVE"),
-    ]));
+    seed(
+        &emu,
+        json!([
+            finding("f1", HOME, "FAILED", "NEW", "ACTIVE"),
+            finding("f2", OTHER, "FAILED", "NOTIFIED", "ACTIVE"),
+            finding("f3", OTHER, "FAILED", "NEW", "ARCHIVED"),
+            finding("f4", OTHER, "FAILED", "SUPPRESSED", "ACTIVE"),
+        ]),
+    );
     let ws = Workspace::new("suppress", &emu.url());
     ws.config(&suppression_config("Owners accepted the risk: SEC-1"));
     ws.apply().ok();
@@ -320,10 +374,10 @@ fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
 #[test]
 fn unprocessed_findings_are_reported_and_state_keeps_the_rest() {
     let emu = hub();
-    seed(&emu, json!([
-        finding("g1", HOME, "FAILED", "NEW", "ACTIVE"),
-        finding("g2", HOME, "FAILED", "NEW", "ACTIVE"),
-    ]));
+    seed(
+        &emu,
+        json!([finding("g1", HOME, "FAILED", "NEW", "ACTIVE"), finding("g2", HOME, "FAILED", "NEW", "ACTIVE"),]),
+    );
     emu.fault(json!({"kind": "unprocessed_finding", "finding_id": "g2", "code": "FindingSizeExceeded", "message": "too big", "times": null}));
     let ws = Workspace::new("unprocessed", &emu.url());
     ws.config(&suppression_config("Accepted"));
