@@ -7,7 +7,7 @@ cd "$root"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Building the provider and the emulator"
-cargo build --quiet --bins
+cargo build --quiet --workspace --bins
 
 tf="${TF_ACC_TERRAFORM_PATH:-}"
 if [ -z "$tf" ]; then tf="$(command -v terraform || true)"; fi
@@ -49,11 +49,30 @@ terraform {
 
 provider "inspector2fix" {}
 
-# Fixes Security Hub control Inspector.2 for the caller's account.
+# Step 1 of the fix: look up the control (read at plan time, before anything changes).
+data "inspector2fix_security_hub_control" "before" {}
+
+# Step 3: turn on ECR scanning for the caller's account.
 resource "inspector2fix_ecr_scanning" "this" {}
+
+# The control again, read after the resource is applied.
+data "inspector2fix_security_hub_control" "after" {
+  depends_on = [inspector2fix_ecr_scanning.this]
+}
+
+check "inspector2_passes" {
+  assert {
+    condition     = data.inspector2fix_security_hub_control.after.compliance_status == "PASSED"
+    error_message = "Security Hub control Inspector.2 is not passing."
+  }
+}
 
 output "ecr_status" {
   value = inspector2fix_ecr_scanning.this.status
+}
+
+output "inspector2_after_apply" {
+  value = data.inspector2fix_security_hub_control.after.compliance_status
 }
 TF
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
@@ -61,12 +80,17 @@ export AWS_ENDPOINT_URL="$endpoint" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDD
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE
 cd "$work"
-scan_state() { curl -fsS "$endpoint/_emulator/accounts/123456789012" | jq -c '.resource_state | {ECR, EC2}'; }
+scan_state() {
+  curl -fsS "$endpoint/_emulator/accounts/123456789012" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["resource_state"]; print("ECR", r["ECR"] + ",", "EC2", r["EC2"])'
+}
 
 step "Inspector before: $(scan_state)"
-step "terraform apply: turn on ECR scanning"
+step "terraform apply: turn on ECR scanning (the emulator evaluates Inspector.2 like Security Hub)"
 "$tf" apply -auto-approve -no-color -compact-warnings
 step "Inspector now: $(scan_state)"
+before="$("$tf" state show -no-color data.inspector2fix_security_hub_control.before | sed -n 's/^ *compliance_status *= *"\(.*\)"/\1/p' | head -1)"
+echo "Security Hub control Inspector.2: $before before apply -> $("$tf" output -raw inspector2_after_apply) after apply"
 
 step "terraform plan: no drift expected"
 "$tf" plan -detailed-exitcode -no-color -compact-warnings && echo "(exit 0: no changes)"
