@@ -60,6 +60,13 @@ fn account_state(a: &i2::AccountState) -> AccountEcr {
     }
 }
 
+fn outcome(accounts: &[i2::Account], failed: &[i2::FailedAccount]) -> BatchOutcome {
+    BatchOutcome {
+        accounts: accounts.iter().map(account).collect(),
+        failed: failed.iter().map(failed_account).collect(),
+    }
+}
+
 #[async_trait]
 impl InspectorApi for SdkInspector {
     async fn caller_account(&self) -> Result<String, AwsError> {
@@ -81,10 +88,7 @@ impl InspectorApi for SdkInspector {
             .send()
             .await
             .map_err(|e| aws_error("Enable", e))?;
-        Ok(BatchOutcome {
-            accounts: out.accounts().iter().map(account).collect(),
-            failed: out.failed_accounts().iter().map(failed_account).collect(),
-        })
+        Ok(outcome(out.accounts(), out.failed_accounts()))
     }
 
     async fn disable_ecr(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError> {
@@ -96,10 +100,7 @@ impl InspectorApi for SdkInspector {
             .send()
             .await
             .map_err(|e| aws_error("Disable", e))?;
-        Ok(BatchOutcome {
-            accounts: out.accounts().iter().map(account).collect(),
-            failed: out.failed_accounts().iter().map(failed_account).collect(),
-        })
+        Ok(outcome(out.accounts(), out.failed_accounts()))
     }
 
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError> {

