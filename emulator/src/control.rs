@@ -7,7 +7,7 @@ use crate::config::{account_id_list, AccountPatch};
 use crate::findings::Control;
 use crate::securityhub;
 use crate::state::World;
-use crate::util::{is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms};
+use crate::util::{is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key};
 use crate::Reply;
 
 pub const PREFIX: &str = "/_emulator";
@@ -171,10 +171,8 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
             let obj = v
                 .as_object()
                 .ok_or_else(|| bad("expected {\"account_id\": ..., \"findings\": [...], \"generate\": {...}}"))?;
-            for k in obj.keys() {
-                if !matches!(k.as_str(), "account_id" | "findings" | "generate") {
-                    return Err(bad(format!("unknown field {k:?} (account_id|findings|generate)")));
-                }
+            if let Some(k) = unknown_key(obj, &["account_id", "findings", "generate"]) {
+                return Err(bad(format!("unknown field {k:?} (account_id|findings|generate)")));
             }
             let home = match obj.get("account_id") {
                 None | Some(Value::Null) => w.config.default_account.clone(),

@@ -52,22 +52,10 @@ impl ApiError {
         e
     }
 
-    pub fn access_denied(message: impl Into<String>) -> Self {
-        ApiError::new(403, "AccessDeniedException", message)
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError::new(404, "ResourceNotFoundException", message)
-    }
-
     pub fn throttling(retry_after: u64) -> Self {
         let mut e = ApiError::new(429, "ThrottlingException", "Rate exceeded");
         e.retry_after = Some(retry_after);
         e
-    }
-
-    pub fn internal(message: impl Into<String>) -> Self {
-        ApiError::new(500, "InternalServerException", message)
     }
 
     pub fn unknown_operation(method: &str, path: &str) -> Self {
@@ -78,12 +66,7 @@ impl ApiError {
     pub fn to_json_reply(&self) -> Reply {
         let mut body = self.extra.clone();
         body.insert("message".into(), Value::String(self.message.clone()));
-        let mut reply = Reply::json(self.status, &Value::Object(body));
-        reply.header("x-amzn-ErrorType", self.code.clone());
-        if let Some(s) = self.retry_after {
-            reply.header("Retry-After", s.to_string());
-        }
-        reply
+        self.json_reply(body)
     }
 
     /// Encode for Security Hub: `{"Message": ..., "Code": ...}` plus the `x-amzn-ErrorType`
@@ -92,12 +75,7 @@ impl ApiError {
         let mut body = self.extra.clone();
         body.insert("Message".into(), Value::String(self.message.clone()));
         body.insert("Code".into(), Value::String(self.code.clone()));
-        let mut reply = Reply::json(self.status, &Value::Object(body));
-        reply.header("x-amzn-ErrorType", self.code.clone());
-        if let Some(s) = self.retry_after {
-            reply.header("Retry-After", s.to_string());
-        }
-        reply
+        self.json_reply(body)
     }
 
     /// Encode for an awsQuery service (STS).
@@ -109,7 +87,17 @@ impl ApiError {
             xml_escape(&self.message),
             xml_escape(request_id)
         );
-        let mut reply = Reply::xml(self.status, body);
+        self.with_retry_after(Reply::xml(self.status, body))
+    }
+
+    /// A restJson1 error reply with `body`; the code goes in `x-amzn-ErrorType`.
+    fn json_reply(&self, body: Map<String, Value>) -> Reply {
+        let mut reply = Reply::json(self.status, &Value::Object(body));
+        reply.header("x-amzn-ErrorType", self.code.clone());
+        self.with_retry_after(reply)
+    }
+
+    fn with_retry_after(&self, mut reply: Reply) -> Reply {
         if let Some(s) = self.retry_after {
             reply.header("Retry-After", s.to_string());
         }

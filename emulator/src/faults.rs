@@ -9,20 +9,11 @@
 
 use serde_json::{json, Value};
 
-use crate::util::is_account_id;
+use crate::errors::ApiError;
+use crate::util::{is_account_id, unknown_key};
 
 /// Operation names faults may target (besides `*`, which matches every AWS API call).
-pub const OPERATIONS: &[&str] = &[
-    "Enable",
-    "Disable",
-    "BatchGetAccountStatus",
-    "GetCallerIdentity",
-    "AssumeRole",
-    "GetFindings",
-    "BatchGetSecurityControls",
-    "BatchUpdateFindings",
-    "DescribeHub",
-];
+pub use crate::OPERATIONS;
 
 /// Operations a `failed_account` fault may target.
 const BATCH_OPERATIONS: &[&str] = &["Enable", "Disable", "BatchGetAccountStatus"];
@@ -48,6 +39,33 @@ pub enum RequestFault {
     Throttle,
     ServerError,
     AccessDenied,
+}
+
+/// How one protocol reports the request-level faults (the codes differ per service, as on AWS).
+pub(crate) struct FaultErrors {
+    /// HTTP status and code of a throttle.
+    pub throttle: (u16, &'static str),
+    /// Code and message of an injected server error.
+    pub server_error: (&'static str, &'static str),
+    /// Code of an injected access denial.
+    pub access_denied: &'static str,
+}
+
+impl FaultErrors {
+    pub fn error(&self, f: RequestFault, retry_after: u64) -> ApiError {
+        match f {
+            RequestFault::Throttle => {
+                let (status, code) = self.throttle;
+                let mut e = ApiError::new(status, code, "Rate exceeded");
+                e.retry_after = Some(retry_after);
+                e
+            }
+            RequestFault::ServerError => ApiError::new(500, self.server_error.0, self.server_error.1),
+            RequestFault::AccessDenied => {
+                ApiError::new(403, self.access_denied, "User is not authorized to perform this action (emulator fault)")
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -102,11 +120,9 @@ impl Faults {
     /// Add a fault from its control-API JSON; returns the stored fault.
     pub fn add_json(&mut self, v: &Value) -> Result<Value, String> {
         let obj = v.as_object().ok_or("fault must be a JSON object")?;
-        for k in obj.keys() {
-            if !matches!(k.as_str(), "kind" | "operation" | "times" | "account_id" | "finding_id" | "code" | "message")
-            {
-                return Err(format!("unknown fault field {k:?}"));
-            }
+        let fields = ["kind", "operation", "times", "account_id", "finding_id", "code", "message"];
+        if let Some(k) = unknown_key(obj, &fields) {
+            return Err(format!("unknown fault field {k:?}"));
         }
         let str_field = |name: &str| -> Result<Option<String>, String> {
             match obj.get(name) {
@@ -214,34 +230,30 @@ impl Faults {
 
     /// An injected failedAccounts entry `(code, message)` for `account` in a call of `op`.
     pub fn take_failed_account(&mut self, op: &str, account: &str) -> Option<(String, String)> {
-        if self.list.is_empty() {
-            return None;
-        }
-        let idx = self.list.iter().position(|f| {
-            f.matches(op) && matches!(&f.kind, FaultKind::FailedAccount { account_id, .. } if account_id == account)
-        })?;
-        let out = match &self.list[idx].kind {
-            FaultKind::FailedAccount { code, message, .. } => (code.clone(), message.clone()),
-            _ => unreachable!("filtered above"),
-        };
-        self.consume(idx);
-        Some(out)
+        self.take_entry_fault(op, |kind| match kind {
+            FaultKind::FailedAccount { account_id, code, message } if account_id == account => Some((code, message)),
+            _ => None,
+        })
     }
 
     /// An injected UnprocessedFindings entry `(code, message)` for finding `id` in a call of `op`.
     pub fn take_unprocessed_finding(&mut self, op: &str, id: &str) -> Option<(String, String)> {
-        if self.list.is_empty() {
-            return None;
-        }
-        let idx = self.list.iter().position(|f| {
-            f.matches(op) && matches!(&f.kind, FaultKind::UnprocessedFinding { finding_id, .. } if finding_id == id)
-        })?;
-        let out = match &self.list[idx].kind {
-            FaultKind::UnprocessedFinding { code, message, .. } => (code.clone(), message.clone()),
-            _ => unreachable!("filtered above"),
-        };
+        self.take_entry_fault(op, |kind| match kind {
+            FaultKind::UnprocessedFinding { finding_id, code, message } if finding_id == id => Some((code, message)),
+            _ => None,
+        })
+    }
+
+    /// The `(code, message)` of the first fault on `op` that `entry` picks out (and consume it).
+    fn take_entry_fault(
+        &mut self,
+        op: &str,
+        entry: impl Fn(&FaultKind) -> Option<(&String, &String)>,
+    ) -> Option<(String, String)> {
+        let idx = self.list.iter().position(|f| f.matches(op) && entry(&f.kind).is_some())?;
+        let out = entry(&self.list[idx].kind).map(|(code, message)| (code.clone(), message.clone()));
         self.consume(idx);
-        Some(out)
+        out
     }
 }
 

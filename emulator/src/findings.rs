@@ -8,7 +8,7 @@ use std::ops::Bound;
 
 use serde_json::{json, Map, Value};
 
-use crate::util::{base64_decode, base64_encode, fnv64, is_account_id, stable_uuid};
+use crate::util::{base64_decode, base64_encode, fnv64, is_account_id, stable_uuid, unknown_key};
 
 pub const SCHEMA_VERSION: &str = "2018-10-08";
 pub const PRODUCT_NAME: &str = "Security Hub";
@@ -153,18 +153,10 @@ impl Control {
     /// for an existing one every field but the id is optional.
     pub fn upsert(existing: Option<&Control>, v: &Value) -> Result<Control, String> {
         let obj = v.as_object().ok_or("a control must be a JSON object")?;
-        for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "SecurityControlId"
-                    | "Title"
-                    | "Description"
-                    | "RemediationUrl"
-                    | "SeverityRating"
-                    | "SecurityControlStatus"
-            ) {
-                return Err(format!("unknown control field {k:?}"));
-            }
+        let fields =
+            ["SecurityControlId", "Title", "Description", "RemediationUrl", "SeverityRating", "SecurityControlStatus"];
+        if let Some(k) = unknown_key(obj, &fields) {
+            return Err(format!("unknown control field {k:?}"));
         }
         let id = opt_str(obj, "SecurityControlId")?.filter(|s| !s.is_empty()).ok_or("SecurityControlId is required")?;
         if let Some(e) = existing {
@@ -269,6 +261,26 @@ pub fn initial_workflow(c: Compliance) -> Workflow {
 }
 
 impl Finding {
+    /// An ACTIVE finding on `account` itself, with the initial workflow of `compliance`, created
+    /// and updated `now`.
+    pub fn new(id: String, account: &str, region: &str, control: &str, compliance: Compliance, now: &str) -> Finding {
+        Finding {
+            id,
+            aws_account_id: account.to_string(),
+            region: region.to_string(),
+            control_id: control.to_string(),
+            compliance,
+            workflow: initial_workflow(compliance),
+            record_state: RecordState::Active,
+            resource_id: account_resource_id(account),
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            note: None,
+            severity_label: None,
+            verification_state: None,
+        }
+    }
+
     pub fn product_arn(&self) -> String {
         product_arn(&self.region)
     }
@@ -757,21 +769,20 @@ impl Hub {
 
     fn parse_seed_finding(&mut self, home: &str, v: &Value, now: &str) -> Result<Finding, String> {
         let obj = v.as_object().ok_or("a finding must be a JSON object")?;
-        for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "Id" | "AwsAccountId"
-                    | "SecurityControlId"
-                    | "ComplianceStatus"
-                    | "WorkflowStatus"
-                    | "RecordState"
-                    | "Region"
-                    | "ResourceId"
-                    | "UpdatedAt"
-                    | "CreatedAt"
-            ) {
-                return Err(format!("unknown finding field {k:?}"));
-            }
+        let fields = [
+            "Id",
+            "AwsAccountId",
+            "SecurityControlId",
+            "ComplianceStatus",
+            "WorkflowStatus",
+            "RecordState",
+            "Region",
+            "ResourceId",
+            "UpdatedAt",
+            "CreatedAt",
+        ];
+        if let Some(k) = unknown_key(obj, &fields) {
+            return Err(format!("unknown finding field {k:?}"));
         }
         let account =
             opt_str(obj, "AwsAccountId")?.filter(|a| is_account_id(a)).ok_or("AwsAccountId is required (12 digits)")?;
@@ -793,37 +804,20 @@ impl Hub {
             None => self.new_finding_id(home, &region, &control),
         };
         Ok(Finding {
-            id,
-            aws_account_id: account,
-            region,
-            control_id: control,
-            compliance,
             workflow,
             record_state,
             resource_id,
             created_at,
-            updated_at,
-            note: None,
-            severity_label: None,
-            verification_state: None,
+            ..Finding::new(id, &account, &region, &control, compliance, &updated_at)
         })
     }
 
     fn generate(&mut self, home: &str, g: &Value, now: &str) -> Result<Vec<Finding>, String> {
         let obj = g.as_object().ok_or("must be a JSON object")?;
-        for k in obj.keys() {
-            if !matches!(
-                k.as_str(),
-                "control_id"
-                    | "count"
-                    | "compliance_status"
-                    | "workflow_status"
-                    | "record_state"
-                    | "account_ids"
-                    | "region"
-            ) {
-                return Err(format!("unknown field {k:?}"));
-            }
+        let fields =
+            ["control_id", "count", "compliance_status", "workflow_status", "record_state", "account_ids", "region"];
+        if let Some(k) = unknown_key(obj, &fields) {
+            return Err(format!("unknown field {k:?}"));
         }
         let control = opt_str(obj, "control_id")?.filter(|c| !c.is_empty()).ok_or("control_id is required")?;
         let count = obj
@@ -851,20 +845,11 @@ impl Hub {
         let mut out = Vec::with_capacity(count as usize);
         for i in 0..count as usize {
             let account = &accounts[i % accounts.len()];
+            let id = self.new_finding_id(home, &region, &control);
             out.push(Finding {
-                id: self.new_finding_id(home, &region, &control),
-                aws_account_id: account.clone(),
-                region: region.clone(),
-                control_id: control.clone(),
-                compliance,
                 workflow,
                 record_state,
-                resource_id: account_resource_id(account),
-                created_at: now.to_string(),
-                updated_at: now.to_string(),
-                note: None,
-                severity_label: None,
-                verification_state: None,
+                ..Finding::new(id, account, &region, &control, compliance, now)
             });
         }
         Ok(out)
@@ -875,10 +860,8 @@ impl Hub {
     /// WorkflowStatus wins. UpdatedAt becomes `now` when anything changed.
     pub fn patch_finding(&mut self, home: &str, id: &str, v: &Value, now: &str) -> Result<Option<Value>, String> {
         let obj = v.as_object().ok_or("body must be a JSON object")?;
-        for k in obj.keys() {
-            if !matches!(k.as_str(), "ComplianceStatus" | "WorkflowStatus" | "RecordState") {
-                return Err(format!("unknown field {k:?} (ComplianceStatus|WorkflowStatus|RecordState)"));
-            }
+        if let Some(k) = unknown_key(obj, &["ComplianceStatus", "WorkflowStatus", "RecordState"]) {
+            return Err(format!("unknown field {k:?} (ComplianceStatus|WorkflowStatus|RecordState)"));
         }
         let compliance = parse_enum(obj, "ComplianceStatus", Compliance::parse, Compliance::NAMES)?;
         let workflow = parse_enum(obj, "WorkflowStatus", Workflow::parse, Workflow::NAMES)?;
@@ -922,21 +905,7 @@ mod tests {
     const NOW: &str = "2024-01-01T00:00:00.000Z";
 
     fn finding(id: &str, account: &str, compliance: Compliance, workflow: Workflow) -> Finding {
-        Finding {
-            id: id.into(),
-            aws_account_id: account.into(),
-            region: "us-east-1".into(),
-            control_id: "Inspector.2".into(),
-            compliance,
-            workflow,
-            record_state: RecordState::Active,
-            resource_id: account_resource_id(account),
-            created_at: NOW.into(),
-            updated_at: NOW.into(),
-            note: None,
-            severity_label: None,
-            verification_state: None,
-        }
+        Finding { workflow, ..Finding::new(id.into(), account, "us-east-1", "Inspector.2", compliance, NOW) }
     }
 
     fn filters(v: Value) -> Filters {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde_json::{json, Map, Value};
 
 use crate::errors::ApiError;
-use crate::faults::RequestFault;
+use crate::faults::FaultErrors;
 use crate::requests::LogEntry;
 use crate::state::{Account, ResourceType, World, UNTOUCHED};
 use crate::util::{is_account_id, parse_object};
@@ -19,6 +19,12 @@ pub const SERVICE: &str = "inspector2";
 const MAX_ACCOUNT_IDS: usize = 100;
 const MAX_RESOURCE_TYPES: usize = 6;
 const RESOURCE_TYPE_ENUM: &str = "[EC2, ECR, LAMBDA, LAMBDA_CODE, CODE_REPOSITORY]";
+
+const FAULT_ERRORS: FaultErrors = FaultErrors {
+    throttle: (429, "ThrottlingException"),
+    server_error: ("InternalServerException", "Injected internal server error (emulator fault)"),
+    access_denied: "AccessDeniedException",
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -61,18 +67,11 @@ struct Input {
 }
 
 pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
-    let caller = req.caller.account.as_str();
     let op = match (req.method, Op::from_path(req.path)) {
         ("POST", Some(op)) => op,
-        _ => {
-            let mut entry = LogEntry::new(SERVICE, "Unknown", caller, &req.region);
-            entry.fields.insert("path".into(), json!(format!("{} {}", req.method, req.path)));
-            entry.http_status = 404;
-            w.requests.record(entry);
-            return ApiError::unknown_operation(req.method, req.path).to_json_reply();
-        }
+        _ => return req.unknown_operation(w, SERVICE).to_json_reply(),
     };
-    let mut entry = LogEntry::new(SERVICE, op.name(), caller, &req.region);
+    let mut entry = req.log_entry(SERVICE, op.name());
     let parsed = parse_object(req.body);
     if let Ok(obj) = &parsed {
         entry.fields.insert("account_ids".into(), obj.get("accountIds").cloned().unwrap_or(Value::Null));
@@ -93,9 +92,8 @@ fn respond(
     parsed: Result<Map<String, Value>, String>,
     entry: &mut LogEntry,
 ) -> Reply {
-    if let Some(fault) = w.faults.take_request_fault(op.name()) {
-        entry.fields.insert("fault".into(), json!(true));
-        return request_fault_error(fault, w.config.retry_after_seconds).to_json_reply();
+    if let Some(e) = w.injected_fault(op.name(), &FAULT_ERRORS, entry) {
+        return e.to_json_reply();
     }
     let obj = match parsed {
         Ok(o) => o,
@@ -126,17 +124,6 @@ fn respond(
         w.remember_response(&caller, &token, bytes.clone());
     }
     Reply::json_bytes(200, bytes)
-}
-
-/// The error a request-level fault produces on a restJson1 service.
-pub(crate) fn request_fault_error(f: RequestFault, retry_after: u64) -> ApiError {
-    match f {
-        RequestFault::Throttle => ApiError::throttling(retry_after),
-        RequestFault::ServerError => ApiError::internal("Injected internal server error (emulator fault)"),
-        RequestFault::AccessDenied => {
-            ApiError::access_denied("User is not authorized to perform this action (emulator fault)")
-        }
-    }
 }
 
 fn validate(op: Op, obj: &Map<String, Value>) -> Result<Input, ApiError> {
@@ -248,6 +235,16 @@ fn failed(id: &str, account: Option<(&Account, bool)>, code: &str, message: &str
     Value::Object(m)
 }
 
+/// The failedAccounts entry for `id` when a call of `op` must skip it: an injected
+/// `failed_account` fault, or the caller may not act on it.
+fn rejected(w: &mut World, caller: &str, op: Op, id: &str, leads: bool) -> Option<Value> {
+    if let Some((code, msg)) = w.faults.take_failed_account(op.name(), id) {
+        return Some(failed(id, Some((w.account(id), leads)), &code, &msg));
+    }
+    let mutating = op != Op::BatchGetAccountStatus;
+    w.authorize(caller, id, mutating).err().map(|msg| failed(id, None, "ACCESS_DENIED", &msg))
+}
+
 /// Response body writer. The JSON is written by hand for speed: account ids are validated
 /// 12-digit strings and statuses are fixed enum names, so nothing in `accounts` needs escaping;
 /// `failedAccounts` entries (rare, with free-text messages) go through serde_json.
@@ -275,8 +272,8 @@ impl Body {
     }
 }
 
-/// `{"ec2":"ENABLED","ecr":"DISABLED",...}` (all five keys).
-fn write_resource_status(out: &mut String, a: &Account) {
+/// `{"ec2":...,"ecr":...,...}` (all five keys), each value written by `value`.
+fn write_per_type(out: &mut String, mut value: impl FnMut(&mut String, ResourceType)) {
     out.push('{');
     for (i, t) in ResourceType::ALL.into_iter().enumerate() {
         if i > 0 {
@@ -284,11 +281,19 @@ fn write_resource_status(out: &mut String, a: &Account) {
         }
         out.push('"');
         out.push_str(t.json_key());
-        out.push_str("\":\"");
-        out.push_str(a.resource(t).as_str());
-        out.push('"');
+        out.push_str("\":");
+        value(out, t);
     }
     out.push('}');
+}
+
+/// `{"ec2":"ENABLED","ecr":"DISABLED",...}` (all five keys).
+fn write_resource_status(out: &mut String, a: &Account) {
+    write_per_type(out, |out, t| {
+        out.push('"');
+        out.push_str(a.resource(t).as_str());
+        out.push('"');
+    });
 }
 
 /// A State object. Real AWS sends only `status` when there is no error (the SDK then reads
@@ -310,12 +315,8 @@ fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[Resource
     let leads = w.config.account_status_leads;
     let mut body = Body::new(ids.len());
     for id in ids {
-        if let Some((code, msg)) = w.faults.take_failed_account(op.name(), id) {
-            body.failed.push(failed(id, Some((w.account(id), leads)), &code, &msg));
-            continue;
-        }
-        if let Err(msg) = w.authorize(caller, id, true) {
-            body.failed.push(failed(id, None, "ACCESS_DENIED", &msg));
+        if let Some(f) = rejected(w, caller, op, id, leads) {
+            body.failed.push(f);
             continue;
         }
         // A suspended account blocks enablement. (Disable goes ahead: resources move to
@@ -356,12 +357,8 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
     let settle = w.settle();
     let mut body = Body::new(ids.len());
     for id in ids {
-        if let Some((code, msg)) = w.faults.take_failed_account(Op::BatchGetAccountStatus.name(), id) {
-            body.failed.push(failed(id, Some((w.account(id), leads)), &code, &msg));
-            continue;
-        }
-        if let Err(msg) = w.authorize(caller, id, false) {
-            body.failed.push(failed(id, None, "ACCESS_DENIED", &msg));
+        if let Some(f) = rejected(w, caller, Op::BatchGetAccountStatus, id, leads) {
+            body.failed.push(f);
             continue;
         }
         // Untouched accounts have nothing pending; don't materialize them.
@@ -377,17 +374,9 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
         out.push_str(id);
         out.push_str("\",\"state\":");
         write_state(out, a.status(leads).as_str(), error_fields);
-        out.push_str(",\"resourceState\":{");
-        for (i, t) in ResourceType::ALL.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push('"');
-            out.push_str(t.json_key());
-            out.push_str("\":");
-            write_state(out, a.resource(t).as_str(), error_fields);
-        }
-        out.push_str("}}");
+        out.push_str(",\"resourceState\":");
+        write_per_type(out, |out, t| write_state(out, a.resource(t).as_str(), error_fields));
+        out.push('}');
     }
     body.finish()
 }
@@ -396,7 +385,7 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::config::Initial;
-    use crate::state::{Caller, Status};
+    use crate::state::Status;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";
@@ -407,10 +396,7 @@ mod tests {
     }
 
     fn org() -> World {
-        let mut i = Initial::default();
-        i.config.delegated_admin = Some(ADMIN.into());
-        i.config.members = (0..5000u64).map(|n| format!("{:012}", 222_222_222_222 + n)).collect();
-        World::new(i)
+        World::with_org(ADMIN, (0..5000u64).map(|n| format!("{:012}", 222_222_222_222 + n)))
     }
 
     fn call(w: &mut World, caller: &str, path: &str, body: Value) -> (u16, Value) {
@@ -419,16 +405,7 @@ mod tests {
     }
 
     fn call_raw(w: &mut World, caller: &str, path: &str, body: &[u8]) -> (u16, Value) {
-        let req = AwsRequest {
-            method: "POST",
-            path,
-            query: None,
-            body,
-            caller: Caller { account: caller.into(), session: None },
-            region: "us-east-1".into(),
-            request_id: "rid".into(),
-        };
-        let r = handle(w, &req);
+        let r = handle(w, &AwsRequest::for_test("POST", path, body, caller));
         (r.status, serde_json::from_slice(&r.body).unwrap())
     }
 
@@ -609,15 +586,7 @@ mod tests {
         w.config.retry_after_seconds = 2;
         w.faults.add_json(&json!({"kind": "throttle", "operation": "BatchGetAccountStatus", "times": 1})).unwrap();
         let req_body = serde_json::to_vec(&json!({})).unwrap();
-        let req = AwsRequest {
-            method: "POST",
-            path: "/status/batch/get",
-            query: None,
-            body: &req_body,
-            caller: Caller { account: ME.into(), session: None },
-            region: "us-east-1".into(),
-            request_id: "r".into(),
-        };
+        let req = AwsRequest::for_test("POST", "/status/batch/get", &req_body, ME);
         let r = handle(&mut w, &req);
         assert_eq!(r.status, 429);
         assert_eq!(r.get_header("Retry-After"), Some("2"));
@@ -674,15 +643,7 @@ mod tests {
         assert_eq!(v["accounts"][99]["state"]["status"], "ENABLED");
 
         let time = |w: &mut World, path: &'static str, body: &[u8]| {
-            let req = AwsRequest {
-                method: "POST",
-                path,
-                query: None,
-                body,
-                caller: Caller { account: ADMIN.into(), session: None },
-                region: "us-east-1".into(),
-                request_id: "r".into(),
-            };
+            let req = AwsRequest::for_test("POST", path, body, ADMIN);
             let rounds = 50;
             let t = std::time::Instant::now();
             for _ in 0..rounds {

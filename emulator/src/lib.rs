@@ -47,10 +47,24 @@ pub use config::{Config, Initial};
 pub use state::World;
 
 use errors::ApiError;
+use requests::LogEntry;
 use state::Caller;
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Every AWS operation the emulator serves (fault targets; always listed in the request counts).
+pub const OPERATIONS: &[&str] = &[
+    "Enable",
+    "Disable",
+    "BatchGetAccountStatus",
+    "GetCallerIdentity",
+    "AssumeRole",
+    "GetFindings",
+    "BatchGetSecurityControls",
+    "BatchUpdateFindings",
+    "DescribeHub",
+];
 
 /// The emulator: the world behind one mutex (never held across an await).
 pub struct Emulator {
@@ -125,6 +139,38 @@ pub(crate) struct AwsRequest<'a> {
     pub caller: Caller,
     pub region: String,
     pub request_id: String,
+}
+
+impl AwsRequest<'_> {
+    /// The request-log entry for this call of `operation`.
+    pub fn log_entry(&self, service: &str, operation: &str) -> LogEntry {
+        LogEntry::new(service, operation, &self.caller.account, &self.region)
+    }
+
+    /// Log a call that matches no operation of `service`; the error to send back.
+    pub fn unknown_operation(&self, w: &mut World, service: &str) -> ApiError {
+        let mut entry = self.log_entry(service, "Unknown");
+        entry.fields.insert("path".into(), Value::String(format!("{} {}", self.method, self.path)));
+        entry.http_status = 404;
+        w.requests.record(entry);
+        ApiError::unknown_operation(self.method, self.path)
+    }
+}
+
+#[cfg(test)]
+impl<'a> AwsRequest<'a> {
+    /// A call by `account` (no session) in us-east-1, for unit tests.
+    pub fn for_test(method: &'a str, path: &'a str, body: &'a [u8], account: &str) -> Self {
+        AwsRequest {
+            method,
+            path,
+            query: None,
+            body,
+            caller: Caller { account: account.into(), session: None },
+            region: "us-east-1".into(),
+            request_id: "rid".into(),
+        }
+    }
 }
 
 /// Serve HTTP/1.1 on `listener` until the task is dropped.

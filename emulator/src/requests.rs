@@ -5,21 +5,10 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
+use crate::OPERATIONS;
+
 /// Oldest entries are dropped beyond this many (counters keep counting).
 pub const MAX_LOG_ENTRIES: usize = 100_000;
-
-/// Operations always present in `counts` (zero when never called).
-const ALWAYS_COUNTED: &[&str] = &[
-    "Enable",
-    "Disable",
-    "BatchGetAccountStatus",
-    "GetCallerIdentity",
-    "AssumeRole",
-    "GetFindings",
-    "BatchGetSecurityControls",
-    "BatchUpdateFindings",
-    "DescribeHub",
-];
 
 /// One AWS API call.
 #[derive(Clone, Debug)]
@@ -95,7 +84,7 @@ impl RequestLog {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut counts: BTreeMap<&str, u64> = ALWAYS_COUNTED.iter().map(|&o| (o, 0)).collect();
+        let mut counts: BTreeMap<&str, u64> = OPERATIONS.iter().map(|&o| (o, 0)).collect();
         for (k, v) in &self.counts {
             counts.insert(k, *v);
         }

@@ -9,10 +9,10 @@ use std::collections::HashSet;
 use serde_json::{json, Map, Value};
 
 use crate::errors::ApiError;
-use crate::faults::RequestFault;
+use crate::faults::FaultErrors;
 use crate::findings::{
-    account_resource_id, decode_token, dedup, encode_token, finding_id, initial_workflow, query_digest, Compliance,
-    Filters, Finding, Note, RecordState, Workflow, INSPECTOR2_CONTROL, SEVERITY_LABELS,
+    decode_token, dedup, encode_token, finding_id, query_digest, Compliance, Filters, Finding, Note, Workflow,
+    INSPECTOR2_CONTROL, SEVERITY_LABELS,
 };
 use crate::requests::LogEntry;
 use crate::state::{ResourceType, Status, World};
@@ -76,35 +76,17 @@ pub fn not_subscribed(account: &str) -> ApiError {
     ApiError::new(401, "InvalidAccessException", format!("Account {account} is not subscribed to AWS Security Hub"))
 }
 
-/// The Security Hub error a request-level fault produces.
-fn fault_error(f: RequestFault, retry_after: u64) -> ApiError {
-    match f {
-        RequestFault::Throttle => {
-            let mut e = ApiError::new(429, "LimitExceededException", "Rate exceeded");
-            e.retry_after = Some(retry_after);
-            e
-        }
-        RequestFault::ServerError => {
-            ApiError::new(500, "InternalException", "Injected internal error (emulator fault)")
-        }
-        RequestFault::AccessDenied => ApiError::new(
-            403,
-            "AccessDeniedException",
-            "User is not authorized to perform this action (emulator fault)",
-        ),
-    }
-}
+const FAULT_ERRORS: FaultErrors = FaultErrors {
+    throttle: (429, "LimitExceededException"),
+    server_error: ("InternalException", "Injected internal error (emulator fault)"),
+    access_denied: "AccessDeniedException",
+};
 
 pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
-    let caller = req.caller.account.as_str();
     let Some(op) = Op::from_route(req.method, req.path) else {
-        let mut entry = LogEntry::new(SERVICE, "Unknown", caller, &req.region);
-        entry.fields.insert("path".into(), json!(format!("{} {}", req.method, req.path)));
-        entry.http_status = 404;
-        w.requests.record(entry);
-        return ApiError::unknown_operation(req.method, req.path).to_securityhub_reply();
+        return req.unknown_operation(w, SERVICE).to_securityhub_reply();
     };
-    let mut entry = LogEntry::new(SERVICE, op.name(), caller, &req.region);
+    let mut entry = req.log_entry(SERVICE, op.name());
     let parsed = if op == Op::DescribeHub { Ok(Map::new()) } else { parse_object(req.body) };
     if let Ok(obj) = &parsed {
         log_request_fields(op, obj, &mut entry);
@@ -152,9 +134,8 @@ fn respond(
     parsed: Result<Map<String, Value>, String>,
     entry: &mut LogEntry,
 ) -> Result<Value, ApiError> {
-    if let Some(fault) = w.faults.take_request_fault(op.name()) {
-        entry.fields.insert("fault".into(), json!(true));
-        return Err(fault_error(fault, w.config.retry_after_seconds));
+    if let Some(e) = w.injected_fault(op.name(), &FAULT_ERRORS, entry) {
+        return Err(e);
     }
     let caller = req.caller.account.clone();
     if !w.securityhub_on(&caller) {
@@ -433,24 +414,7 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
             }
         }
         None => {
-            store.insert(
-                id.clone(),
-                Finding {
-                    id,
-                    aws_account_id: home.to_string(),
-                    region: region.to_string(),
-                    control_id: INSPECTOR2_CONTROL.to_string(),
-                    compliance,
-                    workflow: initial_workflow(compliance),
-                    record_state: RecordState::Active,
-                    resource_id: account_resource_id(home),
-                    created_at: now.to_string(),
-                    updated_at: now.to_string(),
-                    note: None,
-                    severity_label: None,
-                    verification_state: None,
-                },
-            );
+            store.insert(id.clone(), Finding::new(id, home, region, INSPECTOR2_CONTROL, compliance, now));
         }
     }
 }
@@ -459,7 +423,6 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
 mod tests {
     use super::*;
     use crate::config::Initial;
-    use crate::state::Caller;
     use std::time::Instant;
 
     const ME: &str = "123456789012";
@@ -473,10 +436,7 @@ mod tests {
     }
 
     fn org() -> World {
-        let mut i = Initial::default();
-        i.config.delegated_admin = Some(ADMIN.into());
-        i.config.members = [M1.to_string(), M2.to_string()].into_iter().collect();
-        World::new(i)
+        World::with_org(ADMIN, [M1.to_string(), M2.to_string()])
     }
 
     fn call(w: &mut World, caller: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
@@ -485,16 +445,7 @@ mod tests {
 
     fn call_q(w: &mut World, caller: &str, method: &str, path: &str, query: Option<&str>, body: Value) -> (u16, Value) {
         let body = serde_json::to_vec(&body).unwrap();
-        let req = AwsRequest {
-            method,
-            path,
-            query,
-            body: &body,
-            caller: Caller { account: caller.into(), session: None },
-            region: REGION.into(),
-            request_id: "rid".into(),
-        };
-        let r = handle(w, &req);
+        let r = handle(w, &AwsRequest { query, ..AwsRequest::for_test(method, path, &body, caller) });
         if r.status != 200 {
             let b: Value = serde_json::from_slice(&r.body).unwrap();
             assert_eq!(r.get_header("x-amzn-ErrorType"), b["Code"].as_str());
@@ -823,15 +774,7 @@ mod tests {
         use crate::inspector2;
         let mut w = world();
         let body = serde_json::to_vec(&json!({"resourceTypes": ["ECR"]})).unwrap();
-        let req = AwsRequest {
-            method: "POST",
-            path: "/enable",
-            query: None,
-            body: &body,
-            caller: Caller { account: ME.into(), session: None },
-            region: REGION.into(),
-            request_id: "r".into(),
-        };
+        let req = AwsRequest::for_test("POST", "/enable", &body, ME);
         assert_eq!(inspector2::handle(&mut w, &req).status, 200);
         // Still ENABLING (nobody polled): FAILED.
         assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");

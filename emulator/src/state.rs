@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 
 use crate::config::{AccountPatch, Config, Initial};
-use crate::faults::Faults;
+use crate::errors::ApiError;
+use crate::faults::{FaultErrors, Faults};
 use crate::findings::Hub;
-use crate::requests::RequestLog;
+use crate::requests::{LogEntry, RequestLog};
 use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
@@ -371,6 +372,13 @@ impl World {
         }
     }
 
+    /// The error of an armed request-level fault on `op`, if any (consumed and marked in `entry`).
+    pub(crate) fn injected_fault(&mut self, op: &str, errors: &FaultErrors, entry: &mut LogEntry) -> Option<ApiError> {
+        let fault = self.faults.take_request_fault(op)?;
+        entry.fields.insert("fault".into(), json!(true));
+        Some(errors.error(fault, self.config.retry_after_seconds))
+    }
+
     pub fn settle(&self) -> Settle {
         Settle { polls: self.config.settle_polls, ms: self.config.settle_ms }
     }
@@ -421,6 +429,17 @@ impl World {
             return Ok(());
         }
         Err(format!("Account {caller} is not authorized to access Amazon Inspector in account {target}"))
+    }
+}
+
+#[cfg(test)]
+impl World {
+    /// A world whose organization is the delegated administrator `admin` and `members`.
+    pub(crate) fn with_org(admin: &str, members: impl IntoIterator<Item = String>) -> World {
+        let mut init = Initial::default();
+        init.config.delegated_admin = Some(admin.into());
+        init.config.members = members.into_iter().collect();
+        World::new(init)
     }
 }
 
@@ -546,16 +565,9 @@ mod tests {
         assert_eq!(b.status(true), Status::Suspended);
     }
 
-    fn org_world() -> World {
-        let mut init = Initial::default();
-        init.config.delegated_admin = Some("111111111111".into());
-        init.config.members = ["222222222222".to_string(), "333333333333".to_string()].into_iter().collect();
-        World::new(init)
-    }
-
     #[test]
     fn permissions() {
-        let w = org_world();
+        let w = World::with_org("111111111111", ["222222222222".to_string(), "333333333333".to_string()]);
         let admin = "111111111111";
         let member = "222222222222";
         let outsider = "444444444444";
@@ -618,10 +630,7 @@ mod tests {
 
     #[test]
     fn many_members_lookup() {
-        let mut init = Initial::default();
-        init.config.delegated_admin = Some("111111111111".into());
-        init.config.members = (0..5000u64).map(|i| format!("{:012}", 200_000_000_000 + i)).collect();
-        let w = World::new(init);
+        let w = World::with_org("111111111111", (0..5000u64).map(|i| format!("{:012}", 200_000_000_000 + i)));
         assert!(w.authorize("111111111111", "200000004999", true).is_ok());
         assert!(w.authorize("111111111111", "200000005000", true).is_err());
     }

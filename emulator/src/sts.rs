@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::errors::ApiError;
-use crate::faults::RequestFault;
+use crate::faults::FaultErrors;
 use crate::requests::LogEntry;
 use crate::state::{Caller, Session, World};
 use crate::util::{is_account_id, iso8601, parse_form, stable_id, unix_now, xml_escape, BASE64ISH, UPPER_ALNUM};
@@ -13,12 +13,20 @@ pub const SERVICE: &str = "sts";
 const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 const DEFAULT_DURATION: u64 = 3600;
 
+/// STS throttles with 400 `Throttling`, as the real service does (the SDK retries it as a
+/// throttling error).
+const FAULT_ERRORS: FaultErrors = FaultErrors {
+    throttle: (400, "Throttling"),
+    server_error: ("InternalFailure", "Injected internal failure (emulator fault)"),
+    access_denied: "AccessDenied",
+};
+
 pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
     let mut params = req.query.map(parse_form).unwrap_or_default();
     params.extend(parse_form(String::from_utf8_lossy(req.body).trim()));
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let action = get("Action").filter(|a| !a.is_empty()).unwrap_or("Unknown");
-    let mut entry = LogEntry::new(SERVICE, action, &req.caller.account, &req.region);
+    let mut entry = req.log_entry(SERVICE, action);
     if action == "AssumeRole" {
         for (field, param) in [
             ("role_arn", "RoleArn"),
@@ -29,11 +37,8 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
             entry.fields.insert(field.into(), json!(get(param)));
         }
     }
-    let result = match w.faults.take_request_fault(action) {
-        Some(f) => {
-            entry.fields.insert("fault".into(), json!(true));
-            Err(fault_error(f, w.config.retry_after_seconds))
-        }
+    let result = match w.injected_fault(action, &FAULT_ERRORS, &mut entry) {
+        Some(e) => Err(e),
         None => match action {
             "GetCallerIdentity" => Ok(get_caller_identity(&req.caller, &req.request_id)),
             "AssumeRole" => assume_role(w, &get, &req.request_id, &mut entry),
@@ -51,24 +56,6 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
     entry.http_status = reply.status;
     w.requests.record(entry);
     reply
-}
-
-/// awsQuery equivalents of the request-level faults (STS throttles with 400 `Throttling`, as the
-/// real service does; the SDK retries it as a throttling error).
-fn fault_error(f: RequestFault, retry_after: u64) -> ApiError {
-    match f {
-        RequestFault::Throttle => {
-            let mut e = ApiError::new(400, "Throttling", "Rate exceeded");
-            e.retry_after = Some(retry_after);
-            e
-        }
-        RequestFault::ServerError => {
-            ApiError::new(500, "InternalFailure", "Injected internal failure (emulator fault)")
-        }
-        RequestFault::AccessDenied => {
-            ApiError::new(403, "AccessDenied", "User is not authorized to perform this action (emulator fault)")
-        }
-    }
 }
 
 fn envelope(action: &str, result: &str, request_id: &str) -> String {
@@ -192,15 +179,9 @@ mod tests {
     use crate::config::Initial;
 
     fn call(w: &mut World, account: &str, body: &str) -> (u16, String) {
-        let caller = w.caller_for_key(Some(account));
         let req = AwsRequest {
-            method: "POST",
-            path: "/",
-            query: None,
-            body: body.as_bytes(),
-            caller,
-            region: "us-east-1".into(),
-            request_id: "req-1".into(),
+            caller: w.caller_for_key(Some(account)),
+            ..AwsRequest::for_test("POST", "/", body.as_bytes(), "")
         };
         let r = handle(w, &req);
         (r.status, String::from_utf8(r.body).unwrap())
@@ -222,7 +203,7 @@ mod tests {
         assert_eq!(tag(&x, "Account"), "123456789012");
         assert_eq!(tag(&x, "Arn"), "arn:aws:iam::123456789012:user/emulator");
         assert_eq!(tag(&x, "UserId"), "AIDAEMULATOR");
-        assert_eq!(tag(&x, "RequestId"), "req-1");
+        assert_eq!(tag(&x, "RequestId"), "rid");
     }
 
     #[test]

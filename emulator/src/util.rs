@@ -14,6 +14,12 @@ pub fn parse_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::V
     }
 }
 
+/// The first key of `obj` that is not in `allowed` (inputs reject unknown fields so that a typo
+/// fails loudly).
+pub fn unknown_key<'a>(obj: &'a serde_json::Map<String, serde_json::Value>, allowed: &[&str]) -> Option<&'a str> {
+    obj.keys().map(String::as_str).find(|k| !allowed.contains(k))
+}
+
 /// True for exactly 12 ASCII digits (an AWS account id).
 pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())

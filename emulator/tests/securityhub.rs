@@ -1,72 +1,20 @@
 //! Security Hub end to end over real HTTP/1.1 (in-process server, raw TcpStream client).
 
+mod common;
+
 use std::net::SocketAddr;
 
-use inspector2fix_emulator::{serve, Emulator, Initial};
+use common::{auth, control, http, start, Resp};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const HOME: &str = "111111111111";
 const PRODUCT_ARN: &str = "arn:aws:securityhub:us-east-1::product/aws/securityhub";
 
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
-async fn start() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve(listener, Emulator::new(Initial::default())));
-    addr
-}
-
-async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let mut req =
-        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes()).await.unwrap();
-    s.write_all(body).await.unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).await.unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header terminator");
-    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
-    Resp { status, headers, body: raw[split + 4..].to_vec() }
-}
-
 /// A Security Hub call signed (scope only) with access key `akid`.
 async fn sh(addr: SocketAddr, akid: &str, method: &str, path: &str, body: Value) -> Resp {
-    let auth = format!(
-        "AWS4-HMAC-SHA256 Credential={akid}/20240101/us-east-1/securityhub/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000"
-    );
+    let a = auth(akid, "securityhub");
     let body = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-    http(addr, method, path, &[("Authorization", auth.as_str()), ("Content-Type", "application/json")], &body).await
-}
-
-async fn control(addr: SocketAddr, method: &str, path: &str, body: Value) -> Value {
-    let r = http(addr, method, path, &[], body.to_string().as_bytes()).await;
-    assert_eq!(r.status, 200, "{method} {path}: {}", String::from_utf8_lossy(&r.body));
-    r.json()
+    http(addr, method, path, &[("Authorization", a.as_str()), ("Content-Type", "application/json")], &body).await
 }
 
 /// Maps AKIAHOME to HOME and turns off the Inspector.2 evaluation (exact control).
