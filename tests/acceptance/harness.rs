@@ -136,6 +136,8 @@ impl Workspace {
             .env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join("no-aws-credentials"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("INSPECTOR2FIX_RETRY_INITIAL_BACKOFF_MS", "20");
+        // I2F_TF_LOG_DIR=/some/dir keeps Terraform's debug log, which holds the provider's stderr
+        // (a crash, say), for each command of a failing test.
         if let Ok(p) = std::env::var("I2F_TF_LOG_DIR") {
             cmd.env("TF_LOG", "debug").env("TF_LOG_PATH", format!("{p}/tf-{}.log", std::process::id()));
         }
