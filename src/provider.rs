@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Description, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueNumber, ValueString};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
@@ -197,6 +197,17 @@ impl Shared {
             .clone()
     }
 
+    /// The clients, or an error diagnostic saying why they could not be built.
+    pub async fn clients_or_error(&self, diags: &mut Diagnostics) -> Option<Arc<Clients>> {
+        match self.clients().await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                diag::error(diags, "Cannot configure AWS clients", e);
+                None
+            }
+        }
+    }
+
     /// The account of the provider's credentials, asked once per run.
     pub async fn caller_account(&self) -> Result<String, String> {
         let clients = self.clients().await?;
@@ -310,11 +321,6 @@ impl Provider for Inspector2FixProvider {
         );
         Some(map)
     }
-}
-
-/// The description shown by `terraform providers schema`, as markdown.
-pub fn description() -> Description {
-    Inspector2FixProvider::schema_block().description
 }
 
 #[cfg(test)]

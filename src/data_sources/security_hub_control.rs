@@ -155,13 +155,7 @@ impl DataSource for SecurityHubControl {
     async fn read<'a>(&self, diags: &mut Diagnostics, config: ControlState, _meta: ValueEmpty) -> Option<ControlState> {
         let control_id = config.control_id.as_ref_option().cloned().unwrap_or_else(|| DEFAULT_CONTROL.to_owned());
         let account_id = config.account_id.as_ref_option().cloned();
-        let clients = match self.shared.clients().await {
-            Ok(c) => c,
-            Err(e) => {
-                diag::error(diags, "Cannot configure AWS clients", e);
-                return None;
-            }
-        };
+        let clients = self.shared.clients_or_error(diags).await?;
         let api = clients.securityhub.as_ref();
         let fail = |diags: &mut Diagnostics, e: &crate::aws::AwsError, caller: Option<String>| {
             let (summary, detail) = findings::explain(e, caller.as_deref(), &clients.region);

@@ -115,18 +115,8 @@ impl ControlSuppression {
         )
     }
 
-    async fn context(&self, diags: &mut Diagnostics) -> Option<Arc<crate::aws::clients::Clients>> {
-        match self.shared.clients().await {
-            Ok(c) => Some(c),
-            Err(e) => {
-                diag::error(diags, "Cannot configure AWS clients", e);
-                None
-            }
-        }
-    }
-
     async fn list(&self, diags: &mut Diagnostics, state: &SuppressionState) -> Option<Vec<Finding>> {
-        let clients = self.context(diags).await?;
+        let clients = self.shared.clients_or_error(diags).await?;
         let query = FindingQuery {
             control_id: state.control_id.as_ref_option().cloned().unwrap_or_else(|| DEFAULT_CONTROL.into()),
             account_id: state.account_id.as_ref_option().cloned(),

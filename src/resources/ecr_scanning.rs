@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Description, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
@@ -205,11 +205,13 @@ impl EcrScanning {
         planned.timeouts = normalized_timeouts(&planned.timeouts);
         // Status stays as it is only when nothing is to be done: same accounts, all ENABLED.
         planned.status = match (prior, &accounts) {
-            (Some(prior), Some(accounts))
-                if known_accounts(&prior.account_ids).as_ref() == Some(accounts)
-                    && accounts.iter().all(|a| status_of(prior).get(a).map(String::as_str) == Some("ENABLED")) =>
-            {
-                prior.status.clone()
+            (Some(prior), Some(accounts)) if known_accounts(&prior.account_ids).as_ref() == Some(accounts) => {
+                let prior_status = status_of(prior);
+                if accounts.iter().all(|a| prior_status.get(a).map(String::as_str) == Some("ENABLED")) {
+                    prior.status.clone()
+                } else {
+                    Value::Unknown
+                }
             }
             _ => Value::Unknown,
         };
@@ -224,20 +226,10 @@ impl EcrScanning {
         accounts: &BTreeSet<String>,
         timeout: std::time::Duration,
     ) -> Option<Report> {
-        let clients = self.api(diags).await?;
+        let clients = self.shared.clients_or_error(diags).await?;
         // Only used for hints ("only the delegated administrator can ..."): a failure is no error.
         let caller = self.shared.caller_account().await.ok();
         Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, timeout, caller.as_deref()).await)
-    }
-
-    async fn api(&self, diags: &mut Diagnostics) -> Option<Arc<crate::aws::clients::Clients>> {
-        match self.shared.clients().await {
-            Ok(c) => Some(c),
-            Err(e) => {
-                diag::error(diags, "Cannot configure AWS clients", e);
-                None
-            }
-        }
     }
 }
 
@@ -289,7 +281,7 @@ impl Resource for EcrScanning {
         if accounts.is_empty() {
             return None;
         }
-        let Some(clients) = self.api(diags).await else {
+        let Some(clients) = self.shared.clients_or_error(diags).await else {
             return Some((state, private));
         };
         let reading = match scanning::read(clients.inspector.as_ref(), &accounts).await {
@@ -474,10 +466,6 @@ impl Resource for EcrScanning {
             }
         }
     }
-}
-
-pub fn description() -> Description {
-    EcrScanning::schema_block().description
 }
 
 #[cfg(test)]
