@@ -29,7 +29,7 @@ fn from_header(h: &str) -> Option<Scope> {
     let start = h.find("Credential=")? + "Credential=".len();
     let rest = &h[start..];
     let end = rest.find(|c: char| c == ',' || c.is_whitespace()).unwrap_or(rest.len());
-    parse_credential(&percent_decode(&rest[..end], false))
+    parse_credential(&percent_decode(&rest[..end]))
 }
 
 /// `AKID/date/region/service/aws4_request` (SigV4) or `AKID/date/service/aws4_request` (SigV4a).

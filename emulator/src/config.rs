@@ -4,8 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::state::{ResourceType, Status};
-use crate::util::is_account_id;
+use std::time::Instant;
+
+use crate::account::{Account, ResourceType, Status};
+use crate::util::{account_id, account_id_list, is_account_id};
 
 pub const DEFAULT_ACCOUNT: &str = "123456789012";
 
@@ -146,6 +148,22 @@ impl AccountPatch {
         }
         Ok(p)
     }
+
+    /// Apply to `a`; a transitional status starts a fresh transition at `now`.
+    pub fn apply_to(&self, a: &mut Account, now: Instant) {
+        if let Some(s) = self.suspended {
+            a.suspended = s;
+        }
+        if let Some(s) = self.stuck {
+            a.stuck = s;
+        }
+        if let Some(s) = self.securityhub_enabled {
+            a.securityhub_enabled = Some(s);
+        }
+        for &(t, status) in &self.resource_state {
+            a.set_resource(t, status, now);
+        }
+    }
 }
 
 /// What `reset` returns to: the configuration plus preset accounts.
@@ -178,18 +196,6 @@ impl Initial {
         let config = Config::default().patched(&Value::Object(cfg_fields))?;
         Ok(Initial { config, accounts })
     }
-}
-
-fn account_id(v: &Value, field: &str) -> Result<String, String> {
-    match v.as_str() {
-        Some(s) if is_account_id(s) => Ok(s.to_string()),
-        _ => Err(format!("{field}: expected a 12-digit account id string, got {v}")),
-    }
-}
-
-pub fn account_id_list(v: &Value, field: &str) -> Result<Vec<String>, String> {
-    let arr = v.as_array().ok_or_else(|| format!("{field}: expected an array of account ids"))?;
-    arr.iter().map(|x| account_id(x, field)).collect()
 }
 
 fn uint(v: &Value, field: &str) -> Result<u64, String> {

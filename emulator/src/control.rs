@@ -3,12 +3,12 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{account_id_list, AccountPatch};
+use crate::config::AccountPatch;
+use crate::evaluation::evaluate_inspector2;
 use crate::findings::Control;
-use crate::securityhub;
+use crate::reply::Reply;
 use crate::state::World;
-use crate::util::{is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key};
-use crate::Reply;
+use crate::util::{account_id_list, is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key};
 
 pub const PREFIX: &str = "/_emulator";
 const FINDINGS_PREFIX: &str = "/_emulator/securityhub/findings/";
@@ -60,7 +60,7 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
             if !matches!(method, "PUT" | "PATCH") {
                 return Err((404, format!("no control endpoint {method} {path}")));
             }
-            let id = percent_decode(raw_id, false);
+            let id = percent_decode(raw_id);
             let home = home_param(w, &params)?;
             let now = iso8601_ms(unix_now_ms());
             return match w.securityhub.patch_finding(&home, &id, &parse(body)?, &now).map_err(bad)? {
@@ -91,12 +91,12 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
             Ok(json!({"members": w.config.members.len()}))
         }
         ("GET", ["accounts"]) => {
-            let list: Vec<Value> = w.accounts.iter().map(|(id, a)| a.view_json(id, &w.config)).collect();
+            let list: Vec<Value> = w.accounts.keys().map(|id| w.account_view(id)).collect();
             Ok(json!({ "accounts": list }))
         }
         ("GET", ["accounts", id]) => {
             let id = account_path_id(id)?;
-            Ok(w.account(id).view_json(id, &w.config))
+            Ok(w.account_view(id))
         }
         ("PUT" | "PATCH", ["accounts", id]) => {
             let id = account_path_id(id)?;
@@ -162,7 +162,7 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
                     .find(|(k, _)| k == "region")
                     .map(|(_, v)| v.clone())
                     .unwrap_or_else(|| "us-east-1".into());
-                securityhub::evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
+                evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
             }
             Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
         }

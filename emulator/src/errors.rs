@@ -6,8 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::reply::Reply;
 use crate::util::xml_escape;
-use crate::Reply;
 
 /// An error to be returned by an emulated AWS operation.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,10 +10,8 @@
 use serde_json::{json, Value};
 
 use crate::errors::ApiError;
+use crate::operations::OPERATIONS;
 use crate::util::{is_account_id, unknown_key};
-
-/// Operation names faults may target (besides `*`, which matches every AWS API call).
-pub use crate::OPERATIONS;
 
 /// Operations a `failed_account` fault may target.
 const BATCH_OPERATIONS: &[&str] = &["Enable", "Disable", "BatchGetAccountStatus"];

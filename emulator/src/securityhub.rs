@@ -8,16 +8,15 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
+use crate::call::AwsRequest;
 use crate::errors::ApiError;
+use crate::evaluation::evaluate_inspector2;
 use crate::faults::FaultErrors;
-use crate::findings::{
-    decode_token, dedup, encode_token, finding_id, query_digest, Compliance, Filters, Finding, Note, Workflow,
-    INSPECTOR2_CONTROL, SEVERITY_LABELS,
-};
-use crate::requests::LogEntry;
-use crate::state::{ResourceType, Status, World};
-use crate::util::{iso8601_ms, parse_form, parse_object, stable_uuid, unix_now_ms};
-use crate::{AwsRequest, Reply};
+use crate::findings::{decode_token, dedup, encode_token, query_digest, Filters, Note, Workflow, SEVERITY_LABELS};
+use crate::reply::Reply;
+use crate::request_log::LogEntry;
+use crate::state::World;
+use crate::util::{iso8601_ms, parse_form, parse_object, unix_now_ms};
 
 pub const SERVICE: &str = "securityhub";
 
@@ -371,59 +370,14 @@ fn batch_update_findings(
     Ok(json!({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed}))
 }
 
-fn ecr_enabled(w: &World, account: &str) -> bool {
-    w.account(account).resource(ResourceType::Ecr) == Status::Enabled
-}
-
-/// The stable Id of the evaluated Inspector.2 finding of `home` in `region`.
-pub fn evaluated_finding_id(home: &str, region: &str) -> String {
-    let uuid = stable_uuid(&format!("evaluated|{INSPECTOR2_CONTROL}|{home}|{region}"));
-    finding_id(home, region, INSPECTOR2_CONTROL, &uuid)
-}
-
-/// (Re)compute the Inspector.2 finding of Security Hub home account `home` from the Inspector2
-/// state, as AWS does in the delegated administrator (or a standalone account):
-/// - the delegated administrator: PASSED iff it and every member have ECR scanning ENABLED;
-/// - a member (there is a delegated administrator): no finding (they live in the admin account);
-/// - any other (standalone) account: PASSED iff its ECR scanning is ENABLED (an account that
-///   never used Inspector reads all DISABLED, so it FAILS, as on AWS);
-/// - nothing at all while the Inspector.2 control is DISABLED.
-///
-/// A compliance change applies the workflow rules (see [`Finding::set_compliance`]) and bumps
-/// UpdatedAt; an unchanged result leaves the finding alone.
-pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
-    let control_on = w.securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
-    if !control_on {
-        return;
-    }
-    let admin = w.config.delegated_admin.as_deref();
-    let passed = if admin == Some(home) {
-        ecr_enabled(w, home) && w.config.members.iter().all(|m| ecr_enabled(w, m))
-    } else if admin.is_some() && w.config.members.contains(home) {
-        return;
-    } else {
-        ecr_enabled(w, home)
-    };
-    let compliance = if passed { Compliance::Passed } else { Compliance::Failed };
-    let id = evaluated_finding_id(home, region);
-    let store = w.securityhub.store_mut(home);
-    match store.get_mut(&id) {
-        Some(f) => {
-            if f.set_compliance(compliance) {
-                f.updated_at = now.to_string();
-            }
-        }
-        None => {
-            store.insert(id.clone(), Finding::new(id, home, region, INSPECTOR2_CONTROL, compliance, now));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::config::Initial;
     use std::time::Instant;
+
+    use super::*;
+    use crate::account::{ResourceType, Status};
+    use crate::config::Initial;
+    use crate::evaluation::evaluated_finding_id;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";
@@ -767,19 +721,5 @@ mod tests {
             json!({"FindingIdentifiers": [{"Id": id, "ProductArn": arn}], "Workflow": {"Status": "NEW"}}),
         );
         assert_eq!(v["UnprocessedFindings"][0]["ErrorCode"], "FindingNotFound");
-    }
-
-    #[test]
-    fn evaluation_from_inspector2_calls() {
-        use crate::inspector2;
-        let mut w = world();
-        let body = serde_json::to_vec(&json!({"resourceTypes": ["ECR"]})).unwrap();
-        let req = AwsRequest::for_test("POST", "/enable", &body, ME);
-        assert_eq!(inspector2::handle(&mut w, &req).status, 200);
-        // Still ENABLING (nobody polled): FAILED.
-        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
-        let req = AwsRequest { path: "/status/batch/get", body: b"{}", ..req };
-        assert_eq!(inspector2::handle(&mut w, &req).status, 200);
-        assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "PASSED");
     }
 }

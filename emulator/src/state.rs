@@ -1,272 +1,22 @@
-//! The world model: per-account Inspector2 scan state, organization, configuration, and
-//! everything else the emulator remembers between requests. All of it sits behind one mutex
-//! (see [`crate::Emulator`]); nothing here is async.
+//! The world: accounts, organization, configuration, faults, the request log, STS sessions,
+//! Security Hub and everything else the emulator remembers between requests. All of it sits
+//! behind one mutex (see [`crate::Emulator`]); nothing here is async.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
+use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
 use crate::config::{AccountPatch, Config, Initial};
 use crate::errors::ApiError;
 use crate::faults::{FaultErrors, Faults};
 use crate::findings::Hub;
-use crate::requests::{LogEntry, RequestLog};
+use crate::request_log::{LogEntry, RequestLog};
 use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
 pub const MAX_IDEMPOTENCY_TOKENS: usize = 10_000;
-
-/// Inspector2 ResourceScanType.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResourceType {
-    Ec2,
-    Ecr,
-    Lambda,
-    LambdaCode,
-    CodeRepository,
-}
-
-impl ResourceType {
-    pub const ALL: [ResourceType; 5] = [
-        ResourceType::Ec2,
-        ResourceType::Ecr,
-        ResourceType::Lambda,
-        ResourceType::LambdaCode,
-        ResourceType::CodeRepository,
-    ];
-
-    /// Enum value on the wire (`resourceTypes`) and key in the control API.
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            ResourceType::Ec2 => "EC2",
-            ResourceType::Ecr => "ECR",
-            ResourceType::Lambda => "LAMBDA",
-            ResourceType::LambdaCode => "LAMBDA_CODE",
-            ResourceType::CodeRepository => "CODE_REPOSITORY",
-        }
-    }
-
-    /// Member name in `resourceStatus` / `resourceState`.
-    pub fn json_key(self) -> &'static str {
-        match self {
-            ResourceType::Ec2 => "ec2",
-            ResourceType::Ecr => "ecr",
-            ResourceType::Lambda => "lambda",
-            ResourceType::LambdaCode => "lambdaCode",
-            ResourceType::CodeRepository => "codeRepository",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        ResourceType::ALL.into_iter().find(|t| t.wire_name() == s)
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Inspector2 Status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Disabled,
-    Enabling,
-    Enabled,
-    Disabling,
-    Suspended,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Disabled => "DISABLED",
-            Status::Enabling => "ENABLING",
-            Status::Enabled => "ENABLED",
-            Status::Disabling => "DISABLING",
-            Status::Suspended => "SUSPENDED",
-        }
-    }
-
-    /// A status a single resource type can be put in (everything but SUSPENDED).
-    pub fn parse_resource(s: &str) -> Option<Self> {
-        match s {
-            "DISABLED" => Some(Status::Disabled),
-            "ENABLING" => Some(Status::Enabling),
-            "ENABLED" => Some(Status::Enabled),
-            "DISABLING" => Some(Status::Disabling),
-            _ => None,
-        }
-    }
-
-    fn is_transitional(self) -> bool {
-        matches!(self, Status::Enabling | Status::Disabling)
-    }
-}
-
-/// An in-flight ENABLING / DISABLING transition.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Pending {
-    since: Instant,
-    polls: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Slot {
-    pub status: Status,
-    pending: Option<Pending>,
-}
-
-impl Slot {
-    const DISABLED: Slot = Slot { status: Status::Disabled, pending: None };
-
-    fn set(&mut self, status: Status, now: Instant) {
-        self.status = status;
-        self.pending = status.is_transitional().then_some(Pending { since: now, polls: 0 });
-    }
-}
-
-/// When pending transitions settle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Settle {
-    /// Number of BatchGetAccountStatus reads (including the current one) needed.
-    pub polls: u32,
-    /// Minimum time since the Enable/Disable.
-    pub ms: u64,
-}
-
-/// Inspector2 state of one account.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Account {
-    slots: [Slot; 5],
-    pub suspended: bool,
-    /// While set, pending transitions never settle.
-    pub stuck: bool,
-    /// Security Hub on/off; None = the config's `securityhub_default_enabled`.
-    pub securityhub_enabled: Option<bool>,
-}
-
-/// An account nobody has touched: everything DISABLED (what real AWS reports).
-pub const UNTOUCHED: Account =
-    Account { slots: [Slot::DISABLED; 5], suspended: false, stuck: false, securityhub_enabled: None };
-
-impl Default for Account {
-    fn default() -> Self {
-        UNTOUCHED
-    }
-}
-
-impl Account {
-    pub fn resource(&self, t: ResourceType) -> Status {
-        self.slots[t.index()].status
-    }
-
-    /// Account-level status derived from the resource states.
-    pub fn status(&self, account_status_leads: bool) -> Status {
-        let any = |s: Status| self.slots.iter().any(|slot| slot.status == s);
-        if self.suspended {
-            Status::Suspended
-        } else if any(Status::Enabled) || (account_status_leads && any(Status::Enabling)) {
-            Status::Enabled
-        } else if any(Status::Enabling) {
-            Status::Enabling
-        } else if any(Status::Disabling) {
-            Status::Disabling
-        } else {
-            Status::Disabled
-        }
-    }
-
-    /// Enable one type. Already ENABLED (or already ENABLING) is left alone, as on real AWS.
-    pub fn enable(&mut self, t: ResourceType, now: Instant) {
-        let slot = &mut self.slots[t.index()];
-        if !matches!(slot.status, Status::Enabled | Status::Enabling) {
-            slot.set(Status::Enabling, now);
-        }
-    }
-
-    /// Disable one type. Already DISABLED (or DISABLING) is left alone.
-    ///
-    /// Note: on real AWS, disabling every type turns Inspector off in the account (deleting its
-    /// findings and suppression rules); here the account simply reads all DISABLED.
-    pub fn disable(&mut self, t: ResourceType, now: Instant) {
-        let slot = &mut self.slots[t.index()];
-        if !matches!(slot.status, Status::Disabled | Status::Disabling) {
-            slot.set(Status::Disabling, now);
-        }
-    }
-
-    /// Put a type straight into a status (control API). A transitional status starts a fresh
-    /// pending transition that settles like one started by Enable/Disable.
-    pub fn set_resource(&mut self, t: ResourceType, status: Status, now: Instant) {
-        self.slots[t.index()].set(status, now);
-    }
-
-    /// One status read: count the poll on every pending transition and settle those that are due.
-    pub fn poll(&mut self, now: Instant, settle: Settle) {
-        let stuck = self.stuck;
-        for slot in self.slots.iter_mut() {
-            let Some(p) = slot.pending.as_mut() else {
-                continue;
-            };
-            p.polls = p.polls.saturating_add(1);
-            let due =
-                p.polls >= settle.polls && now.saturating_duration_since(p.since) >= Duration::from_millis(settle.ms);
-            if due && !stuck {
-                slot.status = match slot.status {
-                    Status::Enabling => Status::Enabled,
-                    _ => Status::Disabled,
-                };
-                slot.pending = None;
-            }
-        }
-    }
-
-    /// `resourceStatus` (Enable/Disable/failedAccounts): `{ec2: "ENABLED", ...}`, all five keys.
-    pub fn resource_status_json(&self) -> Value {
-        let mut m = Map::new();
-        for t in ResourceType::ALL {
-            m.insert(t.json_key().into(), json!(self.resource(t).as_str()));
-        }
-        Value::Object(m)
-    }
-
-    /// Is Security Hub enabled in this account?
-    pub fn securityhub_on(&self, default_enabled: bool) -> bool {
-        self.securityhub_enabled.unwrap_or(default_enabled)
-    }
-
-    /// Control-API view. `cfg` supplies `account_status_leads` and the Security Hub default.
-    pub fn view_json(&self, id: &str, cfg: &Config) -> Value {
-        let mut rs = Map::new();
-        for t in ResourceType::ALL {
-            rs.insert(t.wire_name().into(), json!(self.resource(t).as_str()));
-        }
-        json!({
-            "account_id": id,
-            "status": self.status(cfg.account_status_leads).as_str(),
-            "suspended": self.suspended,
-            "stuck": self.stuck,
-            "resource_state": rs,
-            "securityhub_enabled": self.securityhub_on(cfg.securityhub_default_enabled),
-        })
-    }
-
-    pub fn apply_patch(&mut self, patch: &AccountPatch, now: Instant) {
-        if let Some(s) = patch.suspended {
-            self.suspended = s;
-        }
-        if let Some(s) = patch.stuck {
-            self.stuck = s;
-        }
-        if let Some(s) = patch.securityhub_enabled {
-            self.securityhub_enabled = Some(s);
-        }
-        for &(t, status) in &patch.resource_state {
-            self.set_resource(t, status, now);
-        }
-    }
-}
 
 /// Credentials handed out by STS AssumeRole.
 #[derive(Clone, Debug, PartialEq)]
@@ -302,6 +52,8 @@ pub struct World {
     pub securityhub: Hub,
     /// When the emulator started (wall clock, ms since the Unix epoch).
     pub started_unix_ms: u64,
+    /// Requests a `black_hole` fault is holding open right now (a reset does not change it).
+    pub held_open: u64,
 }
 
 impl World {
@@ -318,6 +70,7 @@ impl World {
             ids: IdGen::new(),
             securityhub: Hub::default(),
             started_unix_ms: unix_now_ms(),
+            held_open: 0,
         };
         w.apply_initial_accounts();
         w
@@ -340,14 +93,31 @@ impl World {
     fn apply_initial_accounts(&mut self) {
         let now = Instant::now();
         for (id, patch) in &self.initial.accounts {
-            self.accounts.entry(id.clone()).or_default().apply_patch(patch, now);
+            patch.apply_to(self.accounts.entry(id.clone()).or_default(), now);
         }
     }
 
     /// Apply a control-API account patch; returns the account view.
     pub fn patch_account(&mut self, id: &str, patch: &AccountPatch) -> Value {
-        self.account_mut(id).apply_patch(patch, Instant::now());
-        self.account(id).view_json(id, &self.config)
+        patch.apply_to(self.account_mut(id), Instant::now());
+        self.account_view(id)
+    }
+
+    /// Control-API view of one account (untouched accounts read all DISABLED).
+    pub fn account_view(&self, id: &str) -> Value {
+        let a = self.account(id);
+        let mut rs = Map::new();
+        for t in ResourceType::ALL {
+            rs.insert(t.wire_name().into(), json!(a.resource(t).as_str()));
+        }
+        json!({
+            "account_id": id,
+            "status": a.status(self.config.account_status_leads).as_str(),
+            "suspended": a.suspended,
+            "stuck": a.stuck,
+            "resource_state": rs,
+            "securityhub_enabled": a.securityhub_on(self.config.securityhub_default_enabled),
+        })
     }
 
     /// Is Security Hub enabled in `account`?
@@ -448,9 +218,7 @@ mod tests {
     use super::*;
     use crate::config::Initial;
 
-    fn s(polls: u32, ms: u64) -> Settle {
-        Settle { polls, ms }
-    }
+    use crate::account::Status;
 
     #[test]
     fn untouched_reads_disabled() {
@@ -461,108 +229,6 @@ mod tests {
         }
         assert_eq!(a.status(false), Status::Disabled);
         assert!(w.accounts.is_empty());
-    }
-
-    #[test]
-    fn enable_settles_after_polls() {
-        let now = Instant::now();
-        let mut a = Account::default();
-        a.enable(ResourceType::Ecr, now);
-        assert_eq!(a.resource(ResourceType::Ecr), Status::Enabling);
-        assert_eq!(a.status(false), Status::Enabling);
-        a.poll(now, s(2, 0));
-        assert_eq!(a.resource(ResourceType::Ecr), Status::Enabling);
-        a.poll(now, s(2, 0));
-        assert_eq!(a.resource(ResourceType::Ecr), Status::Enabled);
-        assert_eq!(a.status(false), Status::Enabled);
-        // Further polls change nothing.
-        a.poll(now, s(2, 0));
-        assert_eq!(a.resource(ResourceType::Ecr), Status::Enabled);
-    }
-
-    #[test]
-    fn settle_polls_one_means_first_read_is_enabled() {
-        let now = Instant::now();
-        let mut a = Account::default();
-        a.enable(ResourceType::Ec2, now);
-        a.poll(now, s(1, 0));
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Enabled);
-    }
-
-    #[test]
-    fn settle_needs_time_too() {
-        let t0 = Instant::now();
-        let mut a = Account::default();
-        a.enable(ResourceType::Ec2, t0);
-        a.poll(t0 + Duration::from_millis(50), s(0, 100));
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Enabling);
-        a.poll(t0 + Duration::from_millis(100), s(0, 100));
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Enabled);
-        // Both conditions: enough polls but not enough time, then time but polls counted.
-        let mut b = Account::default();
-        b.enable(ResourceType::Ec2, t0);
-        b.poll(t0, s(1, 10));
-        assert_eq!(b.resource(ResourceType::Ec2), Status::Enabling);
-        b.poll(t0 + Duration::from_millis(10), s(1, 10));
-        assert_eq!(b.resource(ResourceType::Ec2), Status::Enabled);
-    }
-
-    #[test]
-    fn stuck_never_settles_until_cleared() {
-        let now = Instant::now();
-        let mut a = Account { stuck: true, ..Account::default() };
-        a.enable(ResourceType::Ecr, now);
-        for _ in 0..5 {
-            a.poll(now, s(1, 0));
-        }
-        assert_eq!(a.resource(ResourceType::Ecr), Status::Enabling);
-        a.stuck = false;
-        a.poll(now, s(1, 0));
-        assert_eq!(a.resource(ResourceType::Ecr), Status::Enabled);
-    }
-
-    #[test]
-    fn disable_and_idempotent_transitions() {
-        let now = Instant::now();
-        let mut a = Account::default();
-        a.disable(ResourceType::Ec2, now); // already disabled: no-op
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Disabled);
-        a.set_resource(ResourceType::Ec2, Status::Enabled, now);
-        a.enable(ResourceType::Ec2, now); // already enabled: stays
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Enabled);
-        a.disable(ResourceType::Ec2, now);
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Disabling);
-        assert_eq!(a.status(false), Status::Disabling);
-        a.poll(now, s(1, 0));
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Disabled);
-        assert_eq!(a.status(false), Status::Disabled);
-    }
-
-    #[test]
-    fn re_enable_while_enabling_keeps_progress() {
-        let now = Instant::now();
-        let mut a = Account::default();
-        a.enable(ResourceType::Ec2, now);
-        a.poll(now, s(2, 0));
-        a.enable(ResourceType::Ec2, now);
-        a.poll(now, s(2, 0));
-        assert_eq!(a.resource(ResourceType::Ec2), Status::Enabled);
-    }
-
-    #[test]
-    fn derived_account_status() {
-        let now = Instant::now();
-        let mut a = Account::default();
-        a.set_resource(ResourceType::Ec2, Status::Enabled, now);
-        a.set_resource(ResourceType::Ecr, Status::Enabling, now);
-        assert_eq!(a.status(false), Status::Enabled);
-        let mut b = Account::default();
-        b.set_resource(ResourceType::Ecr, Status::Enabling, now);
-        b.set_resource(ResourceType::Ec2, Status::Disabling, now);
-        assert_eq!(b.status(false), Status::Enabling);
-        assert_eq!(b.status(true), Status::Enabled);
-        b.suspended = true;
-        assert_eq!(b.status(true), Status::Suspended);
     }
 
     #[test]

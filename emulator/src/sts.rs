@@ -2,12 +2,13 @@
 
 use serde_json::{json, Value};
 
+use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::requests::LogEntry;
+use crate::reply::Reply;
+use crate::request_log::LogEntry;
 use crate::state::{Caller, Session, World};
 use crate::util::{is_account_id, iso8601, parse_form, stable_id, unix_now, xml_escape, BASE64ISH, UPPER_ALNUM};
-use crate::{AwsRequest, Reply};
 
 pub const SERVICE: &str = "sts";
 const NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";

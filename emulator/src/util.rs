@@ -25,6 +25,20 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A 12-digit account id string; the error names `field`.
+pub fn account_id(v: &serde_json::Value, field: &str) -> Result<String, String> {
+    match v.as_str() {
+        Some(s) if is_account_id(s) => Ok(s.to_string()),
+        _ => Err(format!("{field}: expected a 12-digit account id string, got {v}")),
+    }
+}
+
+/// A JSON array of account ids; the error names `field`.
+pub fn account_id_list(v: &serde_json::Value, field: &str) -> Result<Vec<String>, String> {
+    let arr = v.as_array().ok_or_else(|| format!("{field}: expected an array of account ids"))?;
+    arr.iter().map(|x| account_id(x, field)).collect()
+}
+
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -40,48 +54,33 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// Percent-decode (`+` is decoded as a space when `plus_is_space`).
-pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' if plus_is_space => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// Percent-decode (`+` stays `+`; invalid escapes stay as they are).
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-/// Parse an `application/x-www-form-urlencoded` body or query string.
+/// Parse an `application/x-www-form-urlencoded` body or query string (`+` is a space).
 pub fn parse_form(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) => (percent_decode(k, true), percent_decode(v, true)),
-            None => (percent_decode(pair, true), String::new()),
-        })
-        .collect()
+    form_urlencoded::parse(s.as_bytes()).into_owned().collect()
 }
 
 /// Format seconds since the Unix epoch as ISO 8601 UTC (`2024-01-31T12:00:00Z`).
 pub fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+    let t = utc(i128::from(secs) * 1_000_000_000);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// The UTC date and time `nanos` after the Unix epoch (clamped to what `time` can represent).
+fn utc(nanos: i128) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 pub fn unix_now() -> u64 {
@@ -97,7 +96,7 @@ pub fn unix_now_ms() -> u64 {
 /// (`2024-01-31T12:00:00.123Z`, the form Security Hub uses).
 pub fn iso8601_ms(ms: u64) -> String {
     let s = iso8601(ms / 1000);
-    format!("{}.{:03}Z", &s[..s.len() - 1], ms % 1000)
+    format!("{}.{:03}Z", s.trim_end_matches('Z'), ms % 1000)
 }
 
 /// 64-bit FNV-1a hash.
@@ -114,53 +113,6 @@ pub fn fnv64(input: &[u8]) -> u64 {
 pub fn stable_uuid(input: &str) -> String {
     let mut g = IdGen { seed: fnv64(input.as_bytes()), counter: 0 };
     g.request_id()
-}
-
-/// Standard base64 without padding.
-pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..=chunk.len() {
-            out.push(BASE64ISH[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// Inverse of [`base64_encode`] (padding tolerated). None for anything that is not base64.
-pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = BASE64ISH.iter().position(|&a| a == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // Leftover bits must be zero padding of fewer than 8 bits.
-    (bits < 6 && acc == 0).then_some(out)
-}
-
-/// Howard Hinnant's days-to-civil algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Deterministic-per-process id generator (splitmix64 over a counter seeded from the clock).
@@ -185,19 +137,10 @@ impl IdGen {
         z ^ (z >> 31)
     }
 
-    /// A UUID-v4-shaped request id.
+    /// A random-looking UUID v4 (as AWS request ids are).
     pub fn request_id(&mut self) -> String {
-        let a = self.next_u64();
-        let b = self.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-            (a >> 32) as u32,
-            (a >> 16) as u16,
-            a & 0xfff,
-            8 + (b >> 62),
-            (b >> 48) & 0xfff,
-            b & 0xffff_ffff_ffff
-        )
+        let bytes = (u128::from(self.next_u64()) << 64 | u128::from(self.next_u64())).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
     }
 
     /// `len` characters from `alphabet`.
@@ -231,6 +174,7 @@ pub fn stable_id(prefix: &str, input: &str, len: usize) -> String {
 }
 
 pub const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/// The alphabet of AWS secret keys and session tokens.
 pub const BASE64ISH: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 #[cfg(test)]
@@ -247,14 +191,15 @@ mod tests {
 
     #[test]
     fn form_decoding() {
-        let f = parse_form("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fx&A=b+c&E=");
+        let f = parse_form("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fx&A=b+c&E=&F");
         assert_eq!(f[0], ("Action".into(), "AssumeRole".into()));
         assert_eq!(f[1].1, "arn:aws:iam::1:role/x");
         assert_eq!(f[2].1, "b c");
         assert_eq!(f[3].1, "");
-        assert_eq!(percent_decode("100%", false), "100%");
-        assert_eq!(percent_decode("%4", false), "%4");
-        assert_eq!(percent_decode("a+b", false), "a+b");
+        assert_eq!(f[4], ("F".into(), "".into()));
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("a+b%2Fc"), "a+b/c");
     }
 
     #[test]
@@ -284,18 +229,5 @@ mod tests {
     #[test]
     fn iso_ms_dates() {
         assert_eq!(iso8601_ms(1_704_067_199_007), "2023-12-31T23:59:59.007Z");
-    }
-
-    #[test]
-    fn base64_roundtrip() {
-        for s in ["", "a", "ab", "abc", "abcd", "v1:0123:arn:aws:x/y/z"] {
-            let e = base64_encode(s.as_bytes());
-            assert!(!e.contains('='));
-            assert_eq!(base64_decode(&e).unwrap(), s.as_bytes(), "{s}");
-        }
-        assert_eq!(base64_encode(b"Man"), "TWFu");
-        assert_eq!(base64_decode("TWE=").unwrap(), b"Ma");
-        assert!(base64_decode("not base64!").is_none());
-        assert!(base64_decode("TWF").is_none());
     }
 }

@@ -291,3 +291,26 @@ async fn inspector2_drives_the_evaluated_finding() {
     assert_eq!(f[0]["Compliance"]["Status"], "PASSED");
     assert_eq!(f[0]["Workflow"]["Status"], "RESOLVED");
 }
+
+/// Enable and BatchGetAccountStatus over the wire move the evaluated finding: ENABLING is not
+/// ENABLED, and only a status poll settles the transition.
+#[tokio::test]
+async fn inspector2_calls_settle_the_evaluated_finding() {
+    let addr = start().await;
+    control(addr, "PUT", "/_emulator/config", json!({"credentials": {"AKIAHOME": HOME}})).await;
+    let inspector = |path: &'static str, body: Value| async move {
+        let a = auth("AKIAHOME", "inspector2");
+        let r = http(addr, "POST", path, &[("Authorization", a.as_str())], body.to_string().as_bytes()).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+    };
+    let compliance = || async {
+        let v = sh(addr, "AKIAHOME", "POST", "/findings", json!({})).await.json();
+        let f = v["Findings"].as_array().expect("Findings").clone();
+        assert_eq!(f.len(), 1, "{v}");
+        f[0]["Compliance"]["Status"].as_str().expect("Compliance.Status").to_string()
+    };
+    inspector("/enable", json!({"resourceTypes": ["ECR"]})).await;
+    assert_eq!(compliance().await, "FAILED");
+    inspector("/status/batch/get", json!({})).await;
+    assert_eq!(compliance().await, "PASSED");
+}

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::OPERATIONS;
+use crate::operations::OPERATIONS;
 
 /// Oldest entries are dropped beyond this many (counters keep counting).
 pub const MAX_LOG_ENTRIES: usize = 100_000;
