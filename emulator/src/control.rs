@@ -127,7 +127,11 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
                 Err((404, format!("no fault with id {id}")))
             }
         }
-        ("GET", ["requests"]) => Ok(w.requests.to_json()),
+        ("GET", ["requests"]) => {
+            let mut v = w.requests.to_json();
+            v["held_open"] = json!(w.held_open);
+            Ok(v)
+        }
         ("DELETE", ["requests"]) => {
             w.requests.clear();
             Ok(ok())

@@ -52,6 +52,15 @@ impl ApiError {
         e
     }
 
+    /// 400 ValidationException with reason FIELD_VALIDATION_FAILED and no fields (an injected
+    /// `validation_error` fault).
+    pub fn validation_fault(message: String) -> Self {
+        let mut e = ApiError::new(400, "ValidationException", message);
+        e.extra.insert("reason".into(), json!("FIELD_VALIDATION_FAILED"));
+        e.extra.insert("fields".into(), json!([]));
+        e
+    }
+
     pub fn throttling(retry_after: u64) -> Self {
         let mut e = ApiError::new(429, "ThrottlingException", "Rate exceeded");
         e.retry_after = Some(retry_after);

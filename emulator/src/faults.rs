@@ -1,42 +1,80 @@
 //! Injected faults (control API `POST /_emulator/faults`).
 //!
-//! Request-level faults (throttle, server_error, access_denied) replace the whole response of
-//! the next matching call, before the request is validated or processed (nothing changes).
-//! `failed_account` faults make one account of an Inspector2 batch call appear in
-//! `failedAccounts` instead of being processed; `unprocessed_finding` faults make one finding of
-//! a Security Hub BatchUpdateFindings call land in `UnprocessedFindings`. Faults are consumed in the order they were added;
-//! `times` absent or null means "until cleared".
+//! Request-level faults (throttle, server_error, access_denied, validation_error, html_404,
+//! black_hole) replace the whole response of the next matching call, before the request is
+//! validated or processed (nothing changes). `failed_account` faults make one account of an
+//! Inspector2 batch call appear in `failedAccounts` instead of being processed;
+//! `unprocessed_finding` faults make one finding of a Security Hub BatchUpdateFindings call land
+//! in `UnprocessedFindings`; `assume_role_access_denied` faults deny a valid STS AssumeRole.
+//! Faults are consumed in the order they were added; `times` absent or null means "until
+//! cleared".
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::errors::ApiError;
 use crate::operations::OPERATIONS;
+use crate::reply::Reply;
 use crate::util::{is_account_id, unknown_key};
 
 /// Operations a `failed_account` fault may target.
 const BATCH_OPERATIONS: &[&str] = &["Enable", "Disable", "BatchGetAccountStatus"];
 
+const KINDS: &str = "throttle|server_error|access_denied|validation_error|html_404|black_hole|failed_account|\
+                     unprocessed_finding|assume_role_access_denied";
+
+/// Fields a fault object may have.
+const FIELDS: &[&str] = &["kind", "operation", "times", "account_id", "finding_id", "role_arn", "code", "message"];
+
+/// The body of an `html_404` fault: what a wrong endpoint or a proxy answers.
+const HTML_404: &str = "<!DOCTYPE html>\n<html>\n<head><title>404 Not Found</title></head>\n<body>\n<h1>Not Found</h1>\n\
+                        <p>The requested URL was not found on this server.</p>\n<hr><address>emulator html_404 fault</address>\n\
+                        </body>\n</html>\n";
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum FaultKind {
-    Throttle,
-    ServerError,
-    AccessDenied,
-    FailedAccount { account_id: String, code: String, message: String },
-    UnprocessedFinding { finding_id: String, code: String, message: String },
+    /// A request-level fault.
+    Request(RequestFault),
+    FailedAccount {
+        account_id: String,
+        code: String,
+        message: String,
+    },
+    UnprocessedFinding {
+        finding_id: String,
+        code: String,
+        message: String,
+    },
+    /// STS AssumeRole answers 403 AccessDenied (for `role_arn` only, when given).
+    AssumeRoleAccessDenied {
+        role_arn: Option<String>,
+    },
 }
 
-impl FaultKind {
-    fn is_request_level(&self) -> bool {
-        matches!(self, FaultKind::Throttle | FaultKind::ServerError | FaultKind::AccessDenied)
-    }
-}
-
-/// A request-level fault that fired.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A request-level fault: it replaces the whole response.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RequestFault {
     Throttle,
     ServerError,
     AccessDenied,
+    /// The service's validation error, with this message (None: a default one).
+    ValidationError(Option<String>),
+    /// 404 with an HTML body.
+    Html404,
+    /// Never answered; the connection stays open until the client gives up.
+    BlackHole,
+}
+
+impl RequestFault {
+    fn name(&self) -> &'static str {
+        match self {
+            RequestFault::Throttle => "throttle",
+            RequestFault::ServerError => "server_error",
+            RequestFault::AccessDenied => "access_denied",
+            RequestFault::ValidationError(_) => "validation_error",
+            RequestFault::Html404 => "html_404",
+            RequestFault::BlackHole => "black_hole",
+        }
+    }
 }
 
 /// How one protocol reports the request-level faults (the codes differ per service, as on AWS).
@@ -47,11 +85,30 @@ pub(crate) struct FaultErrors {
     pub server_error: (&'static str, &'static str),
     /// Code of an injected access denial.
     pub access_denied: &'static str,
+    /// The service's 400 validation error with a message.
+    pub validation: fn(String) -> ApiError,
+}
+
+/// What an injected request-level fault answers: an error in the service's encoding, or a reply
+/// that is the same for every service.
+pub(crate) enum Injected {
+    Error(ApiError),
+    Reply(Reply),
+}
+
+impl Injected {
+    /// The reply, encoding an error with `encode`.
+    pub fn into_reply(self, encode: impl FnOnce(&ApiError) -> Reply) -> Reply {
+        match self {
+            Injected::Error(e) => encode(&e),
+            Injected::Reply(r) => r,
+        }
+    }
 }
 
 impl FaultErrors {
-    pub fn error(&self, f: RequestFault, retry_after: u64) -> ApiError {
-        match f {
+    pub fn injected(&self, f: RequestFault, retry_after: u64) -> Injected {
+        Injected::Error(match f {
             RequestFault::Throttle => {
                 let (status, code) = self.throttle;
                 let mut e = ApiError::new(status, code, "Rate exceeded");
@@ -62,7 +119,12 @@ impl FaultErrors {
             RequestFault::AccessDenied => {
                 ApiError::new(403, self.access_denied, "User is not authorized to perform this action (emulator fault)")
             }
-        }
+            RequestFault::ValidationError(message) => (self.validation)(message.unwrap_or_else(|| {
+                "1 validation error detected: the request was rejected by an emulator validation_error fault".into()
+            })),
+            RequestFault::Html404 => return Injected::Reply(Reply::html(404, HTML_404.into())),
+            RequestFault::BlackHole => return Injected::Reply(Reply::black_hole()),
+        })
     }
 }
 
@@ -87,9 +149,11 @@ impl Fault {
             "times": self.remaining,
         });
         let kind = match &self.kind {
-            FaultKind::Throttle => "throttle",
-            FaultKind::ServerError => "server_error",
-            FaultKind::AccessDenied => "access_denied",
+            FaultKind::Request(RequestFault::ValidationError(message)) => {
+                v["message"] = json!(message);
+                "validation_error"
+            }
+            FaultKind::Request(f) => f.name(),
             FaultKind::FailedAccount { account_id, code, message } => {
                 v["account_id"] = json!(account_id);
                 v["code"] = json!(code);
@@ -102,9 +166,83 @@ impl Fault {
                 v["message"] = json!(message);
                 "unprocessed_finding"
             }
+            FaultKind::AssumeRoleAccessDenied { role_arn } => {
+                v["role_arn"] = json!(role_arn);
+                "assume_role_access_denied"
+            }
         };
         v["kind"] = json!(kind);
         v
+    }
+}
+
+/// The optional string field `name` of a fault object.
+fn str_field(obj: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!("{name}: expected a string, got {other}")),
+    }
+}
+
+/// The operation a fault of `kind` targets when none is given, and the ones it may target
+/// (None: any operation).
+fn operations_for(kind: &str) -> (&'static str, Option<&'static [&'static str]>) {
+    match kind {
+        "failed_account" => ("*", Some(BATCH_OPERATIONS)),
+        "unprocessed_finding" => ("BatchUpdateFindings", Some(&["BatchUpdateFindings"])),
+        "assume_role_access_denied" => ("AssumeRole", Some(&["AssumeRole"])),
+        _ => ("*", None),
+    }
+}
+
+/// The kind-specific part of a fault object.
+fn parse_kind(kind: &str, obj: &Map<String, Value>) -> Result<FaultKind, String> {
+    let code_message = |default_code: &str| -> Result<(String, String), String> {
+        let code = str_field(obj, "code")?.unwrap_or_else(|| default_code.into());
+        Ok((code, str_field(obj, "message")?.unwrap_or_else(|| "Injected failure".into())))
+    };
+    Ok(match kind {
+        "throttle" => FaultKind::Request(RequestFault::Throttle),
+        "server_error" => FaultKind::Request(RequestFault::ServerError),
+        "access_denied" => FaultKind::Request(RequestFault::AccessDenied),
+        "validation_error" => FaultKind::Request(RequestFault::ValidationError(str_field(obj, "message")?)),
+        "html_404" => FaultKind::Request(RequestFault::Html404),
+        "black_hole" => FaultKind::Request(RequestFault::BlackHole),
+        "failed_account" => {
+            let account_id = str_field(obj, "account_id")?
+                .filter(|a| is_account_id(a))
+                .ok_or("failed_account needs account_id (12 digits)")?;
+            let (code, message) = code_message("INTERNAL_ERROR")?;
+            FaultKind::FailedAccount { account_id, code, message }
+        }
+        "unprocessed_finding" => {
+            let finding_id = str_field(obj, "finding_id")?
+                .filter(|f| !f.is_empty())
+                .ok_or("unprocessed_finding needs finding_id (a finding Id)")?;
+            let (code, message) = code_message("InternalFailure")?;
+            FaultKind::UnprocessedFinding { finding_id, code, message }
+        }
+        "assume_role_access_denied" => {
+            let role_arn = str_field(obj, "role_arn")?;
+            if role_arn.as_deref() == Some("") {
+                return Err("role_arn must not be empty (omit it to deny every role)".into());
+            }
+            FaultKind::AssumeRoleAccessDenied { role_arn }
+        }
+        other => return Err(format!("unknown fault kind {other:?} ({KINDS})")),
+    })
+}
+
+/// `times`: a positive integer, or absent / null for "until cleared".
+fn parse_times(obj: &Map<String, Value>) -> Result<Option<u64>, String> {
+    match obj.get("times") {
+        None | Some(Value::Null) => Ok(None),
+        Some(t) => t
+            .as_u64()
+            .filter(|&n| n > 0)
+            .map(Some)
+            .ok_or_else(|| format!("times: expected a positive integer or null, got {t}")),
     }
 }
 
@@ -118,71 +256,20 @@ impl Faults {
     /// Add a fault from its control-API JSON; returns the stored fault.
     pub fn add_json(&mut self, v: &Value) -> Result<Value, String> {
         let obj = v.as_object().ok_or("fault must be a JSON object")?;
-        let fields = ["kind", "operation", "times", "account_id", "finding_id", "code", "message"];
-        if let Some(k) = unknown_key(obj, &fields) {
+        if let Some(k) = unknown_key(obj, FIELDS) {
             return Err(format!("unknown fault field {k:?}"));
         }
-        let str_field = |name: &str| -> Result<Option<String>, String> {
-            match obj.get(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!("{name}: expected a string, got {other}")),
-            }
-        };
-        let kind_name = str_field("kind")?.ok_or("kind is required")?;
-        let default_op = if kind_name == "unprocessed_finding" { "BatchUpdateFindings" } else { "*" };
-        let operation = str_field("operation")?.unwrap_or_else(|| default_op.to_string());
-        let remaining = match obj.get("times") {
-            None | Some(Value::Null) => None,
-            Some(t) => Some(
-                t.as_u64()
-                    .filter(|&n| n > 0)
-                    .ok_or_else(|| format!("times: expected a positive integer or null, got {t}"))?,
-            ),
-        };
-        let kind = match kind_name.as_str() {
-            "throttle" => FaultKind::Throttle,
-            "server_error" => FaultKind::ServerError,
-            "access_denied" => FaultKind::AccessDenied,
-            "failed_account" => {
-                if operation != "*" && !BATCH_OPERATIONS.contains(&operation.as_str()) {
-                    return Err(format!(
-                        "failed_account faults apply to Enable, Disable, BatchGetAccountStatus or *, not {operation:?}"
-                    ));
-                }
-                let account_id = str_field("account_id")?
-                    .filter(|a| is_account_id(a))
-                    .ok_or("failed_account needs account_id (12 digits)")?;
-                FaultKind::FailedAccount {
-                    account_id,
-                    code: str_field("code")?.unwrap_or_else(|| "INTERNAL_ERROR".into()),
-                    message: str_field("message")?.unwrap_or_else(|| "Injected failure".into()),
-                }
-            }
-            "unprocessed_finding" => {
-                if operation != "*" && operation != "BatchUpdateFindings" {
-                    return Err(format!(
-                        "unprocessed_finding faults apply to BatchUpdateFindings or *, not {operation:?}"
-                    ));
-                }
-                let finding_id = str_field("finding_id")?
-                    .filter(|f| !f.is_empty())
-                    .ok_or("unprocessed_finding needs finding_id (a finding Id)")?;
-                FaultKind::UnprocessedFinding {
-                    finding_id,
-                    code: str_field("code")?.unwrap_or_else(|| "InternalFailure".into()),
-                    message: str_field("message")?.unwrap_or_else(|| "Injected failure".into()),
-                }
-            }
-            other => {
-                return Err(format!(
-                "unknown fault kind {other:?} (throttle|server_error|access_denied|failed_account|unprocessed_finding)"
-            ))
-            }
-        };
+        let kind_name = str_field(obj, "kind")?.ok_or("kind is required")?;
+        let kind = parse_kind(&kind_name, obj)?;
+        let (default_op, allowed) = operations_for(&kind_name);
+        let operation = str_field(obj, "operation")?.unwrap_or_else(|| default_op.to_string());
+        if let Some(allowed) = allowed.filter(|a| operation != "*" && !a.contains(&operation.as_str())) {
+            return Err(format!("{kind_name} faults apply to {} or *, not {operation:?}", allowed.join(", ")));
+        }
         if operation != "*" && !OPERATIONS.contains(&operation.as_str()) {
             return Err(format!("unknown operation {operation:?}; expected * or one of {OPERATIONS:?}"));
         }
+        let remaining = parse_times(obj)?;
         self.next_id += 1;
         let fault = Fault { id: self.next_id, kind, operation, remaining };
         let out = fault.to_json();
@@ -216,16 +303,28 @@ impl Faults {
 
     /// The request-level fault for a call of `op`, if one is armed (and consume it).
     pub fn take_request_fault(&mut self, op: &str) -> Option<RequestFault> {
-        let idx = self.list.iter().position(|f| f.matches(op) && f.kind.is_request_level())?;
-        let rf = match self.list[idx].kind {
-            FaultKind::Throttle => RequestFault::Throttle,
-            FaultKind::ServerError => RequestFault::ServerError,
-            _ => RequestFault::AccessDenied,
+        let idx = self.list.iter().position(|f| f.matches(op) && matches!(f.kind, FaultKind::Request(_)))?;
+        let FaultKind::Request(rf) = self.list[idx].kind.clone() else {
+            return None;
         };
         self.consume(idx);
         Some(rf)
     }
 
+    /// Should this AssumeRole of `role_arn` be denied? (Consumes the fault that says so.)
+    pub fn take_assume_role_denial(&mut self, role_arn: &str) -> bool {
+        let hit = |f: &Fault| match &f.kind {
+            FaultKind::AssumeRoleAccessDenied { role_arn: only } => {
+                f.matches("AssumeRole") && only.as_deref().is_none_or(|r| r == role_arn)
+            }
+            _ => false,
+        };
+        let Some(idx) = self.list.iter().position(hit) else {
+            return false;
+        };
+        self.consume(idx);
+        true
+    }
     /// An injected failedAccounts entry `(code, message)` for `account` in a call of `op`.
     pub fn take_failed_account(&mut self, op: &str, account: &str) -> Option<(String, String)> {
         self.take_entry_fault(op, |kind| match kind {
@@ -339,6 +438,64 @@ mod tests {
         // Security Hub operations are valid targets for request faults.
         f.add_json(&json!({"kind": "throttle", "operation": "GetFindings", "times": 1})).unwrap();
         assert_eq!(f.take_request_fault("GetFindings"), Some(RequestFault::Throttle));
+    }
+
+    #[test]
+    fn response_faults() {
+        let mut f = Faults::default();
+        for kind in ["html_404", "black_hole", "validation_error"] {
+            let v = f.add_json(&json!({"kind": kind, "operation": "AssumeRole", "times": 1})).unwrap();
+            assert_eq!(v["kind"], kind);
+        }
+        f.add_json(&json!({"kind": "validation_error", "message": "bad thing", "times": 1})).unwrap();
+        assert_eq!(f.take_request_fault("Enable"), Some(RequestFault::ValidationError(Some("bad thing".into()))));
+        assert_eq!(f.take_request_fault("AssumeRole"), Some(RequestFault::Html404));
+        assert_eq!(f.take_request_fault("AssumeRole"), Some(RequestFault::BlackHole));
+        assert_eq!(f.take_request_fault("AssumeRole"), Some(RequestFault::ValidationError(None)));
+        assert_eq!(f.take_request_fault("AssumeRole"), None);
+        assert!(f.add_json(&json!({"kind": "validation_error", "message": 5})).is_err());
+    }
+
+    #[test]
+    fn fault_replies() {
+        let errors = FaultErrors {
+            throttle: (429, "ThrottlingException"),
+            server_error: ("InternalServerException", "boom"),
+            access_denied: "AccessDeniedException",
+            validation: ApiError::validation_fault,
+        };
+        let Injected::Reply(r) = errors.injected(RequestFault::Html404, 0) else { panic!("html_404 is a reply") };
+        assert_eq!((r.status, r.get_header("content-type")), (404, Some("text/html")));
+        assert!(String::from_utf8(r.body).unwrap().contains("<h1>Not Found</h1>"));
+        let Injected::Reply(r) = errors.injected(RequestFault::BlackHole, 0) else { panic!("black_hole is a reply") };
+        assert!(r.black_hole);
+        let Injected::Error(e) = errors.injected(RequestFault::ValidationError(None), 0) else {
+            panic!("validation_error is an error")
+        };
+        assert_eq!((e.status, e.code.as_str()), (400, "ValidationException"));
+        assert!(e.message.contains("validation_error fault"), "{}", e.message);
+    }
+
+    #[test]
+    fn assume_role_denials() {
+        let mut f = Faults::default();
+        let v = f
+            .add_json(&json!({"kind": "assume_role_access_denied", "role_arn": "arn:aws:iam::222222222222:role/a"}))
+            .unwrap();
+        assert_eq!(
+            (v["operation"].as_str(), v["role_arn"].as_str(), &v["times"]),
+            (Some("AssumeRole"), Some("arn:aws:iam::222222222222:role/a"), &Value::Null)
+        );
+        assert_eq!(f.take_request_fault("AssumeRole"), None);
+        assert!(!f.take_assume_role_denial("arn:aws:iam::222222222222:role/b"));
+        assert!(f.take_assume_role_denial("arn:aws:iam::222222222222:role/a"));
+        assert!(f.take_assume_role_denial("arn:aws:iam::222222222222:role/a"));
+        f.clear();
+        f.add_json(&json!({"kind": "assume_role_access_denied", "operation": "*", "times": 1})).unwrap();
+        assert!(f.take_assume_role_denial("arn:aws:iam::333333333333:role/any"));
+        assert!(!f.take_assume_role_denial("arn:aws:iam::333333333333:role/any"));
+        assert!(f.add_json(&json!({"kind": "assume_role_access_denied", "operation": "Enable"})).is_err());
+        assert!(f.add_json(&json!({"kind": "assume_role_access_denied", "role_arn": ""})).is_err());
     }
 
     #[test]

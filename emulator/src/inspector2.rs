@@ -26,6 +26,7 @@ const FAULT_ERRORS: FaultErrors = FaultErrors {
     throttle: (429, "ThrottlingException"),
     server_error: ("InternalServerException", "Injected internal server error (emulator fault)"),
     access_denied: "AccessDeniedException",
+    validation: ApiError::validation_fault,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,8 +95,8 @@ fn respond(
     parsed: Result<Map<String, Value>, String>,
     entry: &mut LogEntry,
 ) -> Reply {
-    if let Some(e) = w.injected_fault(op.name(), &FAULT_ERRORS, entry) {
-        return e.to_json_reply();
+    if let Some(f) = w.injected_fault(op.name(), &FAULT_ERRORS, entry) {
+        return f.into_reply(ApiError::to_json_reply);
     }
     let obj = match parsed {
         Ok(o) => o,

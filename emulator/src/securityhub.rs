@@ -66,7 +66,7 @@ pub fn owns_path(path: &str) -> bool {
     )
 }
 
-fn invalid_input(message: impl Into<String>) -> ApiError {
+fn invalid_input<M: Into<String>>(message: M) -> ApiError {
     ApiError::new(400, "InvalidInputException", message)
 }
 
@@ -79,6 +79,7 @@ const FAULT_ERRORS: FaultErrors = FaultErrors {
     throttle: (429, "LimitExceededException"),
     server_error: ("InternalException", "Injected internal error (emulator fault)"),
     access_denied: "AccessDeniedException",
+    validation: invalid_input,
 };
 
 pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
@@ -90,9 +91,12 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
     if let Ok(obj) = &parsed {
         log_request_fields(op, obj, &mut entry);
     }
-    let reply = match respond(w, req, op, parsed, &mut entry) {
-        Ok(v) => Reply::json(200, &v),
-        Err(e) => e.to_securityhub_reply(),
+    let reply = match w.injected_fault(op.name(), &FAULT_ERRORS, &mut entry) {
+        Some(f) => f.into_reply(ApiError::to_securityhub_reply),
+        None => match respond(w, req, op, parsed, &mut entry) {
+            Ok(v) => Reply::json(200, &v),
+            Err(e) => e.to_securityhub_reply(),
+        },
     };
     entry.http_status = reply.status;
     w.requests.record(entry);
@@ -133,9 +137,6 @@ fn respond(
     parsed: Result<Map<String, Value>, String>,
     entry: &mut LogEntry,
 ) -> Result<Value, ApiError> {
-    if let Some(e) = w.injected_fault(op.name(), &FAULT_ERRORS, entry) {
-        return Err(e);
-    }
     let caller = req.caller.account.clone();
     if !w.securityhub_on(&caller) {
         return Err(not_subscribed(&caller));

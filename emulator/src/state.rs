@@ -9,8 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
 use crate::config::{AccountPatch, Config, Initial};
-use crate::errors::ApiError;
-use crate::faults::{FaultErrors, Faults};
+use crate::faults::{FaultErrors, Faults, Injected};
 use crate::findings::Hub;
 use crate::request_log::{LogEntry, RequestLog};
 use crate::util::{unix_now_ms, IdGen};
@@ -142,11 +141,11 @@ impl World {
         }
     }
 
-    /// The error of an armed request-level fault on `op`, if any (consumed and marked in `entry`).
-    pub(crate) fn injected_fault(&mut self, op: &str, errors: &FaultErrors, entry: &mut LogEntry) -> Option<ApiError> {
+    /// What an armed request-level fault on `op` answers, if any (consumed and marked in `entry`).
+    pub(crate) fn injected_fault(&mut self, op: &str, errors: &FaultErrors, entry: &mut LogEntry) -> Option<Injected> {
         let fault = self.faults.take_request_fault(op)?;
         entry.fields.insert("fault".into(), json!(true));
-        Some(errors.error(fault, self.config.retry_after_seconds))
+        Some(errors.injected(fault, self.config.retry_after_seconds))
     }
 
     pub fn settle(&self) -> Settle {

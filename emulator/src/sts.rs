@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
-use crate::faults::FaultErrors;
+use crate::faults::{FaultErrors, Injected};
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
 use crate::state::{Caller, Session, World};
@@ -20,6 +20,7 @@ const FAULT_ERRORS: FaultErrors = FaultErrors {
     throttle: (400, "Throttling"),
     server_error: ("InternalFailure", "Injected internal failure (emulator fault)"),
     access_denied: "AccessDenied",
+    validation,
 };
 
 pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
@@ -39,20 +40,20 @@ pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
         }
     }
     let result = match w.injected_fault(action, &FAULT_ERRORS, &mut entry) {
-        Some(e) => Err(e),
+        Some(f) => Err(f),
         None => match action {
             "GetCallerIdentity" => Ok(get_caller_identity(&req.caller, &req.request_id)),
-            "AssumeRole" => assume_role(w, &get, &req.request_id, &mut entry),
-            other => Err(ApiError::new(
+            "AssumeRole" => assume_role(w, &get, req, &mut entry).map_err(Injected::Error),
+            other => Err(Injected::Error(ApiError::new(
                 400,
                 "InvalidAction",
                 format!("Could not find operation {other} for version 2011-06-15"),
-            )),
+            ))),
         },
     };
     let reply = match result {
         Ok(xml) => Reply::xml(200, xml),
-        Err(e) => e.to_query_reply(&req.request_id),
+        Err(f) => f.into_reply(|e| e.to_query_reply(&req.request_id)),
     };
     entry.http_status = reply.status;
     w.requests.record(entry);
@@ -66,13 +67,19 @@ fn envelope(action: &str, result: &str, request_id: &str) -> String {
     )
 }
 
+/// The caller's ARN, as GetCallerIdentity reports it.
+fn caller_arn(caller: &Caller) -> String {
+    match &caller.session {
+        Some(s) => format!("arn:aws:sts::{}:assumed-role/{}/{}", s.account, s.role_name, s.session_name),
+        None => format!("arn:aws:iam::{}:user/emulator", caller.account),
+    }
+}
+
 fn get_caller_identity(caller: &Caller, request_id: &str) -> String {
-    let (arn, user_id) = match &caller.session {
-        Some(s) => (
-            format!("arn:aws:sts::{}:assumed-role/{}/{}", s.account, s.role_name, s.session_name),
-            format!("{}:{}", s.role_id, s.session_name),
-        ),
-        None => (format!("arn:aws:iam::{}:user/emulator", caller.account), "AIDAEMULATOR".to_string()),
+    let arn = caller_arn(caller);
+    let user_id = match &caller.session {
+        Some(s) => format!("{}:{}", s.role_id, s.session_name),
+        None => "AIDAEMULATOR".to_string(),
     };
     let result = format!(
         "    <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n",
@@ -108,12 +115,17 @@ fn validation(message: String) -> ApiError {
     ApiError::new(400, "ValidationError", message)
 }
 
-fn assume_role<'p>(
-    w: &mut World,
-    get: &impl Fn(&str) -> Option<&'p str>,
-    request_id: &str,
-    entry: &mut LogEntry,
-) -> Result<String, ApiError> {
+/// A validated AssumeRole request.
+struct AssumeRole<'p> {
+    role_arn: &'p str,
+    account: String,
+    role_name: String,
+    session_name: &'p str,
+    duration: u64,
+}
+
+/// Check the parameters as real STS does; Err is its `ValidationError`.
+fn validate_assume_role<'p>(get: &impl Fn(&str) -> Option<&'p str>) -> Result<AssumeRole<'p>, ApiError> {
     let role_arn = get("RoleArn").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null".into())
     })?;
@@ -121,17 +133,12 @@ fn assume_role<'p>(
         validation("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null".into())
     })?;
     let (account, role_name) = parse_role_arn(role_arn).ok_or_else(|| validation(format!("{role_arn} is invalid")))?;
-    let session_ok = (2..=64).contains(&session_name.len())
-        && session_name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if !session_ok {
+    if !matches_pattern(session_name, 2..=64, "+=,.@_-") {
         return Err(validation(format!("1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64 and satisfy regular expression pattern: [\\w+=,.@-]*")));
     }
-    if let Some(ext) = get("ExternalId") {
-        let ok = (2..=1224).contains(&ext.len())
-            && ext.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/_-".contains(c));
-        if !ok {
-            return Err(validation("1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:\\/-]*".into()));
-        }
+    // The value is not echoed: an external id is a shared secret.
+    if get("ExternalId").is_some_and(|ext| !matches_pattern(ext, 2..=1224, "+=,.@:/_-")) {
+        return Err(validation("1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:\\/-]*".into()));
     }
     let duration = match get("DurationSeconds") {
         None => DEFAULT_DURATION,
@@ -141,7 +148,36 @@ fn assume_role<'p>(
             .filter(|d| (900..=43_200).contains(d))
             .ok_or_else(|| validation(format!("1 validation error detected: Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")))?,
     };
+    Ok(AssumeRole { role_arn, account, role_name, session_name, duration })
+}
 
+/// `[\w<extra>]{len}` with Java's ASCII-only `\w`, as the STS patterns are written.
+fn matches_pattern(s: &str, len: std::ops::RangeInclusive<usize>, extra: &str) -> bool {
+    len.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+}
+
+fn assume_role<'p>(
+    w: &mut World,
+    get: &impl Fn(&str) -> Option<&'p str>,
+    req: &AwsRequest,
+    entry: &mut LogEntry,
+) -> Result<String, ApiError> {
+    let input = validate_assume_role(get)?;
+    if w.faults.take_assume_role_denial(input.role_arn) {
+        entry.fields.insert("fault".into(), json!(true));
+        let message = format!(
+            "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+            caller_arn(&req.caller),
+            input.role_arn
+        );
+        return Err(ApiError::new(403, "AccessDenied", message));
+    }
+    Ok(issue_credentials(w, input, &req.request_id, entry))
+}
+
+/// Start a session for the role; the AssumeRole response.
+fn issue_credentials(w: &mut World, input: AssumeRole, request_id: &str, entry: &mut LogEntry) -> String {
+    let AssumeRole { role_arn, account, role_name, session_name, duration } = input;
     let role_id = stable_id("AROA", role_arn, 17);
     let access_key = format!("ASIA{}", w.ids.string(UPPER_ALNUM, 16));
     let secret = w.ids.string(BASE64ISH, 40);
@@ -171,7 +207,7 @@ fn assume_role<'p>(
         xml_escape(&token),
         expiration
     );
-    Ok(envelope("AssumeRole", &result, request_id))
+    envelope("AssumeRole", &result, request_id)
 }
 
 #[cfg(test)]
@@ -247,6 +283,10 @@ mod tests {
             "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/x&RoleSessionName=a",
             "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/x&RoleSessionName=ok&ExternalId=x",
             "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/x&RoleSessionName=ok&DurationSeconds=60",
+            "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/x&RoleSessionName=bad+name",
+            "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/x&RoleSessionName=ok&ExternalId=has+space",
+            "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/bad*name&RoleSessionName=ok",
+            "Action=AssumeRole&RoleArn=arn:aws:sts::123456789012:role/x&RoleSessionName=ok",
         ] {
             let (s, x) = call(&mut w, "AK", body);
             assert_eq!(s, 400, "{body}");
@@ -269,5 +309,55 @@ mod tests {
         let (s, _) = call(&mut w, "AK", "Action=GetCallerIdentity");
         assert_eq!(s, 200);
         assert_eq!(w.requests.count("GetCallerIdentity"), 2);
+    }
+
+    const ASSUME: &str =
+        "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2FAudit&RoleSessionName=tf-run";
+
+    #[test]
+    fn assume_role_access_denied_fault() {
+        let mut w = World::new(Initial::default());
+        w.faults
+            .add_json(&json!({"kind": "assume_role_access_denied", "role_arn": "arn:aws:iam::222222222222:role/Audit",
+                "times": 1}))
+            .unwrap();
+        // Invalid input is still a ValidationError: STS validates before it authorizes.
+        let (s, x) = call(&mut w, "AK", "Action=AssumeRole&RoleArn=arn:aws:iam::222222222222:role/Audit");
+        assert_eq!((s, tag(&x, "Code")), (400, "ValidationError"));
+        let (s, x) = call(&mut w, "AK", ASSUME);
+        assert_eq!(s, 403, "{x}");
+        assert!(x.starts_with("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"), "{x}");
+        assert_eq!(tag(&x, "Type"), "Sender");
+        assert_eq!(tag(&x, "Code"), "AccessDenied");
+        assert_eq!(
+            tag(&x, "Message"),
+            "User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: sts:AssumeRole on resource: \
+             arn:aws:iam::222222222222:role/Audit"
+        );
+        assert_eq!(tag(&x, "RequestId"), "rid");
+        assert!(w.sessions.is_empty());
+        let log = w.requests.to_json();
+        let denied = &log["log"][1];
+        assert_eq!((denied["http_status"].as_u64(), denied["fault"].as_bool()), (Some(403), Some(true)));
+        assert!(denied.get("access_key_id").is_none());
+        // Used up: the next call succeeds.
+        let (s, x) = call(&mut w, "AK", ASSUME);
+        assert_eq!(s, 200, "{x}");
+    }
+
+    #[test]
+    fn validation_error_fault() {
+        let mut w = World::new(Initial::default());
+        w.faults
+            .add_json(&json!({"kind": "validation_error", "operation": "AssumeRole", "message": "no such thing",
+                "times": 1}))
+            .unwrap();
+        let (s, x) = call(&mut w, "AK", ASSUME);
+        assert_eq!(
+            (s, tag(&x, "Type"), tag(&x, "Code"), tag(&x, "Message")),
+            (400, "Sender", "ValidationError", "no such thing")
+        );
+        assert!(w.sessions.is_empty());
+        assert_eq!(call(&mut w, "AK", ASSUME).0, 200);
     }
 }
