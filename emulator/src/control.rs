@@ -1,7 +1,10 @@
 //! The JSON control API under `/_emulator/` (no auth). Errors are `{"error": "..."}` with 400
 //! (bad input) or 404 (unknown endpoint).
 
-use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+use matchit::Router;
+use serde_json::{json, Map, Value};
 
 use crate::config::AccountPatch;
 use crate::evaluation::evaluate_inspector2;
@@ -11,7 +14,39 @@ use crate::state::World;
 use crate::util::{account_id_list, is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key};
 
 pub const PREFIX: &str = "/_emulator";
-const FINDINGS_PREFIX: &str = "/_emulator/securityhub/findings/";
+
+/// What a control path names; the method picks the action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endpoint {
+    Health,
+    Reset,
+    Config,
+    Members,
+    Accounts,
+    Account,
+    Faults,
+    Fault,
+    Requests,
+    Controls,
+    Findings,
+    Finding,
+}
+
+/// Paths below [`PREFIX`]. A finding Id may contain `/`, hence the catch-all.
+const ROUTES: &[(&str, Endpoint)] = &[
+    ("/health", Endpoint::Health),
+    ("/reset", Endpoint::Reset),
+    ("/config", Endpoint::Config),
+    ("/members", Endpoint::Members),
+    ("/accounts", Endpoint::Accounts),
+    ("/accounts/:id", Endpoint::Account),
+    ("/faults", Endpoint::Faults),
+    ("/faults/:id", Endpoint::Fault),
+    ("/requests", Endpoint::Requests),
+    ("/securityhub/controls", Endpoint::Controls),
+    ("/securityhub/findings", Endpoint::Findings),
+    ("/securityhub/findings/*id", Endpoint::Finding),
+];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
     match route(w, method, path, query, body) {
@@ -26,63 +61,91 @@ fn bad(msg: impl Into<String>) -> (u16, String) {
     (400, msg.into())
 }
 
-fn parse(body: &[u8]) -> Result<Value> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+/// One control call: what it asks for.
+struct Call<'a> {
+    method: &'a str,
+    path: &'a str,
+    /// The `:id` or `*id` of the path, as sent.
+    id: &'a str,
+    params: Vec<(String, String)>,
+    body: &'a [u8],
 }
 
-fn account_path_id(id: &str) -> Result<&str> {
-    if is_account_id(id) {
-        Ok(id)
-    } else {
-        Err(bad(format!("{id:?} is not a 12-digit account id")))
+impl Call<'_> {
+    fn not_found(&self) -> (u16, String) {
+        (404, format!("no control endpoint {} {}", self.method, self.path))
+    }
+
+    fn json(&self) -> Result<Value> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(json!({}));
+        }
+        serde_json::from_slice(self.body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+    }
+
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
-/// The `account_id` query parameter (a Security Hub home account), else the default account.
-fn home_param(w: &World, params: &[(String, String)]) -> Result<String> {
-    match params.iter().find(|(k, _)| k == "account_id") {
-        Some((_, v)) => account_path_id(v).map(str::to_string),
-        None => Ok(w.config.default_account.clone()),
-    }
+fn router() -> Result<&'static Router<Endpoint>> {
+    static ROUTER: OnceLock<std::result::Result<Router<Endpoint>, String>> = OnceLock::new();
+    let built = ROUTER.get_or_init(|| {
+        let mut r = Router::new();
+        for &(path, endpoint) in ROUTES {
+            r.insert(path, endpoint).map_err(|e| format!("control route {path}: {e}"))?;
+        }
+        Ok(r)
+    });
+    built.as_ref().map_err(|e| (500, e.clone()))
+}
+
+/// The endpoint of `path` and its id. Empty segments (`//`, a trailing `/`) are ignored, as
+/// they always were, except inside a finding Id.
+fn find(path: &str) -> Result<Option<(Endpoint, String)>> {
+    let router = router()?;
+    let rest = path.strip_prefix(PREFIX).unwrap_or(path);
+    let normalized = format!("/{}", rest.split('/').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/"));
+    let found = router.at(rest).or_else(|_| router.at(&normalized)).ok();
+    Ok(found.map(|m| (*m.value, m.params.get("id").unwrap_or_default().to_string())))
 }
 
 fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Result<Value> {
-    let rest = path.strip_prefix(PREFIX).unwrap_or(path);
-    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let params = query.map(parse_form).unwrap_or_default();
-    let ok = || json!({"ok": true});
-    // PUT /_emulator/securityhub/findings/{url-encoded Id}: the Id may contain '/'.
-    if let Some(raw_id) = path.strip_prefix(FINDINGS_PREFIX) {
-        if !raw_id.is_empty() {
-            if !matches!(method, "PUT" | "PATCH") {
-                return Err((404, format!("no control endpoint {method} {path}")));
-            }
-            let id = percent_decode(raw_id);
-            let home = home_param(w, &params)?;
-            let now = iso8601_ms(unix_now_ms());
-            return match w.securityhub.patch_finding(&home, &id, &parse(body)?, &now).map_err(bad)? {
-                Some(v) => Ok(v),
-                None => Err((404, format!("no finding {id:?} in account {home}"))),
-            };
+    let Some((endpoint, id)) = find(path)? else {
+        return Err((404, format!("no control endpoint {method} {path}")));
+    };
+    let call = Call { method, path, id: &id, params, body };
+    match endpoint {
+        Endpoint::Health | Endpoint::Reset | Endpoint::Config | Endpoint::Members | Endpoint::Requests => {
+            world(w, endpoint, &call)
         }
+        Endpoint::Accounts | Endpoint::Account => accounts(w, endpoint, &call),
+        Endpoint::Faults | Endpoint::Fault => faults(w, endpoint, &call),
+        Endpoint::Controls => controls(w, &call),
+        Endpoint::Findings | Endpoint::Finding => findings(w, endpoint, &call),
     }
-    match (method, segs.as_slice()) {
-        ("GET", ["health"]) => Ok(ok()),
-        ("POST", ["reset"]) => {
+}
+
+fn ok() -> Value {
+    json!({"ok": true})
+}
+
+/// Health, reset, configuration, members and the request log.
+fn world(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Health) => Ok(ok()),
+        ("POST", Endpoint::Reset) => {
             w.reset();
             Ok(ok())
         }
-        ("GET", ["config"]) => Ok(w.config.to_json()),
-        ("PUT" | "PATCH", ["config"]) => {
-            let patch = parse(body)?;
-            w.config = w.config.patched(&patch).map_err(bad)?;
+        ("GET", Endpoint::Config) => Ok(w.config.to_json()),
+        ("PUT" | "PATCH", Endpoint::Config) => {
+            w.config = w.config.patched(&call.json()?).map_err(bad)?;
             Ok(w.config.to_json())
         }
-        ("POST", ["members"]) => {
-            let v = parse(body)?;
+        ("POST", Endpoint::Members) => {
+            let v = call.json()?;
             let ids = v
                 .get("account_ids")
                 .ok_or_else(|| bad("expected {\"account_ids\": [...]}"))
@@ -90,21 +153,47 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
             w.config.members.extend(ids);
             Ok(json!({"members": w.config.members.len()}))
         }
-        ("GET", ["accounts"]) => {
+        ("GET", Endpoint::Requests) => {
+            let mut v = w.requests.to_json();
+            v["held_open"] = json!(w.held_open);
+            Ok(v)
+        }
+        ("DELETE", Endpoint::Requests) => {
+            w.requests.clear();
+            Ok(ok())
+        }
+        _ => Err(call.not_found()),
+    }
+}
+
+fn account_id(id: &str) -> Result<&str> {
+    if is_account_id(id) {
+        Ok(id)
+    } else {
+        Err(bad(format!("{id:?} is not a 12-digit account id")))
+    }
+}
+
+fn accounts(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Accounts) => {
             let list: Vec<Value> = w.accounts.keys().map(|id| w.account_view(id)).collect();
             Ok(json!({ "accounts": list }))
         }
-        ("GET", ["accounts", id]) => {
-            let id = account_path_id(id)?;
-            Ok(w.account_view(id))
-        }
-        ("PUT" | "PATCH", ["accounts", id]) => {
-            let id = account_path_id(id)?;
-            let patch = AccountPatch::parse(&parse(body)?).map_err(bad)?;
+        ("GET", Endpoint::Account) => Ok(w.account_view(account_id(call.id)?)),
+        ("PUT" | "PATCH", Endpoint::Account) => {
+            let id = account_id(call.id)?;
+            let patch = AccountPatch::parse(&call.json()?).map_err(bad)?;
             Ok(w.patch_account(id, &patch))
         }
-        ("GET", ["faults"]) => Ok(json!({ "faults": w.faults.to_json() })),
-        ("POST", ["faults"]) => match parse(body)? {
+        _ => Err(call.not_found()),
+    }
+}
+
+fn faults(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Faults) => Ok(json!({ "faults": w.faults.to_json() })),
+        ("POST", Endpoint::Faults) => match call.json()? {
             Value::Array(list) => {
                 // All or nothing.
                 let mut faults = w.faults.clone();
@@ -115,33 +204,30 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
             }
             one => w.faults.add_json(&one).map_err(bad),
         },
-        ("DELETE", ["faults"]) => {
+        ("DELETE", Endpoint::Faults) => {
             w.faults.clear();
             Ok(ok())
         }
-        ("DELETE", ["faults", id]) => {
-            let id: u64 = id.parse().map_err(|_| bad("fault id must be an integer"))?;
+        ("DELETE", Endpoint::Fault) => {
+            let id: u64 = call.id.parse().map_err(|_| bad("fault id must be an integer"))?;
             if w.faults.remove(id) {
                 Ok(ok())
             } else {
                 Err((404, format!("no fault with id {id}")))
             }
         }
-        ("GET", ["requests"]) => {
-            let mut v = w.requests.to_json();
-            v["held_open"] = json!(w.held_open);
-            Ok(v)
-        }
-        ("DELETE", ["requests"]) => {
-            w.requests.clear();
-            Ok(ok())
-        }
-        ("GET", ["securityhub", "controls"]) => {
+        _ => Err(call.not_found()),
+    }
+}
+
+fn controls(w: &mut World, call: &Call) -> Result<Value> {
+    match call.method {
+        "GET" => {
             let list: Vec<Value> = w.securityhub.controls.values().map(Control::to_json).collect();
             Ok(json!({ "controls": list }))
         }
-        ("POST" | "PUT", ["securityhub", "controls"]) => {
-            let list = match parse(body)? {
+        "POST" | "PUT" => {
+            let list = match call.json()? {
                 Value::Array(a) => a,
                 one => vec![one],
             };
@@ -157,46 +243,68 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
             w.securityhub.controls = controls;
             Ok(json!({ "controls": out }))
         }
-        ("GET", ["securityhub", "findings"]) => {
-            let home = home_param(w, &params)?;
-            let evaluate = params.iter().any(|(k, v)| k == "evaluate" && matches!(v.as_str(), "1" | "true"));
-            if evaluate && w.config.evaluate_inspector2 {
-                let region = params
-                    .iter()
-                    .find(|(k, _)| k == "region")
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_else(|| "us-east-1".into());
-                evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
-            }
-            Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
-        }
-        ("POST", ["securityhub", "findings"]) => {
-            let v = parse(body)?;
-            let obj = v
-                .as_object()
-                .ok_or_else(|| bad("expected {\"account_id\": ..., \"findings\": [...], \"generate\": {...}}"))?;
-            if let Some(k) = unknown_key(obj, &["account_id", "findings", "generate"]) {
-                return Err(bad(format!("unknown field {k:?} (account_id|findings|generate)")));
-            }
-            let home = match obj.get("account_id") {
-                None | Some(Value::Null) => w.config.default_account.clone(),
-                Some(a) => account_path_id(a.as_str().unwrap_or_default())?.to_string(),
-            };
-            let now = iso8601_ms(unix_now_ms());
-            let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
-            Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
-        }
-        ("DELETE", ["securityhub", "findings"]) => {
-            if params.iter().any(|(k, _)| k == "account_id") {
-                let home = home_param(w, &params)?;
+        _ => Err(call.not_found()),
+    }
+}
+
+/// The `account_id` query parameter (a Security Hub home account), else the default account.
+fn home_param(w: &World, call: &Call) -> Result<String> {
+    match call.param("account_id") {
+        Some(v) => account_id(v).map(str::to_string),
+        None => Ok(w.config.default_account.clone()),
+    }
+}
+
+fn findings(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Findings) => list_findings(w, call),
+        ("POST", Endpoint::Findings) => seed_findings(w, call),
+        ("DELETE", Endpoint::Findings) => {
+            if call.param("account_id").is_some() {
+                let home = home_param(w, call)?;
                 w.securityhub.findings.remove(&home);
             } else {
                 w.securityhub.findings.clear();
             }
             Ok(ok())
         }
-        _ => Err((404, format!("no control endpoint {method} {path}"))),
+        ("PUT" | "PATCH", Endpoint::Finding) => {
+            let id = percent_decode(call.id);
+            let home = home_param(w, call)?;
+            let now = iso8601_ms(unix_now_ms());
+            match w.securityhub.patch_finding(&home, &id, &call.json()?, &now).map_err(bad)? {
+                Some(v) => Ok(v),
+                None => Err((404, format!("no finding {id:?} in account {home}"))),
+            }
+        }
+        _ => Err(call.not_found()),
     }
+}
+
+fn list_findings(w: &mut World, call: &Call) -> Result<Value> {
+    let home = home_param(w, call)?;
+    let evaluate = matches!(call.param("evaluate"), Some("1" | "true"));
+    if evaluate && w.config.evaluate_inspector2 {
+        let region = call.param("region").unwrap_or("us-east-1").to_string();
+        evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
+    }
+    Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
+}
+
+fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
+    let v = call.json()?;
+    let obj: &Map<String, Value> =
+        v.as_object().ok_or_else(|| bad("expected {\"account_id\": ..., \"findings\": [...], \"generate\": {...}}"))?;
+    if let Some(k) = unknown_key(obj, &["account_id", "findings", "generate"]) {
+        return Err(bad(format!("unknown field {k:?} (account_id|findings|generate)")));
+    }
+    let home = match obj.get("account_id") {
+        None | Some(Value::Null) => w.config.default_account.clone(),
+        Some(a) => account_id(a.as_str().unwrap_or_default())?.to_string(),
+    };
+    let now = iso8601_ms(unix_now_ms());
+    let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
+    Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
 }
 
 #[cfg(test)]
@@ -401,5 +509,28 @@ mod tests {
         assert_eq!(v["log"], json!([]));
         let (s, _) = call(&mut w, "GET", "/_emulator/nope", Value::Null);
         assert_eq!(s, 404);
+    }
+
+    #[test]
+    fn routing_tolerates_extra_slashes_and_slashes_in_finding_ids() {
+        let mut w = World::new(Initial::default());
+        assert_eq!(call(&mut w, "GET", "/_emulator/health/", Value::Null), (200, json!({"ok": true})));
+        assert_eq!(call(&mut w, "GET", "/_emulator//health", Value::Null), (200, json!({"ok": true})));
+        let (s, v) = call(&mut w, "GET", "/_emulator/accounts/222222222222/", Value::Null);
+        assert_eq!((s, v["account_id"].as_str()), (200, Some("222222222222")));
+        let seed = json!({"findings": [{"Id": "f/1", "AwsAccountId": "222222222222",
+            "SecurityControlId": "Inspector.2", "ComplianceStatus": "FAILED"}]});
+        assert_eq!(call(&mut w, "POST", "/_emulator/securityhub/findings/", seed).0, 200);
+        // Raw or URL-encoded, the Id keeps its '/'.
+        for path in ["/_emulator/securityhub/findings/f/1", "/_emulator/securityhub/findings/f%2F1"] {
+            let (s, v) = call(&mut w, "PUT", path, json!({"WorkflowStatus": "NOTIFIED"}));
+            assert_eq!((s, v["Id"].as_str()), (200, Some("f/1")), "{path}: {v}");
+        }
+        let (s, v) = call(&mut w, "GET", "/_emulator/securityhub/findings/f%2F1", Value::Null);
+        assert_eq!(s, 404);
+        assert_eq!(v["error"], "no control endpoint GET /_emulator/securityhub/findings/f%2F1");
+        assert_eq!(call(&mut w, "DELETE", "/_emulator/health", Value::Null).0, 404);
+        assert_eq!(call(&mut w, "GET", "/_emulator", Value::Null).0, 404);
+        assert_eq!(call(&mut w, "DELETE", "/_emulator/faults/x", Value::Null).0, 400);
     }
 }
