@@ -394,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn securityhub_controls_and_findings() {
+    fn securityhub_controls() {
         let mut w = World::new(Initial::default());
         let (s, v) = call(
             &mut w,
@@ -415,7 +415,13 @@ mod tests {
         assert_eq!(s, 400);
         let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/controls", Value::Null);
         assert_eq!(v["controls"].as_array().unwrap().len(), 4);
+        call(&mut w, "POST", "/_emulator/reset", Value::Null);
+        assert_eq!(w.securityhub.controls.len(), 3);
+    }
 
+    #[test]
+    fn securityhub_findings() {
+        let mut w = World::new(Initial::default());
         let (s, v) = call(
             &mut w,
             "POST",

@@ -129,92 +129,115 @@ fn respond(
     Reply::json_bytes(200, bytes)
 }
 
-fn validate(op: Op, obj: &Map<String, Value>) -> Result<Input, ApiError> {
-    let mut errs: Vec<(String, String)> = Vec::new();
-    let mut err = |field: &str, msg: String| errs.push((field.to_string(), msg));
+/// Field validation errors `(field, message)`, collected so that all are reported at once.
+type FieldErrors = Vec<(String, String)>;
 
-    let account_ids = match obj.get("accountIds") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(a)) => {
-            if a.len() > MAX_ACCOUNT_IDS {
-                err("accountIds", format!("Value at 'accountIds' failed to satisfy constraint: Member must have length less than or equal to {MAX_ACCOUNT_IDS}"));
-            }
-            let mut ids = Vec::with_capacity(a.len());
-            for v in a {
-                match v.as_str() {
-                    Some(s) if is_account_id(s) => ids.push(s.to_string()),
-                    _ => {
-                        err("accountIds", format!("Value {v} at 'accountIds' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"));
-                        break;
-                    }
-                }
-            }
-            // An empty list means the same as no list: the caller's own account.
-            (!ids.is_empty()).then_some(ids)
-        }
+fn validate(op: Op, obj: &Map<String, Value>) -> Result<Input, ApiError> {
+    let mut errs = FieldErrors::new();
+    let account_ids = account_ids(obj.get("accountIds"), &mut errs);
+    let resource_types = resource_types(op, obj.get("resourceTypes"), &mut errs);
+    let client_token = if op == Op::Enable { client_token(obj.get("clientToken"), &mut errs) } else { None };
+    if errs.is_empty() {
+        Ok(Input { account_ids, resource_types, client_token })
+    } else {
+        Err(ApiError::field_validation(errs))
+    }
+}
+
+fn err(errs: &mut FieldErrors, field: &str, msg: String) {
+    errs.push((field.to_string(), msg));
+}
+
+/// `accountIds`; None (absent, null or empty) means the caller's own account.
+fn account_ids(v: Option<&Value>, errs: &mut FieldErrors) -> Option<Vec<String>> {
+    let a = match v {
+        None | Some(Value::Null) => return None,
+        Some(Value::Array(a)) => a,
         Some(other) => {
             err(
+                errs,
                 "accountIds",
                 format!(
                     "Value {other} at 'accountIds' failed to satisfy constraint: Member must be a list of account ids"
                 ),
             );
-            None
+            return None;
         }
     };
+    if a.len() > MAX_ACCOUNT_IDS {
+        err(errs, "accountIds", format!("Value at 'accountIds' failed to satisfy constraint: Member must have length less than or equal to {MAX_ACCOUNT_IDS}"));
+    }
+    let mut ids = Vec::with_capacity(a.len());
+    for v in a {
+        match v.as_str() {
+            Some(s) if is_account_id(s) => ids.push(s.to_string()),
+            _ => {
+                err(errs, "accountIds", format!("Value {v} at 'accountIds' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"));
+                break;
+            }
+        }
+    }
+    (!ids.is_empty()).then_some(ids)
+}
 
-    let mut resource_types = Vec::new();
-    match obj.get("resourceTypes") {
+/// `resourceTypes`, duplicates dropped; required (non-empty) for Enable.
+fn resource_types(op: Op, v: Option<&Value>, errs: &mut FieldErrors) -> Vec<ResourceType> {
+    let mut types = Vec::new();
+    let a = match v {
         None | Some(Value::Null) => {
             if op == Op::Enable {
-                err("resourceTypes", "Value null at 'resourceTypes' failed to satisfy constraint: Member must not be null".into());
+                err(
+                    errs,
+                    "resourceTypes",
+                    "Value null at 'resourceTypes' failed to satisfy constraint: Member must not be null".into(),
+                );
             }
+            return types;
         }
-        Some(Value::Array(a)) => {
-            if a.is_empty() && op == Op::Enable {
-                err("resourceTypes", "Value at 'resourceTypes' failed to satisfy constraint: Member must have length greater than or equal to 1".into());
-            }
-            if a.len() > MAX_RESOURCE_TYPES {
-                err("resourceTypes", format!("Value at 'resourceTypes' failed to satisfy constraint: Member must have length less than or equal to {MAX_RESOURCE_TYPES}"));
-            }
-            for v in a {
-                match v.as_str().and_then(ResourceType::parse) {
-                    Some(t) => {
-                        if !resource_types.contains(&t) {
-                            resource_types.push(t)
-                        }
-                    }
-                    None => {
-                        err("resourceTypes", format!("Value {v} at 'resourceTypes' failed to satisfy constraint: Member must satisfy enum value set: {RESOURCE_TYPE_ENUM}"));
-                        break;
-                    }
-                }
-            }
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            err(errs, "resourceTypes", format!("Value {other} at 'resourceTypes' failed to satisfy constraint: Member must be a list of resource types"));
+            return types;
         }
-        Some(other) => err(
+    };
+    if a.is_empty() && op == Op::Enable {
+        err(
+            errs,
             "resourceTypes",
-            format!("Value {other} at 'resourceTypes' failed to satisfy constraint: Member must be a list of resource types"),
-        ),
+            "Value at 'resourceTypes' failed to satisfy constraint: Member must have length greater than or equal to 1"
+                .into(),
+        );
     }
+    if a.len() > MAX_RESOURCE_TYPES {
+        err(errs, "resourceTypes", format!("Value at 'resourceTypes' failed to satisfy constraint: Member must have length less than or equal to {MAX_RESOURCE_TYPES}"));
+    }
+    for v in a {
+        match v.as_str().and_then(ResourceType::parse) {
+            Some(t) if types.contains(&t) => {}
+            Some(t) => types.push(t),
+            None => {
+                err(errs, "resourceTypes", format!("Value {v} at 'resourceTypes' failed to satisfy constraint: Member must satisfy enum value set: {RESOURCE_TYPE_ENUM}"));
+                break;
+            }
+        }
+    }
+    types
+}
 
-    let mut client_token = None;
-    if op == Op::Enable {
-        match obj.get("clientToken") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) if (1..=64).contains(&s.chars().count()) => client_token = Some(s.clone()),
-            Some(v) => err(
+fn client_token(v: Option<&Value>, errs: &mut FieldErrors) -> Option<String> {
+    match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if (1..=64).contains(&s.chars().count()) => Some(s.clone()),
+        Some(v) => {
+            err(
+                errs,
                 "clientToken",
                 format!(
                     "Value {v} at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64"
                 ),
-            ),
+            );
+            None
         }
-    }
-
-    if errs.is_empty() {
-        Ok(Input { account_ids, resource_types, client_token })
-    } else {
-        Err(ApiError::field_validation(errs))
     }
 }
 

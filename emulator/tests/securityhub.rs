@@ -23,10 +23,9 @@ async fn setup(addr: SocketAddr) {
         .await;
 }
 
-#[tokio::test]
-async fn get_findings_pages_with_filters() {
-    let addr = start().await;
-    setup(addr).await;
+/// 250 FAILED / NEW Inspector.2 findings in HOME over three accounts, noise the filters must
+/// exclude, and another hub's findings.
+async fn seed_paging_fixture(addr: SocketAddr) {
     let members = ["222222222222", "333333333333", "444444444444"];
     let v = control(
         addr,
@@ -61,15 +60,10 @@ async fn get_findings_pages_with_filters() {
         json!({"account_id": "999999999999", "generate": {"control_id": "Inspector.2", "count": 5}}),
     )
     .await;
+}
 
-    let filters = json!({
-        "ComplianceSecurityControlId": [{"Value": "Inspector.2", "Comparison": "EQUALS"}],
-        "ComplianceStatus": [{"Value": "FAILED", "Comparison": "EQUALS"}],
-        "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
-        "WorkflowStatus": [{"Value": "NEW", "Comparison": "EQUALS"},
-                           {"Value": "NOTIFIED", "Comparison": "EQUALS"}],
-        "ResourceId": [{"Value": "AWS::::Account:", "Comparison": "PREFIX"}]
-    });
+/// Every GetFindings page for `filters`, 100 at a time: (pages, Ids in order).
+async fn all_pages(addr: SocketAddr, filters: &Value) -> (usize, Vec<String>) {
     let mut ids: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     let mut pages = 0;
@@ -96,6 +90,23 @@ async fn get_findings_pages_with_filters() {
             None => break,
         }
     }
+    (pages, ids)
+}
+
+#[tokio::test]
+async fn get_findings_pages_with_filters() {
+    let addr = start().await;
+    setup(addr).await;
+    seed_paging_fixture(addr).await;
+    let filters = json!({
+        "ComplianceSecurityControlId": [{"Value": "Inspector.2", "Comparison": "EQUALS"}],
+        "ComplianceStatus": [{"Value": "FAILED", "Comparison": "EQUALS"}],
+        "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
+        "WorkflowStatus": [{"Value": "NEW", "Comparison": "EQUALS"},
+                           {"Value": "NOTIFIED", "Comparison": "EQUALS"}],
+        "ResourceId": [{"Value": "AWS::::Account:", "Comparison": "PREFIX"}]
+    });
+    let (pages, ids) = all_pages(addr, &filters).await;
     assert_eq!(pages, 3);
     assert_eq!(ids.len(), 250);
     let mut unique = ids.clone();
