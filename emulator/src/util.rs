@@ -1,5 +1,6 @@
 //! Small helpers: id generation, encoding, time formatting.
 
+use std::hash::Hasher;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Parse a JSON request body that must be an object; an empty body is an empty object.
@@ -99,65 +100,41 @@ pub fn iso8601_ms(ms: u64) -> String {
     format!("{}.{:03}Z", s.trim_end_matches('Z'), ms % 1000)
 }
 
-/// 64-bit FNV-1a hash.
+/// 64-bit FNV-1a hash (stable across runs, unlike std's hashers).
 pub fn fnv64(input: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in input {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    let mut h = fnv::FnvHasher::default();
+    h.write(input);
+    h.finish()
 }
 
 /// A UUID-v4-shaped string derived deterministically from `input`.
 pub fn stable_uuid(input: &str) -> String {
-    let mut g = IdGen { seed: fnv64(input.as_bytes()), counter: 0 };
-    g.request_id()
+    IdGen::seeded(fnv64(input.as_bytes())).request_id()
 }
 
-/// Deterministic-per-process id generator (splitmix64 over a counter seeded from the clock).
+/// Pseudo-random ids: seeded from the clock per process, or from an input for stable ids.
 #[derive(Debug, Clone)]
-pub struct IdGen {
-    seed: u64,
-    counter: u64,
-}
+pub struct IdGen(fastrand::Rng);
 
 impl IdGen {
     pub fn new() -> Self {
-        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5eed)
-            ^ (std::process::id() as u64).rotate_left(32);
-        IdGen { seed, counter: 0 }
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0x5eed);
+        IdGen::seeded(nanos ^ u64::from(std::process::id()).rotate_left(32))
     }
 
-    pub fn next_u64(&mut self) -> u64 {
-        self.counter = self.counter.wrapping_add(1);
-        let mut z = self.seed.wrapping_add(self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    fn seeded(seed: u64) -> Self {
+        IdGen(fastrand::Rng::with_seed(seed))
     }
 
     /// A random-looking UUID v4 (as AWS request ids are).
     pub fn request_id(&mut self) -> String {
-        let bytes = (u128::from(self.next_u64()) << 64 | u128::from(self.next_u64())).to_be_bytes();
+        let bytes = self.0.u128(..).to_be_bytes();
         uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
     }
 
     /// `len` characters from `alphabet`.
     pub fn string(&mut self, alphabet: &[u8], len: usize) -> String {
-        let mut out = String::with_capacity(len);
-        let mut bits = 0u64;
-        let mut left = 0;
-        for _ in 0..len {
-            if left == 0 {
-                bits = self.next_u64();
-                left = 8;
-            }
-            out.push(alphabet[(bits & 0xff) as usize % alphabet.len()] as char);
-            bits >>= 8;
-            left -= 1;
-        }
-        out
+        (0..len).map(|_| char::from(alphabet[self.0.usize(..alphabet.len())])).collect()
     }
 }
 
@@ -167,12 +144,12 @@ impl Default for IdGen {
     }
 }
 
-/// A stable pseudo-random id: `prefix` + `len` characters derived from `input` (FNV-1a + splitmix).
+/// A stable pseudo-random id: `prefix` + `len` characters derived from `input`.
 pub fn stable_id(prefix: &str, input: &str, len: usize) -> String {
-    let mut g = IdGen { seed: fnv64(input.as_bytes()), counter: 0 };
-    format!("{prefix}{}", g.string(UPPER_ALNUM, len))
+    format!("{prefix}{}", IdGen::seeded(fnv64(input.as_bytes())).string(UPPER_ALNUM, len))
 }
 
+/// The alphabet of AWS access key ids after their 4-letter prefix.
 pub const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /// The alphabet of AWS secret keys and session tokens.
 pub const BASE64ISH: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
