@@ -11,10 +11,9 @@
 //! Layering: a module uses only modules on lower layers (`use crate::...` always points down),
 //! and the crate root only declares modules and re-exports.
 //!
-//! 1. `util`, `reply`, `operations`, `auth`: leaves (helpers, the reply type, the operation list,
-//!    SigV4 scope parsing).
-//! 2. `errors` (AWS error encodings), `request_log`, `account` (one account's Inspector2 state),
-//!    `findings` (the Security Hub model, filters, paging and store).
+//! 1. `util`, `reply`, `operations`: leaves (helpers, the reply type, the operation list).
+//! 2. `auth` (SigV4 scope parsing), `errors` (AWS error encodings), `request_log`, `account` (one
+//!    account's Inspector2 state), `findings` (the Security Hub model, filters, paging and store).
 //! 3. `faults`, `config` (configuration and account patches).
 //! 4. `state` (the `World` that holds all of the above).
 //! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding).

@@ -1,6 +1,6 @@
 //! The world: accounts, organization, configuration, faults, the request log, STS sessions,
 //! Security Hub and everything else the emulator remembers between requests. All of it sits
-//! behind one mutex (see [`crate::Emulator`]); nothing here is async.
+//! behind one mutex (the server's `Emulator`); nothing here is async.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Instant;

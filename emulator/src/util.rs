@@ -67,21 +67,21 @@ pub fn parse_form(s: &str) -> Vec<(String, String)> {
 
 /// Format seconds since the Unix epoch as ISO 8601 UTC (`2024-01-31T12:00:00Z`).
 pub fn iso8601(secs: u64) -> String {
-    let t = utc(i128::from(secs) * 1_000_000_000);
+    // Past year 9999 (which `time` cannot represent) there is nothing sensible to say: the epoch.
+    let t = i64::try_from(secs)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let (date, clock) = (t.date(), t.time());
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        clock.hour(),
+        clock.minute(),
+        clock.second()
     )
-}
-
-/// The UTC date and time `nanos` after the Unix epoch (clamped to what `time` can represent).
-fn utc(nanos: i128) -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 pub fn unix_now() -> u64 {
