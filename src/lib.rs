@@ -11,6 +11,7 @@ pub mod batch;
 pub mod data_sources;
 pub mod diag;
 pub mod findings;
+pub mod logging;
 pub mod provider;
 pub mod ratelimit;
 pub mod resources;

@@ -10,6 +10,7 @@ use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsPr
 use std::sync::Arc;
 
 use super::api::{InspectorApi, SecurityHubApi};
+use super::call_log::CallLog;
 use super::sdk::SdkInspector;
 use super::securityhub::SdkSecurityHub;
 
@@ -111,10 +112,20 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
             .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider))
             .build();
     }
-    let inspector2 = aws_sdk_inspector2::Client::new(&with_endpoint(&base, &settings.endpoints.inspector2));
-    let sts = aws_sdk_sts::Client::new(&with_endpoint(&base, &settings.endpoints.sts));
+    let inspector2 = aws_sdk_inspector2::Client::from_conf(
+        aws_sdk_inspector2::config::Builder::from(&with_endpoint(&base, &settings.endpoints.inspector2))
+            .interceptor(CallLog)
+            .build(),
+    );
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&with_endpoint(&base, &settings.endpoints.sts)).interceptor(CallLog).build(),
+    );
     let securityhub = SdkSecurityHub {
-        client: aws_sdk_securityhub::Client::new(&with_endpoint(&base, &settings.endpoints.securityhub)),
+        client: aws_sdk_securityhub::Client::from_conf(
+            aws_sdk_securityhub::config::Builder::from(&with_endpoint(&base, &settings.endpoints.securityhub))
+                .interceptor(CallLog)
+                .build(),
+        ),
     };
     Ok(Clients { region, inspector: Arc::new(SdkInspector { inspector2, sts }), securityhub: Arc::new(securityhub) })
 }

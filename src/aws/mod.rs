@@ -2,6 +2,7 @@
 //! construction of configured clients.
 
 pub mod api;
+pub mod call_log;
 pub mod clients;
 pub mod sdk;
 pub mod securityhub;
