@@ -12,15 +12,21 @@ pub fn account_id(value: &str) -> Result<(), String> {
     }
 }
 
+/// The longest `timeouts` value accepted. A wait longer than a day is a mistake, not a plan, and
+/// the bound keeps every deadline far from `Instant`'s limits.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
 /// Go-style duration strings as Terraform users write them in `timeouts`: "45m", "1h30m", "90s".
+/// At most [`MAX_DURATION`]; never panics, whatever the input.
 pub fn duration(value: &str) -> Result<Duration, String> {
     let bad =
         || format!("{value:?} is not a duration: use a number with a unit h, m, s or ms, e.g. \"30m\" or \"1h30m\"");
+    let too_long = || format!("{value:?} is longer than the maximum of 24h");
     let mut rest = value.trim();
     if rest.is_empty() {
         return Err(bad());
     }
-    let mut total = Duration::ZERO;
+    let mut seconds_total = 0.0_f64;
     while !rest.is_empty() {
         let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
         if digits == 0 {
@@ -29,7 +35,7 @@ pub fn duration(value: &str) -> Result<Duration, String> {
         let number: f64 = rest[..digits].parse().map_err(|_| bad())?;
         rest = &rest[digits..];
         let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
-        let seconds = match &rest[..unit_len] {
+        let unit_seconds = match &rest[..unit_len] {
             "h" => 3600.0,
             "m" => 60.0,
             "s" => 1.0,
@@ -37,20 +43,29 @@ pub fn duration(value: &str) -> Result<Duration, String> {
             _ => return Err(bad()),
         };
         rest = &rest[unit_len..];
-        total += Duration::from_secs_f64(number * seconds);
+        seconds_total += number * unit_seconds;
+        // Checked before any Duration is built: from_secs_f64 panics on huge or infinite values.
+        if !seconds_total.is_finite() || seconds_total > MAX_DURATION.as_secs_f64() {
+            return Err(too_long());
+        }
     }
+    let total = Duration::try_from_secs_f64(seconds_total).map_err(|_| bad())?;
     if total.is_zero() {
         return Err(format!("{value:?} must be longer than zero"));
     }
     Ok(total)
 }
 
+/// The partitions AWS has: an ARN naming any other cannot be assumed.
+pub const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
 /// arn:PARTITION:iam::ACCOUNT:role/NAME
 pub fn role_arn(value: &str) -> Result<(), String> {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
     let ok = parts.len() == 6
         && parts[0] == "arn"
-        && parts[1].starts_with("aws")
+        && PARTITIONS.contains(&parts[1])
         && parts[2] == "iam"
         && parts[3].is_empty()
         && account_id(parts[4]).is_ok()
@@ -58,7 +73,10 @@ pub fn role_arn(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{value:?} is not an IAM role ARN: expected arn:aws:iam::123456789012:role/NAME"))
+        Err(format!(
+            "{value:?} is not an IAM role ARN: expected arn:PARTITION:iam::123456789012:role/NAME, with PARTITION one of {}",
+            PARTITIONS.join(", ")
+        ))
     }
 }
 
@@ -100,20 +118,35 @@ mod tests {
         assert_eq!(duration("90s").unwrap(), Duration::from_secs(90));
         assert_eq!(duration("1.5h").unwrap(), Duration::from_secs(5400));
         assert_eq!(duration("250ms").unwrap(), Duration::from_millis(250));
-        for bad in ["", "45", "m", "10 minutes", "-5m", "5d", "0s"] {
+        assert_eq!(duration("24h").unwrap(), MAX_DURATION);
+        for bad in ["", "45", "m", "10 minutes", "-5m", "5d", "0s", ".", "1..5m"] {
             assert!(duration(bad).is_err(), "{bad} accepted");
         }
     }
 
     #[test]
+    fn durations_beyond_a_day_are_refused_without_panic() {
+        for huge in ["24h1s", "25h", "99999999999999999999h", "3000000000000000h", "1e308h", "100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000s"] {
+            let err = duration(huge).unwrap_err();
+            assert!(err.contains("24h") || err.contains("not a duration"), "{huge}: {err}");
+        }
+        assert!(duration("99999999999999999999h").unwrap_err().contains("maximum of 24h"));
+    }
+
+    #[test]
     fn role_arns() {
         assert!(role_arn("arn:aws:iam::123456789012:role/admin").is_ok());
-        assert!(role_arn("arn:aws-us-gov:iam::123456789012:role/path/admin").is_ok());
+        for partition in PARTITIONS {
+            assert!(role_arn(&format!("arn:{partition}:iam::123456789012:role/path/admin")).is_ok(), "{partition}");
+        }
+        assert!(role_arn("arn:awsfoo:iam::123456789012:role/x").unwrap_err().contains("aws-us-gov"));
         for bad in [
             "admin",
             "arn:aws:iam::12345:role/x",
             "arn:aws:iam::123456789012:user/x",
             "arn:aws:iam::123456789012:role/",
+            "arn:awsfoo:iam::123456789012:role/x",
+            "arn:aws-cnx:iam::123456789012:role/x",
         ] {
             assert!(role_arn(bad).is_err(), "{bad} accepted");
         }
@@ -126,6 +159,35 @@ mod tests {
         }
         for bad in ["localhost:4566", "ftp://x", "http://", "http:///x", "not a url", "http://a b"] {
             assert!(endpoint_url(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    /// Random strings, biased towards the characters the validators care about: none may panic,
+    /// and whatever `duration` accepts is within (0, 24h]. The seed is printed to replay a failure.
+    #[test]
+    fn fuzz_validators_never_panic() {
+        let seed =
+            std::env::var("I2F_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
+        println!("I2F_FUZZ_SEED={seed}");
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let alphabet: Vec<char> = "0123456789.hms:/-_@ arnwsiamrole:e+\u{0}\u{1b}\u{200b}é１".chars().collect();
+        let pieces =
+            ["h", "m", "s", "ms", "arn:", "aws", ":iam::", "role/", "http://", "https://", "999999999999", "."];
+        for _ in 0..20_000 {
+            let mut input = String::new();
+            for _ in 0..rng.usize(0..12) {
+                if rng.bool() {
+                    input.push_str(pieces[rng.usize(..pieces.len())]);
+                } else {
+                    input.push(alphabet[rng.usize(..alphabet.len())]);
+                }
+            }
+            if let Ok(d) = duration(&input) {
+                assert!(!d.is_zero() && d <= MAX_DURATION, "{input:?} gave {d:?}");
+            }
+            let _ = account_id(&input);
+            let _ = role_arn(&input);
+            let _ = endpoint_url(&input);
         }
     }
 }
