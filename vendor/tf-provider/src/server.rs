@@ -97,10 +97,6 @@ fn with_schemas<T, S>(
 }
 
 impl Server {
-    pub fn new(provider_name: String, provider: Box<dyn DynamicProvider>) -> Self {
-        Self::with_stop(provider_name, provider, StopSignal::new())
-    }
-
     /// inspector2fix patch: schema calls run once here, before serving; a panic in one of them
     /// becomes an error diagnostic answered to GetProviderSchema instead of a failed handshake.
     pub fn with_stop(provider_name: String, provider: Box<dyn DynamicProvider>, stop: StopSignal) -> Self {
@@ -296,6 +292,7 @@ pub async fn serve_dynamic_with_stop(name: String, provider: Box<dyn DynamicProv
 static INTERRUPTS_IGNORED: AtomicUsize = AtomicUsize::new(0);
 
 /// How many interrupt signals were ignored
+#[cfg(test)]
 pub(crate) fn interrupts_ignored() -> usize {
     INTERRUPTS_IGNORED.load(Ordering::Relaxed)
 }
@@ -487,5 +484,26 @@ impl TlsConfig {
         } else {
             Ok(tonic::transport::server::Server::builder())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    use super::log_targets;
+
+    #[test]
+    fn the_log_file_keeps_rpc_and_provider_events_and_drops_sdk_traces() {
+        let targets = log_targets("inspector2fix");
+        // The AWS SDK's request and response dumps (STS bodies with ExternalId and credentials).
+        assert!(!targets.would_enable("aws_smithy_runtime::client::orchestrator", &Level::TRACE));
+        assert!(!targets.would_enable("aws_smithy_runtime::client::orchestrator::http", &Level::DEBUG));
+        assert!(!targets.would_enable("h2::codec", &Level::DEBUG));
+        assert!(targets.would_enable("aws_config::sts", &Level::WARN));
+        // RPC names, status and latency; this crate; the provider's own crate.
+        assert!(targets.would_enable("tower_http::trace::on_response", &Level::DEBUG));
+        assert!(targets.would_enable("tf_provider::server", &Level::TRACE));
+        assert!(targets.would_enable("inspector2fix::scanning", &Level::TRACE));
     }
 }

@@ -42,6 +42,8 @@ trait DiagnosticsOnly {
 macro_rules! diagnostics_only {
     ($($rpc:ident),+ $(,)?) => {$(
         impl DiagnosticsOnly for tf::$rpc::Response {
+            // Some responses have no field besides `diagnostics`: the update is for the others.
+            #[allow(clippy::needless_update)]
             fn diagnostics_only(diags: Diagnostics) -> Self {
                 Self { diagnostics: diags.into(), ..Default::default() }
             }
