@@ -13,7 +13,8 @@ use tokio_util::sync::CancellationToken;
 /// Terraform records it in state.
 ///
 /// Once fired, the signal stays fired for the life of the process: Terraform starts no new
-/// operation on a provider it stopped.
+/// operation on a provider it stopped. (terraform-plugin-framework cancels only the calls in
+/// flight; a permanent flag is simpler to reason about and gives the same result under Terraform.)
 ///
 /// # Examples
 ///
