@@ -26,13 +26,18 @@ mod attribute_path;
 mod data_source;
 mod diagnostics;
 mod function;
+mod guard;
 mod plugin;
 mod provider;
 mod raw;
 mod resource;
 mod server;
+mod stop;
 mod tf6provider;
 mod utils;
+
+#[cfg(test)]
+mod tests;
 
 pub mod schema;
 pub mod value;
@@ -46,8 +51,10 @@ pub use data_source::{DataSource, DynamicDataSource};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use function::{DynamicFunction, Function};
 pub use provider::{DynamicProvider, Provider};
-pub use resource::{DynamicResource, Resource};
-pub use server::{serve, serve_dynamic};
+pub use raw::RawValue;
+pub use resource::{DynamicResource, MoveSource, Resource};
+pub use server::{serve, serve_dynamic, serve_dynamic_with_stop, serve_with_stop};
+pub use stop::StopSignal;
 
 #[macro_export]
 /// Build a hash map

@@ -17,13 +17,45 @@
 //! [`Resource`] module
 
 use crate::attribute_path::AttributePath;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::raw::RawValue;
 use crate::schema::Schema;
 use crate::utils::OptionFactor;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+/// The resource whose state Terraform asks a resource to take over (MoveResourceState)
+///
+/// inspector2fix patch (PATCHED.md, patch 4). Terraform 1.8 and later sends it for a `moved` block
+/// whose `from` is another resource type, possibly of another provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoveSource {
+    /// Source provider address, e.g. `registry.terraform.io/hashicorp/aws`
+    pub provider_address: String,
+    /// Source resource type, e.g. `aws_inspector2_enabler`
+    pub type_name: String,
+    /// Schema version the source state was written with
+    pub schema_version: i64,
+    /// Source state, always [`RawValue::Json`]: deserialize it into a struct of the source's attributes
+    pub state: RawValue,
+    /// Source private state, opaque bytes written by the source provider
+    pub private: Vec<u8>,
+}
+
+/// The default answer to MoveResourceState: this resource does not take over other resources' state
+fn refuse_move(diags: &mut Diagnostics, source: &MoveSource) {
+    // Built from public fields: `Diagnostic::new` would append a captured backtrace.
+    diags.add_error(Diagnostic {
+        summary: "Moving resource state is not supported".into(),
+        detail: format!(
+            "This resource type cannot take over the state of {} (provider {}, schema version {}).",
+            source.type_name, source.provider_address, source.schema_version
+        )
+        .into(),
+        attribute: AttributePath::default(),
+    });
+}
 
 /// Trait for implementing a resource with automatic serialization/deserialization
 ///
@@ -267,6 +299,13 @@ pub trait Resource: Send + Sync {
     ///
     /// Because the schema of the resource might have changed,
     /// the prior state must be deserialized explicitely.
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 3): called only when `version` is lower than the
+    /// `version` of [`Resource::schema`]; a state of the current version is passed through
+    /// unchanged and a newer one is refused. `prior_state` is always [`RawValue::Json`] (a legacy
+    /// flatmap state is refused before this call); read it with
+    /// `prior_state.deserialize::<StateV0>(diags)` or as a `serde_json::Value`, and return the
+    /// state in the current schema.
     async fn upgrade<'a>(
         &self,
         diags: &mut Diagnostics,
@@ -276,6 +315,29 @@ pub trait Resource: Send + Sync {
         _ = version;
         _ = prior_state;
         diags.root_error_short("Upgrade is not supported");
+        None
+    }
+
+    /// Take over the state of a resource of another type (MoveResourceState, `moved` block)
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 4).
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured during the move
+    /// * `source` - The source resource: provider address, type, schema version, state and private state
+    ///
+    /// # Remarks
+    ///
+    /// Return the state in this resource's current schema, and its private state, or [`None`]
+    /// with an error in diagnostics when this source cannot be taken over.
+    /// The default refuses every source.
+    async fn move_state<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        source: MoveSource,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        refuse_move(diags, &source);
         None
     }
 }
@@ -509,6 +571,14 @@ pub trait DynamicResource: Send + Sync {
         _ = version;
         _ = prior_state;
         diags.root_error_short("Upgrade is not supported");
+        None
+    }
+
+    /// Take over the state of a resource of another type (MoveResourceState)
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 4); see [`Resource::move_state`]. The default refuses.
+    async fn move_state(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(RawValue, Vec<u8>)> {
+        refuse_move(diags, &source);
         None
     }
 }
@@ -756,6 +826,15 @@ impl<T: Resource> DynamicResource for T {
     ) -> Option<RawValue> {
         let state = <T as Resource>::upgrade(self, diags, version, prior_state).await?;
         RawValue::serialize(diags, &state)
+    }
+    /// Take over the state of a resource of another type
+    async fn move_state(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(RawValue, Vec<u8>)> {
+        let (state, private_state) = <T as Resource>::move_state(self, diags, source).await?;
+        (
+            RawValue::serialize(diags, &state),
+            RawValue::serialize_vec(diags, &private_state),
+        )
+            .factor()
     }
 }
 

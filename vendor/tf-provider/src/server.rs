@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::env;
 use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, Result};
@@ -32,8 +33,13 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::{Identity, ServerTlsConfig};
 use tower_http::trace::TraceLayer;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::function::DynamicFunction;
+use crate::guard::{guard_sync, Subject};
+use crate::stop::StopSignal;
 use crate::plugin::grpc_broker_server::GrpcBrokerServer;
 use crate::plugin::grpc_controller_server::GrpcControllerServer;
 use crate::plugin::grpc_stdio_server::GrpcStdioServer;
@@ -52,7 +58,10 @@ const CORE_PROTOCOL_VERSION: u8 = 1;
 pub(crate) struct Server {
     pub(crate) provider: Box<dyn DynamicProvider>,
     pub(crate) io: GrpcIo,
+    /// Shuts the gRPC server down (go-plugin's Controller.Shutdown)
     pub(crate) cancellation_token: CancellationToken,
+    /// Fired by StopProvider; resource code holds clones (inspector2fix patch 1)
+    pub(crate) stop: StopSignal,
 
     pub(crate) init_diags: Diagnostics,
     pub(crate) schema: Option<Schema>,
@@ -62,46 +71,70 @@ pub(crate) struct Server {
     pub(crate) functions: HashMap<String, (Box<dyn DynamicFunction>, FunctionSchema)>,
 }
 
-impl Server {
-    pub fn new(provider_name: String, provider: Box<dyn DynamicProvider>) -> Self {
-        let mut diags = Default::default();
-        let mut has_errors = false;
-        let mut set_error = || {
-            has_errors = true;
-            None
-        };
-        let schema = provider.schema(&mut diags).or_else(&mut set_error);
-        let meta_schema = provider.meta_schema(&mut diags).or_else(&mut set_error);
-        let resources = provider
-            .get_resources(&mut diags)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(name, resource)| {
-                let schema = resource.schema(&mut diags).or_else(&mut set_error)?;
-                Some((format!("{}_{}", provider_name, name), (resource, schema)))
-            })
-            .collect();
-        let data_sources = provider
-            .get_data_sources(&mut diags)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(name, data_source)| {
-                let schema = data_source.schema(&mut diags).or_else(&mut set_error)?;
-                Some((format!("{}_{}", provider_name, name), (data_source, schema)))
-            })
-            .collect();
-        let functions = provider
-            .get_functions(&mut diags)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(name, function)| match function.schema(&mut diags) {
-                Some(schema) => Some((name, (function, schema))),
+/// Each item with its schema; an item whose schema is missing or panics is left out and flagged
+fn with_schemas<T, S>(
+    diags: &mut Diagnostics,
+    has_errors: &mut bool,
+    items: HashMap<String, T>,
+    full_name: impl Fn(&str) -> String,
+    subject: fn(String) -> Subject,
+    schema: impl Fn(&T, &mut Diagnostics) -> Option<S>,
+) -> HashMap<String, (T, S)> {
+    items
+        .into_iter()
+        .filter_map(|(name, item)| {
+            let name = full_name(&name);
+            let guarded = guard_sync(diags, "GetProviderSchema", subject(name.clone()), |diags| schema(&item, diags));
+            match guarded {
+                Some(schema) => Some((name, (item, schema))),
                 None => {
-                    has_errors = true;
+                    *has_errors = true;
                     None
                 }
-            })
-            .collect();
+            }
+        })
+        .collect()
+}
+
+impl Server {
+    /// inspector2fix patch: schema calls run once here, before serving; a panic in one of them
+    /// becomes an error diagnostic answered to GetProviderSchema instead of a failed handshake.
+    pub fn with_stop(provider_name: String, provider: Box<dyn DynamicProvider>, stop: StopSignal) -> Self {
+        let mut diags = Default::default();
+        let mut has_errors = false;
+        let rpc = "GetProviderSchema";
+        let schema = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.schema(diags));
+        let meta_schema = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.meta_schema(diags));
+        has_errors |= schema.is_none() || meta_schema.is_none();
+
+        let prefixed = |name: &str| format!("{}_{}", provider_name, name);
+        let resources = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.get_resources(diags));
+        let resources = with_schemas(
+            &mut diags,
+            &mut has_errors,
+            resources.unwrap_or_default(),
+            prefixed,
+            Subject::Resource,
+            |resource, diags| resource.schema(diags),
+        );
+        let data_sources = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.get_data_sources(diags));
+        let data_sources = with_schemas(
+            &mut diags,
+            &mut has_errors,
+            data_sources.unwrap_or_default(),
+            prefixed,
+            Subject::DataSource,
+            |data_source, diags| data_source.schema(diags),
+        );
+        let functions = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.get_functions(diags));
+        let functions = with_schemas(
+            &mut diags,
+            &mut has_errors,
+            functions.unwrap_or_default(),
+            |name| name.to_string(),
+            Subject::Function,
+            |function, diags| function.schema(diags),
+        );
 
         if has_errors {
             diags.internal_error()
@@ -111,6 +144,7 @@ impl Server {
             provider,
             io: Default::default(),
             cancellation_token: Default::default(),
+            stop,
             init_diags: diags,
             schema,
             meta_schema,
@@ -171,7 +205,7 @@ impl Server {
 ///
 /// # See Also
 ///
-/// [`serve_dynamic`]
+/// [`serve_dynamic`], [`serve_with_stop`]
 pub async fn serve<U: ToString, V: DynamicProvider>(name: U, provider: V) -> Result<()> {
     serve_dynamic(name.to_string(), Box::new(provider)).await
 }
@@ -188,20 +222,42 @@ pub async fn serve<U: ToString, V: DynamicProvider>(name: U, provider: V) -> Res
 ///
 /// # See Also
 ///
-/// [`serve`]
+/// [`serve`], [`serve_dynamic_with_stop`]
 pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> Result<()> {
-    let server = Arc::new(Server::new(name, provider));
+    serve_dynamic_with_stop(name, provider, StopSignal::new()).await
+}
+
+/// Serve the provider, firing `stop` when Terraform sends StopProvider
+///
+/// inspector2fix patch (PATCHED.md, patch 1). Create the [`StopSignal`] first, give clones to the
+/// provider and its resources, then serve with it:
+///
+/// ```no_run
+/// # use tf_provider::{serve_with_stop, StopSignal};
+/// # async fn example<P: tf_provider::Provider>(make_provider: impl FnOnce(StopSignal) -> P) -> anyhow::Result<()> {
+/// let stop = StopSignal::new();
+/// serve_with_stop("example", make_provider(stop.clone()), stop).await
+/// # }
+/// ```
+///
+/// # Cancel Safety
+///
+/// It is not safe to cancel the output future
+pub async fn serve_with_stop<U: ToString, V: DynamicProvider>(name: U, provider: V, stop: StopSignal) -> Result<()> {
+    serve_dynamic_with_stop(name.to_string(), Box::new(provider), stop).await
+}
+
+/// [`serve_with_stop`] for a boxed [`DynamicProvider`]
+///
+/// # Cancel Safety
+///
+/// It is not safe to cancel the output future
+pub async fn serve_dynamic_with_stop(name: String, provider: Box<dyn DynamicProvider>, stop: StopSignal) -> Result<()> {
+    ignore_interrupts()?;
+    init_log_file(&name)?;
+    let server = Arc::new(Server::with_stop(name, provider, stop));
     let addrs = SockAddrIter::new()?;
     let (tcp_stream, endpoint) = listen(addrs)?;
-
-    if let Ok(path) = env::var("PLUGIN_LOG_FILE") {
-        let log_file = File::create(path)?;
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(Mutex::new(log_file))
-            .init();
-    }
 
     let tls_config = TlsConfig::new()?;
 
@@ -229,6 +285,64 @@ pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> 
         info(&endpoint, tls_config.cert.as_slice()),
     )?;
 
+    Ok(())
+}
+
+/// Interrupt signals received and ignored since the process started
+static INTERRUPTS_IGNORED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many interrupt signals were ignored
+#[cfg(test)]
+pub(crate) fn interrupts_ignored() -> usize {
+    INTERRUPTS_IGNORED.load(Ordering::Relaxed)
+}
+
+/// inspector2fix patch: survive Ctrl-C, as go-plugin servers do
+///
+/// A terminal sends SIGINT to its whole foreground process group, Terraform's plugins included.
+/// Terraform handles the interrupt itself and sends StopProvider; a provider killed by the signal
+/// instead would lose the in-flight call and the state it would have returned.
+pub(crate) fn ignore_interrupts() -> Result<()> {
+    #[cfg(unix)]
+    {
+        let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        tokio::spawn(async move {
+            while interrupts.recv().await.is_some() {
+                INTERRUPTS_IGNORED.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!("interrupt signal ignored: Terraform stops the provider with StopProvider");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// inspector2fix patch: which log events reach PLUGIN_LOG_FILE
+///
+/// Everything at TRACE used to be written, and the AWS SDK logs whole HTTP requests and responses
+/// at TRACE: request bodies with provider settings such as an STS ExternalId, and the temporary
+/// credentials STS returns. Only this crate, the RPC trace layer (RPC name, status, latency) and
+/// the provider's own crate (targets starting with its name) are written below WARN.
+fn log_targets(provider_name: &str) -> Targets {
+    Targets::new()
+        .with_default(LevelFilter::WARN)
+        .with_target("tf_provider", LevelFilter::TRACE)
+        .with_target("tower_http", LevelFilter::DEBUG)
+        .with_target(provider_name, LevelFilter::TRACE)
+}
+
+/// Log to the file named by PLUGIN_LOG_FILE, when it is set
+fn init_log_file(provider_name: &str) -> Result<()> {
+    if let Ok(path) = env::var("PLUGIN_LOG_FILE") {
+        let log_file = File::create(path)?;
+        // try_init: a subscriber the embedding program already set stays in place.
+        _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(Mutex::new(log_file))
+            .finish()
+            .with(log_targets(provider_name))
+            .try_init();
+    }
     Ok(())
 }
 
@@ -370,5 +484,26 @@ impl TlsConfig {
         } else {
             Ok(tonic::transport::server::Server::builder())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    use super::log_targets;
+
+    #[test]
+    fn the_log_file_keeps_rpc_and_provider_events_and_drops_sdk_traces() {
+        let targets = log_targets("inspector2fix");
+        // The AWS SDK's request and response dumps (STS bodies with ExternalId and credentials).
+        assert!(!targets.would_enable("aws_smithy_runtime::client::orchestrator", &Level::TRACE));
+        assert!(!targets.would_enable("aws_smithy_runtime::client::orchestrator::http", &Level::DEBUG));
+        assert!(!targets.would_enable("h2::codec", &Level::DEBUG));
+        assert!(targets.would_enable("aws_config::sts", &Level::WARN));
+        // RPC names, status and latency; this crate; the provider's own crate.
+        assert!(targets.would_enable("tower_http::trace::on_response", &Level::DEBUG));
+        assert!(targets.would_enable("tf_provider::server", &Level::TRACE));
+        assert!(targets.would_enable("inspector2fix::scanning", &Level::TRACE));
     }
 }
