@@ -1,6 +1,6 @@
 //! How Inspector's statuses and error codes are read: what is done, in progress, retryable or final.
 
-use crate::aws::FailedAccount;
+use crate::aws::{AwsError, FailedAccount};
 
 /// Which way an account's ECR scanning is being moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +63,22 @@ pub fn is_transient(code: &str) -> bool {
             | "EVENTBRIDGE_THROTTLED"
             | "INTERNAL_ERROR"
     )
+}
+
+/// A failed call whose cause will not pass by waiting (denied, invalid, unknown), as opposed to
+/// throttling and server errors that outlasted the SDK's retries.
+pub fn is_permanent(e: &AwsError) -> bool {
+    match e.code.as_deref() {
+        None => false,
+        Some(code) => !matches!(
+            code,
+            "ThrottlingException"
+                | "TooManyRequestsException"
+                | "InternalServerException"
+                | "ServiceUnavailableException"
+                | "RequestTimeout"
+        ),
+    }
 }
 
 /// A next step for the user, where the code alone does not tell them.
