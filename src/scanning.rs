@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::{AwsError, BatchOutcome, FailedAccount, InspectorApi};
+use crate::aws::{AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
 use crate::batch::for_each_chunk;
 use crate::status::{self, Direction, Progress};
 use crate::wait::Backoff;
@@ -36,7 +36,7 @@ impl Failure {
 
     fn from_failed(direction: Direction, f: &FailedAccount, caller: Option<&str>) -> Self {
         Failure {
-            code: f.error_code.clone(),
+            code: f.error_code.to_string(),
             message: f.error_message.clone(),
             hint: status::hint(direction, f, caller),
         }
@@ -48,9 +48,9 @@ impl Failure {
 pub struct Report {
     pub direction: Direction,
     /// Reached the target; value: ECR status last read.
-    pub done: BTreeMap<String, String>,
-    /// Still moving when the timeout ran out; value: ECR status last read ("" if none yet).
-    pub pending: BTreeMap<String, String>,
+    pub done: BTreeMap<String, EcrStatus>,
+    /// Still moving when the timeout ran out; value: ECR status last read, if any yet.
+    pub pending: BTreeMap<String, Option<EcrStatus>>,
     pub failed: BTreeMap<String, Failure>,
     /// For pending accounts: the last failed call that named them, if any (e.g. a network error).
     pub last_error: BTreeMap<String, String>,
@@ -63,8 +63,9 @@ impl Report {
     }
 
     /// Accounts whose ECR scanning is on or on its way, with their last ECR status.
-    pub fn on(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.done.iter().chain(self.pending.iter()).filter(|(_, s)| status::is_on(s))
+    pub fn on(&self) -> impl Iterator<Item = (&String, &EcrStatus)> {
+        let pending = self.pending.iter().filter_map(|(a, s)| Some((a, s.as_ref()?)));
+        self.done.iter().chain(pending).filter(|(_, s)| status::is_on(s))
     }
 
     /// Multi-line, per-account text for the error users read. Empty when complete.
@@ -94,7 +95,7 @@ impl Report {
                 self.pending.len()
             );
             for (account, s) in &self.pending {
-                let shown = if s.is_empty() { "not yet reported" } else { s.as_str() };
+                let shown = s.as_ref().map_or("not yet reported", EcrStatus::as_str);
                 let _ = write!(out, "  {account}: ECR {shown}");
                 if let Some(e) = self.last_error.get(account) {
                     let _ = write!(out, " (last error: {e})");
@@ -132,8 +133,8 @@ fn client_token(chunk: usize) -> String {
 /// An account whose request went out, watched by status reads until it settles.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Watch {
-    /// ECR status last read ("" until one is).
-    ecr_status: String,
+    /// ECR status last read, if any yet.
+    ecr_status: Option<EcrStatus>,
     /// Status reads in a row that found the account settled the opposite way.
     reads_settled_opposite: u32,
 }
@@ -150,8 +151,8 @@ enum Via {
 /// What one answer said about one account.
 enum Seen<'a> {
     Status {
-        account_status: &'a str,
-        ecr_status: &'a str,
+        account: Option<&'a AccountStatus>,
+        ecr: Option<&'a EcrStatus>,
     },
     /// Listed in failedAccounts.
     Refused(&'a FailedAccount),
@@ -268,7 +269,7 @@ impl<'a> Convergence<'a> {
         for a in &outcome.accounts {
             if self.is_open(via, chunk, &mentioned, &a.account_id) {
                 mentioned.insert(a.account_id.clone());
-                let seen = Seen::Status { account_status: &a.account_status, ecr_status: &a.ecr_status };
+                let seen = Seen::Status { account: a.account_status.as_ref(), ecr: a.ecr_status.as_ref() };
                 self.judge(via, &a.account_id, seen);
             }
         }
@@ -299,14 +300,18 @@ impl<'a> Convergence<'a> {
     fn judge(&mut self, via: Via, account: &str, seen: Seen<'_>) {
         let direction = self.report.direction;
         match seen {
-            Seen::Status { account_status, ecr_status } => self.judge_status(via, account, account_status, ecr_status),
-            Seen::Unmentioned if via == Via::Request => self.watch(account, ""),
+            Seen::Status { account: account_status, ecr } => self.judge_status(via, account, account_status, ecr),
+            Seen::Unmentioned if via == Via::Request => self.watch(account, None),
             // Inspector leaves out accounts it never saw (moto does; AWS reports them DISABLED).
-            Seen::Unmentioned => self.judge_status(via, account, "DISABLED", "DISABLED"),
+            Seen::Unmentioned => {
+                self.judge_status(via, account, Some(&AccountStatus::Disabled), Some(&EcrStatus::Disabled))
+            }
             Seen::Refused(f)
-                if via == Via::Request && direction == Direction::Enable && f.error_code == "ALREADY_ENABLED" =>
+                if via == Via::Request
+                    && direction == Direction::Enable
+                    && f.error_code == ErrorCode::AlreadyEnabled =>
             {
-                self.watch(account, "")
+                self.watch(account, None)
             }
             // A status read keeps watching: the refusal says nothing of the request's progress.
             Seen::Refused(f) if status::is_transient(&f.error_code) => {
@@ -324,24 +329,23 @@ impl<'a> Convergence<'a> {
         }
     }
 
-    fn judge_status(&mut self, via: Via, account: &str, account_status: &str, ecr_status: &str) {
-        let direction = self.report.direction;
-        match status::progress(direction, account_status, ecr_status) {
+    fn judge_status(
+        &mut self,
+        via: Via,
+        account: &str,
+        account_status: Option<&AccountStatus>,
+        ecr: Option<&EcrStatus>,
+    ) {
+        match status::progress(self.report.direction, account_status, ecr) {
             Progress::Done => {
                 self.watching.remove(account);
-                self.report.done.insert(account.to_owned(), ecr_status.to_owned());
+                self.report.done.insert(account.to_owned(), self.report.direction.target());
             }
-            Progress::Blocked { code, message } => {
-                let f = FailedAccount {
-                    account_id: account.to_owned(),
-                    account_status: Some(account_status.to_owned()),
-                    error_code: code,
-                    error_message: message,
-                };
-                self.fail(account, Failure::from_failed(direction, &f, self.caller));
+            Progress::Blocked { code, message, hint } => {
+                self.fail(account, Failure { code: code.into(), message: message.into(), hint: Some(hint) })
             }
-            Progress::NotStarted if via == Via::StatusRead => self.count_settled_opposite(account, ecr_status),
-            Progress::InProgress | Progress::NotStarted => self.watch(account, ecr_status),
+            Progress::NotStarted if via == Via::StatusRead => self.count_settled_opposite(account, ecr),
+            Progress::InProgress | Progress::NotStarted => self.watch(account, ecr),
         }
     }
 
@@ -350,15 +354,15 @@ impl<'a> Convergence<'a> {
         self.to_send.push(account.to_owned());
     }
 
-    fn watch(&mut self, account: &str, ecr_status: &str) {
-        let watch = Watch { ecr_status: ecr_status.to_owned(), reads_settled_opposite: 0 };
+    fn watch(&mut self, account: &str, ecr: Option<&EcrStatus>) {
+        let watch = Watch { ecr_status: ecr.cloned(), reads_settled_opposite: 0 };
         self.watching.insert(account.to_owned(), watch);
     }
 
     /// Settled the opposite way: the request may not have taken. Send it again if that persists.
-    fn count_settled_opposite(&mut self, account: &str, ecr_status: &str) {
+    fn count_settled_opposite(&mut self, account: &str, ecr: Option<&EcrStatus>) {
         let Some(watch) = self.watching.get_mut(account) else { return };
-        watch.ecr_status = ecr_status.to_owned();
+        watch.ecr_status = ecr.cloned();
         watch.reads_settled_opposite += 1;
         if watch.reads_settled_opposite >= REISSUE_AFTER_READS {
             self.watching.remove(account);
@@ -375,7 +379,7 @@ impl<'a> Convergence<'a> {
     fn time_out(&mut self) {
         let watching = std::mem::take(&mut self.watching);
         self.report.pending.extend(watching.into_iter().map(|(a, w)| (a, w.ecr_status)));
-        self.report.pending.extend(self.to_send.drain(..).map(|a| (a, String::new())));
+        self.report.pending.extend(self.to_send.drain(..).map(|a| (a, None)));
     }
 
     fn finish(mut self) -> Report {
@@ -388,8 +392,9 @@ impl<'a> Convergence<'a> {
 /// ECR status of each account, as Inspector reports it now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reading {
-    /// account -> ECR status; accounts Inspector never saw read DISABLED.
-    pub ecr: BTreeMap<String, String>,
+    /// account -> ECR status; accounts Inspector never saw, or reported without an ECR status,
+    /// read DISABLED.
+    pub ecr: BTreeMap<String, EcrStatus>,
     /// Accounts whose status could not be read, and why.
     pub unreadable: BTreeMap<String, Failure>,
 }
@@ -401,14 +406,16 @@ pub async fn read(api: &dyn InspectorApi, account_ids: &BTreeSet<String>) -> Res
     for (chunk, result) in results {
         let outcome = result?;
         for a in outcome.accounts.into_iter().filter(|a| account_ids.contains(&a.account_id)) {
-            reading.ecr.insert(a.account_id, a.ecr_status);
+            if let Some(ecr) = a.ecr_status {
+                reading.ecr.insert(a.account_id, ecr);
+            }
         }
         for f in outcome.failed.iter().filter(|f| account_ids.contains(&f.account_id)) {
             reading.unreadable.insert(f.account_id.clone(), Failure::from_failed(Direction::Enable, f, None));
         }
         for account in chunk {
             if !reading.ecr.contains_key(&account) && !reading.unreadable.contains_key(&account) {
-                reading.ecr.insert(account, "DISABLED".into());
+                reading.ecr.insert(account, EcrStatus::Disabled);
             }
         }
     }

@@ -302,7 +302,7 @@ impl Resource for EcrScanning {
                 );
                 kept.insert(account.clone(), prior_status.get(account).cloned().unwrap_or_else(|| "UNKNOWN".into()));
             } else if let Some(ecr) = reading.ecr.get(account).filter(|s| status::is_on(s)) {
-                kept.insert(account.clone(), ecr.clone());
+                kept.insert(account.clone(), ecr.to_string());
             }
         }
         if kept.is_empty() {
@@ -363,7 +363,7 @@ impl Resource for EcrScanning {
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
         let report = self.converge(diags, Direction::Enable, &accounts, timeout).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
-        let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.clone())).collect();
+        let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.to_string())).collect();
         if on.is_empty() {
             // Nothing was turned on: nothing to keep in state.
             return None;
@@ -402,13 +402,16 @@ impl Resource for EcrScanning {
             diags.add_diagnostics(enable_diags);
             diags.add_diagnostics(disable_diags);
             let (enabled, disabled) = (enabled?, disabled?);
-            result.extend(enabled.on().map(|(a, s)| (a.clone(), s.clone())));
+            result.extend(enabled.on().map(|(a, s)| (a.clone(), s.to_string())));
             // Removed accounts that are not off yet are still owned: keep them until they are.
             for a in disabled.failed.keys() {
                 result.insert(a.clone(), prior_status.get(a).cloned().unwrap_or_else(|| "ENABLED".into()));
             }
             for (a, s) in &disabled.pending {
-                let shown = if s.is_empty() { prior_status.get(a).cloned().unwrap_or_default() } else { s.clone() };
+                let shown = match s {
+                    Some(s) => s.to_string(),
+                    None => prior_status.get(a).cloned().unwrap_or_default(),
+                };
                 result.insert(a.clone(), shown);
             }
             report_problems(diags, "updating ECR scanning", &[&enabled, &disabled]);

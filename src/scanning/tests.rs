@@ -19,7 +19,7 @@ async fn enable_waits_until_ecr_reads_enabled() {
     let api = FakeInspector::new(3);
     let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, Some("111111111111")).await;
     assert!(r.is_complete(), "{}", r.problems());
-    assert_eq!(r.done.get("111111111111").map(String::as_str), Some("ENABLED"));
+    assert_eq!(r.done.get("111111111111"), Some(&EcrStatus::Enabled));
     assert_eq!(api.count("Enable"), 1);
     assert_eq!(api.count("BatchGetAccountStatus"), 3);
 }
@@ -71,7 +71,7 @@ async fn timeout_reports_the_accounts_still_moving() {
         converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), Duration::from_secs(5), None).await;
     assert_eq!(Instant::now() - start, Duration::from_secs(5));
     assert!(r.done.contains_key("111111111111"));
-    assert_eq!(r.pending.get("222222222222").map(String::as_str), Some("ENABLING"));
+    assert_eq!(r.pending.get("222222222222"), Some(&Some(EcrStatus::Enabling)));
     let text = r.problems();
     assert!(text.contains("Timed out after 5s waiting for ECR scanning to be ENABLED in 1 account(s)"), "{text}");
     assert!(text.contains("222222222222: ECR ENABLING"), "{text}");
@@ -145,8 +145,8 @@ async fn read_treats_unseen_accounts_as_disabled() {
     let api = FakeInspector::new(1);
     api.set("111111111111", "ENABLED");
     let reading = read(&api, &ids(&["111111111111", "222222222222"])).await.unwrap();
-    assert_eq!(reading.ecr["111111111111"], "ENABLED");
-    assert_eq!(reading.ecr["222222222222"], "DISABLED");
+    assert_eq!(reading.ecr["111111111111"], EcrStatus::Enabled);
+    assert_eq!(reading.ecr["222222222222"], EcrStatus::Disabled);
 }
 
 #[test]
