@@ -11,14 +11,18 @@ pub mod batch;
 pub mod data_sources;
 pub mod diag;
 pub mod findings;
+pub mod ids;
 pub mod provider;
 pub mod ratelimit;
 pub mod resources;
 pub mod scanning;
 pub mod schema;
+pub mod shared;
 pub mod status;
+pub mod text;
 pub mod timeouts;
 pub mod validate;
+pub mod values;
 pub mod wait;
 
 pub use provider::Inspector2FixProvider;

@@ -2,7 +2,7 @@
 //! the find / status / wait logic behind `inspector2fix_ecr_scanning`, free of Terraform types.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use crate::aws::{AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
 use crate::batch::for_each_chunk;
 use crate::status::{self, Direction, Progress};
+use crate::text;
 use crate::wait::Backoff;
 
 /// Status reads in a row that find an account settled the wrong way before the request is sent
@@ -43,6 +44,17 @@ impl Failure {
     }
 }
 
+/// `CODE: MESSAGE (hint: ...)`, as listed per account in errors.
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        match self.hint {
+            Some(hint) => write!(f, " (hint: {hint})"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What a converge did, account by account. Every account asked for is in exactly one map.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
@@ -70,56 +82,36 @@ impl Report {
 
     /// Multi-line, per-account text for the error users read. Empty when complete.
     pub fn problems(&self) -> String {
-        let mut out = String::new();
+        let mut parts = Vec::new();
         if !self.failed.is_empty() {
-            let _ = writeln!(
-                out,
-                "Inspector could not {} ECR scanning for {} account(s):",
-                if self.direction == Direction::Enable { "enable" } else { "disable" },
-                self.failed.len()
-            );
-            for (account, f) in &self.failed {
-                let _ = write!(out, "  {account}: {}: {}", f.code, f.message);
-                if let Some(h) = f.hint {
-                    let _ = write!(out, " (hint: {h})");
-                }
-                out.push('\n');
-            }
+            let verb = if self.direction == Direction::Enable { "enable" } else { "disable" };
+            parts.push(format!("Inspector could not {verb} ECR scanning for {} account(s):", self.failed.len()));
+            parts.push(text::item_lines(&self.failed));
         }
         if !self.pending.is_empty() {
-            let _ = writeln!(
-                out,
+            parts.push(format!(
                 "Timed out after {} waiting for ECR scanning to be {} in {} account(s):",
-                fmt_duration(self.timeout),
+                text::fmt_duration(self.timeout),
                 self.direction.target(),
                 self.pending.len()
-            );
-            for (account, s) in &self.pending {
-                let shown = s.as_ref().map_or("not yet reported", EcrStatus::as_str);
-                let _ = write!(out, "  {account}: ECR {shown}");
-                if let Some(e) = self.last_error.get(account) {
-                    let _ = write!(out, " (last error: {e})");
-                }
-                out.push('\n');
-            }
-            let _ = writeln!(
-                out,
+            ));
+            parts.push(text::item_lines(
+                self.pending.iter().map(|(account, ecr)| (account, self.pending_line(account, ecr))),
+            ));
+            parts.push(
                 "Accounts that finished are saved in state. Apply again to keep waiting, or raise the `timeouts` block."
+                    .into(),
             );
         }
-        out.trim_end().to_owned()
+        parts.join("\n").trim_end().to_owned()
     }
-}
 
-pub fn fmt_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    match (secs / 3600, (secs % 3600) / 60, secs % 60) {
-        (0, 0, 0) => format!("{}ms", d.as_millis()),
-        (0, 0, s) => format!("{s}s"),
-        (0, m, 0) => format!("{m}m"),
-        (0, m, s) => format!("{m}m{s}s"),
-        (h, 0, 0) => format!("{h}h"),
-        (h, m, s) => format!("{h}h{m}m{s}s"),
+    fn pending_line(&self, account: &str, ecr: &Option<EcrStatus>) -> String {
+        let shown = ecr.as_ref().map_or("not yet reported", EcrStatus::as_str);
+        match self.last_error.get(account) {
+            Some(e) => format!("ECR {shown} (last error: {e})"),
+            None => format!("ECR {shown}"),
+        }
     }
 }
 

@@ -149,14 +149,6 @@ async fn read_treats_unseen_accounts_as_disabled() {
     assert_eq!(reading.ecr["222222222222"], EcrStatus::Disabled);
 }
 
-#[test]
-fn durations_print_like_terraform_writes_them() {
-    assert_eq!(fmt_duration(Duration::from_secs(1800)), "30m");
-    assert_eq!(fmt_duration(Duration::from_secs(5)), "5s");
-    assert_eq!(fmt_duration(Duration::from_secs(3690)), "1h1m30s");
-    assert_eq!(fmt_duration(Duration::from_millis(300)), "300ms");
-}
-
 #[tokio::test(start_paused = true)]
 async fn timeout_names_the_last_error_of_accounts_never_reached() {
     let api = FakeInspector::new(1);
