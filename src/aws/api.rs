@@ -95,9 +95,9 @@ pub struct AwsError {
 pub trait InspectorApi: Send + Sync {
     /// The account the provider's credentials belong to (STS GetCallerIdentity).
     async fn caller_account(&self) -> Result<String, AwsError>;
-    /// Inspector2 Enable with resourceTypes = [ECR] for at most 100 accounts.
+    /// Inspector2 Enable with resourceTypes = `["ECR"]` for at most 100 accounts.
     async fn enable_ecr(&self, account_ids: &[String], client_token: &str) -> Result<BatchOutcome, AwsError>;
-    /// Inspector2 Disable with resourceTypes = [ECR] for at most 100 accounts.
+    /// Inspector2 Disable with resourceTypes = `["ECR"]` for at most 100 accounts.
     async fn disable_ecr(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
     /// Inspector2 BatchGetAccountStatus for at most 100 accounts.
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;

@@ -1,6 +1,6 @@
 //! AWS enumerations decoded once, at the boundary.
 //!
-//! [`wire_enum!`] declares an enum of the values AWS documents plus `Unknown(String)`, so a value
+//! `wire_enum!` declares an enum of the values AWS documents plus `Unknown(String)`, so a value
 //! AWS adds later is carried through as text instead of breaking a read.
 
 /// Declares `enum Name { Variant, ..., Unknown(String) }` with `from_wire`, `as_str`, `Display`

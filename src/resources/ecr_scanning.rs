@@ -1,6 +1,6 @@
 //! Resource `inspector2fix_ecr_scanning`: Amazon Inspector ECR scanning, on and kept on, for a set
 //! of accounts. Create/Update call Enable, Read calls BatchGetAccountStatus, Delete calls Disable,
-//! always with resourceTypes = [ECR] only.
+//! always with resourceTypes = `["ECR"]` only.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
