@@ -162,3 +162,47 @@ async fn timeout_names_the_last_error_of_accounts_never_reached() {
         "{text}"
     );
 }
+
+/// Answers every Enable with the account both enabled and refused, as no sane service would.
+struct Contradicting;
+
+#[async_trait::async_trait]
+impl InspectorApi for Contradicting {
+    async fn caller_account(&self) -> Result<String, AwsError> {
+        Ok("111111111111".into())
+    }
+
+    async fn enable_ecr(&self, ids: &[String], _token: &str) -> Result<BatchOutcome, AwsError> {
+        let mut out = BatchOutcome::default();
+        for id in ids {
+            out.accounts.push(crate::aws::AccountEcr {
+                account_id: id.clone(),
+                account_status: Some(AccountStatus::Enabled),
+                ecr_status: Some(EcrStatus::Enabled),
+            });
+            out.failed.push(FailedAccount {
+                account_id: id.clone(),
+                account_status: None,
+                error_code: ErrorCode::AccessDenied,
+                error_message: "denied".into(),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn disable_ecr(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
+        unreachable!("not used")
+    }
+
+    async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
+        unreachable!("every account settles on the Enable answer")
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_account_named_twice_in_one_answer_lands_in_exactly_one_place() {
+    let accounts = ids(&["111111111111", "222222222222"]);
+    let r = converge(&Contradicting, Direction::Enable, &accounts, MINUTE, None).await;
+    assert_eq!(r.done.keys().cloned().collect::<BTreeSet<_>>(), accounts);
+    assert!(r.failed.is_empty() && r.pending.is_empty(), "{r:?}");
+}
