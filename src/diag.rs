@@ -22,6 +22,19 @@ pub fn attr_error(
     diags.add_error(Diagnostic { summary: summary.into().into(), detail: detail.into().into(), attribute });
 }
 
+/// When `result` is an error, adds "Invalid NAME" at `attribute` with the detail "NAME: reason",
+/// so the detail starts with the attribute's name.
+pub fn invalid_attr<T>(diags: &mut Diagnostics, attribute: AttributePath, name: &str, result: Result<T, String>) {
+    if let Err(reason) = result {
+        attr_error(diags, attribute, format!("Invalid {name}"), format!("{name}: {reason}"));
+    }
+}
+
+/// The error for an import id that does not parse: what is wrong with it and the forms accepted.
+pub fn invalid_import(diags: &mut Diagnostics, id: &str, problem: &str, accepted: &str) {
+    error(diags, "Invalid import id", format!("Import id {id:?}: {problem}. {accepted}"));
+}
+
 pub fn warning(diags: &mut Diagnostics, summary: impl Into<String>, detail: impl Into<String>) {
     diags.add_warning(Diagnostic {
         summary: summary.into().into(),
@@ -48,5 +61,25 @@ mod tests {
         }
         assert_eq!(diags.errors[0].detail, "account 111111111111: ACCESS_DENIED");
         assert_eq!(diags.errors[1].attribute, AttributePath::new("account_ids"));
+    }
+
+    #[test]
+    fn invalid_attr_names_the_attribute_and_passes_ok_results() {
+        let mut diags = Diagnostics::default();
+        invalid_attr(&mut diags, AttributePath::new("region"), "region", Ok::<(), String>(()));
+        assert!(diags.errors.is_empty());
+        invalid_attr(&mut diags, AttributePath::new("region"), "region", Err::<(), _>("\"x\" is bad".to_string()));
+        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.errors[0].summary, "Invalid region");
+        assert_eq!(diags.errors[0].detail, "region: \"x\" is bad");
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("region"));
+    }
+
+    #[test]
+    fn invalid_import_quotes_the_id_and_the_accepted_forms() {
+        let mut diags = Diagnostics::default();
+        invalid_import(&mut diags, "12", "too short", "Use one account id.");
+        assert_eq!(diags.errors[0].summary, "Invalid import id");
+        assert_eq!(diags.errors[0].detail, "Import id \"12\": too short. Use one account id.");
     }
 }

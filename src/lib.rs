@@ -1,25 +1,46 @@
 //! inspector2fix: a Terraform/OpenTofu provider that fixes, and keeps fixed, AWS Security Hub
 //! control Inspector.2 ("Amazon Inspector ECR scanning should be enabled").
 //!
-//! Layout (see DESIGN.md): `provider` (configuration, shared clients), `aws` (the async trait at
-//! the AWS boundary and its SDK implementation), `scanning` (enable/disable/read logic),
-//! `status` (reading Inspector's statuses), `wait` (polling cadence), `batch` (chunking),
-//! `resources` and `data_sources` (one file each).
+//! The modules form layers; every `use crate::` points down (checked by
+//! `scripts/check-imports.py`), and see DESIGN.md for why:
+//!
+//! 1. [`provider`]: the provider block's schema, reading its configuration, and registering the
+//!    resources and data sources.
+//! 2. [`resources`] and [`data_sources`], one file each: they translate between Terraform values
+//!    and the domain modules' reports, and hold a [`shared::Shared`] handle, never the provider.
+//! 3. [`shared`]: the handle with the settings, the lazily built AWS clients, the caller's
+//!    account and Security Hub's rate limiters.
+//! 4. Domain modules, free of Terraform types: [`scanning`] (enable, disable and read ECR
+//!    scanning for many accounts: send, wait, judge, report) and [`findings`] (a control's
+//!    findings and compliance).
+//! 5. Their parts: [`status`] (what Inspector's statuses and error codes mean), [`wait`] (polling
+//!    cadence), [`batch`] (chunks of 100, 10 in flight), [`ratelimit`].
+//! 6. [`aws`], the boundary: the traits `InspectorApi` and `SecurityHubApi`, their SDK
+//!    implementations, client construction, and the AWS enums decoded once ([`aws::wire`]).
+//!    Nothing in it reaches up into the layers above.
+//!
+//! Helpers any layer above `aws` may use: [`timeouts`] (the `timeouts` block), [`schema`] (schema
+//! builders), [`diag`] (diagnostics without backtraces), [`validate`] (user input), [`values`]
+//! (Terraform sets and maps), [`ids`] (resource ids) and [`text`] (per-account error lists).
 
 pub mod aws;
 pub mod batch;
 pub mod data_sources;
 pub mod diag;
 pub mod findings;
+pub mod ids;
 pub mod logging;
 pub mod provider;
 pub mod ratelimit;
 pub mod resources;
 pub mod scanning;
 pub mod schema;
+pub mod shared;
 pub mod status;
+pub mod text;
 pub mod timeouts;
 pub mod validate;
+pub mod values;
 pub mod wait;
 
 pub use provider::Inspector2FixProvider;

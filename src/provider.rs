@@ -1,7 +1,8 @@
-//! The `inspector2fix` provider: its configuration and the clients it shares with resources.
+//! The `inspector2fix` provider: its schema, reading its configuration, and registering the
+//! resources and data sources, each given the [`Shared`] handle.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -9,9 +10,13 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueNumber, ValueString};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use crate::aws::clients::{self, AssumeRole, Clients, Endpoints, Settings};
-use crate::ratelimit::RateLimiter;
+use crate::aws::clients::{AssumeRole, Endpoints, Settings};
+use crate::data_sources::security_hub_control::SecurityHubControl;
+use crate::resources::control_suppression::ControlSuppression;
+use crate::resources::ecr_scanning::EcrScanning;
 use crate::schema::{attribute, block, optional_block, sensitive};
+use crate::shared::Shared;
+use crate::values::known_string;
 use crate::{diag, validate};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -50,88 +55,23 @@ pub struct ProviderConfig<'a> {
     pub endpoints: ValueList<EndpointsBlock<'a>>,
 }
 
-fn known(v: &ValueString<'_>) -> Option<String> {
-    match v {
-        Value::Value(s) => Some(s.to_string()),
-        _ => None,
-    }
-}
-
 impl ProviderConfig<'_> {
     /// Checks every argument; errors name the argument. Unknown values pass (checked once known).
     pub fn check(&self, diags: &mut Diagnostics) {
         if let Value::Value(region) = &self.region {
-            if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                diag::attr_error(
-                    diags,
-                    AttributePath::new("region"),
-                    "Invalid region",
-                    format!("region: {region:?} is not an AWS Region name such as \"us-east-1\""),
-                );
-            }
+            diag::invalid_attr(diags, AttributePath::new("region"), "region", validate::region(region));
         }
         if let Value::Value(n) = self.max_retries {
-            if !(0..=100).contains(&n) {
-                diag::attr_error(
-                    diags,
-                    AttributePath::new("max_retries"),
-                    "Invalid max_retries",
-                    format!("max_retries: {n} is out of range: use a number from 0 to 100"),
-                );
-            }
+            diag::invalid_attr(diags, AttributePath::new("max_retries"), "max_retries", validate::max_retries(n));
         }
         if let Value::Value(roles) = &self.assume_role {
             for (i, role) in roles.iter().enumerate() {
-                let path = || AttributePath::new("assume_role").index(i as i64);
-                match &role.role_arn {
-                    Value::Value(arn) => {
-                        if let Err(e) = validate::role_arn(arn) {
-                            diag::attr_error(
-                                diags,
-                                path().attribute("role_arn"),
-                                "Invalid assume_role.role_arn",
-                                format!("assume_role.role_arn: {e}"),
-                            );
-                        }
-                    }
-                    Value::Null => diag::attr_error(
-                        diags,
-                        path().attribute("role_arn"),
-                        "Missing assume_role.role_arn",
-                        "assume_role.role_arn: required inside an assume_role block",
-                    ),
-                    Value::Unknown => {}
-                }
-                if let Value::Value(name) = &role.session_name {
-                    let ok = (2..=64).contains(&name.len())
-                        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
-                    if !ok {
-                        diag::attr_error(
-                            diags,
-                            path().attribute("session_name"),
-                            "Invalid assume_role.session_name",
-                            "assume_role.session_name must be 2 to 64 characters of letters, digits and +=,.@-_",
-                        );
-                    }
-                }
+                role.check(diags, AttributePath::new("assume_role").index(i as i64));
             }
         }
         if let Value::Value(endpoints) = &self.endpoints {
             for (i, ep) in endpoints.iter().enumerate() {
-                for (name, value) in
-                    [("inspector2", &ep.inspector2), ("securityhub", &ep.securityhub), ("sts", &ep.sts)]
-                {
-                    if let Value::Value(url) = value {
-                        if let Err(e) = validate::endpoint_url(url) {
-                            diag::attr_error(
-                                diags,
-                                AttributePath::new("endpoints").index(i as i64).attribute(name),
-                                format!("Invalid endpoints.{name}"),
-                                format!("endpoints.{name}: {e}"),
-                            );
-                        }
-                    }
-                }
+                ep.check(diags, AttributePath::new("endpoints").index(i as i64));
             }
         }
     }
@@ -140,81 +80,71 @@ impl ProviderConfig<'_> {
         let role = self.assume_role.as_ref_option().and_then(|r| r.first());
         let ep = self.endpoints.as_ref_option().and_then(|e| e.first());
         Settings {
-            region: known(&self.region),
-            profile: known(&self.profile),
-            assume_role: role.and_then(|r| {
-                Some(AssumeRole {
-                    role_arn: known(&r.role_arn)?,
-                    session_name: known(&r.session_name),
-                    external_id: known(&r.external_id),
-                })
-            }),
-            endpoints: ep
-                .map(|e| Endpoints {
-                    inspector2: known(&e.inspector2),
-                    securityhub: known(&e.securityhub),
-                    sts: known(&e.sts),
-                })
-                .unwrap_or_default(),
+            region: known_string(&self.region),
+            profile: known_string(&self.profile),
+            assume_role: role.and_then(AssumeRoleBlock::settings),
+            endpoints: ep.map(EndpointsBlock::settings).unwrap_or_default(),
             max_retries: self.max_retries.as_ref_option().and_then(|n| u32::try_from(*n).ok()),
         }
     }
 }
 
-/// What the provider shares with its resources and data sources. Terraform asks for the
-/// resources before it configures the provider, so they hold this handle and find the
-/// settings, and the clients built lazily from them, when they run.
-pub struct Shared {
-    settings: OnceLock<Settings>,
-    clients: tokio::sync::OnceCell<Result<Arc<Clients>, String>>,
-    caller: tokio::sync::OnceCell<String>,
-    /// GetFindings: 3 requests/s, burst 6, as Security Hub documents.
-    pub get_findings_rate: RateLimiter,
-    /// BatchUpdateFindings: 10 requests/s.
-    pub update_findings_rate: RateLimiter,
-}
-
-impl Default for Shared {
-    fn default() -> Self {
-        Shared {
-            settings: OnceLock::new(),
-            clients: tokio::sync::OnceCell::new(),
-            caller: tokio::sync::OnceCell::new(),
-            get_findings_rate: RateLimiter::new(3.0, 6),
-            update_findings_rate: RateLimiter::new(10.0, 10),
+impl AssumeRoleBlock<'_> {
+    fn check(&self, diags: &mut Diagnostics, path: AttributePath) {
+        match &self.role_arn {
+            Value::Value(arn) => diag::invalid_attr(
+                diags,
+                path.clone().attribute("role_arn"),
+                "assume_role.role_arn",
+                validate::role_arn(arn),
+            ),
+            Value::Null => diag::attr_error(
+                diags,
+                path.clone().attribute("role_arn"),
+                "Missing assume_role.role_arn",
+                "assume_role.role_arn: required inside an assume_role block",
+            ),
+            Value::Unknown => {}
         }
-    }
-}
-
-impl Shared {
-    pub async fn clients(&self) -> Result<Arc<Clients>, String> {
-        self.clients
-            .get_or_init(|| async {
-                let settings = self.settings.get().cloned().unwrap_or_default();
-                clients::build(&settings).await.map(Arc::new)
-            })
-            .await
-            .clone()
-    }
-
-    /// The clients, or an error diagnostic saying why they could not be built.
-    pub async fn clients_or_error(&self, diags: &mut Diagnostics) -> Option<Arc<Clients>> {
-        match self.clients().await {
-            Ok(c) => Some(c),
-            Err(e) => {
-                diag::error(diags, "Cannot configure AWS clients", e);
-                None
+        if let Value::Value(name) = &self.session_name {
+            if let Err(e) = validate::session_name(name) {
+                diag::attr_error(
+                    diags,
+                    path.attribute("session_name"),
+                    "Invalid assume_role.session_name",
+                    format!("assume_role.session_name {e}"),
+                );
             }
         }
     }
 
-    /// The account of the provider's credentials, asked once per run.
-    pub async fn caller_account(&self) -> Result<String, String> {
-        let clients = self.clients().await?;
-        self.caller
-            .get_or_try_init(|| async { clients.inspector.caller_account().await.map_err(|e| e.to_string()) })
-            .await
-            .cloned()
+    /// None while the role ARN is not known.
+    fn settings(&self) -> Option<AssumeRole> {
+        Some(AssumeRole {
+            role_arn: known_string(&self.role_arn)?,
+            session_name: known_string(&self.session_name),
+            external_id: known_string(&self.external_id),
+        })
+    }
+}
+
+impl EndpointsBlock<'_> {
+    fn check(&self, diags: &mut Diagnostics, path: AttributePath) {
+        for (name, value) in [("inspector2", &self.inspector2), ("securityhub", &self.securityhub), ("sts", &self.sts)]
+        {
+            if let Value::Value(url) = value {
+                let attribute = format!("endpoints.{name}");
+                diag::invalid_attr(diags, path.clone().attribute(name), &attribute, validate::endpoint_url(url));
+            }
+        }
+    }
+
+    fn settings(&self) -> Endpoints {
+        Endpoints {
+            inspector2: known_string(&self.inspector2),
+            securityhub: known_string(&self.securityhub),
+            sts: known_string(&self.sts),
+        }
     }
 }
 
@@ -295,30 +225,20 @@ impl Provider for Inspector2FixProvider {
         if !diags.errors.is_empty() {
             return None;
         }
-        // Clients are built on first use: a plan with nothing to read makes no AWS call.
-        let _ = self.shared.settings.set(config.settings());
+        self.shared.configure(config.settings());
         Some(())
     }
 
     fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         let mut map: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
-        map.insert(
-            "ecr_scanning".into(),
-            Box::new(crate::resources::ecr_scanning::EcrScanning::new(self.shared.clone())),
-        );
-        map.insert(
-            "control_suppression".into(),
-            Box::new(crate::resources::control_suppression::ControlSuppression::new(self.shared.clone())),
-        );
+        map.insert("ecr_scanning".into(), Box::new(EcrScanning::new(self.shared.clone())));
+        map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
         Some(map)
     }
 
     fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
-        map.insert(
-            "security_hub_control".into(),
-            Box::new(crate::data_sources::security_hub_control::SecurityHubControl::new(self.shared.clone())),
-        );
+        map.insert("security_hub_control".into(), Box::new(SecurityHubControl::new(self.shared.clone())));
         Some(map)
     }
 }

@@ -2,15 +2,16 @@
 //! the find / status / wait logic behind `inspector2fix_ecr_scanning`, free of Terraform types.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::{AwsError, BatchOutcome, FailedAccount, InspectorApi};
+use crate::aws::{AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
 use crate::batch::for_each_chunk;
 use crate::status::{self, Direction, Progress};
+use crate::text;
 use crate::wait::Backoff;
 
 /// Status reads in a row that find an account settled the wrong way before the request is sent
@@ -36,9 +37,20 @@ impl Failure {
 
     fn from_failed(direction: Direction, f: &FailedAccount, caller: Option<&str>) -> Self {
         Failure {
-            code: f.error_code.clone(),
+            code: f.error_code.to_string(),
             message: f.error_message.clone(),
             hint: status::hint(direction, f, caller),
+        }
+    }
+}
+
+/// `CODE: MESSAGE (hint: ...)`, as listed per account in errors.
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        match self.hint {
+            Some(hint) => write!(f, " (hint: {hint})"),
+            None => Ok(()),
         }
     }
 }
@@ -48,9 +60,9 @@ impl Failure {
 pub struct Report {
     pub direction: Direction,
     /// Reached the target; value: ECR status last read.
-    pub done: BTreeMap<String, String>,
-    /// Still moving when the timeout ran out; value: ECR status last read ("" if none yet).
-    pub pending: BTreeMap<String, String>,
+    pub done: BTreeMap<String, EcrStatus>,
+    /// Still moving when the timeout ran out; value: ECR status last read, if any yet.
+    pub pending: BTreeMap<String, Option<EcrStatus>>,
     pub failed: BTreeMap<String, Failure>,
     /// For pending accounts: the last failed call that named them, if any (e.g. a network error).
     pub last_error: BTreeMap<String, String>,
@@ -63,62 +75,43 @@ impl Report {
     }
 
     /// Accounts whose ECR scanning is on or on its way, with their last ECR status.
-    pub fn on(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.done.iter().chain(self.pending.iter()).filter(|(_, s)| status::is_on(s))
+    pub fn on(&self) -> impl Iterator<Item = (&String, &EcrStatus)> {
+        let pending = self.pending.iter().filter_map(|(a, s)| Some((a, s.as_ref()?)));
+        self.done.iter().chain(pending).filter(|(_, s)| status::is_on(s))
     }
 
     /// Multi-line, per-account text for the error users read. Empty when complete.
     pub fn problems(&self) -> String {
-        let mut out = String::new();
+        let mut parts = Vec::new();
         if !self.failed.is_empty() {
-            let _ = writeln!(
-                out,
-                "Inspector could not {} ECR scanning for {} account(s):",
-                if self.direction == Direction::Enable { "enable" } else { "disable" },
-                self.failed.len()
-            );
-            for (account, f) in &self.failed {
-                let _ = write!(out, "  {account}: {}: {}", f.code, f.message);
-                if let Some(h) = f.hint {
-                    let _ = write!(out, " (hint: {h})");
-                }
-                out.push('\n');
-            }
+            let verb = if self.direction == Direction::Enable { "enable" } else { "disable" };
+            parts.push(format!("Inspector could not {verb} ECR scanning for {} account(s):", self.failed.len()));
+            parts.push(text::item_lines(&self.failed));
         }
         if !self.pending.is_empty() {
-            let _ = writeln!(
-                out,
+            parts.push(format!(
                 "Timed out after {} waiting for ECR scanning to be {} in {} account(s):",
-                fmt_duration(self.timeout),
+                text::fmt_duration(self.timeout),
                 self.direction.target(),
                 self.pending.len()
-            );
-            for (account, s) in &self.pending {
-                let shown = if s.is_empty() { "not yet reported" } else { s.as_str() };
-                let _ = write!(out, "  {account}: ECR {shown}");
-                if let Some(e) = self.last_error.get(account) {
-                    let _ = write!(out, " (last error: {e})");
-                }
-                out.push('\n');
-            }
-            let _ = writeln!(
-                out,
+            ));
+            parts.push(text::item_lines(
+                self.pending.iter().map(|(account, ecr)| (account, self.pending_line(account, ecr))),
+            ));
+            parts.push(
                 "Accounts that finished are saved in state. Apply again to keep waiting, or raise the `timeouts` block."
+                    .into(),
             );
         }
-        out.trim_end().to_owned()
+        parts.join("\n").trim_end().to_owned()
     }
-}
 
-pub fn fmt_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    match (secs / 3600, (secs % 3600) / 60, secs % 60) {
-        (0, 0, 0) => format!("{}ms", d.as_millis()),
-        (0, 0, s) => format!("{s}s"),
-        (0, m, 0) => format!("{m}m"),
-        (0, m, s) => format!("{m}m{s}s"),
-        (h, 0, 0) => format!("{h}h"),
-        (h, m, s) => format!("{h}h{m}m{s}s"),
+    fn pending_line(&self, account: &str, ecr: &Option<EcrStatus>) -> String {
+        let shown = ecr.as_ref().map_or("not yet reported", EcrStatus::as_str);
+        match self.last_error.get(account) {
+            Some(e) => format!("ECR {shown} (last error: {e})"),
+            None => format!("ECR {shown}"),
+        }
     }
 }
 
@@ -129,19 +122,48 @@ fn client_token(chunk: usize) -> String {
     format!("inspector2fix-{:x}-{:x}-{}-{chunk}", nanos, std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A failed call whose cause will not pass by waiting (denied, invalid, unknown).
-fn is_permanent(e: &AwsError) -> bool {
-    match e.code.as_deref() {
-        None => false,
-        Some(code) => !matches!(
-            code,
-            "ThrottlingException"
-                | "TooManyRequestsException"
-                | "InternalServerException"
-                | "ServiceUnavailableException"
-                | "RequestTimeout"
-        ),
-    }
+/// An account whose request went out, watched by status reads until it settles.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Watch {
+    /// ECR status last read, if any yet.
+    ecr_status: Option<EcrStatus>,
+    /// Status reads in a row that found the account settled the opposite way.
+    reads_settled_opposite: u32,
+}
+
+/// Which call an answer came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Via {
+    /// Enable or Disable.
+    Request,
+    /// BatchGetAccountStatus.
+    StatusRead,
+}
+
+/// What one answer said about one account.
+enum Seen<'a> {
+    Status {
+        account: Option<&'a AccountStatus>,
+        ecr: Option<&'a EcrStatus>,
+    },
+    /// Listed in failedAccounts.
+    Refused(&'a FailedAccount),
+    /// Asked about, but not in the answer.
+    Unmentioned,
+    /// The whole call failed.
+    CallFailed(&'a AwsError),
+}
+
+/// One converge in progress: what is to be sent, what is being waited for, the backoff and the
+/// deadline. Each account is in exactly one of `to_send`, `watching` or the report.
+struct Convergence<'a> {
+    api: &'a dyn InspectorApi,
+    caller: Option<&'a str>,
+    deadline: Instant,
+    backoff: Backoff,
+    to_send: Vec<String>,
+    watching: BTreeMap<String, Watch>,
+    report: Report,
 }
 
 /// Moves ECR scanning of `account_ids` to ENABLED or DISABLED and waits until every account gets
@@ -153,212 +175,218 @@ pub async fn converge(
     timeout: Duration,
     caller: Option<&str>,
 ) -> Report {
-    let deadline = Instant::now() + timeout;
-    let mut report = Report {
-        direction,
-        done: BTreeMap::new(),
-        pending: BTreeMap::new(),
-        failed: BTreeMap::new(),
-        last_error: BTreeMap::new(),
-        timeout,
-    };
-    let mut to_call: Vec<String> = account_ids.iter().cloned().collect();
-    // account -> (ECR status last read, reads in a row that found it settled the other way)
-    let mut waiting: BTreeMap<String, (String, u32)> = BTreeMap::new();
-    let mut backoff = Backoff::new();
+    Convergence::new(api, direction, account_ids, timeout, caller).run().await
+}
 
-    loop {
-        if !to_call.is_empty() {
-            let results = for_each_chunk(&to_call, |index, chunk| async move {
-                match direction {
-                    Direction::Enable => api.enable_ecr(&chunk, &client_token(index)).await,
-                    Direction::Disable => api.disable_ecr(&chunk).await,
-                }
-            })
-            .await;
-            let mut again = Vec::new();
-            for (chunk, result) in results {
-                match result {
-                    Err(e) if is_permanent(&e) => {
-                        for account in chunk {
-                            report.failed.insert(account, Failure::from_call(&e));
-                        }
-                    }
-                    // Still throttled or failing after the SDK's own retries: try again later.
-                    Err(e) => {
-                        for account in &chunk {
-                            report.last_error.insert(account.clone(), e.to_string());
-                        }
-                        again.extend(chunk);
-                    }
-                    Ok(outcome) => {
-                        let mut seen = BTreeSet::new();
-                        for a in &outcome.accounts {
-                            seen.insert(a.account_id.clone());
-                            match status::progress(direction, &a.account_status, &a.ecr_status) {
-                                Progress::Done => {
-                                    report.done.insert(a.account_id.clone(), a.ecr_status.clone());
-                                }
-                                Progress::Blocked { code, message } => {
-                                    let f = FailedAccount {
-                                        account_id: a.account_id.clone(),
-                                        account_status: Some(a.account_status.clone()),
-                                        error_code: code,
-                                        error_message: message,
-                                    };
-                                    report
-                                        .failed
-                                        .insert(a.account_id.clone(), Failure::from_failed(direction, &f, caller));
-                                }
-                                Progress::InProgress | Progress::NotStarted => {
-                                    waiting.insert(a.account_id.clone(), (a.ecr_status.clone(), 0));
-                                }
-                            }
-                        }
-                        for f in &outcome.failed {
-                            seen.insert(f.account_id.clone());
-                            if direction == Direction::Enable && f.error_code == "ALREADY_ENABLED" {
-                                waiting.insert(f.account_id.clone(), (String::new(), 0));
-                            } else if status::is_transient(&f.error_code) {
-                                report
-                                    .last_error
-                                    .insert(f.account_id.clone(), format!("{}: {}", f.error_code, f.error_message));
-                                again.push(f.account_id.clone());
-                            } else {
-                                report.failed.insert(f.account_id.clone(), Failure::from_failed(direction, f, caller));
-                            }
-                        }
-                        // Not mentioned in the answer: find out from its status.
-                        for account in chunk.into_iter().filter(|a| !seen.contains(a)) {
-                            waiting.insert(account, (String::new(), 0));
-                        }
-                    }
-                }
+impl<'a> Convergence<'a> {
+    fn new(
+        api: &'a dyn InspectorApi,
+        direction: Direction,
+        account_ids: &BTreeSet<String>,
+        timeout: Duration,
+        caller: Option<&'a str>,
+    ) -> Self {
+        Convergence {
+            api,
+            caller,
+            deadline: Instant::now() + timeout,
+            backoff: Backoff::new(),
+            to_send: account_ids.iter().cloned().collect(),
+            watching: BTreeMap::new(),
+            report: Report {
+                direction,
+                done: BTreeMap::new(),
+                pending: BTreeMap::new(),
+                failed: BTreeMap::new(),
+                last_error: BTreeMap::new(),
+                timeout,
+            },
+        }
+    }
+
+    async fn run(mut self) -> Report {
+        loop {
+            self.send().await;
+            if self.to_send.is_empty() && self.watching.is_empty() {
+                break;
             }
-            to_call = again;
+            if Instant::now() >= self.deadline {
+                self.time_out();
+                break;
+            }
+            self.backoff.sleep_until_next(self.deadline).await;
+            self.poll().await;
         }
+        self.finish()
+    }
 
-        if waiting.is_empty() && to_call.is_empty() {
-            break;
-        }
-        if Instant::now() >= deadline {
-            report.pending.extend(waiting.into_iter().map(|(a, (s, _))| (a, s)));
-            report.pending.extend(to_call.into_iter().map(|a| (a, String::new())));
-            break;
-        }
-        backoff.sleep_until_next(deadline).await;
-        if waiting.is_empty() {
-            continue;
-        }
-
-        let ids: Vec<String> = waiting.keys().cloned().collect();
-        let results = for_each_chunk(&ids, |_, chunk| async move { api.account_status(&chunk).await }).await;
+    /// Sends Enable or Disable for every account queued, and judges the answers.
+    async fn send(&mut self) {
+        let accounts = std::mem::take(&mut self.to_send);
+        let (api, direction) = (self.api, self.report.direction);
+        let results = for_each_chunk(&accounts, |index, chunk| async move {
+            match direction {
+                Direction::Enable => api.enable_ecr(&chunk, &client_token(index)).await,
+                Direction::Disable => api.disable_ecr(&chunk).await,
+            }
+        })
+        .await;
         for (chunk, result) in results {
-            let outcome = match result {
-                Ok(outcome) => outcome,
-                Err(e) if is_permanent(&e) => {
-                    for account in chunk {
-                        waiting.remove(&account);
-                        report.failed.insert(account, Failure::from_call(&e));
-                    }
-                    continue;
+            self.absorb(Via::Request, &chunk, result);
+        }
+    }
+
+    /// Reads the status of every account being watched, and judges the answers.
+    async fn poll(&mut self) {
+        let accounts: Vec<String> = self.watching.keys().cloned().collect();
+        let api = self.api;
+        let results = for_each_chunk(&accounts, |_, chunk| async move { api.account_status(&chunk).await }).await;
+        for (chunk, result) in results {
+            self.absorb(Via::StatusRead, &chunk, result);
+        }
+    }
+
+    /// Takes in one call's answer about `chunk`, account by account; the first mention counts.
+    fn absorb(&mut self, via: Via, chunk: &[String], result: Result<BatchOutcome, AwsError>) {
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                for account in chunk {
+                    self.judge(via, account, Seen::CallFailed(&e));
                 }
-                Err(e) => {
-                    for account in chunk {
-                        report.last_error.insert(account, e.to_string());
-                    }
-                    continue;
-                }
-            };
-            let BatchOutcome { accounts, failed } = outcome;
-            let mut seen = BTreeSet::new();
-            for a in &accounts {
-                if !waiting.contains_key(&a.account_id) {
-                    continue;
-                }
-                seen.insert(a.account_id.clone());
-                observe(
-                    &mut report,
-                    &mut waiting,
-                    &mut to_call,
-                    caller,
-                    &a.account_id,
-                    &a.account_status,
-                    &a.ecr_status,
-                );
+                return;
             }
-            for f in &failed {
-                if !waiting.contains_key(&f.account_id) {
-                    continue;
-                }
-                seen.insert(f.account_id.clone());
-                if !status::is_transient(&f.error_code) {
-                    waiting.remove(&f.account_id);
-                    report.failed.insert(f.account_id.clone(), Failure::from_failed(direction, f, caller));
-                }
+        };
+        let mut mentioned = BTreeSet::new();
+        for a in &outcome.accounts {
+            if self.is_open(via, chunk, &mentioned, &a.account_id) {
+                mentioned.insert(a.account_id.clone());
+                let seen = Seen::Status { account: a.account_status.as_ref(), ecr: a.ecr_status.as_ref() };
+                self.judge(via, &a.account_id, seen);
             }
-            // Inspector leaves out accounts it never saw (moto does; AWS reports them DISABLED).
-            for account in &chunk {
-                if seen.contains(account) || !waiting.contains_key(account) {
-                    continue;
-                }
-                observe(&mut report, &mut waiting, &mut to_call, caller, account, "DISABLED", "DISABLED");
+        }
+        for f in &outcome.failed {
+            if self.is_open(via, chunk, &mentioned, &f.account_id) {
+                mentioned.insert(f.account_id.clone());
+                self.judge(via, &f.account_id, Seen::Refused(f));
+            }
+        }
+        for account in chunk {
+            if self.is_open(via, chunk, &mentioned, account) {
+                self.judge(via, account, Seen::Unmentioned);
             }
         }
     }
-    let pending = &report.pending;
-    report.last_error.retain(|a, _| pending.contains_key(a));
-    report
-}
 
-fn observe(
-    report: &mut Report,
-    waiting: &mut BTreeMap<String, (String, u32)>,
-    to_call: &mut Vec<String>,
-    caller: Option<&str>,
-    account: &str,
-    account_status: &str,
-    ecr_status: &str,
-) {
-    let direction = report.direction;
-    match status::progress(direction, account_status, ecr_status) {
-        Progress::Done => {
-            waiting.remove(account);
-            report.done.insert(account.to_owned(), ecr_status.to_owned());
-        }
-        Progress::Blocked { code, message } => {
-            waiting.remove(account);
-            let f = FailedAccount {
-                account_id: account.to_owned(),
-                account_status: Some(account_status.to_owned()),
-                error_code: code,
-                error_message: message,
-            };
-            report.failed.insert(account.to_owned(), Failure::from_failed(direction, &f, caller));
-        }
-        Progress::InProgress => {
-            if let Some(w) = waiting.get_mut(account) {
-                *w = (ecr_status.to_owned(), 0);
+    /// Whether an answer's word on `account` is still to be judged: asked about in this call,
+    /// not yet mentioned in the answer, and (for a status read) still being watched.
+    fn is_open(&self, via: Via, chunk: &[String], mentioned: &BTreeSet<String>, account: &str) -> bool {
+        let asked = match via {
+            Via::Request => chunk.iter().any(|a| a == account),
+            Via::StatusRead => self.watching.contains_key(account),
+        };
+        asked && !mentioned.contains(account)
+    }
+
+    /// The one place where what an answer said about an account is judged.
+    fn judge(&mut self, via: Via, account: &str, seen: Seen<'_>) {
+        let direction = self.report.direction;
+        match seen {
+            Seen::Status { account: account_status, ecr } => self.judge_status(via, account, account_status, ecr),
+            Seen::Unmentioned if via == Via::Request => self.watch(account, None),
+            // Inspector leaves out accounts it never saw (moto does; AWS reports them DISABLED).
+            Seen::Unmentioned => {
+                self.judge_status(via, account, Some(&AccountStatus::Disabled), Some(&EcrStatus::Disabled))
             }
-        }
-        Progress::NotStarted => {
-            if let Some(w) = waiting.get_mut(account) {
-                w.0 = ecr_status.to_owned();
-                w.1 += 1;
-                if w.1 >= REISSUE_AFTER_READS {
-                    waiting.remove(account);
-                    to_call.push(account.to_owned());
+            Seen::Refused(f)
+                if via == Via::Request
+                    && direction == Direction::Enable
+                    && f.error_code == ErrorCode::AlreadyEnabled =>
+            {
+                self.watch(account, None)
+            }
+            // A status read keeps watching: the refusal says nothing of the request's progress.
+            Seen::Refused(f) if status::is_transient(&f.error_code) => {
+                if via == Via::Request {
+                    self.send_again(account, format!("{}: {}", f.error_code, f.error_message));
                 }
             }
+            Seen::Refused(f) => self.fail(account, Failure::from_failed(direction, f, self.caller)),
+            Seen::CallFailed(e) if status::is_permanent(e) => self.fail(account, Failure::from_call(e)),
+            // Still throttled or failing after the SDK's own retries: try again later.
+            Seen::CallFailed(e) if via == Via::Request => self.send_again(account, e.to_string()),
+            Seen::CallFailed(e) => {
+                self.report.last_error.insert(account.to_owned(), e.to_string());
+            }
         }
+    }
+
+    fn judge_status(
+        &mut self,
+        via: Via,
+        account: &str,
+        account_status: Option<&AccountStatus>,
+        ecr: Option<&EcrStatus>,
+    ) {
+        match status::progress(self.report.direction, account_status, ecr) {
+            Progress::Done => {
+                self.watching.remove(account);
+                self.report.done.insert(account.to_owned(), self.report.direction.target());
+            }
+            Progress::Blocked { code, message, hint } => {
+                self.fail(account, Failure { code: code.into(), message: message.into(), hint: Some(hint) })
+            }
+            Progress::NotStarted if via == Via::StatusRead => self.count_settled_opposite(account, ecr),
+            Progress::InProgress | Progress::NotStarted => self.watch(account, ecr),
+        }
+    }
+
+    fn send_again(&mut self, account: &str, error: String) {
+        self.report.last_error.insert(account.to_owned(), error);
+        self.to_send.push(account.to_owned());
+    }
+
+    fn watch(&mut self, account: &str, ecr: Option<&EcrStatus>) {
+        let watch = Watch { ecr_status: ecr.cloned(), reads_settled_opposite: 0 };
+        self.watching.insert(account.to_owned(), watch);
+    }
+
+    /// Settled the opposite way: the request may not have taken. Send it again if that persists.
+    fn count_settled_opposite(&mut self, account: &str, ecr: Option<&EcrStatus>) {
+        let Some(watch) = self.watching.get_mut(account) else { return };
+        watch.ecr_status = ecr.cloned();
+        watch.reads_settled_opposite += 1;
+        if watch.reads_settled_opposite >= REISSUE_AFTER_READS {
+            self.watching.remove(account);
+            self.to_send.push(account.to_owned());
+        }
+    }
+
+    fn fail(&mut self, account: &str, failure: Failure) {
+        self.watching.remove(account);
+        self.report.failed.insert(account.to_owned(), failure);
+    }
+
+    /// The deadline passed: whatever is still moving or unsent is pending.
+    fn time_out(&mut self) {
+        let watching = std::mem::take(&mut self.watching);
+        self.report.pending.extend(watching.into_iter().map(|(a, w)| (a, w.ecr_status)));
+        self.report.pending.extend(self.to_send.drain(..).map(|a| (a, None)));
+    }
+
+    fn finish(mut self) -> Report {
+        let pending = &self.report.pending;
+        self.report.last_error.retain(|a, _| pending.contains_key(a));
+        self.report
     }
 }
 
 /// ECR status of each account, as Inspector reports it now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reading {
-    /// account -> ECR status; accounts Inspector never saw read DISABLED.
-    pub ecr: BTreeMap<String, String>,
+    /// account -> ECR status; accounts Inspector never saw, or reported without an ECR status,
+    /// read DISABLED.
+    pub ecr: BTreeMap<String, EcrStatus>,
     /// Accounts whose status could not be read, and why.
     pub unreadable: BTreeMap<String, Failure>,
 }
@@ -370,14 +398,16 @@ pub async fn read(api: &dyn InspectorApi, account_ids: &BTreeSet<String>) -> Res
     for (chunk, result) in results {
         let outcome = result?;
         for a in outcome.accounts.into_iter().filter(|a| account_ids.contains(&a.account_id)) {
-            reading.ecr.insert(a.account_id, a.ecr_status);
+            if let Some(ecr) = a.ecr_status {
+                reading.ecr.insert(a.account_id, ecr);
+            }
         }
         for f in outcome.failed.iter().filter(|f| account_ids.contains(&f.account_id)) {
             reading.unreadable.insert(f.account_id.clone(), Failure::from_failed(Direction::Enable, f, None));
         }
         for account in chunk {
             if !reading.ecr.contains_key(&account) && !reading.unreadable.contains_key(&account) {
-                reading.ecr.insert(account, "DISABLED".into());
+                reading.ecr.insert(account, EcrStatus::Disabled);
             }
         }
     }

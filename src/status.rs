@@ -1,6 +1,6 @@
 //! How Inspector's statuses and error codes are read: what is done, in progress, retryable or final.
 
-use crate::aws::FailedAccount;
+use crate::aws::{AccountStatus, AwsError, EcrStatus, ErrorCode, FailedAccount};
 
 /// Which way an account's ECR scanning is being moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,10 +10,11 @@ pub enum Direction {
 }
 
 impl Direction {
-    pub fn target(self) -> &'static str {
+    /// The ECR status that means done.
+    pub fn target(self) -> EcrStatus {
         match self {
-            Direction::Enable => "ENABLED",
-            Direction::Disable => "DISABLED",
+            Direction::Enable => EcrStatus::Enabled,
+            Direction::Disable => EcrStatus::Disabled,
         }
     }
 }
@@ -28,64 +29,88 @@ pub enum Progress {
     NotStarted,
     /// The account cannot get there (e.g. suspended).
     Blocked {
-        code: String,
-        message: String,
+        code: &'static str,
+        message: &'static str,
+        hint: &'static str,
     },
 }
 
-pub fn progress(direction: Direction, account_status: &str, ecr_status: &str) -> Progress {
-    if direction == Direction::Enable && account_status == "SUSPENDED" && ecr_status != "ENABLED" {
-        return Progress::Blocked { code: "SUSPENDED".into(), message: "the account is suspended in Inspector".into() };
+const SUSPENDED_HINT: &str =
+    "a suspended account blocks enablement: reactivate it (or remove it from account_ids) and apply again";
+
+/// `None` stands for a status the answer did not carry.
+pub fn progress(direction: Direction, account: Option<&AccountStatus>, ecr: Option<&EcrStatus>) -> Progress {
+    use EcrStatus::{Disabled, Disabling, Enabled, Enabling};
+    if direction == Direction::Enable && account == Some(&AccountStatus::Suspended) && ecr != Some(&Enabled) {
+        return Progress::Blocked {
+            code: "SUSPENDED",
+            message: "the account is suspended in Inspector",
+            hint: SUSPENDED_HINT,
+        };
     }
-    match (direction, ecr_status) {
-        (Direction::Enable, "ENABLED") | (Direction::Disable, "DISABLED") => Progress::Done,
-        (Direction::Enable, "ENABLING") | (Direction::Disable, "DISABLING") => Progress::InProgress,
-        (Direction::Enable, "DISABLED" | "DISABLING" | "") => Progress::NotStarted,
-        (Direction::Disable, "ENABLED" | "ENABLING") => Progress::NotStarted,
+    match (direction, ecr) {
+        (Direction::Enable, Some(Enabled)) | (Direction::Disable, Some(Disabled)) => Progress::Done,
+        (Direction::Enable, Some(Enabling)) | (Direction::Disable, Some(Disabling)) => Progress::InProgress,
+        (Direction::Enable, Some(Disabled | Disabling) | None) => Progress::NotStarted,
+        (Direction::Disable, Some(Enabled | Enabling)) => Progress::NotStarted,
         // SUSPENDING / SUSPENDED: the account is being suspended; only time changes that.
         _ => Progress::InProgress,
     }
 }
 
-/// True when whether ECR scanning counts as on for drift detection: ENABLED or on its way there.
-pub fn is_on(ecr_status: &str) -> bool {
-    matches!(ecr_status, "ENABLED" | "ENABLING")
+/// True when ECR scanning counts as on for drift detection: ENABLED or on its way there.
+pub fn is_on(ecr: &EcrStatus) -> bool {
+    matches!(ecr, EcrStatus::Enabled | EcrStatus::Enabling)
 }
 
 /// failedAccounts codes that clear by themselves, so the call is repeated within the timeout.
-pub fn is_transient(code: &str) -> bool {
+pub fn is_transient(code: &ErrorCode) -> bool {
     matches!(
         code,
-        "ENABLE_IN_PROGRESS"
-            | "DISABLE_IN_PROGRESS"
-            | "SUSPEND_IN_PROGRESS"
-            | "SSM_THROTTLED"
-            | "EVENTBRIDGE_THROTTLED"
-            | "INTERNAL_ERROR"
+        ErrorCode::EnableInProgress
+            | ErrorCode::DisableInProgress
+            | ErrorCode::SuspendInProgress
+            | ErrorCode::SsmThrottled
+            | ErrorCode::EventbridgeThrottled
+            | ErrorCode::InternalError
     )
+}
+
+/// A failed call whose cause will not pass by waiting (denied, invalid, unknown), as opposed to
+/// throttling and server errors that outlasted the SDK's retries.
+pub fn is_permanent(e: &AwsError) -> bool {
+    match e.code.as_deref() {
+        None => false,
+        Some(code) => !matches!(
+            code,
+            "ThrottlingException"
+                | "TooManyRequestsException"
+                | "InternalServerException"
+                | "ServiceUnavailableException"
+                | "RequestTimeout"
+        ),
+    }
 }
 
 /// A next step for the user, where the code alone does not tell them.
 pub fn hint(direction: Direction, failure: &FailedAccount, caller: Option<&str>) -> Option<&'static str> {
     let member = caller.is_some_and(|c| c != failure.account_id);
-    if failure.account_status.as_deref() == Some("SUSPENDED") || failure.error_code == "SUSPENDED" {
-        return Some(
-            "a suspended account blocks enablement: reactivate it (or remove it from account_ids) and apply again",
-        );
+    if failure.account_status == Some(AccountStatus::Suspended) {
+        return Some(SUSPENDED_HINT);
     }
-    match (failure.error_code.as_str(), member) {
-        ("ACCESS_DENIED", true) => Some(
+    match (&failure.error_code, member) {
+        (ErrorCode::AccessDenied, true) => Some(
             "only the delegated Inspector administrator can change member accounts: run with the administrator's credentials and check the account is an associated member",
         ),
-        ("ACCESS_DENIED", false) => Some(match direction {
+        (ErrorCode::AccessDenied, false) => Some(match direction {
             Direction::Enable => "check the IAM permissions inspector2:Enable and iam:CreateServiceLinkedRole, and that ECR scanning is available in this Region; a member account cannot change itself, its delegated administrator must",
             Direction::Disable => "check the IAM permission inspector2:Disable; a member account cannot change itself, its delegated administrator must",
         }),
-        ("BLOCKED_BY_ORGANIZATION_POLICY", _) => Some("an AWS Organizations policy (SCP) denies this: ask the organization's administrators"),
-        ("RESOURCE_SCAN_NOT_DISABLED" | "DISASSOCIATE_ALL_MEMBERS", _) => Some(
+        (ErrorCode::BlockedByOrganizationPolicy, _) => Some("an AWS Organizations policy (SCP) denies this: ask the organization's administrators"),
+        (ErrorCode::ResourceScanNotDisabled | ErrorCode::DisassociateAllMembers, _) => Some(
             "the delegated administrator's last scan type cannot be disabled while it has members: disassociate the members first, or set disable_on_destroy = false and apply before destroying",
         ),
-        ("ACCOUNT_IS_ISOLATED", _) => Some("the account is isolated: contact AWS Support"),
+        (ErrorCode::AccountIsIsolated, _) => Some("the account is isolated: contact AWS Support"),
         _ => None,
     }
 }
@@ -97,10 +122,25 @@ mod tests {
     fn failure(account: &str, code: &str, status: Option<&str>) -> FailedAccount {
         FailedAccount {
             account_id: account.into(),
-            account_status: status.map(Into::into),
-            error_code: code.into(),
+            account_status: status.map(AccountStatus::from_wire),
+            error_code: ErrorCode::from_wire(code),
             error_message: "m".into(),
         }
+    }
+
+    /// progress() on statuses as AWS writes them; "" is a status the answer did not carry.
+    fn progress(direction: Direction, account: &str, ecr: &str) -> Progress {
+        let account = (!account.is_empty()).then(|| AccountStatus::from_wire(account));
+        let ecr = (!ecr.is_empty()).then(|| EcrStatus::from_wire(ecr));
+        super::progress(direction, account.as_ref(), ecr.as_ref())
+    }
+
+    fn is_on(ecr: &str) -> bool {
+        super::is_on(&EcrStatus::from_wire(ecr))
+    }
+
+    fn is_transient(code: &str) -> bool {
+        super::is_transient(&ErrorCode::from_wire(code))
     }
 
     #[test]
@@ -120,6 +160,14 @@ mod tests {
         assert_eq!(progress(Direction::Disable, "ENABLED", "ENABLED"), Progress::NotStarted);
         // Suspension does not block turning scanning off.
         assert_eq!(progress(Direction::Disable, "SUSPENDED", "DISABLED"), Progress::Done);
+    }
+
+    #[test]
+    fn a_status_aws_adds_later_is_waited_on_not_fatal() {
+        assert_eq!(progress(Direction::Enable, "ENABLED", "PAUSED"), Progress::InProgress);
+        assert_eq!(progress(Direction::Disable, "ENABLED", "PAUSED"), Progress::InProgress);
+        // Not reported at all: an Enable may not have taken yet.
+        assert_eq!(progress(Direction::Enable, "", ""), Progress::NotStarted);
     }
 
     #[test]

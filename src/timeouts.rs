@@ -46,14 +46,8 @@ pub fn validate(diags: &mut Diagnostics, timeouts: &ValueList<Timeouts>) {
     for (index, t) in list.iter().enumerate() {
         for (name, value) in [("create", &t.create), ("update", &t.update), ("delete", &t.delete)] {
             if let Value::Value(text) = value {
-                if let Err(e) = validate::duration(text) {
-                    diag::attr_error(
-                        diags,
-                        AttributePath::new("timeouts").index(index as i64).attribute(name),
-                        format!("Invalid timeouts.{name}"),
-                        format!("timeouts.{name}: {e}"),
-                    );
-                }
+                let path = AttributePath::new("timeouts").index(index as i64).attribute(name);
+                diag::invalid_attr(diags, path, &format!("timeouts.{name}"), validate::duration(text));
             }
         }
     }

@@ -80,6 +80,35 @@ pub fn role_arn(value: &str) -> Result<(), String> {
     }
 }
 
+/// An AWS Region name such as "us-east-1": lower-case letters, digits and dashes.
+pub fn region(value: &str) -> Result<(), String> {
+    let ok = !value.is_empty() && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{value:?} is not an AWS Region name such as \"us-east-1\""))
+    }
+}
+
+/// How many times the SDK retries a call: 0 to 100.
+pub fn max_retries(value: i64) -> Result<u32, String> {
+    u32::try_from(value)
+        .ok()
+        .filter(|n| *n <= 100)
+        .ok_or_else(|| format!("{value} is out of range: use a number from 0 to 100"))
+}
+
+/// An STS role session name: 2 to 64 characters of letters, digits and +=,.@-_.
+pub fn session_name(value: &str) -> Result<(), String> {
+    let ok =
+        (2..=64).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err("must be 2 to 64 characters of letters, digits and +=,.@-_".into())
+    }
+}
+
 /// An absolute http(s) URL with a host, as the SDK's endpoint override needs.
 pub fn endpoint_url(value: &str) -> Result<(), String> {
     let err = || format!("{value:?} is not an endpoint URL: expected e.g. https://inspector2.us-east-1.amazonaws.com");
@@ -149,6 +178,23 @@ mod tests {
             "arn:aws-cnx:iam::123456789012:role/x",
         ] {
             assert!(role_arn(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn regions_retries_and_session_names() {
+        assert!(region("eu-west-1").is_ok());
+        for bad in ["", "US East", "eu_west_1"] {
+            assert!(region(bad).unwrap_err().contains("is not an AWS Region name"), "{bad} accepted");
+        }
+        assert_eq!(max_retries(0), Ok(0));
+        assert_eq!(max_retries(100), Ok(100));
+        for bad in [-1, 101] {
+            assert!(max_retries(bad).unwrap_err().contains("out of range"), "{bad} accepted");
+        }
+        assert!(session_name("ci").is_ok() && session_name("a+=,.@-_9").is_ok());
+        for bad in ["x", "has space", &"x".repeat(65)] {
+            assert!(session_name(bad).is_err(), "{bad} accepted");
         }
     }
 

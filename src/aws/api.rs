@@ -5,22 +5,71 @@
 
 use async_trait::async_trait;
 
+use super::wire::wire_enum;
+
+wire_enum! {
+    /// Inspector's status of a whole account.
+    pub enum AccountStatus {
+        Enabling = "ENABLING",
+        Enabled = "ENABLED",
+        Disabling = "DISABLING",
+        Disabled = "DISABLED",
+        Suspending = "SUSPENDING",
+        Suspended = "SUSPENDED",
+    }
+}
+
+wire_enum! {
+    /// Inspector's status of ECR scanning in one account.
+    pub enum EcrStatus {
+        Enabling = "ENABLING",
+        Enabled = "ENABLED",
+        Disabling = "DISABLING",
+        Disabled = "DISABLED",
+        Suspending = "SUSPENDING",
+        Suspended = "SUSPENDED",
+    }
+}
+
+wire_enum! {
+    /// Why Inspector refused or could not process an account (`failedAccounts[].errorCode`).
+    pub enum ErrorCode {
+        AlreadyEnabled = "ALREADY_ENABLED",
+        EnableInProgress = "ENABLE_IN_PROGRESS",
+        DisableInProgress = "DISABLE_IN_PROGRESS",
+        SuspendInProgress = "SUSPEND_IN_PROGRESS",
+        ResourceNotFound = "RESOURCE_NOT_FOUND",
+        AccessDenied = "ACCESS_DENIED",
+        InternalError = "INTERNAL_ERROR",
+        SsmUnavailable = "SSM_UNAVAILABLE",
+        SsmThrottled = "SSM_THROTTLED",
+        EventbridgeUnavailable = "EVENTBRIDGE_UNAVAILABLE",
+        EventbridgeThrottled = "EVENTBRIDGE_THROTTLED",
+        ResourceScanNotDisabled = "RESOURCE_SCAN_NOT_DISABLED",
+        DisassociateAllMembers = "DISASSOCIATE_ALL_MEMBERS",
+        AccountIsIsolated = "ACCOUNT_IS_ISOLATED",
+        Ec2SsmResourceDataSyncLimitExceeded = "EC2_SSM_RESOURCE_DATA_SYNC_LIMIT_EXCEEDED",
+        Ec2SsmAssociationVersionLimitExceeded = "EC2_SSM_ASSOCIATION_VERSION_LIMIT_EXCEEDED",
+        BlockedByOrganizationPolicy = "BLOCKED_BY_ORGANIZATION_POLICY",
+    }
+}
+
 /// ECR scanning as reported for one account by Enable, Disable or BatchGetAccountStatus.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountEcr {
     pub account_id: String,
-    /// Inspector's status of the whole account (ENABLED, SUSPENDED, ...).
-    pub account_status: String,
-    /// Inspector's status of ECR scanning in that account.
-    pub ecr_status: String,
+    /// Inspector's status of the whole account; None when the answer carried none.
+    pub account_status: Option<AccountStatus>,
+    /// Inspector's status of ECR scanning in that account; None when the answer carried none.
+    pub ecr_status: Option<EcrStatus>,
 }
 
 /// An account Inspector refused or could not process, as listed in `failedAccounts`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedAccount {
     pub account_id: String,
-    pub account_status: Option<String>,
-    pub error_code: String,
+    pub account_status: Option<AccountStatus>,
+    pub error_code: ErrorCode,
     pub error_message: String,
 }
 
@@ -46,9 +95,9 @@ pub struct AwsError {
 pub trait InspectorApi: Send + Sync {
     /// The account the provider's credentials belong to (STS GetCallerIdentity).
     async fn caller_account(&self) -> Result<String, AwsError>;
-    /// Inspector2 Enable with resourceTypes = [ECR] for at most 100 accounts.
+    /// Inspector2 Enable with resourceTypes = `["ECR"]` for at most 100 accounts.
     async fn enable_ecr(&self, account_ids: &[String], client_token: &str) -> Result<BatchOutcome, AwsError>;
-    /// Inspector2 Disable with resourceTypes = [ECR] for at most 100 accounts.
+    /// Inspector2 Disable with resourceTypes = `["ECR"]` for at most 100 accounts.
     async fn disable_ecr(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
     /// Inspector2 BatchGetAccountStatus for at most 100 accounts.
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;

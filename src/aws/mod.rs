@@ -6,8 +6,9 @@ pub mod call_log;
 pub mod clients;
 pub mod sdk;
 pub mod securityhub;
+pub mod wire;
 
 pub use api::{
-    AccountEcr, AwsError, BatchOutcome, Control, FailedAccount, Finding, FindingQuery, FindingUpdate, FindingsPage,
-    InspectorApi, SecurityHubApi, UpdateOutcome,
+    AccountEcr, AccountStatus, AwsError, BatchOutcome, Control, EcrStatus, ErrorCode, FailedAccount, Finding,
+    FindingQuery, FindingUpdate, FindingsPage, InspectorApi, SecurityHubApi, UpdateOutcome,
 };

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_inspector2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_inspector2::types::{self as i2, ResourceScanType};
 
-use super::api::{AccountEcr, AwsError, BatchOutcome, FailedAccount, InspectorApi};
+use super::api::{AccountEcr, AwsError, BatchOutcome, ErrorCode, FailedAccount, InspectorApi};
 
 pub struct SdkInspector {
     pub inspector2: aws_sdk_inspector2::Client,
@@ -30,11 +30,16 @@ where
     }
 }
 
+/// AWS's text for an enum, decoded; an empty value counts as not reported.
+fn decode<T: for<'a> From<&'a str>>(wire: &str) -> Option<T> {
+    (!wire.is_empty()).then(|| T::from(wire))
+}
+
 fn failed_account(f: &i2::FailedAccount) -> FailedAccount {
     FailedAccount {
         account_id: f.account_id().to_owned(),
-        account_status: f.status().map(|s| s.as_str().to_owned()),
-        error_code: f.error_code().as_str().to_owned(),
+        account_status: f.status().and_then(|s| decode(s.as_str())),
+        error_code: ErrorCode::from_wire(f.error_code().as_str()),
         error_message: f.error_message().to_owned(),
     }
 }
@@ -42,21 +47,16 @@ fn failed_account(f: &i2::FailedAccount) -> FailedAccount {
 fn account(a: &i2::Account) -> AccountEcr {
     AccountEcr {
         account_id: a.account_id().to_owned(),
-        account_status: a.status().as_str().to_owned(),
-        // resourceStatus is always sent by the service; a missing one means nothing is known yet.
-        ecr_status: a.resource_status().map(|r| r.ecr().as_str().to_owned()).unwrap_or_default(),
+        account_status: decode(a.status().as_str()),
+        ecr_status: a.resource_status().and_then(|r| decode(r.ecr().as_str())),
     }
 }
 
 fn account_state(a: &i2::AccountState) -> AccountEcr {
     AccountEcr {
         account_id: a.account_id().to_owned(),
-        account_status: a.state().map(|s| s.status().as_str().to_owned()).unwrap_or_default(),
-        ecr_status: a
-            .resource_state()
-            .and_then(|r| r.ecr())
-            .map(|s| s.status().as_str().to_owned())
-            .unwrap_or_default(),
+        account_status: a.state().and_then(|s| decode(s.status().as_str())),
+        ecr_status: a.resource_state().and_then(|r| r.ecr()).and_then(|s| decode(s.status().as_str())),
     }
 }
 

@@ -12,8 +12,8 @@ use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::aws::{Finding, FindingQuery};
 use crate::findings::{self, DEFAULT_CONTROL};
-use crate::provider::Shared;
 use crate::schema::attribute;
+use crate::shared::Shared;
 use crate::{diag, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

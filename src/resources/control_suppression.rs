@@ -13,8 +13,8 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::aws::{Finding, FindingQuery, FindingUpdate};
 use crate::findings::{self, is_suppressed, DEFAULT_CONTROL, NOTE_AUTHOR};
-use crate::provider::Shared;
 use crate::schema::attribute;
+use crate::shared::Shared;
 use crate::{diag, validate};
 
 type Ids = Value<BTreeSet<Value<String>>>;

@@ -1,6 +1,6 @@
 //! Resource `inspector2fix_ecr_scanning`: Amazon Inspector ECR scanning, on and kept on, for a set
 //! of accounts. Create/Update call Enable, Read calls BatchGetAccountStatus, Delete calls Disable,
-//! always with resourceTypes = [ECR] only.
+//! always with resourceTypes = `["ECR"]` only.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -11,22 +11,21 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::provider::Shared;
 use crate::scanning::{self, Report};
 use crate::schema::attribute;
+use crate::shared::Shared;
 use crate::status::{self, Direction};
 use crate::timeouts::{self, Operation, Timeouts};
-use crate::{diag, validate};
-
-type Accounts = Value<BTreeSet<Value<String>>>;
+use crate::values::{known_entries, known_set, string_map, string_set, StringMap, StringSet};
+use crate::{diag, ids, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
     pub id: Value<String>,
-    pub account_ids: Accounts,
+    pub account_ids: StringSet,
     pub disable_on_destroy: Value<bool>,
-    pub status: Value<BTreeMap<String, Value<String>>>,
+    pub status: StringMap,
     pub timeouts: Value<Vec<Timeouts>>,
 }
 
@@ -91,31 +90,6 @@ impl EcrScanning {
     }
 }
 
-/// The set's values when all are known.
-fn known_accounts(accounts: &Accounts) -> Option<BTreeSet<String>> {
-    match accounts {
-        Value::Value(set) => set.iter().map(|v| v.as_ref_option().cloned()).collect(),
-        _ => None,
-    }
-}
-
-fn to_value(accounts: &BTreeSet<String>) -> Accounts {
-    Value::Value(accounts.iter().cloned().map(Value::Value).collect())
-}
-
-pub fn join_id(accounts: &BTreeSet<String>) -> String {
-    accounts.iter().cloned().collect::<Vec<_>>().join(",")
-}
-
-/// `123456789012` or `111111111111,222222222222` (spaces around commas allowed).
-pub fn parse_id(id: &str) -> Result<BTreeSet<String>, String> {
-    let accounts: BTreeSet<String> = id.split(',').map(|s| s.trim().to_owned()).collect();
-    for a in &accounts {
-        validate::account_id(a)?;
-    }
-    Ok(accounts)
-}
-
 fn normalized_timeouts(t: &Value<Vec<Timeouts>>) -> Value<Vec<Timeouts>> {
     match t {
         Value::Null => Value::Value(vec![]),
@@ -123,15 +97,8 @@ fn normalized_timeouts(t: &Value<Vec<Timeouts>>) -> Value<Vec<Timeouts>> {
     }
 }
 
-fn statuses(entries: impl IntoIterator<Item = (String, String)>) -> Value<BTreeMap<String, Value<String>>> {
-    Value::Value(entries.into_iter().map(|(a, s)| (a, Value::Value(s))).collect())
-}
-
 fn status_of(state: &State) -> BTreeMap<String, String> {
-    match &state.status {
-        Value::Value(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone()))).collect(),
-        _ => BTreeMap::new(),
-    }
+    known_entries(&state.status)
 }
 
 fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
@@ -143,7 +110,7 @@ fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
 
 /// account_ids as planned; Terraform resolves every unknown before apply.
 fn accounts_at_apply(diags: &mut Diagnostics, planned: &State) -> Option<BTreeSet<String>> {
-    let accounts = known_accounts(&planned.account_ids);
+    let accounts = known_set(&planned.account_ids);
     if accounts.is_none() {
         diag::error(
             diags,
@@ -157,18 +124,18 @@ fn accounts_at_apply(diags: &mut Diagnostics, planned: &State) -> Option<BTreeSe
 /// `state` owning exactly the accounts in `status`.
 fn owning(mut state: State, status: BTreeMap<String, String>) -> State {
     let accounts: BTreeSet<String> = status.keys().cloned().collect();
-    state.id = Value::Value(join_id(&accounts));
-    state.account_ids = to_value(&accounts);
-    state.status = statuses(status);
+    state.id = Value::Value(ids::join_accounts(&accounts));
+    state.account_ids = string_set(&accounts);
+    state.status = string_map(status);
     state
 }
 
 impl EcrScanning {
     /// account_ids as planned: the configured set, or the caller's account when none is set.
-    async fn planned_accounts(&self, diags: &mut Diagnostics, config: &State) -> Option<Accounts> {
+    async fn planned_accounts(&self, diags: &mut Diagnostics, config: &State) -> Option<StringSet> {
         match &config.account_ids {
             Value::Null => match self.shared.caller_account().await {
-                Ok(account) => Some(to_value(&BTreeSet::from([account]))),
+                Ok(account) => Some(string_set([&account])),
                 Err(e) => {
                     diag::attr_error(
                         diags,
@@ -180,8 +147,8 @@ impl EcrScanning {
                 }
             },
             Value::Unknown => Some(Value::Unknown),
-            v @ Value::Value(_) => Some(match known_accounts(v) {
-                Some(set) => to_value(&set),
+            v @ Value::Value(_) => Some(match known_set(v) {
+                Some(set) => string_set(&set),
                 None => Value::Unknown,
             }),
         }
@@ -200,12 +167,12 @@ impl EcrScanning {
             Value::Null => Value::Value(true),
             v => v,
         };
-        let accounts = known_accounts(&planned.account_ids);
-        planned.id = accounts.as_ref().map(|a| Value::Value(join_id(a))).unwrap_or(Value::Unknown);
+        let accounts = known_set(&planned.account_ids);
+        planned.id = accounts.as_ref().map(|a| Value::Value(ids::join_accounts(a))).unwrap_or(Value::Unknown);
         planned.timeouts = normalized_timeouts(&planned.timeouts);
         // Status stays as it is only when nothing is to be done: same accounts, all ENABLED.
         planned.status = match (prior, &accounts) {
-            (Some(prior), Some(accounts)) if known_accounts(&prior.account_ids).as_ref() == Some(accounts) => {
+            (Some(prior), Some(accounts)) if known_set(&prior.account_ids).as_ref() == Some(accounts) => {
                 let prior_status = status_of(prior);
                 if accounts.iter().all(|a| prior_status.get(a).map(String::as_str) == Some("ENABLED")) {
                     prior.status.clone()
@@ -245,23 +212,14 @@ impl Resource for EcrScanning {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         if let Value::Value(set) = &config.account_ids {
+            let path = || AttributePath::new("account_ids");
             if set.is_empty() {
-                diag::attr_error(
-                    diags,
-                    AttributePath::new("account_ids"),
-                    "Invalid account_ids",
-                    "account_ids: the set is empty: name at least one account, or leave account_ids out to use the caller's account",
-                );
+                let empty =
+                    "the set is empty: name at least one account, or leave account_ids out to use the caller's account";
+                diag::invalid_attr(diags, path(), "account_ids", Err::<(), _>(empty.to_owned()));
             }
             for account in set.iter().filter_map(|v| v.as_ref_option()) {
-                if let Err(e) = validate::account_id(account) {
-                    diag::attr_error(
-                        diags,
-                        AttributePath::new("account_ids"),
-                        "Invalid account_ids",
-                        format!("account_ids: {e}"),
-                    );
-                }
+                diag::invalid_attr(diags, path(), "account_ids", validate::account_id(account));
             }
         }
         timeouts::validate(diags, &config.timeouts);
@@ -275,7 +233,7 @@ impl Resource for EcrScanning {
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
-        let Some(accounts) = known_accounts(&state.account_ids) else {
+        let Some(accounts) = known_set(&state.account_ids) else {
             return Some((state, private));
         };
         if accounts.is_empty() {
@@ -302,7 +260,7 @@ impl Resource for EcrScanning {
                 );
                 kept.insert(account.clone(), prior_status.get(account).cloned().unwrap_or_else(|| "UNKNOWN".into()));
             } else if let Some(ecr) = reading.ecr.get(account).filter(|s| status::is_on(s)) {
-                kept.insert(account.clone(), ecr.clone());
+                kept.insert(account.clone(), ecr.to_string());
             }
         }
         if kept.is_empty() {
@@ -363,7 +321,7 @@ impl Resource for EcrScanning {
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
         let report = self.converge(diags, Direction::Enable, &accounts, timeout).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
-        let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.clone())).collect();
+        let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.to_string())).collect();
         if on.is_empty() {
             // Nothing was turned on: nothing to keep in state.
             return None;
@@ -381,7 +339,7 @@ impl Resource for EcrScanning {
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
         let wanted = accounts_at_apply(diags, &planned)?;
-        let had = known_accounts(&prior.account_ids).unwrap_or_default();
+        let had = known_set(&prior.account_ids).unwrap_or_default();
         let prior_status = status_of(&prior);
         let to_enable: BTreeSet<String> =
             wanted.iter().filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED")).cloned().collect();
@@ -402,13 +360,16 @@ impl Resource for EcrScanning {
             diags.add_diagnostics(enable_diags);
             diags.add_diagnostics(disable_diags);
             let (enabled, disabled) = (enabled?, disabled?);
-            result.extend(enabled.on().map(|(a, s)| (a.clone(), s.clone())));
+            result.extend(enabled.on().map(|(a, s)| (a.clone(), s.to_string())));
             // Removed accounts that are not off yet are still owned: keep them until they are.
             for a in disabled.failed.keys() {
                 result.insert(a.clone(), prior_status.get(a).cloned().unwrap_or_else(|| "ENABLED".into()));
             }
             for (a, s) in &disabled.pending {
-                let shown = if s.is_empty() { prior_status.get(a).cloned().unwrap_or_default() } else { s.clone() };
+                let shown = match s {
+                    Some(s) => s.to_string(),
+                    None => prior_status.get(a).cloned().unwrap_or_default(),
+                };
                 result.insert(a.clone(), shown);
             }
             report_problems(diags, "updating ECR scanning", &[&enabled, &disabled]);
@@ -430,7 +391,7 @@ impl Resource for EcrScanning {
         if prior.disable_on_destroy == Value::Value(false) {
             return Some(());
         }
-        let accounts = known_accounts(&prior.account_ids).unwrap_or_default();
+        let accounts = known_set(&prior.account_ids).unwrap_or_default();
         if accounts.is_empty() {
             return Some(());
         }
@@ -445,11 +406,11 @@ impl Resource for EcrScanning {
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
-        match parse_id(&id) {
+        match ids::parse_accounts(&id) {
             Ok(accounts) => Some((
                 State {
-                    id: Value::Value(join_id(&accounts)),
-                    account_ids: to_value(&accounts),
+                    id: Value::Value(ids::join_accounts(&accounts)),
+                    account_ids: string_set(&accounts),
                     disable_on_destroy: Value::Value(true),
                     status: Value::Value(BTreeMap::new()),
                     timeouts: Value::Value(vec![]),
@@ -457,11 +418,8 @@ impl Resource for EcrScanning {
                 Some(Private::default()),
             )),
             Err(e) => {
-                diag::error(
-                    diags,
-                    "Invalid import id",
-                    format!("Import id {id:?}: {e}. Use one account id, or several joined with commas: 111111111111,222222222222"),
-                );
+                let accepted = "Use one account id, or several joined with commas: 111111111111,222222222222";
+                diag::invalid_import(diags, &id, &e, accepted);
                 None
             }
         }
@@ -473,16 +431,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_sorted_and_joined() {
-        let set: BTreeSet<String> = ["222222222222", "111111111111"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(join_id(&set), "111111111111,222222222222");
-        assert_eq!(parse_id("222222222222, 111111111111").unwrap(), set);
-        assert_eq!(parse_id("123456789012").unwrap().len(), 1);
-        assert!(parse_id("12345").unwrap_err().contains("12 digits"));
-        assert!(parse_id("111111111111,,222222222222").is_err());
-    }
-
-    #[test]
     fn state_round_trips_with_missing_fields() {
         // Older or imported states may lack attributes: serde(default) fills them.
         let s: State = serde_json::from_str(r#"{"id": "111111111111"}"#).unwrap();
@@ -491,15 +439,15 @@ mod tests {
             r#"{"id":"1","account_ids":["111111111111"],"disable_on_destroy":null,"status":{"111111111111":"ENABLED"},"timeouts":[]}"#,
         )
         .unwrap();
-        assert_eq!(known_accounts(&s.account_ids).unwrap().len(), 1);
+        assert_eq!(known_set(&s.account_ids).unwrap().len(), 1);
         assert_eq!(status_of(&s)["111111111111"], "ENABLED");
     }
 
     #[test]
     fn unknown_member_makes_the_set_unknown() {
-        let v: Accounts =
+        let v: StringSet =
             Value::Value([Value::Value("111111111111".to_string()), Value::Unknown].into_iter().collect());
-        assert_eq!(known_accounts(&v), None);
+        assert_eq!(known_set(&v), None);
     }
 
     #[tokio::test]

@@ -5,7 +5,9 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use crate::aws::{AccountEcr, AwsError, BatchOutcome, FailedAccount, InspectorApi};
+use crate::aws::{
+    AccountEcr, AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi,
+};
 
 #[derive(Default)]
 pub struct FakeInspector {
@@ -65,7 +67,7 @@ impl FakeInspector {
                     out.failed.push(FailedAccount {
                         account_id: id.clone(),
                         account_status: None,
-                        error_code: code.clone(),
+                        error_code: ErrorCode::from_wire(code),
                         error_message: format!("injected {code}"),
                     });
                     continue;
@@ -74,8 +76,8 @@ impl FakeInspector {
             if w.suspended.contains(id) {
                 out.failed.push(FailedAccount {
                     account_id: id.clone(),
-                    account_status: Some("SUSPENDED".into()),
-                    error_code: "ACCESS_DENIED".into(),
+                    account_status: Some(AccountStatus::Suspended),
+                    error_code: ErrorCode::AccessDenied,
                     error_message: "suspended".into(),
                 });
                 continue;
@@ -87,8 +89,8 @@ impl FakeInspector {
             }
             out.accounts.push(AccountEcr {
                 account_id: id.clone(),
-                account_status: "ENABLED".into(),
-                ecr_status: entry.0.clone(),
+                account_status: Some(AccountStatus::Enabled),
+                ecr_status: Some(EcrStatus::from_wire(&entry.0)),
             });
         }
         if w.reverse {
@@ -135,8 +137,12 @@ impl InspectorApi for FakeInspector {
             }
             out.accounts.push(AccountEcr {
                 account_id: id.clone(),
-                account_status: if suspended.contains(id) { "SUSPENDED".into() } else { "ENABLED".into() },
-                ecr_status: entry.0.clone(),
+                account_status: Some(if suspended.contains(id) {
+                    AccountStatus::Suspended
+                } else {
+                    AccountStatus::Enabled
+                }),
+                ecr_status: Some(EcrStatus::from_wire(&entry.0)),
             });
         }
         if w.reverse {

@@ -19,7 +19,7 @@ async fn enable_waits_until_ecr_reads_enabled() {
     let api = FakeInspector::new(3);
     let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, Some("111111111111")).await;
     assert!(r.is_complete(), "{}", r.problems());
-    assert_eq!(r.done.get("111111111111").map(String::as_str), Some("ENABLED"));
+    assert_eq!(r.done.get("111111111111"), Some(&EcrStatus::Enabled));
     assert_eq!(api.count("Enable"), 1);
     assert_eq!(api.count("BatchGetAccountStatus"), 3);
 }
@@ -71,7 +71,7 @@ async fn timeout_reports_the_accounts_still_moving() {
         converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), Duration::from_secs(5), None).await;
     assert_eq!(Instant::now() - start, Duration::from_secs(5));
     assert!(r.done.contains_key("111111111111"));
-    assert_eq!(r.pending.get("222222222222").map(String::as_str), Some("ENABLING"));
+    assert_eq!(r.pending.get("222222222222"), Some(&Some(EcrStatus::Enabling)));
     let text = r.problems();
     assert!(text.contains("Timed out after 5s waiting for ECR scanning to be ENABLED in 1 account(s)"), "{text}");
     assert!(text.contains("222222222222: ECR ENABLING"), "{text}");
@@ -145,16 +145,8 @@ async fn read_treats_unseen_accounts_as_disabled() {
     let api = FakeInspector::new(1);
     api.set("111111111111", "ENABLED");
     let reading = read(&api, &ids(&["111111111111", "222222222222"])).await.unwrap();
-    assert_eq!(reading.ecr["111111111111"], "ENABLED");
-    assert_eq!(reading.ecr["222222222222"], "DISABLED");
-}
-
-#[test]
-fn durations_print_like_terraform_writes_them() {
-    assert_eq!(fmt_duration(Duration::from_secs(1800)), "30m");
-    assert_eq!(fmt_duration(Duration::from_secs(5)), "5s");
-    assert_eq!(fmt_duration(Duration::from_secs(3690)), "1h1m30s");
-    assert_eq!(fmt_duration(Duration::from_millis(300)), "300ms");
+    assert_eq!(reading.ecr["111111111111"], EcrStatus::Enabled);
+    assert_eq!(reading.ecr["222222222222"], EcrStatus::Disabled);
 }
 
 #[tokio::test(start_paused = true)]
@@ -169,4 +161,48 @@ async fn timeout_names_the_last_error_of_accounts_never_reached() {
         text.contains("111111111111: ECR not yet reported (last error: Enable: dispatch failure: connection refused)"),
         "{text}"
     );
+}
+
+/// Answers every Enable with the account both enabled and refused, as no sane service would.
+struct Contradicting;
+
+#[async_trait::async_trait]
+impl InspectorApi for Contradicting {
+    async fn caller_account(&self) -> Result<String, AwsError> {
+        Ok("111111111111".into())
+    }
+
+    async fn enable_ecr(&self, ids: &[String], _token: &str) -> Result<BatchOutcome, AwsError> {
+        let mut out = BatchOutcome::default();
+        for id in ids {
+            out.accounts.push(crate::aws::AccountEcr {
+                account_id: id.clone(),
+                account_status: Some(AccountStatus::Enabled),
+                ecr_status: Some(EcrStatus::Enabled),
+            });
+            out.failed.push(FailedAccount {
+                account_id: id.clone(),
+                account_status: None,
+                error_code: ErrorCode::AccessDenied,
+                error_message: "denied".into(),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn disable_ecr(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
+        unreachable!("not used")
+    }
+
+    async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
+        unreachable!("every account settles on the Enable answer")
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_account_named_twice_in_one_answer_lands_in_exactly_one_place() {
+    let accounts = ids(&["111111111111", "222222222222"]);
+    let r = converge(&Contradicting, Direction::Enable, &accounts, MINUTE, None).await;
+    assert_eq!(r.done.keys().cloned().collect::<BTreeSet<_>>(), accounts);
+    assert!(r.failed.is_empty() && r.pending.is_empty(), "{r:?}");
 }
