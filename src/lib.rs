@@ -17,6 +17,7 @@ pub mod resources;
 pub mod scanning;
 pub mod schema;
 pub mod status;
+pub mod suppression;
 pub mod timeouts;
 pub mod validate;
 pub mod wait;

@@ -5,6 +5,8 @@ pub mod api;
 pub mod clients;
 pub mod sdk;
 pub mod securityhub;
+pub mod securityhub_bridge;
+pub mod securityhub_types;
 
 pub use api::{
     AccountEcr, AwsError, BatchOutcome, Control, FailedAccount, Finding, FindingQuery, FindingUpdate, FindingsPage,
