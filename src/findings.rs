@@ -1,29 +1,55 @@
-//! Finding and judging a control's findings: listing every page, Security Hub's rule for a
-//! control's compliance, and the workflow changes the suppression resource makes.
+//! A control's findings, without Terraform: listing every page at Security Hub's rate, Security
+//! Hub's rule for a control's compliance, and updates in chunks of 100.
 
 use std::collections::BTreeMap;
 
-use crate::aws::{AwsError, Finding, FindingQuery, FindingUpdate, SecurityHubApi};
+use crate::aws::securityhub_types::{
+    ComplianceStatus, Finding, FindingQuery, FindingUpdate, RecordState, SecurityHubApi,
+};
+use crate::aws::AwsError;
 use crate::ratelimit::RateLimiter;
 
-/// Written as Note.UpdatedBy on every finding this provider changes.
-pub const NOTE_AUTHOR: &str = "inspector2fix";
+#[cfg(test)]
+pub(crate) mod fake;
+#[cfg(test)]
+mod tests;
+
+/// The control this provider exists for, and the default wherever a control id is optional.
 pub const DEFAULT_CONTROL: &str = "Inspector.2";
 /// BatchUpdateFindings takes at most 100 finding identifiers.
 pub const MAX_FINDINGS_PER_UPDATE: usize = 100;
 
+/// Security Hub and the rates its calls are held to.
+pub struct Hub<'a> {
+    pub api: &'a dyn SecurityHubApi,
+    /// GetFindings.
+    pub list_rate: &'a RateLimiter,
+    /// BatchUpdateFindings.
+    pub update_rate: &'a RateLimiter,
+}
+
+/// The control id given, or [`DEFAULT_CONTROL`].
+pub fn control_or_default(control_id: Option<&str>) -> String {
+    control_id.unwrap_or(DEFAULT_CONTROL).to_owned()
+}
+
+/// The id of a data source or resource scoped to a control and maybe an account:
+/// `Inspector.2` or `Inspector.2/123456789012`.
+pub fn scoped_id(control_id: &str, account_id: Option<&str>) -> String {
+    match account_id {
+        Some(account) => format!("{control_id}/{account}"),
+        None => control_id.to_owned(),
+    }
+}
+
 /// Every ACTIVE finding of the query, following NextToken, sorted by (account, id) so the result
 /// does not depend on the order Security Hub returns.
-pub async fn list(
-    api: &dyn SecurityHubApi,
-    limiter: &RateLimiter,
-    query: &FindingQuery,
-) -> Result<Vec<Finding>, AwsError> {
+pub async fn list(hub: &Hub<'_>, query: &FindingQuery) -> Result<Vec<Finding>, AwsError> {
     let mut all = Vec::new();
     let mut token = None;
     loop {
-        limiter.acquire().await;
-        let page = api.findings_page(query, token).await?;
+        hub.list_rate.acquire().await;
+        let page = hub.api.findings_page(query, token).await?;
         all.extend(page.findings);
         match page.next_token {
             Some(t) => token = Some(t),
@@ -31,7 +57,7 @@ pub async fn list(
         }
     }
     // Server-side filters are trusted but checked: the control's findings only, ACTIVE only.
-    all.retain(|f| f.record_state == "ACTIVE" || f.record_state.is_empty());
+    all.retain(|f| matches!(f.record_state, Some(RecordState::Active) | None));
     if let Some(account) = &query.account_id {
         all.retain(|f| &f.account_id == account);
     }
@@ -40,81 +66,101 @@ pub async fn list(
     Ok(all)
 }
 
+/// A control's compliance as Security Hub derives it from its findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ControlCompliance {
+    Failed,
+    Passed,
+    /// Findings with WARNING or NOT_AVAILABLE, none FAILED.
+    Unknown,
+    /// No finding left once suppressed and archived ones are set aside.
+    #[default]
+    NoData,
+}
+
+impl ControlCompliance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlCompliance::Failed => "FAILED",
+            ControlCompliance::Passed => "PASSED",
+            ControlCompliance::Unknown => "UNKNOWN",
+            ControlCompliance::NoData => "NO_DATA",
+        }
+    }
+}
+
 /// Counts and overall status of a control's ACTIVE findings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Compliance {
-    /// FAILED | PASSED | UNKNOWN | NO_DATA
-    pub status: &'static str,
+    pub status: ControlCompliance,
     pub passed: i64,
     pub failed: i64,
     pub suppressed: i64,
 }
 
-pub fn is_suppressed(f: &Finding) -> bool {
-    f.workflow_status == "SUPPRESSED"
-}
-
 /// Security Hub's rule: ignore ARCHIVED and SUPPRESSED findings; FAILED if any FAILED, else
-/// PASSED if all PASSED, else UNKNOWN (WARNING / NOT_AVAILABLE); NO_DATA if none remain.
+/// UNKNOWN if any other status (WARNING, NOT_AVAILABLE, none, or one new to us), else PASSED if
+/// any PASSED; NO_DATA if none remain.
 pub fn compliance(findings: &[Finding]) -> Compliance {
     let mut c = Compliance::default();
     let mut other = 0;
-    for f in findings.iter().filter(|f| f.record_state != "ARCHIVED") {
-        if is_suppressed(f) {
+    for f in findings.iter().filter(|f| f.record_state != Some(RecordState::Archived)) {
+        if f.is_suppressed() {
             c.suppressed += 1;
             continue;
         }
-        match f.compliance_status.as_str() {
-            "PASSED" => c.passed += 1,
-            "FAILED" => c.failed += 1,
+        match f.compliance_status {
+            Some(ComplianceStatus::Passed) => c.passed += 1,
+            Some(ComplianceStatus::Failed) => c.failed += 1,
             _ => other += 1,
         }
     }
     c.status = if c.failed > 0 {
-        "FAILED"
+        ControlCompliance::Failed
     } else if other > 0 {
-        "UNKNOWN"
+        ControlCompliance::Unknown
     } else if c.passed > 0 {
-        "PASSED"
+        ControlCompliance::Passed
     } else {
-        "NO_DATA"
+        ControlCompliance::NoData
     };
     c
 }
 
-/// Applies `update` to `findings` in chunks of 100, respecting the rate limit. Returns the ids
-/// processed and, per finding not processed, its error.
-pub async fn update(
-    api: &dyn SecurityHubApi,
-    limiter: &RateLimiter,
-    findings: &[&Finding],
-    update: &FindingUpdate,
-) -> (Vec<String>, BTreeMap<String, String>) {
-    let mut processed = Vec::new();
-    let mut failed = BTreeMap::new();
+/// What an update did: the ids Security Hub processed, sorted, and the error per id it did not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Updated {
+    pub processed: Vec<String>,
+    pub failed: BTreeMap<String, String>,
+}
+
+/// Applies `update` to `findings` in chunks of 100, respecting the rate limit. A failed call
+/// fails every finding of its chunk; the other chunks still go.
+pub async fn update(hub: &Hub<'_>, findings: &[&Finding], update: &FindingUpdate) -> Updated {
+    let mut out = Updated::default();
     for chunk in findings.chunks(MAX_FINDINGS_PER_UPDATE) {
-        let ids: Vec<(String, String)> = chunk.iter().map(|f| (f.id.clone(), f.product_arn.clone())).collect();
-        limiter.acquire().await;
-        match api.update_findings(&ids, update).await {
-            Ok(out) => {
-                processed.extend(out.processed);
-                for (id, code, message) in out.unprocessed {
-                    failed.insert(id, format!("{code}: {message}"));
+        let refs: Vec<_> = chunk.iter().map(|f| f.reference()).collect();
+        hub.update_rate.acquire().await;
+        match hub.api.update_findings(&refs, update).await {
+            Ok(answer) => {
+                out.processed.extend(answer.processed);
+                for u in answer.unprocessed {
+                    out.failed.insert(u.id, format!("{}: {}", u.error_code, u.error_message));
                 }
             }
             Err(e) => {
-                for (id, _) in ids {
-                    failed.insert(id, e.to_string());
+                for r in refs {
+                    out.failed.insert(r.id, e.to_string());
                 }
             }
         }
     }
-    processed.sort();
-    (processed, failed)
+    out.processed.sort();
+    out
 }
 
-/// The text users read for a failed Security Hub call; says how to enable Security Hub when it
-/// is off, which AWS reports as InvalidAccessException.
+/// The summary and detail users read for a failed Security Hub call; says how to enable
+/// Security Hub when it is off, which AWS reports as InvalidAccessException.
 pub fn explain(e: &AwsError, account: Option<&str>, region: &str) -> (String, String) {
     if e.code.as_deref() == Some("InvalidAccessException") {
         let account = account.unwrap_or("the caller's account");
@@ -129,54 +175,4 @@ pub fn explain(e: &AwsError, account: Option<&str>, region: &str) -> (String, St
         );
     }
     ("Security Hub call failed".into(), e.to_string())
-}
-
-/// Security control ids look like "Inspector.2" or "S3.1".
-pub fn validate_control_id(id: &str) -> Result<(), String> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id.split_once('.').is_some_and(|(a, b)| {
-            !a.is_empty()
-                && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !b.is_empty()
-                && b.chars().all(|c| c.is_ascii_digit())
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("{id:?} is not a Security Hub security control id such as \"Inspector.2\""))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn f(compliance: &str, workflow: &str, record: &str) -> Finding {
-        Finding {
-            compliance_status: compliance.into(),
-            workflow_status: workflow.into(),
-            record_state: record.into(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn derivation_follows_security_hub() {
-        assert_eq!(compliance(&[]).status, "NO_DATA");
-        assert_eq!(compliance(&[f("PASSED", "RESOLVED", "ACTIVE")]).status, "PASSED");
-        assert_eq!(compliance(&[f("PASSED", "NEW", "ACTIVE"), f("FAILED", "NEW", "ACTIVE")]).status, "FAILED");
-        assert_eq!(compliance(&[f("PASSED", "NEW", "ACTIVE"), f("WARNING", "NEW", "ACTIVE")]).status, "UNKNOWN");
-        assert_eq!(compliance(&[f("NOT_AVAILABLE", "NEW", "ACTIVE")]).status, "UNKNOWN");
-        assert_eq!(compliance(&[f("FAILED", "NEW", "ACTIVE"), f("WARNING", "NEW", "ACTIVE")]).status, "FAILED");
-        // Suppressed and archived findings do not count.
-        let c = compliance(&[
-            f("FAILED", "SUPPRESSED", "ACTIVE"),
-            f("PASSED", "NEW", "ACTIVE"),
-            f("FAILED", "NEW", "ARCHIVED"),
-        ]);
-        assert_eq!((c.status, c.passed, c.failed, c.suppressed), ("PASSED", 1, 0, 1));
-        let c = compliance(&[f("FAILED", "SUPPRESSED", "ACTIVE")]);
-        assert_eq!((c.status, c.suppressed), ("NO_DATA", 1));
-    }
 }

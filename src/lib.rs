@@ -37,6 +37,7 @@ pub mod scanning;
 pub mod schema;
 pub mod shared;
 pub mod status;
+pub mod suppression;
 pub mod text;
 pub mod timeouts;
 pub mod validate;

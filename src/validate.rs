@@ -127,6 +127,45 @@ pub fn endpoint_url(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Security control ids look like "Inspector.2" or "S3.1".
+pub fn control_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.split_once('.').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !b.is_empty()
+                && b.chars().all(|c| c.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{id:?} is not a Security Hub security control id such as \"Inspector.2\""))
+    }
+}
+
+/// The optional `control_id` and `account_id` arguments of the Security Hub data source and
+/// resource, each error naming its attribute.
+pub fn control_and_account(
+    diags: &mut tf_provider::Diagnostics,
+    control: &tf_provider::value::Value<String>,
+    account: &tf_provider::value::Value<String>,
+) {
+    use tf_provider::{value::Value, AttributePath};
+    if let Value::Value(id) = control {
+        if let Err(e) = control_id(id) {
+            let detail = format!("control_id: {e}");
+            crate::diag::attr_error(diags, AttributePath::new("control_id"), "Invalid control_id", detail);
+        }
+    }
+    if let Value::Value(id) = account {
+        if let Err(e) = account_id(id) {
+            let detail = format!("account_id: {e}");
+            crate::diag::attr_error(diags, AttributePath::new("account_id"), "Invalid account_id", detail);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +247,39 @@ mod tests {
         }
     }
 
+    #[test]
+    fn control_ids() {
+        for ok in ["Inspector.2", "S3.1", "EC2.182", "Config-x.10"] {
+            assert!(control_id(ok).is_ok(), "{ok} rejected");
+        }
+        for bad in [
+            "",
+            "Inspector",
+            "Inspector.",
+            ".2",
+            "Inspector 2",
+            "Inspector.2a",
+            "Inspector.2/1",
+            &format!("{}.1", "A".repeat(63)),
+        ] {
+            let err = control_id(bad).unwrap_err();
+            assert!(err.contains("security control id"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn bad_control_and_account_are_named() {
+        use tf_provider::value::Value;
+        let mut diags = tf_provider::Diagnostics::default();
+        control_and_account(&mut diags, &Value::Value("Inspector 2".into()), &Value::Value("12".into()));
+        assert_eq!(diags.errors.len(), 2);
+        assert!(diags.errors[0].detail.starts_with("control_id:"));
+        assert!(diags.errors[1].detail.starts_with("account_id:"));
+        let mut diags = tf_provider::Diagnostics::default();
+        control_and_account(&mut diags, &Value::Value("S3.1".into()), &Value::Unknown);
+        assert!(diags.errors.is_empty());
+    }
+
     /// Random strings, biased towards the characters the validators care about: none may panic,
     /// and whatever `duration` accepts is within (0, 24h]. The seed is printed to replay a failure.
     #[test]
@@ -234,6 +306,7 @@ mod tests {
             let _ = account_id(&input);
             let _ = role_arn(&input);
             let _ = endpoint_url(&input);
+            let _ = control_id(&input);
         }
     }
 }

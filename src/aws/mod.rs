@@ -6,9 +6,7 @@ pub mod call_log;
 pub mod clients;
 pub mod sdk;
 pub mod securityhub;
+pub mod securityhub_types;
 pub mod wire;
 
-pub use api::{
-    AccountEcr, AccountStatus, AwsError, BatchOutcome, Control, EcrStatus, ErrorCode, FailedAccount, Finding,
-    FindingQuery, FindingUpdate, FindingsPage, InspectorApi, SecurityHubApi, UpdateOutcome,
-};
+pub use api::{AccountEcr, AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};

@@ -1,15 +1,19 @@
-//! [`SecurityHubApi`] on the AWS SDK for Rust.
+//! [`SecurityHubApi`] on the AWS SDK for Rust. SDK types stop here: findings leave as
+//! [`Finding`]s with their statuses decoded.
 
 use async_trait::async_trait;
 use aws_sdk_securityhub::types::{
-    AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, NoteUpdate, StringFilter, StringFilterComparison,
-    WorkflowStatus, WorkflowUpdate,
+    AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, BatchUpdateFindingsUnprocessedFinding,
+    NoteUpdate as SdkNoteUpdate, SecurityControl, StringFilter, StringFilterComparison, WorkflowStatus as SdkWorkflow,
+    WorkflowUpdate,
 };
 
-use super::api::{
-    AwsError, Control, Finding, FindingQuery, FindingUpdate, FindingsPage, SecurityHubApi, UpdateOutcome,
-};
+use super::api::AwsError;
 use super::sdk::aws_error;
+use super::securityhub_types::{
+    ComplianceStatus, Control, Finding, FindingQuery, FindingRef, FindingUpdate, FindingsPage, RecordState,
+    SecurityHubApi, UnprocessedFinding, UpdateOutcome, WorkflowStatus,
+};
 
 pub struct SdkSecurityHub {
     pub client: aws_sdk_securityhub::Client,
@@ -19,7 +23,7 @@ fn equals(value: &str) -> StringFilter {
     StringFilter::builder().value(value).comparison(StringFilterComparison::Equals).build()
 }
 
-fn finding(f: &aws_sdk_securityhub::types::AwsSecurityFinding) -> Finding {
+fn finding(f: &AwsSecurityFinding) -> Finding {
     let s = |v: Option<&str>| v.unwrap_or_default().to_owned();
     Finding {
         id: s(f.id()),
@@ -27,12 +31,30 @@ fn finding(f: &aws_sdk_securityhub::types::AwsSecurityFinding) -> Finding {
         account_id: s(f.aws_account_id()),
         region: s(f.region()),
         resource_id: f.resources().first().and_then(|r| r.id()).unwrap_or_default().to_owned(),
-        compliance_status: f.compliance().and_then(|c| c.status()).map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        workflow_status: f.workflow().and_then(|w| w.status()).map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        record_state: f.record_state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        compliance_status: f.compliance().and_then(|c| c.status()).map(|s| ComplianceStatus::from(s.as_str())),
+        workflow_status: f.workflow().and_then(|w| w.status()).map(|s| WorkflowStatus::from(s.as_str())),
+        record_state: f.record_state().map(|s| RecordState::from(s.as_str())),
         updated_at: s(f.updated_at()),
         note_text: f.note().and_then(|n| n.text()).map(str::to_owned),
         note_updated_by: f.note().and_then(|n| n.updated_by()).map(str::to_owned),
+    }
+}
+
+fn control(id: &str, c: &SecurityControl) -> Control {
+    Control {
+        id: id.to_owned(),
+        title: c.title().unwrap_or_default().to_owned(),
+        severity: c.severity_rating().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        remediation_url: c.remediation_url().unwrap_or_default().to_owned(),
+        status: c.security_control_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+    }
+}
+
+fn unprocessed(u: &BatchUpdateFindingsUnprocessedFinding) -> UnprocessedFinding {
+    UnprocessedFinding {
+        id: u.finding_identifier().and_then(|f| f.id()).unwrap_or_default().to_owned(),
+        error_code: u.error_code().unwrap_or_default().to_owned(),
+        error_message: u.error_message().unwrap_or_default().to_owned(),
     }
 }
 
@@ -46,19 +68,14 @@ impl SecurityHubApi for SdkSecurityHub {
             .send()
             .await
             .map_err(|e| aws_error("BatchGetSecurityControls", e))?;
-        Ok(out.security_controls().iter().find(|c| c.security_control_id() == Some(control_id)).map(|c| Control {
-            id: control_id.to_owned(),
-            title: c.title().unwrap_or_default().to_owned(),
-            severity: c.severity_rating().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-            remediation_url: c.remediation_url().unwrap_or_default().to_owned(),
-            status: c.security_control_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        }))
+        let found = out.security_controls().iter().find(|c| c.security_control_id() == Some(control_id));
+        Ok(found.map(|c| control(control_id, c)))
     }
 
     async fn findings_page(&self, query: &FindingQuery, next_token: Option<String>) -> Result<FindingsPage, AwsError> {
         let mut filters = AwsSecurityFindingFilters::builder()
             .compliance_security_control_id(equals(&query.control_id))
-            .record_state(equals("ACTIVE"));
+            .record_state(equals(RecordState::Active.as_str()));
         if let Some(account) = &query.account_id {
             filters = filters.aws_account_id(equals(account));
         }
@@ -79,34 +96,24 @@ impl SecurityHubApi for SdkSecurityHub {
 
     async fn update_findings(
         &self,
-        findings: &[(String, String)],
+        findings: &[FindingRef],
         update: &FindingUpdate,
     ) -> Result<UpdateOutcome, AwsError> {
         let ids = findings
             .iter()
-            .map(|(id, arn)| AwsSecurityFindingIdentifier::builder().id(id).product_arn(arn).build())
+            .map(|f| AwsSecurityFindingIdentifier::builder().id(&f.id).product_arn(&f.product_arn).build())
             .collect();
         let mut req = self.client.batch_update_findings().set_finding_identifiers(Some(ids));
         if let Some(status) = &update.workflow_status {
-            req = req.workflow(WorkflowUpdate::builder().status(WorkflowStatus::from(status.as_str())).build());
+            req = req.workflow(WorkflowUpdate::builder().status(SdkWorkflow::from(status.as_str())).build());
         }
-        if let Some(text) = &update.note {
-            req = req.note(NoteUpdate::builder().text(text).updated_by(crate::findings::NOTE_AUTHOR).build());
+        if let Some(note) = &update.note {
+            req = req.note(SdkNoteUpdate::builder().text(&note.text).updated_by(&note.updated_by).build());
         }
         let out = req.send().await.map_err(|e| aws_error("BatchUpdateFindings", e))?;
         Ok(UpdateOutcome {
             processed: out.processed_findings().iter().filter_map(|f| f.id().map(str::to_owned)).collect(),
-            unprocessed: out
-                .unprocessed_findings()
-                .iter()
-                .map(|u| {
-                    (
-                        u.finding_identifier().and_then(|f| f.id()).unwrap_or_default().to_owned(),
-                        u.error_code().unwrap_or_default().to_owned(),
-                        u.error_message().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect(),
+            unprocessed: out.unprocessed_findings().iter().map(unprocessed).collect(),
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Data source `inspector2fix_security_hub_control`: a Security Hub control and its compliance,
-//! derived from the control's ACTIVE findings the way Security Hub derives it.
+//! derived from the control's ACTIVE findings the way Security Hub derives it. Listing and the
+//! compliance rule are in [`crate::findings`]; this file translates them into Terraform values.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,8 +11,10 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use crate::aws::{Finding, FindingQuery};
-use crate::findings::{self, DEFAULT_CONTROL};
+use crate::aws::clients::Clients;
+use crate::aws::securityhub_types::{Control, Finding, FindingQuery};
+use crate::aws::AwsError;
+use crate::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::schema::attribute;
 use crate::shared::Shared;
 use crate::{diag, validate};
@@ -31,15 +34,17 @@ pub struct FindingObject {
 
 impl From<&Finding> for FindingObject {
     fn from(f: &Finding) -> Self {
-        let v = |s: &String| Value::Value(s.clone());
+        let v = |s: &str| Value::Value(s.to_owned());
+        // A status AWS left out reads as "", as it always has.
+        let wire = |s: Option<&str>| v(s.unwrap_or_default());
         FindingObject {
             id: v(&f.id),
             account_id: v(&f.account_id),
             region: v(&f.region),
             resource_id: v(&f.resource_id),
-            compliance_status: v(&f.compliance_status),
-            workflow_status: v(&f.workflow_status),
-            record_state: v(&f.record_state),
+            compliance_status: wire(f.compliance_status.as_ref().map(|s| s.as_str())),
+            workflow_status: wire(f.workflow_status.as_ref().map(|s| s.as_str())),
+            record_state: wire(f.record_state.as_ref().map(|s| s.as_str())),
             updated_at: v(&f.updated_at),
         }
     }
@@ -93,7 +98,10 @@ impl SecurityHubControl {
              and suppressing the control.",
             [
                 ("id", computed("`control_id`, or `control_id/account_id` when scoped to an account.")),
-                ("control_id", attribute(T::String, C::OptionalComputed, "Security control id. Default `\"Inspector.2\"`.")),
+                (
+                    "control_id",
+                    attribute(T::String, C::OptionalComputed, &format!("Security control id. Default `\"{DEFAULT_CONTROL}\"`.")),
+                ),
                 ("account_id", attribute(T::String, C::Optional, "Only findings about this account (12 digits).")),
                 ("title", computed("The control's title.")),
                 ("severity", computed("`LOW`, `MEDIUM`, `HIGH` or `CRITICAL`.")),
@@ -123,18 +131,32 @@ impl SecurityHubControl {
             ],
         )
     }
+
+    /// Reports a failed Security Hub call, naming the caller's account when it is known.
+    async fn fail<T>(&self, diags: &mut Diagnostics, e: &AwsError, clients: &Clients) -> Option<T> {
+        let caller = self.shared.caller_account().await.ok();
+        let (summary, detail) = findings::explain(e, caller.as_deref(), &clients.region);
+        diag::error(diags, summary, detail);
+        None
+    }
 }
 
-pub fn check(diags: &mut Diagnostics, control_id: &Value<String>, account_id: &Value<String>) {
-    if let Value::Value(id) = control_id {
-        if let Err(e) = findings::validate_control_id(id) {
-            diag::attr_error(diags, AttributePath::new("control_id"), "Invalid control_id", format!("control_id: {e}"));
-        }
-    }
-    if let Value::Value(account) = account_id {
-        if let Err(e) = validate::account_id(account) {
-            diag::attr_error(diags, AttributePath::new("account_id"), "Invalid account_id", format!("account_id: {e}"));
-        }
+/// The data source's state: the control, its compliance and every ACTIVE finding.
+fn state(query: FindingQuery, control: Control, all: &[Finding]) -> ControlState {
+    let c = findings::compliance(all);
+    ControlState {
+        id: Value::Value(findings::scoped_id(&query.control_id, query.account_id.as_deref())),
+        control_id: Value::Value(query.control_id),
+        account_id: query.account_id.map(Value::Value).unwrap_or(Value::Null),
+        title: Value::Value(control.title),
+        severity: Value::Value(control.severity),
+        remediation_url: Value::Value(control.remediation_url),
+        control_status: Value::Value(control.status),
+        compliance_status: Value::Value(c.status.as_str().to_owned()),
+        passed_count: Value::Value(c.passed),
+        failed_count: Value::Value(c.failed),
+        suppressed_count: Value::Value(c.suppressed),
+        findings: Value::Value(all.iter().map(FindingObject::from).collect()),
     }
 }
 
@@ -148,77 +170,41 @@ impl DataSource for SecurityHubControl {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: ControlState) -> Option<()> {
-        check(diags, &config.control_id, &config.account_id);
+        validate::control_and_account(diags, &config.control_id, &config.account_id);
         Some(())
     }
 
     async fn read<'a>(&self, diags: &mut Diagnostics, config: ControlState, _meta: ValueEmpty) -> Option<ControlState> {
-        let control_id = config.control_id.as_ref_option().cloned().unwrap_or_else(|| DEFAULT_CONTROL.to_owned());
-        let account_id = config.account_id.as_ref_option().cloned();
-        let clients = self.shared.clients_or_error(diags).await?;
-        let api = clients.securityhub.as_ref();
-        let fail = |diags: &mut Diagnostics, e: &crate::aws::AwsError, caller: Option<String>| {
-            let (summary, detail) = findings::explain(e, caller.as_deref(), &clients.region);
-            diag::error(diags, summary, detail);
+        let query = FindingQuery {
+            control_id: findings::control_or_default(config.control_id.as_ref_option().map(String::as_str)),
+            account_id: config.account_id.as_ref_option().cloned(),
         };
-        let control = match api.control(&control_id).await {
+        let clients = self.shared.clients_or_error(diags).await?;
+        let api = clients.securityhub.clone();
+        let hub = Hub {
+            api: api.as_ref(),
+            list_rate: &self.shared.get_findings_rate,
+            update_rate: &self.shared.update_findings_rate,
+        };
+        let control = match hub.api.control(&query.control_id).await {
             Ok(Some(c)) => c,
             Ok(None) => {
                 diag::attr_error(
                     diags,
                     AttributePath::new("control_id"),
                     "Unknown control",
-                    format!("control_id: Security Hub has no security control {control_id:?}. Check the id, e.g. \"Inspector.2\"."),
+                    format!(
+                        "control_id: Security Hub has no security control {:?}. Check the id, e.g. \"{DEFAULT_CONTROL}\".",
+                        query.control_id
+                    ),
                 );
                 return None;
             }
-            Err(e) => {
-                fail(diags, &e, self.shared.caller_account().await.ok());
-                return None;
-            }
+            Err(e) => return self.fail(diags, &e, &clients).await,
         };
-        let query = FindingQuery { control_id: control_id.clone(), account_id: account_id.clone() };
-        let all = match findings::list(api, &self.shared.get_findings_rate, &query).await {
-            Ok(all) => all,
-            Err(e) => {
-                fail(diags, &e, self.shared.caller_account().await.ok());
-                return None;
-            }
-        };
-        let c = findings::compliance(&all);
-        Some(ControlState {
-            id: Value::Value(match &account_id {
-                Some(a) => format!("{control_id}/{a}"),
-                None => control_id.clone(),
-            }),
-            control_id: Value::Value(control_id),
-            account_id: config.account_id,
-            title: Value::Value(control.title),
-            severity: Value::Value(control.severity),
-            remediation_url: Value::Value(control.remediation_url),
-            control_status: Value::Value(control.status),
-            compliance_status: Value::Value(c.status.to_owned()),
-            passed_count: Value::Value(c.passed),
-            failed_count: Value::Value(c.failed),
-            suppressed_count: Value::Value(c.suppressed),
-            findings: Value::Value(all.iter().map(FindingObject::from).collect()),
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bad_arguments_are_named() {
-        let mut diags = Diagnostics::default();
-        check(&mut diags, &Value::Value("Inspector 2".into()), &Value::Value("12".into()));
-        assert_eq!(diags.errors.len(), 2);
-        assert!(diags.errors[0].detail.starts_with("control_id:"));
-        assert!(diags.errors[1].detail.starts_with("account_id:"));
-        let mut diags = Diagnostics::default();
-        check(&mut diags, &Value::Value("S3.1".into()), &Value::Unknown);
-        assert!(diags.errors.is_empty());
+        match findings::list(&hub, &query).await {
+            Ok(all) => Some(state(query, control, &all)),
+            Err(e) => self.fail(diags, &e, &clients).await,
+        }
     }
 }

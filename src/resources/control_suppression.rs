@@ -1,6 +1,7 @@
 //! Resource `inspector2fix_control_suppression`: the "owners declined" path. Suppresses the ACTIVE
 //! findings of a Security Hub control (default Inspector.2) with a note giving the reason, keeps
-//! new findings suppressed, and returns them to NEW on destroy.
+//! new findings suppressed, and returns them to NEW on destroy. The logic is in
+//! [`crate::suppression`]; this file translates between Terraform values and its reports.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -11,10 +12,13 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::aws::{Finding, FindingQuery, FindingUpdate};
-use crate::findings::{self, is_suppressed, DEFAULT_CONTROL, NOTE_AUTHOR};
+use crate::aws::clients::Clients;
+use crate::aws::securityhub_types::{FindingQuery, SecurityHubApi};
+use crate::aws::AwsError;
+use crate::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::schema::attribute;
 use crate::shared::Shared;
+use crate::suppression::{self, Owned};
 use crate::{diag, validate};
 
 type Ids = Value<BTreeSet<Value<String>>>;
@@ -33,6 +37,21 @@ pub struct SuppressionState {
     pub pending_finding_ids: Ids,
 }
 
+impl SuppressionState {
+    fn query(&self) -> FindingQuery {
+        FindingQuery {
+            control_id: findings::control_or_default(self.control_id.as_ref_option().map(String::as_str)),
+            account_id: self.account_id.as_ref_option().cloned(),
+        }
+    }
+
+    fn default_control(&mut self) {
+        if self.control_id.is_null() {
+            self.control_id = Value::Value(DEFAULT_CONTROL.into());
+        }
+    }
+}
+
 pub struct ControlSuppression {
     shared: Arc<Shared>,
 }
@@ -48,18 +67,11 @@ fn ids_of(ids: &Ids) -> BTreeSet<String> {
     }
 }
 
-fn id_for(control_id: &str, account_id: Option<&str>) -> String {
-    match account_id {
-        Some(a) => format!("{control_id}/{a}"),
-        None => control_id.to_owned(),
-    }
-}
-
 /// The id once control_id and account_id are known.
 fn planned_id(state: &SuppressionState) -> Value<String> {
     match (&state.control_id, &state.account_id) {
-        (Value::Value(c), Value::Value(a)) => Value::Value(id_for(c, Some(a))),
-        (Value::Value(c), Value::Null) => Value::Value(id_for(c, None)),
+        (Value::Value(c), Value::Value(a)) => Value::Value(findings::scoped_id(c, Some(a))),
+        (Value::Value(c), Value::Null) => Value::Value(findings::scoped_id(c, None)),
         _ => Value::Unknown,
     }
 }
@@ -70,18 +82,11 @@ pub fn parse_id(id: &str) -> Result<(String, Option<String>), String> {
         Some((c, a)) => (c, Some(a)),
         None => (id, None),
     };
-    findings::validate_control_id(control)?;
+    validate::control_id(control)?;
     if let Some(a) = account {
         validate::account_id(a)?;
     }
     Ok((control.to_owned(), account.map(str::to_owned)))
-}
-
-fn removal_note(reason: Option<&str>) -> String {
-    match reason {
-        Some(r) => format!("Suppression removed by {NOTE_AUTHOR} (the reason was: {r})"),
-        None => format!("Suppression removed by {NOTE_AUTHOR}"),
-    }
 }
 
 impl ControlSuppression {
@@ -97,7 +102,14 @@ impl ControlSuppression {
              Destroying it returns the findings it suppressed to NEW.",
             [
                 ("id", attribute(T::String, C::Computed, "`control_id`, or `control_id/account_id` when scoped to an account.")),
-                ("control_id", attribute(T::String, C::OptionalComputed, "Security control id. Default `\"Inspector.2\"`. Changing it replaces the resource.")),
+                (
+                    "control_id",
+                    attribute(
+                        T::String,
+                        C::OptionalComputed,
+                        &format!("Security control id. Default `\"{DEFAULT_CONTROL}\"`. Changing it replaces the resource."),
+                    ),
+                ),
                 (
                     "reason",
                     attribute(T::String, C::Required, "Why the control is suppressed: written as the findings' note (at most 512 characters)."),
@@ -115,76 +127,87 @@ impl ControlSuppression {
         )
     }
 
-    async fn list(&self, diags: &mut Diagnostics, state: &SuppressionState) -> Option<Vec<Finding>> {
-        let clients = self.shared.clients_or_error(diags).await?;
-        let query = FindingQuery {
-            control_id: state.control_id.as_ref_option().cloned().unwrap_or_else(|| DEFAULT_CONTROL.into()),
-            account_id: state.account_id.as_ref_option().cloned(),
-        };
-        match findings::list(clients.securityhub.as_ref(), &self.shared.get_findings_rate, &query).await {
-            Ok(all) => Some(all),
-            Err(e) => {
-                let (summary, detail) =
-                    findings::explain(&e, self.shared.caller_account().await.ok().as_deref(), &clients.region);
-                diag::error(diags, summary, detail);
-                None
-            }
-        }
+    fn hub<'a>(&'a self, api: &'a dyn SecurityHubApi) -> Hub<'a> {
+        Hub { api, list_rate: &self.shared.get_findings_rate, update_rate: &self.shared.update_findings_rate }
     }
 
-    async fn apply_update(
-        &self,
-        targets: &[&Finding],
-        update: &FindingUpdate,
-    ) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
-        match self.shared.clients().await {
-            Ok(clients) => {
-                findings::update(clients.securityhub.as_ref(), &self.shared.update_findings_rate, targets, update).await
-            }
-            Err(e) => (vec![], targets.iter().map(|f| (f.id.clone(), e.clone())).collect()),
-        }
+    /// Reports a failed Security Hub call, naming the caller's account when it is known.
+    async fn report(&self, diags: &mut Diagnostics, e: &AwsError, clients: &Clients) {
+        let caller = self.shared.caller_account().await.ok();
+        let (summary, detail) = findings::explain(e, caller.as_deref(), &clients.region);
+        diag::error(diags, summary, detail);
     }
 
-    /// Suppresses what is pending and, when `rewrite` is set, rewrites the note on owned findings.
+    /// Suppresses what is pending and, when `rewrite_note` is set, rewrites the note on owned findings.
     async fn converge(
         &self,
         diags: &mut Diagnostics,
         mut state: SuppressionState,
         owned_before: &BTreeSet<String>,
-        rewrite: bool,
+        rewrite_note: bool,
     ) -> Option<SuppressionState> {
-        let all = self.list(diags, &state).await?;
+        let clients = self.shared.clients_or_error(diags).await?;
+        let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
-        let owned: Vec<&Finding> = all.iter().filter(|f| is_suppressed(f) && owned_before.contains(&f.id)).collect();
-        let pending: Vec<&Finding> = all.iter().filter(|f| !is_suppressed(f)).collect();
-        let mut problems = Vec::new();
-        if rewrite && !owned.is_empty() {
-            let (_, failed) =
-                self.apply_update(&owned, &FindingUpdate { workflow_status: None, note: Some(reason.clone()) }).await;
-            problems.extend(failed.into_iter().map(|(id, e)| format!("  {id}: note not rewritten: {e}")));
-        }
-        let (processed, failed) = self
-            .apply_update(&pending, &FindingUpdate { workflow_status: Some("SUPPRESSED".into()), note: Some(reason) })
-            .await;
-        problems.extend(failed.iter().map(|(id, e)| format!("  {id}: {e}")));
-        let mut finding_ids: BTreeSet<String> = owned.iter().map(|f| f.id.clone()).collect();
-        finding_ids.extend(processed.iter().cloned());
-        let still_pending: BTreeSet<String> =
-            pending.iter().map(|f| f.id.clone()).filter(|id| !finding_ids.contains(id)).collect();
-        state.finding_ids = ids_value(&finding_ids);
-        state.pending_finding_ids = ids_value(&still_pending);
-        if !problems.is_empty() {
-            diag::error(
-                diags,
-                "inspector2fix_control_suppression: some findings were not updated",
-                format!(
-                    "Security Hub did not process {} finding(s):\n{}\nThe findings that were suppressed are saved in state; apply again to retry.",
-                    failed.len().max(problems.len()),
-                    problems.join("\n")
-                ),
-            );
+        let report =
+            match suppression::suppress(&self.hub(api.as_ref()), &state.query(), &reason, owned_before, rewrite_note)
+                .await
+            {
+                Ok(report) => report,
+                Err(e) => {
+                    self.report(diags, &e, &clients).await;
+                    return None;
+                }
+            };
+        state.finding_ids = ids_value(&report.suppressed);
+        state.pending_finding_ids = ids_value(&report.pending);
+        if let Some(problems) = report.problems() {
+            diag::error(diags, "inspector2fix_control_suppression: some findings were not updated", problems);
         }
         Some(state)
+    }
+
+    /// Refreshes the owned and pending findings; on import also adopts the reason.
+    async fn refresh(&self, diags: &mut Diagnostics, state: &mut SuppressionState) {
+        let Some(clients) = self.shared.clients_or_error(diags).await else { return };
+        let api = clients.securityhub.clone();
+        let owned_before = ids_of(&state.finding_ids);
+        let owned = if state.reason.is_null() { Owned::Adopt } else { Owned::These(&owned_before) };
+        let observed = match suppression::observe(&self.hub(api.as_ref()), &state.query(), owned).await {
+            Ok(observed) => observed,
+            Err(e) => return self.report(diags, &e, &clients).await,
+        };
+        if let Owned::Adopt = owned {
+            state.reason = observed.adopted_reason.map(Value::Value).unwrap_or(Value::Null);
+        }
+        state.finding_ids = ids_value(&observed.owned);
+        state.pending_finding_ids = ids_value(&observed.pending);
+        state.default_control();
+    }
+
+    /// Returns the owned findings to NEW; false when some stay suppressed or cannot be read.
+    async fn restore(&self, diags: &mut Diagnostics, prior: &SuppressionState) -> bool {
+        let owned = ids_of(&prior.finding_ids);
+        if owned.is_empty() {
+            return true;
+        }
+        let Some(clients) = self.shared.clients_or_error(diags).await else { return false };
+        let api = clients.securityhub.clone();
+        let reason = prior.reason.as_ref_option().map(String::as_str);
+        let report = match suppression::restore(&self.hub(api.as_ref()), &prior.query(), &owned, reason).await {
+            Ok(report) => report,
+            Err(e) => {
+                self.report(diags, &e, &clients).await;
+                return false;
+            }
+        };
+        match report.problems() {
+            None => true,
+            Some(problems) => {
+                diag::error(diags, "inspector2fix_control_suppression: some findings stay suppressed", problems);
+                false
+            }
+        }
     }
 }
 
@@ -199,7 +222,7 @@ impl Resource for ControlSuppression {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: SuppressionState) -> Option<()> {
-        crate::data_sources::security_hub_control::check(diags, &config.control_id, &config.account_id);
+        validate::control_and_account(diags, &config.control_id, &config.account_id);
         if let Value::Value(reason) = &config.reason {
             if reason.trim().is_empty() || reason.chars().count() > MAX_REASON {
                 diag::attr_error(
@@ -220,28 +243,7 @@ impl Resource for ControlSuppression {
         private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, ValueEmpty)> {
-        let Some(all) = self.list(diags, &state).await else {
-            return Some((state, private));
-        };
-        let mut owned_before = ids_of(&state.finding_ids);
-        if state.reason.is_null() {
-            // Just imported: adopt the findings this provider suppressed, and their reason.
-            let ours: Vec<&Finding> =
-                all.iter().filter(|f| is_suppressed(f) && f.note_updated_by.as_deref() == Some(NOTE_AUTHOR)).collect();
-            owned_before = ours.iter().map(|f| f.id.clone()).collect();
-            state.reason = match ours.first().and_then(|f| f.note_text.clone()) {
-                Some(text) => Value::Value(text),
-                None => Value::Null,
-            };
-        }
-        let owned: BTreeSet<String> =
-            all.iter().filter(|f| is_suppressed(f) && owned_before.contains(&f.id)).map(|f| f.id.clone()).collect();
-        let pending: BTreeSet<String> = all.iter().filter(|f| !is_suppressed(f)).map(|f| f.id.clone()).collect();
-        state.finding_ids = ids_value(&owned);
-        state.pending_finding_ids = ids_value(&pending);
-        if state.control_id.is_null() {
-            state.control_id = Value::Value(DEFAULT_CONTROL.into());
-        }
+        self.refresh(diags, &mut state).await;
         Some((state, private))
     }
 
@@ -253,9 +255,7 @@ impl Resource for ControlSuppression {
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, ValueEmpty)> {
         let mut planned = proposed;
-        if planned.control_id.is_null() {
-            planned.control_id = Value::Value(DEFAULT_CONTROL.into());
-        }
+        planned.default_control();
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
         planned.pending_finding_ids = Value::Value(BTreeSet::new());
@@ -336,36 +336,14 @@ impl Resource for ControlSuppression {
         _private: ValueEmpty,
         _meta: ValueEmpty,
     ) -> Option<()> {
-        let owned = ids_of(&prior.finding_ids);
-        if owned.is_empty() {
-            return Some(());
-        }
-        let all = self.list(diags, &prior).await?;
-        let targets: Vec<&Finding> = all.iter().filter(|f| is_suppressed(f) && owned.contains(&f.id)).collect();
-        let note = removal_note(prior.reason.as_ref_option().map(String::as_str));
-        let (_, failed) =
-            self.apply_update(&targets, &FindingUpdate { workflow_status: Some("NEW".into()), note: Some(note) }).await;
-        if failed.is_empty() {
-            Some(())
-        } else {
-            diag::error(
-                diags,
-                "inspector2fix_control_suppression: some findings stay suppressed",
-                format!(
-                    "Security Hub did not return {} finding(s) to NEW:\n{}",
-                    failed.len(),
-                    failed.iter().map(|(id, e)| format!("  {id}: {e}")).collect::<Vec<_>>().join("\n")
-                ),
-            );
-            None
-        }
+        self.restore(diags, &prior).await.then_some(())
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, ValueEmpty)> {
         match parse_id(&id) {
             Ok((control, account)) => Some((
                 SuppressionState {
-                    id: Value::Value(id_for(&control, account.as_deref())),
+                    id: Value::Value(findings::scoped_id(&control, account.as_deref())),
                     control_id: Value::Value(control),
                     account_id: account.map(Value::Value).unwrap_or(Value::Null),
                     reason: Value::Null,
@@ -379,7 +357,7 @@ impl Resource for ControlSuppression {
                     diags,
                     "Invalid import id",
                     format!(
-                        "Import id {id:?}: {e}. Use CONTROL_ID or CONTROL_ID/ACCOUNT_ID, e.g. Inspector.2/123456789012"
+                        "Import id {id:?}: {e}. Use CONTROL_ID or CONTROL_ID/ACCOUNT_ID, e.g. {DEFAULT_CONTROL}/123456789012"
                     ),
                 );
                 None

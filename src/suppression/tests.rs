@@ -1,0 +1,200 @@
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::aws::securityhub_types::{RecordState, UnprocessedFinding};
+use crate::findings::fake::{error, finding, FakeSecurityHub, CONTROL};
+use crate::ratelimit::RateLimiter;
+
+const REASON: &str = "Owners accepted the risk: SEC-1";
+
+struct Rates {
+    list: RateLimiter,
+    update: RateLimiter,
+}
+
+impl Rates {
+    fn new() -> Self {
+        Rates { list: RateLimiter::new(3.0, 6), update: RateLimiter::new(10.0, 10) }
+    }
+
+    fn hub<'a>(&'a self, api: &'a FakeSecurityHub) -> Hub<'a> {
+        Hub { api, list_rate: &self.list, update_rate: &self.update }
+    }
+}
+
+fn query() -> FindingQuery {
+    FindingQuery { control_id: CONTROL.into(), account_id: None }
+}
+
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+fn suppressed_by(id: &str, author: &str, note: &str) -> Finding {
+    let mut f = finding(id, "111111111111", "FAILED", "SUPPRESSED");
+    f.note_updated_by = Some(author.into());
+    f.note_text = Some(note.into());
+    f
+}
+
+/// f1 NEW, f2 NOTIFIED, f3 ARCHIVED, f4 suppressed by someone else, f5 suppressed by us.
+fn world() -> FakeSecurityHub {
+    let mut archived = finding("f3", "111111111111", "FAILED", "NEW");
+    archived.record_state = Some(RecordState::Archived);
+    FakeSecurityHub::with(vec![
+        finding("f1", "111111111111", "FAILED", "NEW"),
+        finding("f2", "222222222222", "FAILED", "NOTIFIED"),
+        archived,
+        suppressed_by("f4", "someone", "their reason"),
+        suppressed_by("f5", NOTE_AUTHOR, "old reason"),
+    ])
+}
+
+fn workflow(api: &FakeSecurityHub, id: &str) -> String {
+    api.stored(id).workflow_status.map(|s| s.to_string()).unwrap_or_else(|| "<missing>".into())
+}
+
+#[tokio::test(start_paused = true)]
+async fn suppress_sets_pending_findings_suppressed_with_the_reason() {
+    let api = world();
+    let rates = Rates::new();
+    let report = suppress(&rates.hub(&api), &query(), REASON, &BTreeSet::new(), false).await.expect("listed");
+    assert_eq!(report.suppressed, set(&["f1", "f2"]));
+    assert!(report.pending.is_empty() && report.unprocessed.is_empty() && report.problems().is_none(), "{report:?}");
+    for id in ["f1", "f2"] {
+        let f = api.stored(id);
+        assert_eq!(workflow(&api, id), "SUPPRESSED");
+        assert_eq!((f.note_text.as_deref(), f.note_updated_by.as_deref()), (Some(REASON), Some(NOTE_AUTHOR)));
+    }
+    assert_eq!(workflow(&api, "f3"), "NEW", "archived findings are left alone");
+    assert_eq!(api.stored("f4").note_text.as_deref(), Some("their reason"), "someone else's suppression is left alone");
+    assert_eq!(api.calls("BatchUpdateFindings").len(), 1, "one chunk, and no note rewrite unless asked");
+}
+
+#[tokio::test(start_paused = true)]
+async fn suppress_keeps_owned_findings_and_rewrites_their_note_only_when_asked() {
+    let api = world();
+    let rates = Rates::new();
+    let owned = set(&["f5", "f9"]);
+    let report = suppress(&rates.hub(&api), &query(), REASON, &owned, false).await.expect("listed");
+    assert_eq!(report.suppressed, set(&["f1", "f2", "f5"]), "f9 is gone from Security Hub, so no longer owned");
+    assert_eq!(api.stored("f5").note_text.as_deref(), Some("old reason"));
+
+    let report = suppress(&rates.hub(&api), &query(), "new reason", &report.suppressed, true).await.expect("listed");
+    assert_eq!(report.suppressed, set(&["f1", "f2", "f5"]));
+    let calls = api.calls("BatchUpdateFindings");
+    let rewrite = calls.last().expect("the note rewrite is the last call: nothing was pending");
+    assert_eq!(rewrite.finding_ids, ["f1", "f5", "f2"], "all owned findings, by account then id");
+    let change = rewrite.update.as_ref().expect("recorded");
+    assert_eq!(change.workflow_status, None, "a rewrite leaves the workflow as it is");
+    for id in ["f1", "f2", "f5"] {
+        assert_eq!(api.stored(id).note_text.as_deref(), Some("new reason"));
+    }
+    assert_eq!(api.stored("f4").note_text.as_deref(), Some("their reason"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn unprocessed_findings_are_reported_and_stay_pending() {
+    let api = FakeSecurityHub::with(vec![
+        finding("g1", "111111111111", "FAILED", "NEW"),
+        finding("g2", "111111111111", "FAILED", "NEW"),
+        suppressed_by("g3", NOTE_AUTHOR, "old"),
+    ]);
+    let too_big = UnprocessedFinding {
+        id: "g2".into(),
+        error_code: "FindingSizeExceeded".into(),
+        error_message: "too big".into(),
+    };
+    let refused = UnprocessedFinding { id: "g3".into(), error_code: "AccessDenied".into(), error_message: "no".into() };
+    api.inner.lock().unwrap().refuse.extend([too_big, refused]);
+    let rates = Rates::new();
+    let report = suppress(&rates.hub(&api), &query(), REASON, &set(&["g3"]), true).await.expect("listed");
+    assert_eq!(report.suppressed, set(&["g1", "g3"]), "g3 is still suppressed, only its note was refused");
+    assert_eq!(report.pending, set(&["g2"]));
+    let steps: Vec<(&str, Step)> = report.unprocessed.iter().map(|u| (u.finding_id.as_str(), u.step)).collect();
+    assert_eq!(steps, [("g3", Step::RewriteNote), ("g2", Step::Suppress)]);
+    let text = report.problems().expect("problems are reported");
+    assert!(text.starts_with("Security Hub did not process 2 finding(s):\n"), "{text}");
+    assert!(
+        text.contains("  g3: note not rewritten: AccessDenied: no\n  g2: FindingSizeExceeded: too big\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("apply again to retry."), "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_listing_updates_nothing() {
+    let api = world();
+    api.inner
+        .lock()
+        .unwrap()
+        .call_errors
+        .insert("GetFindings", [error("GetFindings", "InvalidAccessException")].into());
+    let rates = Rates::new();
+    let e = suppress(&rates.hub(&api), &query(), REASON, &BTreeSet::new(), false).await.expect_err("listing failed");
+    assert_eq!(e.code.as_deref(), Some("InvalidAccessException"));
+    assert!(api.calls("BatchUpdateFindings").is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn restore_returns_owned_findings_to_new_and_leaves_the_rest() {
+    let api = world();
+    let rates = Rates::new();
+    let owned = set(&["f5", "f1"]);
+    let report = restore(&rates.hub(&api), &query(), &owned, Some("SEC-1")).await.expect("listed");
+    assert_eq!(report.restored, ["f5"], "f1 was not suppressed, so there is nothing to restore");
+    assert!(report.problems().is_none());
+    assert_eq!(workflow(&api, "f5"), "NEW");
+    let note = api.stored("f5").note_text.expect("a note says why");
+    assert_eq!(note, "Suppression removed by inspector2fix (the reason was: SEC-1)");
+    assert_eq!(workflow(&api, "f4"), "SUPPRESSED", "someone else's suppression stays");
+    assert_eq!(workflow(&api, "f1"), "NEW");
+}
+
+#[tokio::test(start_paused = true)]
+async fn restore_without_owned_findings_calls_nothing() {
+    let api = world();
+    let rates = Rates::new();
+    let report = restore(&rates.hub(&api), &query(), &BTreeSet::new(), None).await.expect("no call to fail");
+    assert_eq!(report, RestoreReport::default());
+    assert!(api.inner.lock().unwrap().calls.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn restore_reports_findings_that_stay_suppressed() {
+    let api = world();
+    api.inner
+        .lock()
+        .unwrap()
+        .call_errors
+        .insert("BatchUpdateFindings", [error("BatchUpdateFindings", "InternalException")].into());
+    let rates = Rates::new();
+    let report = restore(&rates.hub(&api), &query(), &set(&["f5"]), None).await.expect("listed");
+    assert!(report.restored.is_empty());
+    let text = report.problems().expect("reported");
+    assert_eq!(
+        text,
+        "Security Hub did not return 1 finding(s) to NEW:\n  f5: BatchUpdateFindings: injected InternalException"
+    );
+    assert_eq!(workflow(&api, "f5"), "SUPPRESSED");
+}
+
+#[tokio::test(start_paused = true)]
+async fn observe_sorts_owned_and_pending_and_import_adopts_our_findings() {
+    let api = world();
+    let rates = Rates::new();
+    let seen = observe(&rates.hub(&api), &query(), Owned::These(&set(&["f1", "f4"]))).await.expect("listed");
+    assert_eq!(seen.owned, set(&["f4"]), "owned means owned and still suppressed");
+    assert_eq!(seen.pending, set(&["f1", "f2"]));
+    assert_eq!(seen.adopted_reason, None);
+    let adopted = observe(&rates.hub(&api), &query(), Owned::Adopt).await.expect("listed");
+    assert_eq!(adopted.owned, set(&["f5"]), "only findings whose note this provider wrote");
+    assert_eq!(adopted.adopted_reason.as_deref(), Some("old reason"));
+    assert_eq!(adopted.pending, set(&["f1", "f2"]));
+}
+
+#[test]
+fn removal_notes() {
+    assert_eq!(removal_note(None), "Suppression removed by inspector2fix");
+    assert_eq!(removal_note(Some("R")), "Suppression removed by inspector2fix (the reason was: R)");
+}
