@@ -12,3 +12,35 @@ pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-inspector2
 pub fn workspace(name: &str, endpoint: &str) -> Workspace {
     Workspace::new(Path::new(PROVIDER_BIN), name, endpoint)
 }
+
+/// The harness's strict reads against the real Terraform: what is not there fails the test.
+#[cfg(test)]
+mod self_tests {
+    use super::*;
+
+    fn empty() -> Workspace {
+        let ws = workspace("harness-empty", "http://127.0.0.1:9");
+        ws.config("provider \"inspector2fix\" {}\n");
+        ws
+    }
+
+    #[test]
+    fn an_empty_state_holds_nothing() {
+        let ws = empty();
+        assert!(ws.state().is_empty());
+        assert!(!ws.in_state("inspector2fix_ecr_scanning.this"));
+        assert!(ws.outputs().names().is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "inspector2fix_ecr_scanning.this is not in state")]
+    fn state_of_a_resource_not_in_state_fails() {
+        empty().state_of("inspector2fix_ecr_scanning.this");
+    }
+
+    #[test]
+    #[should_panic(expected = "outputs has no \"compliance\"")]
+    fn an_output_that_is_not_there_fails() {
+        let _ = &empty().outputs()["compliance"];
+    }
+}
