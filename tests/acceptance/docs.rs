@@ -14,6 +14,7 @@ fn read(path: &str) -> String {
 }
 
 fn assert_documents(doc_path: &str, names: &[String]) {
+    assert!(!names.is_empty(), "the schema for {doc_path} lists no attribute, so there is nothing to check");
     let doc = read(doc_path);
     let missing: Vec<&String> = names
         .iter()
@@ -57,8 +58,10 @@ fn assert_no_stale_names(doc_path: &str, block: &Block, extra: &[&str]) {
     // Every `name` in a reference list must exist in the schema.
     let names = attribute_names(block);
     let doc = read(doc_path);
-    for line in doc.lines().filter(|l| l.starts_with("- `") || l.starts_with("* `")) {
-        let name = line.split('`').nth(1).unwrap();
+    let listed: Vec<&str> = doc.lines().filter(|l| l.starts_with("- `") || l.starts_with("* `")).collect();
+    assert!(!listed.is_empty(), "{doc_path} has no reference list of attributes to check");
+    for line in listed {
+        let name = line.split('`').nth(1).unwrap_or_else(|| panic!("{doc_path}: unterminated name in {line:?}"));
         assert!(
             extra.contains(&name) || names.iter().any(|n| n == name || n.ends_with(&format!(".{name}"))),
             "{doc_path} documents `{name}`, which the schema does not have"

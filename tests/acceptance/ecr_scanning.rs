@@ -25,7 +25,7 @@ fn organization(members: &[String]) -> Emulator {
 }
 
 fn admin_workspace(name: &str, emu: &Emulator, resource: &str) -> Workspace {
-    let mut ws = Workspace::new(name, &emu.url());
+    let mut ws = workspace(name, &emu.url());
     ws.access_key = "AKIDADMIN".into();
     ws.config(&format!("provider \"inspector2fix\" {{}}\n\n{resource}"));
     ws
@@ -39,21 +39,33 @@ fn ids(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
+/// The `resource_types` each call of `operation` sent, failing when there was no such call.
+#[track_caller]
 fn resource_types_of(emu: &Emulator, operation: &str) -> Vec<serde_json::Value> {
-    emu.log().into_iter().filter(|e| e["operation"] == operation).map(|e| e["resource_types"].clone()).collect()
+    let calls = emu.calls(operation);
+    assert!(!calls.is_empty(), "no {operation} call to check");
+    calls.iter().map(|e| field(e, "resource_types").clone()).collect()
+}
+
+/// No call of `operation` since the log was cleared, in a log that did record this step's calls.
+#[track_caller]
+fn assert_no_call(emu: &Emulator, operation: &str, why: &str) {
+    let requests = emu.requests();
+    assert!(!requests.log().is_empty(), "the request log recorded no call at all, so it proves nothing");
+    assert_eq!(requests.count(operation), 0, "{why}");
 }
 
 #[test]
 fn lifecycle_create_clean_plan_drift_repair_and_destroy_keeps_other_scan_types() {
     let emu = Emulator::start();
     emu.set_account(STANDALONE, json!({"resource_state": {"EC2": "ENABLED", "LAMBDA": "ENABLED"}}));
-    let ws = Workspace::new("lifecycle", &emu.url());
+    let ws = workspace("lifecycle", &emu.url());
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
 
     ws.apply().ok();
     let s = ws.state_of(ADDR);
     assert_eq!(s["id"], STANDALONE, "account_ids defaults to the caller's account");
-    assert_eq!(json_accounts(&s["account_ids"]), vec![STANDALONE]);
+    assert_eq!(sorted_strings(&s["account_ids"]), vec![STANDALONE]);
     assert_eq!(s["status"][STANDALONE], "ENABLED");
     assert_eq!(s["disable_on_destroy"], true);
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
@@ -77,25 +89,25 @@ fn lifecycle_create_clean_plan_drift_repair_and_destroy_keeps_other_scan_types()
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "DISABLED");
     assert_eq!(emu.resource_state(STANDALONE, "EC2"), "ENABLED", "destroy must leave EC2 scanning alone");
     assert_eq!(emu.resource_state(STANDALONE, "LAMBDA"), "ENABLED", "destroy must leave Lambda scanning alone");
-    let disables = resource_types_of(&emu, "Disable");
-    assert!(!disables.is_empty());
-    for types in disables {
+    for types in resource_types_of(&emu, "Disable") {
         assert_eq!(types, json!(["ECR"]), "Disable must name ECR only");
     }
     assert_eq!(emu.count("Enable"), 0);
+    assert!(!ws.in_state(ADDR), "destroy empties the state");
 }
 
 #[test]
 fn disable_on_destroy_false_leaves_scanning_on() {
     let emu = Emulator::start();
-    let ws = Workspace::new("keep", &emu.url());
+    let ws = workspace("keep", &emu.url());
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {\n  disable_on_destroy = false\n}\n");
     ws.apply().ok();
     assert_eq!(ws.plan().code, 0);
     emu.clear_log();
     ws.destroy().ok();
-    assert_eq!(emu.count("Disable"), 0);
+    assert_no_call(&emu, "Disable", "disable_on_destroy = false must not disable");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
+    assert!(!ws.in_state(ADDR), "destroy empties the state");
 }
 
 #[test]
@@ -127,7 +139,7 @@ fn import_by_cli_and_by_import_block() {
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(plan.stdout.contains("1 to import, 0 to add, 0 to change, 0 to destroy"), "{}", plan.stdout);
     ws.apply().ok();
-    assert_eq!(emu.count("Enable"), 0, "importing must not enable anything");
+    assert_no_call(&emu, "Enable", "importing must not enable anything");
     assert_eq!(ws.plan().code, 0);
 
     // Bad id, and an account whose scanning is off, are refused clearly.
@@ -161,9 +173,9 @@ fn delegated_admin_enables_members_repairs_member_drift_and_releases_removed_mem
     emu.clear_log();
     ws.apply().ok();
     assert_eq!(emu.resource_state(MEMBER_B, "ECR"), "ENABLED");
-    let enabled: Vec<_> = emu.log().into_iter().filter(|e| e["operation"] == "Enable").collect();
+    let enabled = emu.calls("Enable");
     assert_eq!(enabled.len(), 1);
-    assert_eq!(enabled[0]["account_ids"], json!([MEMBER_B]), "only the drifted account is enabled again");
+    assert_eq!(field(&enabled[0], "account_ids"), &json!([MEMBER_B]), "only the drifted account is enabled again");
     assert_eq!(ws.plan().code, 0);
 
     // A member leaves the set: its ECR scanning is turned off, the others stay on.
@@ -171,7 +183,7 @@ fn delegated_admin_enables_members_repairs_member_drift_and_releases_removed_mem
     ws.apply().ok();
     assert_eq!(emu.resource_state(MEMBER_B, "ECR"), "DISABLED");
     assert_eq!(emu.resource_state(MEMBER_A, "ECR"), "ENABLED");
-    assert_eq!(json_accounts(&ws.state_of(ADDR)["account_ids"]), ids(&[ADMIN, MEMBER_A]));
+    assert_eq!(sorted_strings(&ws.state_of(ADDR)["account_ids"]), ids(&[ADMIN, MEMBER_A]));
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -179,7 +191,7 @@ fn delegated_admin_enables_members_repairs_member_drift_and_releases_removed_mem
 fn member_account_cannot_enable_another_and_gets_a_hint() {
     let members = ids(&[MEMBER_A, MEMBER_B]);
     let emu = organization(&members);
-    let mut ws = Workspace::new("member", &emu.url());
+    let mut ws = workspace("member", &emu.url());
     ws.access_key = "AKIDMEMBER".into();
     ws.config(&format!("provider \"inspector2fix\" {{}}\n\n{}", resource_with(&ids(&[MEMBER_B]), "")));
     let run = ws.apply().failed();
@@ -187,7 +199,7 @@ fn member_account_cannot_enable_another_and_gets_a_hint() {
     assert!(out.contains("333333333333: ACCESS_DENIED"), "{out}");
     assert!(out.contains("delegated Inspector administrator"), "{out}");
     no_backtrace(&out);
-    assert!(ws.state_of(ADDR).is_null(), "nothing was enabled, so nothing is in state");
+    assert!(!ws.in_state(ADDR), "nothing was enabled, so nothing is in state");
 }
 
 #[test]
@@ -205,21 +217,20 @@ fn organization_of_150_accounts_is_chunked_and_counted() {
     let apply_time = started.elapsed();
     eprintln!("150-account apply with 50 ms added latency per call: {:.2?}", apply_time);
 
-    let log = emu.log();
-    let enables: Vec<_> = log.iter().filter(|e| e["operation"] == "Enable").collect();
+    let enables = emu.calls("Enable");
     assert_eq!(enables.len(), 2, "150 accounts need exactly 2 Enable calls");
     let mut named: Vec<String> = Vec::new();
     for e in &enables {
-        let ids = json_accounts(&e["account_ids"]);
+        let ids = sorted_strings(field(e, "account_ids"));
         assert!(ids.len() <= 100);
-        assert_eq!(e["resource_types"], json!(["ECR"]));
+        assert_eq!(field(e, "resource_types"), &json!(["ECR"]));
         named.extend(ids);
     }
     named.sort();
     assert_eq!(named, all, "every account is named exactly once");
     assert_eq!(emu.count("BatchGetAccountStatus"), 2, "one status pass of 2 chunks settles them");
     let s = ws.state_of(ADDR);
-    assert_eq!(json_accounts(&s["account_ids"]), all);
+    assert_eq!(sorted_strings(&s["account_ids"]), all);
     assert_eq!(s["status"].as_object().unwrap().len(), 150);
 
     emu.clear_log();
@@ -241,18 +252,18 @@ fn partial_failure_keeps_what_was_done_and_reapply_converges_without_disabling()
     assert!(out.contains("SCP"), "{out}");
     no_backtrace(&out);
     let s = ws.state_of(ADDR);
-    assert_eq!(json_accounts(&s["account_ids"]), ids(&[ADMIN, MEMBER_A]), "state holds exactly what was enabled");
+    assert_eq!(sorted_strings(&s["account_ids"]), ids(&[ADMIN, MEMBER_A]), "state holds exactly what was enabled");
     assert_eq!(emu.resource_state(MEMBER_B, "ECR"), "DISABLED");
     assert_eq!(ws.plan().code, 2, "the next plan shows what is still missing");
 
-    emu.control("DELETE", "/_emulator/faults", None);
+    emu.clear_faults();
     emu.clear_log();
     ws.apply().ok();
-    assert_eq!(emu.count("Disable"), 0, "converging must never turn scanning off on accounts already done");
+    assert_no_call(&emu, "Disable", "converging must never turn scanning off on accounts already done");
     for a in &all {
         assert_eq!(emu.resource_state(a, "ECR"), "ENABLED");
     }
-    assert_eq!(json_accounts(&ws.state_of(ADDR)["account_ids"]), all);
+    assert_eq!(sorted_strings(&ws.state_of(ADDR)["account_ids"]), all);
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -277,7 +288,7 @@ fn enabling_that_outlasts_the_timeout_errors_clearly_and_reapply_converges() {
     emu.set_account(MEMBER_A, json!({"stuck": false}));
     emu.clear_log();
     ws.apply().ok();
-    assert_eq!(emu.count("Disable"), 0);
+    assert_no_call(&emu, "Disable", "converging after a timeout must not disable");
     assert_eq!(ws.state_of(ADDR)["status"][MEMBER_A], "ENABLED");
     assert_eq!(ws.plan().code, 0);
 }
@@ -289,7 +300,7 @@ fn throttling_and_server_errors_are_survived() {
     emu.fault(json!({"kind": "server_error", "operation": "BatchGetAccountStatus", "times": 2}));
     emu.fault(json!({"kind": "failed_account", "operation": "Enable", "account_id": STANDALONE,
                      "code": "SSM_THROTTLED", "message": "try later", "times": 1}));
-    let ws = Workspace::new("throttle", &emu.url());
+    let ws = workspace("throttle", &emu.url());
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
     ws.apply().ok();
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
@@ -322,7 +333,7 @@ fn bad_input_is_rejected_at_plan_naming_the_attribute_without_calling_aws() {
         ),
     ];
     for (provider, resource, attribute) in cases {
-        let ws = Workspace::new("badinput", &emu.url());
+        let ws = workspace("badinput", &emu.url());
         ws.config(&format!("provider \"inspector2fix\" {{\n  {provider}\n}}\n\n{resource}\n"));
         let run = ws.plan();
         assert_eq!(run.code, 1, "{resource} should fail plan:\n{}", run.all());
@@ -336,7 +347,7 @@ fn bad_input_is_rejected_at_plan_naming_the_attribute_without_calling_aws() {
 #[test]
 fn assume_role_acts_as_the_role_account() {
     let emu = Emulator::start();
-    let ws = Workspace::new("assume", &emu.url());
+    let ws = workspace("assume", &emu.url());
     ws.config(
         "provider \"inspector2fix\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::444444444444:role/inspector-admin\"\n    session_name = \"ci\"\n  }\n}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n",
     );
@@ -350,7 +361,7 @@ fn assume_role_acts_as_the_role_account() {
 fn provider_endpoints_beat_the_environment() {
     let emu = Emulator::start();
     // AWS_ENDPOINT_URL points at a closed port: only the endpoints block can reach the emulator.
-    let ws = Workspace::new("endpoints", "http://127.0.0.1:9");
+    let ws = workspace("endpoints", "http://127.0.0.1:9");
     ws.config(&format!(
         "provider \"inspector2fix\" {{\n  max_retries = 0\n  endpoints {{\n    inspector2 = \"{0}\"\n    sts        = \"{0}\"\n  }}\n}}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {{\n  timeouts {{\n    create = \"20s\"\n  }}\n}}\n",
         emu.url()
@@ -362,13 +373,13 @@ fn provider_endpoints_beat_the_environment() {
 #[test]
 fn replace_never_turns_scanning_off() {
     let emu = Emulator::start();
-    let ws = Workspace::new("replace", &emu.url());
+    let ws = workspace("replace", &emu.url());
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
     ws.apply().ok();
     emu.clear_log();
     let run = ws.tf(&["apply", "-auto-approve", "-no-color", "-input=false", &format!("-replace={ADDR}")]).ok();
     assert!(run.all().contains("1 added, 0 changed, 1 destroyed"), "{}", run.all());
-    assert_eq!(emu.count("Disable"), 0, "the destroy half of a replacement must not disable");
+    assert_no_call(&emu, "Disable", "the destroy half of a replacement must not disable");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
     assert_eq!(ws.plan().code, 0);
 }

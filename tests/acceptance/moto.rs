@@ -43,16 +43,23 @@ impl Moto {
     }
 
     /// A raw Inspector2 call, as any SigV4 client would route it.
+    #[track_caller]
     fn inspector2(&self, path: &str, body: Value) -> Value {
         let auth = "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/us-east-1/inspector2/aws4_request, SignedHeaders=host, Signature=0";
-        let (status, v) = http(self.addr, "POST", path, Some(&body), &[("Authorization", auth)]);
-        assert_eq!(status, 200, "{path}: {v}");
-        v
+        let reply = testsupport::http::request(self.addr, "POST", path, Some(&body), &[("Authorization", auth)]);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+        reply.body
     }
 
+    /// The status of `scan_type` ("ecr", "ec2") as moto reports it for the account: the account
+    /// and the status must both be there.
+    #[track_caller]
     fn resource_state(&self, scan_type: &str) -> String {
         let v = self.inspector2("/status/batch/get", json!({"accountIds": [ACCOUNT]}));
-        v["accounts"][0]["resourceState"][scan_type]["status"].as_str().unwrap_or("DISABLED").to_owned()
+        let accounts = field(&v, "accounts").as_array().unwrap_or_else(|| panic!("accounts is not a list: {v}"));
+        let account = accounts.iter().find(|a| a["accountId"] == ACCOUNT);
+        let account = account.unwrap_or_else(|| panic!("moto does not report {ACCOUNT}: {v}"));
+        str_field(field(field(account, "resourceState"), scan_type), "status").to_owned()
     }
 }
 
@@ -67,7 +74,7 @@ impl Drop for Moto {
 fn moto_lifecycle_create_drift_import_destroy_keeps_ec2() {
     let moto = Moto::start();
     moto.inspector2("/enable", json!({"accountIds": [ACCOUNT], "resourceTypes": ["EC2"]}));
-    let ws = Workspace::new("moto", &format!("http://{}", moto.addr));
+    let ws = workspace("moto", &format!("http://{}", moto.addr));
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
 
     ws.apply().ok();
@@ -85,6 +92,7 @@ fn moto_lifecycle_create_drift_import_destroy_keeps_ec2() {
     assert_eq!(ws.plan().code, 0, "plan after import must be clean");
 
     ws.destroy().ok();
+    assert!(!ws.in_state("inspector2fix_ecr_scanning.this"), "destroy empties the state");
     assert_eq!(moto.resource_state("ecr"), "DISABLED");
     assert_eq!(moto.resource_state("ec2"), "ENABLED", "destroy must leave EC2 scanning alone");
 }

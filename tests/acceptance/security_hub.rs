@@ -1,6 +1,8 @@
 //! `inspector2fix_security_hub_control` and `inspector2fix_control_suppression` against the
 //! project's emulator.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use crate::harness::*;
@@ -14,52 +16,49 @@ fn hub() -> Emulator {
     emu
 }
 
+/// Adds findings to the home account's hub; the emulator must take every one.
+#[track_caller]
 fn seed(emu: &Emulator, findings: Value) {
-    let (status, body) =
+    let expected = findings.as_array().map(Vec::len).expect("findings to seed are a list");
+    let added =
         emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "findings": findings})));
-    assert!(status == 200 || status == 201, "{body}");
+    assert_eq!(field(&added, "added"), &json!(expected), "{added}");
 }
 
+#[track_caller]
 fn generate(emu: &Emulator, spec: Value) {
-    let (status, body) =
+    let count = field(&spec, "count").clone();
+    let added =
         emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "generate": spec})));
-    assert!(status == 200 || status == 201, "{body}");
+    assert_eq!(field(&added, "added"), &count, "{added}");
 }
 
+#[track_caller]
 fn clear_findings(emu: &Emulator) {
     emu.control("DELETE", &format!("/_emulator/securityhub/findings?account_id={HOME}"), None);
 }
 
-/// Every finding in the home account's hub, as the emulator stores it.
-fn stored(emu: &Emulator) -> Vec<Value> {
-    let (_, v) = emu.control("GET", &format!("/_emulator/securityhub/findings?account_id={HOME}"), None);
-    match v {
-        Value::Array(a) => a,
-        other => other["findings"].as_array().cloned().unwrap_or_default(),
-    }
+/// Every finding in the home account's hub, as the emulator stores it, by Id.
+#[track_caller]
+fn stored(emu: &Emulator) -> BTreeMap<String, Value> {
+    let v = emu.control("GET", &format!("/_emulator/securityhub/findings?account_id={HOME}"), None);
+    let list = field(&v, "findings").as_array().unwrap_or_else(|| panic!("findings is not a list: {v}"));
+    list.iter().map(|f| (str_field(f, "Id").to_owned(), f.clone())).collect()
 }
 
-fn workflow(f: &Value) -> String {
-    f["Workflow"]["Status"].as_str().or(f["WorkflowStatus"].as_str()).unwrap_or("").to_owned()
+#[track_caller]
+fn workflow(f: &Value) -> &str {
+    str_field(field(f, "Workflow"), "Status")
 }
 
-fn note(f: &Value) -> String {
-    f["Note"]["Text"].as_str().unwrap_or("").to_owned()
+#[track_caller]
+fn note(f: &Value) -> &str {
+    str_field(field(f, "Note"), "Text")
 }
 
 fn finding(id: &str, account: &str, compliance: &str, workflow: &str, record: &str) -> Value {
     json!({"Id": id, "AwsAccountId": account, "SecurityControlId": "Inspector.2", "ComplianceStatus": compliance,
            "WorkflowStatus": workflow, "RecordState": record})
-}
-
-fn outputs(ws: &Workspace) -> Value {
-    let run = ws.tf(&["output", "-json", "-no-color"]).ok();
-    let v: Value = serde_json::from_str(&run.stdout).expect("terraform output -json");
-    let mut out = serde_json::Map::new();
-    for (k, o) in v.as_object().unwrap() {
-        out.insert(k.clone(), o["value"].clone());
-    }
-    Value::Object(out)
 }
 
 const CONTROL_OUTPUTS: &str = r#"
@@ -75,7 +74,7 @@ output "remediation_url" { value = data.inspector2fix_security_hub_control.this.
 "#;
 
 fn control_workspace(name: &str, emu: &Emulator, args: &str) -> Workspace {
-    let ws = Workspace::new(name, &emu.url());
+    let ws = workspace(name, &emu.url());
     ws.config(&format!(
         "provider \"inspector2fix\" {{}}\n\ndata \"inspector2fix_security_hub_control\" \"this\" {{\n{args}}}\n{CONTROL_OUTPUTS}"
     ));
@@ -130,8 +129,9 @@ fn compliance_status_is_derived_as_security_hub_does() {
     for (findings, expected, passed, failed, suppressed) in cases {
         clear_findings(&emu);
         seed(&emu, findings.clone());
+        let active = findings.as_array().unwrap().iter().filter(|f| f["RecordState"] == "ACTIVE").count();
         ws.apply().ok();
-        let o = outputs(&ws);
+        let o = ws.outputs();
         assert_eq!(o["compliance"], expected, "{findings}");
         assert_eq!(
             (o["passed"].as_i64(), o["failed"].as_i64(), o["suppressed"].as_i64()),
@@ -139,9 +139,10 @@ fn compliance_status_is_derived_as_security_hub_does() {
             "{findings}"
         );
         let listed = o["findings"].as_array().unwrap();
-        assert!(listed.iter().all(|f| f["record_state"] == "ACTIVE"), "only ACTIVE findings are listed");
+        assert_eq!(listed.len(), active, "every ACTIVE finding is listed: {findings}");
+        assert!(listed.iter().all(|f| str_field(f, "record_state") == "ACTIVE"), "only ACTIVE findings are listed");
     }
-    let o = outputs(&ws);
+    let o = ws.outputs();
     assert_eq!(o["title"], "Amazon Inspector ECR scanning should be enabled");
     assert_eq!(o["severity"], "HIGH");
     assert_eq!(o["control_status"], "ENABLED");
@@ -159,16 +160,16 @@ fn pagination_reads_every_page_within_the_documented_rate() {
     let ws = control_workspace("pages", &emu, "");
     emu.clear_log();
     ws.tf(&["plan", "-no-color", "-input=false", "-refresh=true"]).ok();
-    let calls = emu.log();
-    let get_findings: Vec<&Value> = calls.iter().filter(|e| e["operation"] == "GetFindings").collect();
+    let requests = emu.requests();
+    let get_findings = requests.calls("GetFindings");
     assert_eq!(get_findings.len(), 3, "250 findings are 3 pages of 100");
-    assert_eq!(calls.iter().filter(|e| e["operation"] == "BatchGetSecurityControls").count(), 1);
+    assert_eq!(requests.count("BatchGetSecurityControls"), 1);
     eprintln!(
         "250-finding control: {} Security Hub API calls in one plan",
-        calls.iter().filter(|e| e["service"] == "securityhub").count()
+        requests.log().iter().filter(|e| str_field(e, "service") == "securityhub").count()
     );
     for call in &get_findings {
-        let filters = call["filters"].to_string();
+        let filters = field(call, "filters").to_string();
         assert!(
             filters.contains("ComplianceSecurityControlId") && filters.contains("Inspector.2"),
             "server-side filter: {filters}"
@@ -176,7 +177,7 @@ fn pagination_reads_every_page_within_the_documented_rate() {
         assert!(filters.contains("RecordState") && filters.contains("ACTIVE"), "server-side filter: {filters}");
     }
     ws.apply().ok();
-    let o = outputs(&ws);
+    let o = ws.outputs();
     assert_eq!(o["failed"], 250);
     let listed = o["findings"].as_array().unwrap();
     assert_eq!(listed.len(), 250);
@@ -192,7 +193,7 @@ fn pagination_reads_every_page_within_the_documented_rate() {
     emu.clear_log();
     ws.tf(&["plan", "-no-color", "-input=false"]).ok();
     let at: Vec<i64> =
-        emu.log().iter().filter(|e| e["operation"] == "GetFindings").map(|e| e["at_ms"].as_i64().unwrap()).collect();
+        emu.calls("GetFindings").iter().map(|e| field(e, "at_ms").as_i64().expect("at_ms is a number")).collect();
     assert_eq!(at.len(), 10);
     for i in 6..at.len() {
         let spacing_floor = (i as i64 - 5) * 1000 / 3 - 50;
@@ -217,11 +218,12 @@ fn account_filter_reads_only_that_accounts_findings() {
     let ws = control_workspace("account", &emu, &format!("  account_id = \"{OTHER}\"\n"));
     emu.clear_log();
     ws.apply().ok();
-    let o = outputs(&ws);
+    let o = ws.outputs();
     assert_eq!(o["compliance"], "PASSED");
     assert_eq!(o["findings"].as_array().unwrap().len(), 1);
     assert_eq!(o["findings"][0]["account_id"], OTHER);
-    let filters = emu.log().iter().find(|e| e["operation"] == "GetFindings").unwrap()["filters"].to_string();
+    let calls = emu.calls("GetFindings");
+    let filters = field(calls.first().expect("a GetFindings call"), "filters").to_string();
     assert!(filters.contains("AwsAccountId") && filters.contains(OTHER), "{filters}");
 }
 
@@ -245,7 +247,7 @@ fn hub_disabled_unknown_control_bad_account_and_throttling() {
     seed(&emu, json!([finding("f1", HOME, "FAILED", "NEW", "ACTIVE")]));
     let ws = control_workspace("throttled", &emu, "");
     ws.apply().ok();
-    assert_eq!(outputs(&ws)["compliance"], "FAILED");
+    assert_eq!(ws.outputs()["compliance"], "FAILED");
 
     // Security Hub off in the caller's account.
     emu.set_account(HOME, json!({"securityhub_enabled": false}));
@@ -260,7 +262,7 @@ fn hub_disabled_unknown_control_bad_account_and_throttling() {
 fn check_block_and_fix_flow_failed_then_passed() {
     // The emulator evaluates Inspector.2 from Inspector's state, as Security Hub would.
     let emu = Emulator::start();
-    let ws = Workspace::new("story", &emu.url());
+    let ws = workspace("story", &emu.url());
     ws.config(
         r#"provider "inspector2fix" {}
 
@@ -285,7 +287,7 @@ output "after" { value = data.inspector2fix_security_hub_control.after.complianc
     );
     let run = ws.apply().ok();
     assert!(!run.all().contains("Check block assertion failed"), "{}", run.all());
-    let o = outputs(&ws);
+    let o = ws.outputs();
     assert_eq!(o["before"], "FAILED");
     assert_eq!(o["after"], "PASSED");
 
@@ -313,24 +315,21 @@ fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
             finding("f4", OTHER, "FAILED", "SUPPRESSED", "ACTIVE"),
         ]),
     );
-    let ws = Workspace::new("suppress", &emu.url());
+    let ws = workspace("suppress", &emu.url());
     ws.config(&suppression_config("Owners accepted the risk: SEC-1"));
     ws.apply().ok();
     let s = ws.state_of(SUPPRESSION);
     assert_eq!(s["id"], "Inspector.2");
     assert_eq!(s["control_id"], "Inspector.2");
-    assert_eq!(json_accounts(&s["finding_ids"]), vec!["f1", "f2"], "ACTIVE, not yet suppressed findings only");
-    for f in stored(&emu) {
-        match f["Id"].as_str().unwrap() {
-            "f1" | "f2" => {
-                assert_eq!(workflow(&f), "SUPPRESSED");
-                assert_eq!(note(&f), "Owners accepted the risk: SEC-1");
-                assert_eq!(f["Note"]["UpdatedBy"], "inspector2fix");
-            }
-            "f3" => assert_eq!(workflow(&f), "NEW", "archived findings are left alone"),
-            _ => {}
-        }
+    assert_eq!(sorted_strings(&s["finding_ids"]), vec!["f1", "f2"], "ACTIVE, not yet suppressed findings only");
+    let found = stored(&emu);
+    assert_eq!(found.keys().collect::<Vec<_>>(), ["f1", "f2", "f3", "f4"]);
+    for id in ["f1", "f2"] {
+        assert_eq!(workflow(&found[id]), "SUPPRESSED");
+        assert_eq!(note(&found[id]), "Owners accepted the risk: SEC-1");
+        assert_eq!(str_field(field(&found[id], "Note"), "UpdatedBy"), "inspector2fix");
     }
+    assert_eq!(workflow(&found["f3"]), "NEW", "archived findings are left alone");
     assert_eq!(ws.plan().code, 0, "clean plan after create");
 
     // A new finding appears: drift.
@@ -339,36 +338,35 @@ fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
     assert_eq!(drift.code, 2, "{}", drift.all());
     assert!(drift.stdout.contains("f5"), "the plan names the finding to suppress:\n{}", drift.stdout);
     ws.apply().ok();
-    assert_eq!(json_accounts(&ws.state_of(SUPPRESSION)["finding_ids"]), vec!["f1", "f2", "f5"]);
+    assert_eq!(sorted_strings(&ws.state_of(SUPPRESSION)["finding_ids"]), vec!["f1", "f2", "f5"]);
     assert_eq!(ws.plan().code, 0);
 
     // Reason changes: the note is rewritten.
     ws.config(&suppression_config("Risk accepted until 2027-01-01: SEC-2"));
     ws.apply().ok();
-    for f in stored(&emu).iter().filter(|f| ["f1", "f2", "f5"].contains(&f["Id"].as_str().unwrap())) {
-        assert_eq!(note(f), "Risk accepted until 2027-01-01: SEC-2");
+    let found = stored(&emu);
+    for id in ["f1", "f2", "f5"] {
+        assert_eq!(note(&found[id]), "Risk accepted until 2027-01-01: SEC-2", "{id}");
     }
     assert_eq!(ws.plan().code, 0);
 
     // Import adopts the findings this provider suppressed and their reason.
     ws.tf(&["state", "rm", "-no-color", SUPPRESSION]).ok();
     ws.tf(&["import", "-no-color", "-input=false", SUPPRESSION, "Inspector.2"]).ok();
-    assert_eq!(json_accounts(&ws.state_of(SUPPRESSION)["finding_ids"]), vec!["f1", "f2", "f5"]);
+    assert_eq!(sorted_strings(&ws.state_of(SUPPRESSION)["finding_ids"]), vec!["f1", "f2", "f5"]);
     let plan = ws.plan();
     assert_eq!(plan.code, 0, "plan after import is clean:\n{}", plan.all());
 
     // Destroy returns what it suppressed to NEW, with a note saying so; f4 was not ours.
     ws.destroy().ok();
-    for f in stored(&emu) {
-        match f["Id"].as_str().unwrap() {
-            "f1" | "f2" | "f5" => {
-                assert_eq!(workflow(&f), "NEW");
-                assert!(note(&f).contains("Suppression removed by inspector2fix"), "{}", note(&f));
-            }
-            "f4" => assert_eq!(workflow(&f), "SUPPRESSED", "someone else's suppression stays"),
-            _ => {}
-        }
+    let found = stored(&emu);
+    assert_eq!(found.keys().collect::<Vec<_>>(), ["f1", "f2", "f3", "f4", "f5"]);
+    for id in ["f1", "f2", "f5"] {
+        assert_eq!(workflow(&found[id]), "NEW", "{id}");
+        assert!(note(&found[id]).contains("Suppression removed by inspector2fix"), "{}", note(&found[id]));
     }
+    assert_eq!(workflow(&found["f4"]), "SUPPRESSED", "someone else's suppression stays");
+    assert!(!ws.in_state(SUPPRESSION), "destroy empties the state");
 }
 
 #[test]
@@ -379,26 +377,26 @@ fn unprocessed_findings_are_reported_and_state_keeps_the_rest() {
         json!([finding("g1", HOME, "FAILED", "NEW", "ACTIVE"), finding("g2", HOME, "FAILED", "NEW", "ACTIVE"),]),
     );
     emu.fault(json!({"kind": "unprocessed_finding", "finding_id": "g2", "code": "FindingSizeExceeded", "message": "too big", "times": null}));
-    let ws = Workspace::new("unprocessed", &emu.url());
+    let ws = workspace("unprocessed", &emu.url());
     ws.config(&suppression_config("Accepted"));
     let run = ws.apply().failed();
     let out = run.all();
     assert!(out.contains("g2: FindingSizeExceeded: too big"), "{out}");
     no_backtrace(&out);
     let s = ws.state_of(SUPPRESSION);
-    assert_eq!(json_accounts(&s["finding_ids"]), vec!["g1"]);
-    assert_eq!(json_accounts(&s["pending_finding_ids"]), vec!["g2"]);
+    assert_eq!(sorted_strings(&s["finding_ids"]), vec!["g1"]);
+    assert_eq!(sorted_strings(&s["pending_finding_ids"]), vec!["g2"]);
 
-    emu.control("DELETE", "/_emulator/faults", None);
+    emu.clear_faults();
     ws.apply().ok();
-    assert_eq!(json_accounts(&ws.state_of(SUPPRESSION)["finding_ids"]), vec!["g1", "g2"]);
+    assert_eq!(sorted_strings(&ws.state_of(SUPPRESSION)["finding_ids"]), vec!["g1", "g2"]);
     assert_eq!(ws.plan().code, 0);
 }
 
 #[test]
 fn blank_reason_is_rejected_at_plan_without_calling_aws() {
     let emu = hub();
-    let ws = Workspace::new("blank", &emu.url());
+    let ws = workspace("blank", &emu.url());
     ws.config(&suppression_config("  "));
     let run = ws.plan().failed();
     assert!(run.all().contains("reason:"), "{}", run.all());

@@ -1,0 +1,116 @@
+//! `make bench`: measures the provider against the real Terraform and the in-process emulator, the
+//! same way the acceptance tests drive it, and writes docs/benchmarks.md. `make bench-smoke`
+//! (BENCH_SMOKE=1) runs every figure once with tiny sizes so the harness keeps working in CI; it
+//! writes target/benchmarks-smoke.md instead (BENCH_OUT overrides either path).
+//!
+//! Timings are reported, never asserted: nothing here fails because something is slow. The bench
+//! does fail when a run is wrong (Terraform errors, accounts not enabled), since its figures would
+//! then mean nothing.
+//!
+//! Figures (see docs/benchmarks.md for the method behind each), one module each:
+//! 1. footprint: binary size, process start to plugin handshake, GetProviderSchema over gRPC,
+//!    peak RSS of the provider during a plan and during the 1,000-account refresh;
+//! 2. convergence: apply/destroy wall time minus the emulator's settle delay D;
+//! 3. organization scale: Enable/BatchGetAccountStatus calls and wall times for N accounts with a
+//!    fixed latency L on every AWS call, against the latency floor and Terraform's fixed cost;
+//! 4. Security Hub: GetFindings calls and wall time for a control with 1,000 findings, against the
+//!    documented rate limit.
+//!
+//! `measure` holds the helpers every figure group shares, `stats` and `report` the statistics and
+//! the page, `process` and `grpc` the provider process as Terraform sees it; Terraform workspaces
+//! and the emulator come from the `inspector2fix-testsupport` crate, as in the acceptance tests.
+
+mod convergence;
+mod footprint;
+mod grpc;
+mod machine;
+mod measure;
+mod organization;
+mod process;
+mod report;
+mod security_hub;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use testsupport::repo_root;
+
+use crate::measure::progress;
+use crate::report::Report;
+
+/// The data source figure group 4 reads (and group 1 looks for in the schema).
+const SECURITY_HUB_DS: &str = "inspector2fix_security_hub_control";
+
+/// What one `make bench` run measures.
+pub struct Plan {
+    smoke: bool,
+    handshake_runs: usize,
+    schema_runs: usize,
+    plan_runs: usize,
+    /// (D in ms, runs)
+    convergence: Vec<(u64, usize)>,
+    org_sizes: Vec<usize>,
+    org_runs: usize,
+    latency_ms: u64,
+    findings: usize,
+    findings_runs: usize,
+}
+
+impl Plan {
+    fn new(smoke: bool) -> Self {
+        if smoke {
+            Plan {
+                smoke,
+                handshake_runs: 3,
+                schema_runs: 1,
+                plan_runs: 1,
+                convergence: vec![(1_000, 1)],
+                org_sizes: vec![1, 100],
+                org_runs: 1,
+                latency_ms: 50,
+                findings: 1_000,
+                findings_runs: 1,
+            }
+        } else {
+            Plan {
+                smoke,
+                handshake_runs: 21,
+                schema_runs: 7,
+                plan_runs: 5,
+                convergence: vec![(2_000, 5), (20_000, 3)],
+                org_sizes: vec![1, 100, 1_000, 5_000],
+                org_runs: 3,
+                latency_ms: 50,
+                findings: 1_000,
+                findings_runs: 5,
+            }
+        }
+    }
+}
+
+fn main() {
+    let started = Instant::now();
+    let smoke = std::env::var("BENCH_SMOKE").is_ok_and(|v| !v.is_empty() && v != "0");
+    let plan = Plan::new(smoke);
+    let out: PathBuf = match std::env::var_os("BENCH_OUT").filter(|v| !v.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None if smoke => repo_root().join("target/benchmarks-smoke.md"),
+        None => repo_root().join("docs/benchmarks.md"),
+    };
+    progress(&format!("{} run, writing {}", if smoke { "smoke" } else { "full" }, out.display()));
+
+    let mut report = Report { machine: machine::machine(), ..Default::default() };
+    let fp = footprint::footprint(&plan, &mut report);
+    convergence::convergence(&plan, &mut report);
+    organization::organization(&plan, &mut report, &fp);
+    security_hub::security_hub(&plan, &mut report, fp.has_security_hub);
+
+    let md = report.markdown(plan.smoke, started.elapsed());
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).expect("create the report's directory");
+    }
+    std::fs::write(&out, &md).unwrap_or_else(|e| panic!("write {}: {e}", out.display()));
+    println!("{md}");
+    progress(&format!("wrote {} in {:.0} s", out.display(), started.elapsed().as_secs_f64()));
+}

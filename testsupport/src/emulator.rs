@@ -1,0 +1,227 @@
+//! The project's emulator, run in-process on its own port, and strict reads of its control API.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use inspector2fix_emulator::OPERATIONS;
+use serde_json::Value;
+
+use crate::http::{request, Reply};
+use crate::json::{brief, field, str_field};
+
+/// Inspector2's Status values: what a scan type's state may read.
+const STATUSES: &[&str] = &["ENABLING", "ENABLED", "DISABLING", "DISABLED", "SUSPENDING", "SUSPENDED"];
+
+/// The project's emulator serving one test on an OS-picked port.
+pub struct Emulator {
+    pub addr: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Emulator {
+    #[track_caller]
+    pub fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build();
+        let runtime = runtime.unwrap_or_else(|e| panic!("a Tokio runtime for the emulator: {e}"));
+        let addr = runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the emulator's port");
+            let addr = listener.local_addr().expect("the emulator's address");
+            let state = inspector2fix_emulator::Emulator::new(Default::default());
+            tokio::spawn(async move {
+                let _ = inspector2fix_emulator::serve(listener, state).await;
+            });
+            addr
+        });
+        let emu = Emulator { addr, _runtime: runtime };
+        emu.control("GET", "/_emulator/health", None);
+        emu
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A control-API call whose status the caller checks: for tests of the control API's errors.
+    #[track_caller]
+    pub fn control_raw(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
+        request(self.addr, method, path, body.as_ref(), &[])
+    }
+
+    /// A control-API call that must answer 200; its JSON body.
+    #[track_caller]
+    pub fn control(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let reply = self.control_raw(method, path, body);
+        assert_eq!(reply.status, 200, "{method} {path}: {}", reply.body);
+        reply.body
+    }
+
+    #[track_caller]
+    pub fn put_config(&self, config: Value) {
+        self.control("PUT", "/_emulator/config", Some(config));
+    }
+
+    #[track_caller]
+    pub fn set_account(&self, account: &str, patch: Value) {
+        self.control("PUT", &format!("/_emulator/accounts/{account}"), Some(patch));
+    }
+
+    #[track_caller]
+    pub fn fault(&self, fault: Value) {
+        self.control("POST", "/_emulator/faults", Some(fault));
+    }
+
+    #[track_caller]
+    pub fn clear_faults(&self) {
+        self.control("DELETE", "/_emulator/faults", None);
+    }
+
+    /// The emulator's view of `account` (status, resource_state, ...).
+    #[track_caller]
+    pub fn account(&self, account: &str) -> Value {
+        let view = self.control("GET", &format!("/_emulator/accounts/{account}"), None);
+        assert_eq!(str_field(&view, "account_id"), account, "the emulator answered for another account");
+        view
+    }
+
+    /// The status of `scan_type` ("ECR", "EC2", ...) in `account`: failing when the emulator
+    /// does not report that scan type or reports something that is not an Inspector status.
+    #[track_caller]
+    pub fn resource_state(&self, account: &str, scan_type: &str) -> String {
+        resource_status(&self.account(account), scan_type)
+    }
+
+    /// How many accounts the emulator holds with ECR scanning ENABLED.
+    #[track_caller]
+    pub fn ecr_enabled_count(&self) -> usize {
+        let all = self.control("GET", "/_emulator/accounts", None);
+        let list =
+            field(&all, "accounts").as_array().unwrap_or_else(|| panic!("accounts is not a list: {}", brief(&all)));
+        list.iter().filter(|a| resource_status(a, "ECR") == "ENABLED").count()
+    }
+
+    /// The request log and counters since the last [`Emulator::clear_log`].
+    #[track_caller]
+    pub fn requests(&self) -> Requests {
+        let v = self.control("GET", "/_emulator/requests", None);
+        Requests::parse(&v).unwrap_or_else(|e| panic!("unreadable request log: {e}"))
+    }
+
+    /// Calls of `operation` since the last reset of the request log.
+    #[track_caller]
+    pub fn count(&self, operation: &str) -> u64 {
+        self.requests().count(operation)
+    }
+
+    /// The log entries of `operation` since the last reset, oldest first.
+    #[track_caller]
+    pub fn calls(&self, operation: &str) -> Vec<Value> {
+        self.requests().calls(operation).into_iter().cloned().collect()
+    }
+
+    /// How many AWS calls of any operation were made since the last reset.
+    #[track_caller]
+    pub fn aws_calls(&self) -> usize {
+        self.requests().log().len()
+    }
+
+    #[track_caller]
+    pub fn clear_log(&self) {
+        self.control("DELETE", "/_emulator/requests", None);
+    }
+}
+
+#[track_caller]
+fn resource_status(view: &Value, scan_type: &str) -> String {
+    let states = field(view, "resource_state");
+    let known: Vec<&String> = states.as_object().map(|m| m.keys().collect()).unwrap_or_default();
+    let status = states.get(scan_type).unwrap_or_else(|| panic!("no scan type {scan_type:?}; known: {known:?}"));
+    match status.as_str() {
+        Some(s) if STATUSES.contains(&s) => s.to_owned(),
+        _ => panic!("{scan_type} reads {status}, which is not an Inspector status"),
+    }
+}
+
+/// `GET /_emulator/requests`, read strictly: the counts map, the log and the dropped counter
+/// must all be there, every entry must name its operation, and the counts must agree with the log.
+#[derive(Clone, Debug)]
+pub struct Requests {
+    counts: BTreeMap<String, u64>,
+    log: Vec<Value>,
+    dropped: u64,
+}
+
+impl Requests {
+    pub fn parse(v: &Value) -> Result<Requests, String> {
+        let obj = v.as_object().ok_or_else(|| format!("not an object: {}", brief(v)))?;
+        let counts = obj.get("counts").and_then(Value::as_object).ok_or("no counts object")?;
+        let counts = counts
+            .iter()
+            .map(|(op, n)| n.as_u64().map(|n| (op.clone(), n)).ok_or_else(|| format!("count of {op} is {n}")))
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
+        let log = obj.get("log").and_then(Value::as_array).ok_or("no log array")?.clone();
+        let dropped = obj.get("dropped").and_then(Value::as_u64).ok_or("no dropped counter")?;
+        let requests = Requests { counts, log, dropped };
+        requests.check_entries()?;
+        Ok(requests)
+    }
+
+    fn check_entries(&self) -> Result<(), String> {
+        let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
+        for e in &self.log {
+            for key in ["seq", "http_status", "at_ms"] {
+                e.get(key).and_then(Value::as_u64).ok_or_else(|| format!("log entry without {key}: {}", brief(e)))?;
+            }
+            e.get("service")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("log entry without service: {}", brief(e)))?;
+            let op = e.get("operation").and_then(Value::as_str);
+            *seen.entry(op.ok_or_else(|| format!("log entry without operation: {}", brief(e)))?).or_default() += 1;
+        }
+        if self.dropped > 0 {
+            return Ok(());
+        }
+        // A complete log must hold exactly as many calls of each operation as its counter says.
+        let nonzero = self.counts.iter().filter(|(_, n)| **n > 0).map(|(op, n)| (op.as_str(), *n));
+        let counted: BTreeMap<&str, u64> = nonzero.collect();
+        if counted != seen {
+            return Err(format!("counts {counted:?} disagree with the log {seen:?}"));
+        }
+        Ok(())
+    }
+
+    /// Calls of `operation`. An operation the emulator does not serve (a misspelling) fails; one
+    /// with no counter is 0 only because the complete log holds none of it.
+    #[track_caller]
+    pub fn count(&self, operation: &str) -> u64 {
+        known_operation(operation);
+        match self.counts.get(operation) {
+            Some(n) => *n,
+            None if self.dropped == 0 => 0,
+            None => panic!("no count of {operation} and {} log entries were dropped", self.dropped),
+        }
+    }
+
+    /// The log entries of `operation`, oldest first.
+    #[track_caller]
+    pub fn calls(&self, operation: &str) -> Vec<&Value> {
+        known_operation(operation);
+        self.log.iter().filter(|e| e["operation"] == operation).collect()
+    }
+
+    pub fn log(&self) -> &[Value] {
+        &self.log
+    }
+
+    /// Calls per operation, for the operations that were called.
+    pub fn nonzero_counts(&self) -> BTreeMap<String, u64> {
+        self.counts.iter().filter(|(_, n)| **n > 0).map(|(op, n)| (op.clone(), *n)).collect()
+    }
+}
+
+#[track_caller]
+fn known_operation(operation: &str) {
+    assert!(OPERATIONS.contains(&operation), "unknown operation {operation:?}; the emulator serves {OPERATIONS:?}");
+}
+
+#[cfg(test)]
+mod tests;

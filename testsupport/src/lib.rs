@@ -1,0 +1,43 @@
+//! What the acceptance tests (`tests/acceptance`) and the benchmark (`benches/bench`) share: the
+//! real Terraform driven in a scratch workspace, the project's emulator run in-process, and strict
+//! reads of what both report.
+//!
+//! Strict means a read that cannot find what it was asked for fails the test: a missing operation
+//! count, attribute, output or status field, an unknown operation or scan type name, an
+//! unparsable request log or state, or a control-API call that did not answer 200. Nothing here
+//! turns a missing value into 0, `DISABLED` or `null`.
+
+pub mod emulator;
+pub mod http;
+pub mod json;
+pub mod terraform;
+
+use std::path::PathBuf;
+
+pub use emulator::{Emulator, Requests};
+pub use json::{field, sorted_strings, str_field, Attrs};
+pub use terraform::{terraform, venv_tool, Run, Workspace};
+
+/// The repository's root directory (this crate lives one level below it).
+pub fn repo_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(PathBuf::from).unwrap_or(here)
+}
+
+/// `n` consecutive 12-digit account ids starting at `first`.
+pub fn accounts(n: usize, first: u64) -> Vec<String> {
+    (0..n as u64).map(|i| format!("{:012}", first + i)).collect()
+}
+
+/// `items` as an HCL list of strings.
+pub fn hcl_list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", "))
+}
+
+/// Fails when user-facing `text` carries a Rust backtrace or source location.
+#[track_caller]
+pub fn no_backtrace(text: &str) {
+    for marker in ["stack backtrace", "Stack backtrace", "rust_begin_unwind", "RUST_BACKTRACE", ".rs:"] {
+        assert!(!text.contains(marker), "user-facing output carries a backtrace ({marker}):\n{text}");
+    }
+}
