@@ -5,5 +5,6 @@ mod harness;
 
 mod docs;
 mod ecr_scanning;
+mod logs;
 mod moto;
 mod security_hub;

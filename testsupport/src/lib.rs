@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 pub use emulator::{Emulator, Requests};
 pub use json::{field, sorted_strings, str_field, Attrs};
-pub use terraform::{terraform, venv_tool, Run, Workspace};
+pub use terraform::{terraform, venv_tool, Run, Workspace, SECRET_KEY};
 
 /// The repository's root directory (this crate lives one level below it).
 pub fn repo_root() -> PathBuf {

