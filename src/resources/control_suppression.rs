@@ -23,9 +23,6 @@ use crate::{diag, validate};
 
 type Ids = Value<BTreeSet<Value<String>>>;
 
-/// Security Hub's limit on Note.Text.
-const MAX_REASON: usize = 512;
-
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SuppressionState {
@@ -112,7 +109,7 @@ impl ControlSuppression {
                 ),
                 (
                     "reason",
-                    attribute(T::String, C::Required, "Why the control is suppressed: written as the findings' note (at most 512 characters)."),
+                    attribute(T::String, C::Required, "Why the control is suppressed: written as the findings' note. At most 512 characters, at least one of them visible, and no control characters (one line of plain text)."),
                 ),
                 (
                     "account_id",
@@ -224,14 +221,7 @@ impl Resource for ControlSuppression {
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: SuppressionState) -> Option<()> {
         validate::control_and_account(diags, &config.control_id, &config.account_id);
         if let Value::Value(reason) = &config.reason {
-            if reason.trim().is_empty() || reason.chars().count() > MAX_REASON {
-                diag::attr_error(
-                    diags,
-                    AttributePath::new("reason"),
-                    "Invalid reason",
-                    format!("reason: must be 1 to {MAX_REASON} characters, not blank: it is the note written on the findings"),
-                );
-            }
+            diag::invalid_attr(diags, AttributePath::new("reason"), "reason", validate::reason(reason));
         }
         Some(())
     }
@@ -379,14 +369,19 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn blank_reason_is_rejected_naming_it() {
+    async fn bad_reasons_are_rejected_naming_it() {
         let r = ControlSuppression::new(Arc::new(Shared::default()));
-        for reason in ["", "   ", &"x".repeat(513)] {
+        for reason in ["", "   ", &"x".repeat(513), "a\0b", "\u{1b}[2Jhidden", "\u{200B}\u{200D}"] {
             let mut diags = Diagnostics::default();
             r.validate(&mut diags, SuppressionState { reason: Value::Value(reason.to_string()), ..Default::default() })
                 .await;
-            assert_eq!(diags.errors.len(), 1);
-            assert!(diags.errors[0].detail.starts_with("reason:"));
+            assert_eq!(diags.errors.len(), 1, "{reason:?}");
+            assert!(diags.errors[0].detail.starts_with("reason: "), "{}", diags.errors[0].detail);
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("reason"));
         }
+        let mut diags = Diagnostics::default();
+        let ok = SuppressionState { reason: Value::Value("x".repeat(512)), ..Default::default() };
+        r.validate(&mut diags, ok).await;
+        assert!(diags.errors.is_empty(), "512 characters fit");
     }
 }
