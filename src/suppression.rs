@@ -8,6 +8,7 @@ use std::fmt;
 use crate::aws::securityhub_types::{Finding, FindingQuery, FindingUpdate, NoteUpdate, WorkflowStatus};
 use crate::aws::AwsError;
 use crate::findings::{self, Hub};
+use crate::validate::MAX_NOTE;
 
 #[cfg(test)]
 mod tests;
@@ -104,12 +105,18 @@ impl RestoreReport {
     }
 }
 
-/// The note left on findings returned to NEW.
+/// The note left on findings returned to NEW. It quotes the reason, cut short with an ellipsis
+/// where needed, so it stays within Security Hub's limit whatever the reason's length: a note
+/// that does not fit would leave the findings suppressed and the resource impossible to destroy.
 pub fn removal_note(reason: Option<&str>) -> String {
-    match reason {
-        Some(r) => format!("Suppression removed by {NOTE_AUTHOR} (the reason was: {r})"),
-        None => format!("Suppression removed by {NOTE_AUTHOR}"),
+    let Some(reason) = reason else { return format!("Suppression removed by {NOTE_AUTHOR}") };
+    let framed = |quoted: &str| format!("Suppression removed by {NOTE_AUTHOR} (the reason was: {quoted})");
+    let room = MAX_NOTE.saturating_sub(framed("").chars().count());
+    if reason.chars().count() <= room {
+        return framed(reason);
     }
+    let kept: String = reason.chars().take(room.saturating_sub(1)).collect();
+    framed(&format!("{}…", kept.trim_end()))
 }
 
 fn note(text: String) -> NoteUpdate {

@@ -198,3 +198,40 @@ fn removal_notes() {
     assert_eq!(removal_note(None), "Suppression removed by inspector2fix");
     assert_eq!(removal_note(Some("R")), "Suppression removed by inspector2fix (the reason was: R)");
 }
+
+#[test]
+fn removal_notes_fit_security_hub_whatever_the_reason_length() {
+    let frame = removal_note(Some("")).chars().count();
+    let room = MAX_NOTE - frame;
+    let exact = "r".repeat(room);
+    assert_eq!(removal_note(Some(&exact)).chars().count(), MAX_NOTE, "a reason that fits is quoted whole");
+    assert!(removal_note(Some(&exact)).ends_with(&format!("{exact})")));
+    for length in [room + 1, 458, 500, MAX_NOTE] {
+        for unit in ["x", "é", "日"] {
+            let reason = unit.repeat(length);
+            let note = removal_note(Some(&reason));
+            assert_eq!(note.chars().count(), MAX_NOTE, "{length} x {unit}: {note}");
+            assert!(note.starts_with("Suppression removed by inspector2fix (the reason was: "), "{note}");
+            assert!(note.ends_with(&format!("{}…)", unit.repeat(room - 1))), "{note}");
+        }
+    }
+    let spaced = format!("{}   {}", "a".repeat(room - 3), "b".repeat(100));
+    assert!(removal_note(Some(&spaced)).ends_with("a…)"), "no blank before the ellipsis");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_512_character_reason_is_suppressed_and_restored() {
+    let api = world();
+    let rates = Rates::new();
+    let reason = "y".repeat(MAX_NOTE);
+    let report = suppress(&rates.hub(&api), &query(), &reason, &BTreeSet::new(), false).await.expect("listed");
+    assert!(report.unprocessed.is_empty(), "{report:?}");
+    let report = restore(&rates.hub(&api), &query(), &report.suppressed, Some(&reason)).await.expect("listed");
+    assert!(report.problems().is_none(), "{report:?}");
+    assert_eq!(report.restored, ["f1", "f2"]);
+    for id in ["f1", "f2"] {
+        assert_eq!(workflow(&api, id), "NEW");
+        let note = api.stored(id).note_text.expect("a removal note");
+        assert_eq!(note.chars().count(), MAX_NOTE, "{note}");
+    }
+}
