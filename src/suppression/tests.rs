@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::aws::securityhub_types::{RecordState, UnprocessedFinding};
+use crate::aws::securityhub_types::{Control, RecordState, UnprocessedFinding, WorkflowStatus};
 use crate::findings::fake::{error, finding, FakeSecurityHub, CONTROL};
 use crate::ratelimit::RateLimiter;
 
@@ -234,4 +234,63 @@ async fn a_512_character_reason_is_suppressed_and_restored() {
         let note = api.stored(id).note_text.expect("a removal note");
         assert_eq!(note.chars().count(), MAX_NOTE, "{note}");
     }
+}
+
+fn with_control(api: FakeSecurityHub) -> FakeSecurityHub {
+    let control =
+        Control { id: CONTROL.into(), title: "ECR scanning".into(), severity: "HIGH".into(), ..Default::default() };
+    api.inner.lock().unwrap().controls.push(control);
+    api
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_refuses_an_unknown_control_after_one_lookup_and_touches_nothing() {
+    let api = with_control(world());
+    let rates = Rates::new();
+    let misspelt = FindingQuery { control_id: "inspector.2".into(), account_id: None };
+    let e = create(&rates.hub(&api), &misspelt, REASON).await.expect_err("no such control");
+    assert_eq!(e, SetupError::UnknownControl("inspector.2".into()));
+    assert_eq!(api.calls("BatchGetSecurityControls").len(), 1);
+    assert!(api.calls("GetFindings").is_empty() && api.calls("BatchUpdateFindings").is_empty());
+    assert_eq!(workflow(&api, "f1"), "NEW");
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_passes_on_a_failed_control_lookup() {
+    let api = with_control(world());
+    let denied = error("BatchGetSecurityControls", "AccessDeniedException");
+    api.inner.lock().unwrap().call_errors.insert("BatchGetSecurityControls", [denied].into());
+    let rates = Rates::new();
+    let e = create(&rates.hub(&api), &query(), REASON).await.expect_err("lookup failed");
+    assert!(matches!(&e, SetupError::Aws(e) if e.code.as_deref() == Some("AccessDeniedException")), "{e:?}");
+    assert!(api.calls("GetFindings").is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_on_a_control_without_findings_suppresses_nothing_and_says_so() {
+    let api = with_control(FakeSecurityHub::with(vec![]));
+    let rates = Rates::new();
+    let report = create(&rates.hub(&api), &query(), REASON).await.expect("the control exists");
+    assert_eq!(report, SuppressReport::default(), "listed is 0, which the resource turns into a warning");
+    assert_eq!(api.calls("BatchGetSecurityControls").len(), 1);
+    assert!(api.calls("BatchUpdateFindings").is_empty());
+}
+
+/// A tainted instance suppressed f6 with this reason before its apply failed; its replacement
+/// adopts f6 as it is and only suppresses what is pending: nothing goes back to NEW.
+#[tokio::test(start_paused = true)]
+async fn create_adopts_what_a_replaced_instance_suppressed_without_reopening_it() {
+    let api = world();
+    api.inner.lock().unwrap().findings.get_mut(CONTROL).expect("seeded").push(suppressed_by("f6", NOTE_AUTHOR, REASON));
+    let api = with_control(api);
+    let rates = Rates::new();
+    let report = create(&rates.hub(&api), &query(), REASON).await.expect("created");
+    assert_eq!(report.suppressed, set(&["f1", "f2", "f6"]), "f5 has another reason, f4 another author");
+    assert_eq!(report.listed, 5, "f1, f2, f4, f5 and f6 are ACTIVE");
+    let updates = api.calls("BatchUpdateFindings");
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].finding_ids, ["f1", "f2"], "only the pending findings are updated");
+    let change = updates[0].update.as_ref().expect("recorded");
+    assert_eq!(change.workflow_status, Some(WorkflowStatus::Suppressed));
+    assert_eq!(workflow(&api, "f6"), "SUPPRESSED");
 }
