@@ -7,3 +7,4 @@ mod docs;
 mod ecr_scanning;
 mod moto;
 mod security_hub;
+mod suppression_mistakes;
