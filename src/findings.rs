@@ -159,6 +159,16 @@ pub async fn update(hub: &Hub<'_>, findings: &[&Finding], update: &FindingUpdate
     out
 }
 
+/// The detail users read when Security Hub has no security control `control_id`.
+pub fn unknown_control(control_id: &str) -> String {
+    let hint = if control_id.eq_ignore_ascii_case(DEFAULT_CONTROL) {
+        format!("Control ids are case-sensitive: did you mean \"{DEFAULT_CONTROL}\"?")
+    } else {
+        format!("Check the id (ids are case-sensitive), e.g. \"{DEFAULT_CONTROL}\".")
+    };
+    format!("control_id: Security Hub has no security control {control_id:?}. {hint}")
+}
+
 /// The summary and detail users read for a failed Security Hub call; says how to enable
 /// Security Hub when it is off, which AWS reports as InvalidAccessException.
 pub fn explain(e: &AwsError, account: Option<&str>, region: &str) -> (String, String) {

@@ -8,6 +8,7 @@ use std::fmt;
 use crate::aws::securityhub_types::{Finding, FindingQuery, FindingUpdate, NoteUpdate, WorkflowStatus};
 use crate::aws::AwsError;
 use crate::findings::{self, Hub};
+use crate::validate::MAX_NOTE;
 
 #[cfg(test)]
 mod tests;
@@ -66,6 +67,22 @@ pub struct SuppressReport {
     pub suppressed: BTreeSet<String>,
     pub pending: BTreeSet<String>,
     pub unprocessed: Vec<Unprocessed>,
+    /// How many ACTIVE findings the query matched, suppressed or not.
+    pub listed: usize,
+}
+
+/// Why a suppression cannot start on a control.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupError {
+    /// Security Hub has no security control with this id.
+    UnknownControl(String),
+    Aws(AwsError),
+}
+
+impl From<AwsError> for SetupError {
+    fn from(e: AwsError) -> Self {
+        SetupError::Aws(e)
+    }
 }
 
 /// The outcome of [`restore`].
@@ -104,12 +121,18 @@ impl RestoreReport {
     }
 }
 
-/// The note left on findings returned to NEW.
+/// The note left on findings returned to NEW. It quotes the reason, cut short with an ellipsis
+/// where needed, so it stays within Security Hub's limit whatever the reason's length: a note
+/// that does not fit would leave the findings suppressed and the resource impossible to destroy.
 pub fn removal_note(reason: Option<&str>) -> String {
-    match reason {
-        Some(r) => format!("Suppression removed by {NOTE_AUTHOR} (the reason was: {r})"),
-        None => format!("Suppression removed by {NOTE_AUTHOR}"),
+    let Some(reason) = reason else { return format!("Suppression removed by {NOTE_AUTHOR}") };
+    let framed = |quoted: &str| format!("Suppression removed by {NOTE_AUTHOR} (the reason was: {quoted})");
+    let room = MAX_NOTE.saturating_sub(framed("").chars().count());
+    if reason.chars().count() <= room {
+        return framed(reason);
     }
+    let kept: String = reason.chars().take(room.saturating_sub(1)).collect();
+    framed(&format!("{}…", kept.trim_end()))
 }
 
 fn note(text: String) -> NoteUpdate {
@@ -147,6 +170,29 @@ pub async fn observe(hub: &Hub<'_>, query: &FindingQuery, owned: Owned<'_>) -> R
     Ok(observe_in(&all, owned))
 }
 
+/// Checks that Security Hub knows the control, with one BatchGetSecurityControls call as the data
+/// source does: a misspelt id (ids are case-sensitive) would otherwise match no finding and
+/// "succeed" while suppressing nothing.
+pub async fn check_control(hub: &Hub<'_>, control_id: &str) -> Result<(), SetupError> {
+    match hub.api.control(control_id).await? {
+        Some(_) => Ok(()),
+        None => Err(SetupError::UnknownControl(control_id.to_owned())),
+    }
+}
+
+/// A new suppression: checks the control, then suppresses every ACTIVE finding of the query that
+/// is not suppressed. Findings this provider suppressed with the same reason are adopted as they
+/// are, never reopened: they are what a tainted instance now being replaced had suppressed.
+pub async fn create(hub: &Hub<'_>, query: &FindingQuery, reason: &str) -> Result<SuppressReport, SetupError> {
+    check_control(hub, &query.control_id).await?;
+    let all = findings::list(hub, query).await?;
+    let ours = all.iter().filter(|f| {
+        f.is_suppressed() && f.note_updated_by.as_deref() == Some(NOTE_AUTHOR) && f.note_text.as_deref() == Some(reason)
+    });
+    let adopted = ids(ours);
+    Ok(suppress_listed(hub, &all, reason, &adopted, false).await)
+}
+
 /// Suppresses every ACTIVE finding of the query that is not suppressed, with `reason` as its
 /// note. With `rewrite_note`, first writes `reason` on the owned findings still suppressed.
 /// Fails only when the findings cannot be listed; refused updates go into the report.
@@ -158,7 +204,18 @@ pub async fn suppress(
     rewrite_note: bool,
 ) -> Result<SuppressReport, AwsError> {
     let all = findings::list(hub, query).await?;
-    let owned = owned_by(&all, owned_before);
+    Ok(suppress_listed(hub, &all, reason, owned_before, rewrite_note).await)
+}
+
+/// [`suppress`] on findings already listed.
+async fn suppress_listed(
+    hub: &Hub<'_>,
+    all: &[Finding],
+    reason: &str,
+    owned_before: &BTreeSet<String>,
+    rewrite_note: bool,
+) -> SuppressReport {
+    let owned = owned_by(all, owned_before);
     let pending: Vec<&Finding> = all.iter().filter(|f| !f.is_suppressed()).collect();
     let mut unprocessed = Vec::new();
     if rewrite_note && !owned.is_empty() {
@@ -173,7 +230,7 @@ pub async fn suppress(
     let mut suppressed = ids(owned);
     suppressed.extend(done.processed);
     let pending = ids(pending).into_iter().filter(|id| !suppressed.contains(id)).collect();
-    Ok(SuppressReport { suppressed, pending, unprocessed })
+    SuppressReport { suppressed, pending, unprocessed, listed: all.len() }
 }
 
 /// Returns the owned findings that are still suppressed to NEW, with a note saying so. Makes no

@@ -166,6 +166,66 @@ pub fn control_and_account(
     }
 }
 
+/// The longest note Security Hub takes (`Note.Text`), in characters.
+pub const MAX_NOTE: usize = 512;
+
+/// Unicode's Default_Ignorable_Code_Point ranges (zero-width spaces and joiners, bidi controls,
+/// fillers, variation selectors, tags) plus the blank braille pattern: characters that show
+/// nothing, so a reason made only of them reads as empty.
+const INVISIBLE: &[(char, char)] = &[
+    ('\u{AD}', '\u{AD}'),
+    ('\u{34F}', '\u{34F}'),
+    ('\u{61C}', '\u{61C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{2800}', '\u{2800}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF0}', '\u{FFF8}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
+
+/// Bidirectional embeddings, overrides and isolates: they reorder how the rest of a note is shown
+/// ("Trojan Source"), so they are refused like control characters.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn is_visible(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !INVISIBLE.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c))
+}
+
+/// A suppression `reason`, written as the findings' note: at most [`MAX_NOTE`] characters, no
+/// control character (NUL, ANSI escapes, newlines, bidi overrides: they garble consoles, logs and
+/// exports), and at least one visible character.
+pub fn reason(value: &str) -> Result<(), String> {
+    let length = value.chars().count();
+    if length > MAX_NOTE {
+        return Err(format!("is {length} characters long: Security Hub notes hold at most {MAX_NOTE}"));
+    }
+    if let Some((at, c)) = value.chars().enumerate().find(|(_, c)| c.is_control() || is_bidi_control(*c)) {
+        return Err(format!(
+            "contains the control character U+{:04X} at character {}: write the reason as one line of plain text",
+            u32::from(c),
+            at + 1
+        ));
+    }
+    if !value.chars().any(is_visible) {
+        return Err(
+            "has no visible character: say why the control is suppressed, e.g. \"Risk accepted: SEC-123\"".into()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +340,43 @@ mod tests {
         assert!(diags.errors.is_empty());
     }
 
+    #[test]
+    fn reasons() {
+        for ok in ["Risk accepted: SEC-1", "x", "été", "日本語の理由", " padded ", "a\u{200B}b", &"é".repeat(MAX_NOTE)]
+        {
+            assert_eq!(reason(ok), Ok(()), "{ok:?} refused");
+        }
+        let too_long = reason(&"x".repeat(MAX_NOTE + 1)).unwrap_err();
+        assert_eq!(too_long, "is 513 characters long: Security Hub notes hold at most 512");
+        for (bad, code, at) in [
+            ("a\0b", "U+0000", 2),
+            ("\u{1b}[31mred", "U+001B", 1),
+            ("two\nlines", "U+000A", 4),
+            ("tab\there", "U+0009", 4),
+            ("x\u{7f}", "U+007F", 2),
+            ("x\u{85}", "U+0085", 2),
+            ("evil\u{202E}txt", "U+202E", 5),
+            ("\u{2066}x", "U+2066", 1),
+        ] {
+            let err = reason(bad).unwrap_err();
+            assert!(
+                err.starts_with(&format!("contains the control character {code} at character {at}:")),
+                "{bad:?}: {err}"
+            );
+        }
+        for blank in [
+            "",
+            " ",
+            "\u{3000}\u{a0}",
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}",
+            "\u{3164}\u{2800}",
+            "\u{E0041}",
+        ] {
+            assert!(reason(blank).unwrap_err().starts_with("has no visible character"), "{blank:?} accepted");
+        }
+    }
+
     /// Random strings, biased towards the characters the validators care about: none may panic,
     /// and whatever `duration` accepts is within (0, 24h]. The seed is printed to replay a failure.
     #[test]
@@ -307,6 +404,7 @@ mod tests {
             let _ = role_arn(&input);
             let _ = endpoint_url(&input);
             let _ = control_id(&input);
+            let _ = reason(&input);
         }
     }
 }

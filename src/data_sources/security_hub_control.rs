@@ -189,15 +189,8 @@ impl DataSource for SecurityHubControl {
         let control = match hub.api.control(&query.control_id).await {
             Ok(Some(c)) => c,
             Ok(None) => {
-                diag::attr_error(
-                    diags,
-                    AttributePath::new("control_id"),
-                    "Unknown control",
-                    format!(
-                        "control_id: Security Hub has no security control {:?}. Check the id, e.g. \"{DEFAULT_CONTROL}\".",
-                        query.control_id
-                    ),
-                );
+                let detail = findings::unknown_control(&query.control_id);
+                diag::attr_error(diags, AttributePath::new("control_id"), "Unknown control", detail);
                 return None;
             }
             Err(e) => return self.fail(diags, &e, &clients).await,

@@ -148,6 +148,10 @@ impl SecurityHubApi for FakeSecurityHub {
         let finding_ids = refs.iter().map(|r| r.id.clone()).collect();
         let call = Call { finding_ids, update: Some(update.clone()), ..self.call("BatchUpdateFindings") };
         self.record(&mut world, call)?;
+        // Security Hub refuses the whole call when Note.Text is not 1 to 512 characters.
+        if update.note.as_ref().is_some_and(|n| !(1..=512).contains(&n.text.chars().count())) {
+            return Err(error("BatchUpdateFindings", "InvalidInputException"));
+        }
         let mut out = UpdateOutcome::default();
         for r in refs {
             if let Some(refusal) = world.refuse.iter().find(|u| u.id == r.id) {

@@ -18,13 +18,10 @@ use crate::aws::AwsError;
 use crate::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::schema::attribute;
 use crate::shared::Shared;
-use crate::suppression::{self, Owned};
+use crate::suppression::{self, Owned, SetupError, SuppressReport};
 use crate::{diag, validate};
 
 type Ids = Value<BTreeSet<Value<String>>>;
-
-/// Security Hub's limit on Note.Text.
-const MAX_REASON: usize = 512;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -52,6 +49,15 @@ impl SuppressionState {
     }
 }
 
+/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
+/// first half of a replacement (a tainted or `-replace`d instance): it must not reopen the
+/// findings the new instance adopts right after.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Private {
+    pub destroy_planned: bool,
+}
+
 pub struct ControlSuppression {
     shared: Arc<Shared>,
 }
@@ -74,6 +80,20 @@ fn planned_id(state: &SuppressionState) -> Value<String> {
         (Value::Value(c), Value::Null) => Value::Value(findings::scoped_id(c, None)),
         _ => Value::Unknown,
     }
+}
+
+/// The warning for a control with no ACTIVE finding in the query's scope.
+fn no_findings(query: &FindingQuery) -> String {
+    let scope = match &query.account_id {
+        Some(account) => format!(" about account {account}"),
+        None => String::new(),
+    };
+    format!(
+        "control_id: Security Hub has no ACTIVE finding of {:?}{scope}, so nothing was suppressed. If that is \
+         unexpected, check control_id and account_id, and that the control is enabled; findings that appear later \
+         are suppressed on the next apply.",
+        query.control_id
+    )
 }
 
 /// `Inspector.2` or `Inspector.2/123456789012`.
@@ -107,16 +127,16 @@ impl ControlSuppression {
                     attribute(
                         T::String,
                         C::OptionalComputed,
-                        &format!("Security control id. Default `\"{DEFAULT_CONTROL}\"`. Changing it replaces the resource."),
+                        &format!("Security control id. Default `\"{DEFAULT_CONTROL}\"`. Changing it returns the findings of the old control to NEW and suppresses the new one's."),
                     ),
                 ),
                 (
                     "reason",
-                    attribute(T::String, C::Required, "Why the control is suppressed: written as the findings' note (at most 512 characters)."),
+                    attribute(T::String, C::Required, "Why the control is suppressed: written as the findings' note. At most 512 characters, at least one of them visible, and no control characters (one line of plain text)."),
                 ),
                 (
                     "account_id",
-                    attribute(T::String, C::Optional, "Only suppress findings about this account (12 digits). Changing it replaces the resource."),
+                    attribute(T::String, C::Optional, "Only suppress findings about this account (12 digits). Changing it returns the owned findings the new scope does not cover to NEW."),
                 ),
                 ("finding_ids", ids("Findings this resource suppressed and that are still suppressed.")),
                 (
@@ -138,11 +158,52 @@ impl ControlSuppression {
         diag::error(diags, summary, detail);
     }
 
+    /// Reports why a suppression could not start: an unknown control names `control_id`.
+    async fn report_setup(&self, diags: &mut Diagnostics, e: &SetupError, clients: &Clients) {
+        match e {
+            SetupError::UnknownControl(id) => {
+                let detail = findings::unknown_control(id);
+                diag::attr_error(diags, AttributePath::new("control_id"), "Unknown control", detail);
+            }
+            SetupError::Aws(e) => self.report(diags, e, clients).await,
+        }
+    }
+
+    /// Records what a suppression run did in `state` and reports the findings it could not update.
+    fn record(diags: &mut Diagnostics, mut state: SuppressionState, report: &SuppressReport) -> SuppressionState {
+        state.finding_ids = ids_value(&report.suppressed);
+        state.pending_finding_ids = ids_value(&report.pending);
+        if let Some(problems) = report.problems() {
+            diag::error(diags, "inspector2fix_control_suppression: some findings were not updated", problems);
+        }
+        state
+    }
+
+    /// A new suppression: checks the control, adopts what a replaced instance had suppressed, and
+    /// suppresses the rest; warns when the control has no finding to suppress.
+    async fn start(&self, diags: &mut Diagnostics, state: SuppressionState) -> Option<SuppressionState> {
+        let clients = self.shared.clients_or_error(diags).await?;
+        let api = clients.securityhub.clone();
+        let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
+        let query = state.query();
+        let report = match suppression::create(&self.hub(api.as_ref()), &query, &reason).await {
+            Ok(report) => report,
+            Err(e) => {
+                self.report_setup(diags, &e, &clients).await;
+                return None;
+            }
+        };
+        if report.listed == 0 {
+            diag::warning(diags, "The control has no findings to suppress", no_findings(&query));
+        }
+        Some(Self::record(diags, state, &report))
+    }
+
     /// Suppresses what is pending and, when `rewrite_note` is set, rewrites the note on owned findings.
     async fn converge(
         &self,
         diags: &mut Diagnostics,
-        mut state: SuppressionState,
+        state: SuppressionState,
         owned_before: &BTreeSet<String>,
         rewrite_note: bool,
     ) -> Option<SuppressionState> {
@@ -159,11 +220,33 @@ impl ControlSuppression {
                     return None;
                 }
             };
-        state.finding_ids = ids_value(&report.suppressed);
-        state.pending_finding_ids = ids_value(&report.pending);
-        if let Some(problems) = report.problems() {
-            diag::error(diags, "inspector2fix_control_suppression: some findings were not updated", problems);
+        Some(Self::record(diags, state, &report))
+    }
+
+    /// A changed `control_id` or `account_id`: checks a new control, suppresses in the new scope
+    /// (keeping owned findings it still covers), then returns the owned findings it no longer
+    /// covers to NEW. An update rather than a replacement, because a replacement never reopens.
+    async fn rescope(
+        &self,
+        diags: &mut Diagnostics,
+        prior: &SuppressionState,
+        planned: SuppressionState,
+    ) -> Option<SuppressionState> {
+        if planned.control_id != prior.control_id {
+            let clients = self.shared.clients_or_error(diags).await?;
+            let api = clients.securityhub.clone();
+            let control = planned.query().control_id;
+            if let Err(e) = suppression::check_control(&self.hub(api.as_ref()), &control).await {
+                self.report_setup(diags, &e, &clients).await;
+                return None;
+            }
         }
+        let owned = ids_of(&prior.finding_ids);
+        let rewrite = planned.reason != prior.reason;
+        let state = self.converge(diags, planned, &owned, rewrite).await?;
+        let left: BTreeSet<String> = owned.difference(&ids_of(&state.finding_ids)).cloned().collect();
+        let released = SuppressionState { finding_ids: ids_value(&left), ..prior.clone() };
+        self.restore(diags, &released).await;
         Some(state)
     }
 
@@ -214,7 +297,7 @@ impl ControlSuppression {
 #[async_trait]
 impl Resource for ControlSuppression {
     type State<'a> = SuppressionState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -224,14 +307,7 @@ impl Resource for ControlSuppression {
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: SuppressionState) -> Option<()> {
         validate::control_and_account(diags, &config.control_id, &config.account_id);
         if let Value::Value(reason) = &config.reason {
-            if reason.trim().is_empty() || reason.chars().count() > MAX_REASON {
-                diag::attr_error(
-                    diags,
-                    AttributePath::new("reason"),
-                    "Invalid reason",
-                    format!("reason: must be 1 to {MAX_REASON} characters, not blank: it is the note written on the findings"),
-                );
-            }
+            diag::invalid_attr(diags, AttributePath::new("reason"), "reason", validate::reason(reason));
         }
         Some(())
     }
@@ -240,11 +316,11 @@ impl Resource for ControlSuppression {
         &self,
         diags: &mut Diagnostics,
         mut state: SuppressionState,
-        private: ValueEmpty,
+        _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, ValueEmpty)> {
+    ) -> Option<(SuppressionState, Option<Private>)> {
         self.refresh(diags, &mut state).await;
-        Some((state, private))
+        Some((state, Some(Private::default())))
     }
 
     async fn plan_create<'a>(
@@ -253,13 +329,13 @@ impl Resource for ControlSuppression {
         proposed: SuppressionState,
         _config: SuppressionState,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, ValueEmpty)> {
+    ) -> Option<(SuppressionState, Option<Private>)> {
         let mut planned = proposed;
         planned.default_control();
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
         planned.pending_finding_ids = Value::Value(BTreeSet::new());
-        Some((planned, ValueEmpty::Null))
+        Some((planned, Some(Private::default())))
     }
 
     async fn plan_update<'a>(
@@ -268,38 +344,33 @@ impl Resource for ControlSuppression {
         prior: SuppressionState,
         proposed: SuppressionState,
         config: SuppressionState,
-        _prior_private: ValueEmpty,
+        _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, ValueEmpty, Vec<AttributePath>)> {
+    ) -> Option<(SuppressionState, Option<Private>, Vec<AttributePath>)> {
         let mut planned = proposed;
         if config.control_id.is_null() {
             planned.control_id = Value::Value(DEFAULT_CONTROL.into());
         }
-        let mut replace = Vec::new();
-        if planned.control_id != prior.control_id {
-            replace.push(AttributePath::new("control_id"));
-        }
-        if planned.account_id != prior.account_id {
-            replace.push(AttributePath::new("account_id"));
-        }
+        // A new control or account is an update (see `rescope`), not a replacement: the destroy
+        // half of a replacement never reopens findings, so it would leave the old scope's behind.
+        let rescoped = planned.control_id != prior.control_id || planned.account_id != prior.account_id;
         planned.id = planned_id(&planned);
-        let work =
-            planned.reason != prior.reason || !ids_of(&prior.pending_finding_ids).is_empty() || !replace.is_empty();
+        let work = planned.reason != prior.reason || !ids_of(&prior.pending_finding_ids).is_empty() || rescoped;
         if work {
             planned.finding_ids = Value::Unknown;
             planned.pending_finding_ids = Value::Value(BTreeSet::new());
         }
-        Some((planned, ValueEmpty::Null, replace))
+        Some((planned, Some(Private::default()), vec![]))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
         _prior: SuppressionState,
-        _prior_private: ValueEmpty,
+        _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::Null)
+    ) -> Option<Option<Private>> {
+        Some(Some(Private { destroy_planned: true }))
     }
 
     async fn create<'a>(
@@ -307,11 +378,11 @@ impl Resource for ControlSuppression {
         diags: &mut Diagnostics,
         planned: SuppressionState,
         _config: SuppressionState,
-        _private: ValueEmpty,
+        _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, ValueEmpty)> {
-        let state = self.converge(diags, planned, &BTreeSet::new(), false).await?;
-        Some((state, ValueEmpty::Null))
+    ) -> Option<(SuppressionState, Option<Private>)> {
+        let state = self.start(diags, planned).await?;
+        Some((state, Some(Private::default())))
     }
 
     async fn update<'a>(
@@ -320,26 +391,34 @@ impl Resource for ControlSuppression {
         prior: SuppressionState,
         planned: SuppressionState,
         _config: SuppressionState,
-        _private: ValueEmpty,
+        _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, ValueEmpty)> {
+    ) -> Option<(SuppressionState, Option<Private>)> {
+        if prior.query() != planned.query() {
+            let state = self.rescope(diags, &prior, planned).await?;
+            return Some((state, Some(Private::default())));
+        }
         let rewrite = planned.reason != prior.reason;
         let owned = ids_of(&prior.finding_ids);
         let state = self.converge(diags, planned, &owned, rewrite).await?;
-        Some((state, ValueEmpty::Null))
+        Some((state, Some(Private::default())))
     }
 
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
         prior: SuppressionState,
-        _private: ValueEmpty,
+        private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
+        if !private.unwrap_or_default().destroy_planned {
+            // First half of a replacement: the new instance adopts these findings right after.
+            return Some(());
+        }
         self.restore(diags, &prior).await.then_some(())
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, ValueEmpty)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, Option<Private>)> {
         match parse_id(&id) {
             Ok((control, account)) => Some((
                 SuppressionState {
@@ -350,7 +429,7 @@ impl Resource for ControlSuppression {
                     finding_ids: Value::Value(BTreeSet::new()),
                     pending_finding_ids: Value::Value(BTreeSet::new()),
                 },
-                ValueEmpty::Null,
+                Some(Private::default()),
             )),
             Err(e) => {
                 diag::error(
@@ -378,15 +457,64 @@ mod tests {
         assert!(parse_id("nonsense").is_err());
     }
 
-    #[tokio::test]
-    async fn blank_reason_is_rejected_naming_it() {
+    fn owning(ids: &[&str]) -> SuppressionState {
+        SuppressionState {
+            control_id: Value::Value(DEFAULT_CONTROL.into()),
+            reason: Value::Value("R".into()),
+            finding_ids: ids_value(&ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+            ..Default::default()
+        }
+    }
+
+    /// Only plan_destroy writes the marker; a destroy without it (the first half of a
+    /// replacement) returns at once: with unconfigured clients any AWS attempt would fail.
+    #[tokio::test(start_paused = true)]
+    async fn only_a_planned_destroy_restores() {
         let r = ControlSuppression::new(Arc::new(Shared::default()));
-        for reason in ["", "   ", &"x".repeat(513)] {
+        let mut diags = Diagnostics::default();
+        let marker = r.plan_destroy(&mut diags, owning(&["f1"]), None, ValueEmpty::Null).await;
+        assert_eq!(marker, Some(Some(Private { destroy_planned: true })));
+        let (_, private) = r.plan_create(&mut diags, owning(&[]), owning(&[]), ValueEmpty::Null).await.unwrap();
+        assert_eq!(private, Some(Private::default()), "a create plan carries no marker");
+        for private in [None, Some(Private::default())] {
+            let done = r.destroy(&mut diags, owning(&["f1", "f2"]), private.clone(), ValueEmpty::Null).await;
+            assert_eq!(done, Some(()), "{private:?}");
+        }
+        assert!(diags.errors.is_empty() && diags.warnings.is_empty(), "{:?}", diags.errors);
+    }
+
+    #[tokio::test]
+    async fn a_new_control_or_account_updates_in_place() {
+        let r = ControlSuppression::new(Arc::new(Shared::default()));
+        let mut diags = Diagnostics::default();
+        let prior = SuppressionState { id: Value::Value("Inspector.2".into()), ..owning(&["f1"]) };
+        let proposed = SuppressionState { control_id: Value::Value("S3.1".into()), ..prior.clone() };
+        let (planned, _, replace) =
+            r.plan_update(&mut diags, prior.clone(), proposed.clone(), proposed, None, ValueEmpty::Null).await.unwrap();
+        assert!(replace.is_empty(), "{replace:?}");
+        assert_eq!(planned.id, Value::Value("S3.1".into()));
+        assert_eq!(planned.finding_ids, Value::Unknown);
+        let proposed = SuppressionState { account_id: Value::Value("123456789012".into()), ..prior.clone() };
+        let (planned, _, replace) =
+            r.plan_update(&mut diags, prior, proposed.clone(), proposed, None, ValueEmpty::Null).await.unwrap();
+        assert!(replace.is_empty(), "{replace:?}");
+        assert_eq!(planned.id, Value::Value("Inspector.2/123456789012".into()));
+    }
+
+    #[tokio::test]
+    async fn bad_reasons_are_rejected_naming_it() {
+        let r = ControlSuppression::new(Arc::new(Shared::default()));
+        for reason in ["", "   ", &"x".repeat(513), "a\0b", "\u{1b}[2Jhidden", "\u{200B}\u{200D}"] {
             let mut diags = Diagnostics::default();
             r.validate(&mut diags, SuppressionState { reason: Value::Value(reason.to_string()), ..Default::default() })
                 .await;
-            assert_eq!(diags.errors.len(), 1);
-            assert!(diags.errors[0].detail.starts_with("reason:"));
+            assert_eq!(diags.errors.len(), 1, "{reason:?}");
+            assert!(diags.errors[0].detail.starts_with("reason: "), "{}", diags.errors[0].detail);
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("reason"));
         }
+        let mut diags = Diagnostics::default();
+        let ok = SuppressionState { reason: Value::Value("x".repeat(512)), ..Default::default() };
+        r.validate(&mut diags, ok).await;
+        assert!(diags.errors.is_empty(), "512 characters fit");
     }
 }

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::aws::securityhub_types::{RecordState, UnprocessedFinding};
+use crate::aws::securityhub_types::{Control, RecordState, UnprocessedFinding, WorkflowStatus};
 use crate::findings::fake::{error, finding, FakeSecurityHub, CONTROL};
 use crate::ratelimit::RateLimiter;
 
@@ -197,4 +197,100 @@ async fn observe_sorts_owned_and_pending_and_import_adopts_our_findings() {
 fn removal_notes() {
     assert_eq!(removal_note(None), "Suppression removed by inspector2fix");
     assert_eq!(removal_note(Some("R")), "Suppression removed by inspector2fix (the reason was: R)");
+}
+
+#[test]
+fn removal_notes_fit_security_hub_whatever_the_reason_length() {
+    let frame = removal_note(Some("")).chars().count();
+    let room = MAX_NOTE - frame;
+    let exact = "r".repeat(room);
+    assert_eq!(removal_note(Some(&exact)).chars().count(), MAX_NOTE, "a reason that fits is quoted whole");
+    assert!(removal_note(Some(&exact)).ends_with(&format!("{exact})")));
+    for length in [room + 1, 458, 500, MAX_NOTE] {
+        for unit in ["x", "é", "日"] {
+            let reason = unit.repeat(length);
+            let note = removal_note(Some(&reason));
+            assert_eq!(note.chars().count(), MAX_NOTE, "{length} x {unit}: {note}");
+            assert!(note.starts_with("Suppression removed by inspector2fix (the reason was: "), "{note}");
+            assert!(note.ends_with(&format!("{}…)", unit.repeat(room - 1))), "{note}");
+        }
+    }
+    let spaced = format!("{}   {}", "a".repeat(room - 3), "b".repeat(100));
+    assert!(removal_note(Some(&spaced)).ends_with("a…)"), "no blank before the ellipsis");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_512_character_reason_is_suppressed_and_restored() {
+    let api = world();
+    let rates = Rates::new();
+    let reason = "y".repeat(MAX_NOTE);
+    let report = suppress(&rates.hub(&api), &query(), &reason, &BTreeSet::new(), false).await.expect("listed");
+    assert!(report.unprocessed.is_empty(), "{report:?}");
+    let report = restore(&rates.hub(&api), &query(), &report.suppressed, Some(&reason)).await.expect("listed");
+    assert!(report.problems().is_none(), "{report:?}");
+    assert_eq!(report.restored, ["f1", "f2"]);
+    for id in ["f1", "f2"] {
+        assert_eq!(workflow(&api, id), "NEW");
+        let note = api.stored(id).note_text.expect("a removal note");
+        assert_eq!(note.chars().count(), MAX_NOTE, "{note}");
+    }
+}
+
+fn with_control(api: FakeSecurityHub) -> FakeSecurityHub {
+    let control =
+        Control { id: CONTROL.into(), title: "ECR scanning".into(), severity: "HIGH".into(), ..Default::default() };
+    api.inner.lock().unwrap().controls.push(control);
+    api
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_refuses_an_unknown_control_after_one_lookup_and_touches_nothing() {
+    let api = with_control(world());
+    let rates = Rates::new();
+    let misspelt = FindingQuery { control_id: "inspector.2".into(), account_id: None };
+    let e = create(&rates.hub(&api), &misspelt, REASON).await.expect_err("no such control");
+    assert_eq!(e, SetupError::UnknownControl("inspector.2".into()));
+    assert_eq!(api.calls("BatchGetSecurityControls").len(), 1);
+    assert!(api.calls("GetFindings").is_empty() && api.calls("BatchUpdateFindings").is_empty());
+    assert_eq!(workflow(&api, "f1"), "NEW");
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_passes_on_a_failed_control_lookup() {
+    let api = with_control(world());
+    let denied = error("BatchGetSecurityControls", "AccessDeniedException");
+    api.inner.lock().unwrap().call_errors.insert("BatchGetSecurityControls", [denied].into());
+    let rates = Rates::new();
+    let e = create(&rates.hub(&api), &query(), REASON).await.expect_err("lookup failed");
+    assert!(matches!(&e, SetupError::Aws(e) if e.code.as_deref() == Some("AccessDeniedException")), "{e:?}");
+    assert!(api.calls("GetFindings").is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_on_a_control_without_findings_suppresses_nothing_and_says_so() {
+    let api = with_control(FakeSecurityHub::with(vec![]));
+    let rates = Rates::new();
+    let report = create(&rates.hub(&api), &query(), REASON).await.expect("the control exists");
+    assert_eq!(report, SuppressReport::default(), "listed is 0, which the resource turns into a warning");
+    assert_eq!(api.calls("BatchGetSecurityControls").len(), 1);
+    assert!(api.calls("BatchUpdateFindings").is_empty());
+}
+
+/// A tainted instance suppressed f6 with this reason before its apply failed; its replacement
+/// adopts f6 as it is and only suppresses what is pending: nothing goes back to NEW.
+#[tokio::test(start_paused = true)]
+async fn create_adopts_what_a_replaced_instance_suppressed_without_reopening_it() {
+    let api = world();
+    api.inner.lock().unwrap().findings.get_mut(CONTROL).expect("seeded").push(suppressed_by("f6", NOTE_AUTHOR, REASON));
+    let api = with_control(api);
+    let rates = Rates::new();
+    let report = create(&rates.hub(&api), &query(), REASON).await.expect("created");
+    assert_eq!(report.suppressed, set(&["f1", "f2", "f6"]), "f5 has another reason, f4 another author");
+    assert_eq!(report.listed, 5, "f1, f2, f4, f5 and f6 are ACTIVE");
+    let updates = api.calls("BatchUpdateFindings");
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].finding_ids, ["f1", "f2"], "only the pending findings are updated");
+    let change = updates[0].update.as_ref().expect("recorded");
+    assert_eq!(change.workflow_status, Some(WorkflowStatus::Suppressed));
+    assert_eq!(workflow(&api, "f6"), "SUPPRESSED");
 }

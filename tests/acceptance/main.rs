@@ -8,3 +8,4 @@ mod ecr_scanning;
 mod logs;
 mod moto;
 mod security_hub;
+mod suppression_mistakes;
