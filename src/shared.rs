@@ -6,11 +6,13 @@
 
 use std::sync::{Arc, OnceLock};
 
-use tf_provider::Diagnostics;
+use futures::FutureExt;
+use tf_provider::{Diagnostics, StopSignal};
 
 use crate::aws::clients::{self, Clients, Settings};
 use crate::diag;
 use crate::ratelimit::RateLimiter;
+use crate::wait::{Limit, StopFuture};
 
 pub struct Shared {
     settings: OnceLock<Settings>,
@@ -20,6 +22,8 @@ pub struct Shared {
     pub get_findings_rate: RateLimiter,
     /// BatchUpdateFindings: 10 requests/s.
     pub update_findings_rate: RateLimiter,
+    /// Fired by Terraform's StopProvider (one Ctrl-C): every wait ends early, keeping its work.
+    stop: StopSignal,
 }
 
 impl Default for Shared {
@@ -30,11 +34,28 @@ impl Default for Shared {
             caller: tokio::sync::OnceCell::new(),
             get_findings_rate: RateLimiter::new(3.0, 6),
             update_findings_rate: RateLimiter::new(10.0, 10),
+            stop: StopSignal::new(),
         }
     }
 }
 
 impl Shared {
+    /// A handle whose waits end when `stop` fires (the signal given to `serve_with_stop`).
+    pub fn with_stop(stop: StopSignal) -> Self {
+        Shared { stop, ..Shared::default() }
+    }
+
+    /// Completes when Terraform asks the provider to stop.
+    pub fn stop_future(&self) -> StopFuture {
+        let stop = self.stop.clone();
+        async move { stop.stopped().await }.boxed()
+    }
+
+    /// The bounds of a wait of `timeout`: its deadline, or Terraform's stop.
+    pub fn limit(&self, timeout: std::time::Duration) -> Limit {
+        Limit::new(timeout, self.stop_future())
+    }
+
     /// Keeps the validated provider settings. Clients are built on first use, so a plan with
     /// nothing to read makes no AWS call. Only the first call counts.
     pub fn configure(&self, settings: Settings) {

@@ -193,10 +193,12 @@ impl EcrScanning {
         accounts: &BTreeSet<String>,
         timeout: std::time::Duration,
     ) -> Option<Report> {
+        let mut limit = self.shared.limit(timeout);
         let clients = self.shared.clients_or_error(diags).await?;
-        // Only used for hints ("only the delegated administrator can ..."): a failure is no error.
-        let caller = self.shared.caller_account().await.ok();
-        Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, timeout, caller.as_deref()).await)
+        // Only used for hints ("only the delegated administrator can ..."): a failure is no error,
+        // and the lookup counts against the deadline.
+        let caller = limit.run(self.shared.caller_account()).await.ok().and_then(Result::ok);
+        Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, limit, caller.as_deref()).await)
     }
 }
 
