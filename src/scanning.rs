@@ -25,7 +25,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn from_call(e: &AwsError) -> Self {
+    pub fn from_call(e: &AwsError) -> Self {
         Failure {
             code: e.code.clone().unwrap_or_else(|| "RequestFailed".into()),
             message: match &e.request_id {
@@ -70,9 +70,26 @@ pub struct Report {
     pub timeout: Duration,
     /// Terraform asked the provider to stop before every account got there.
     pub stopped: bool,
+    /// No request was sent: one final error (credentials, a role, an endpoint) came first.
+    pub refused: bool,
 }
 
 impl Report {
+    /// Every account failed by one final error that came before any request was sent.
+    pub fn refused(direction: Direction, account_ids: &BTreeSet<String>, error: &AwsError, limit: &Limit) -> Self {
+        let failure = Failure::from_call(error);
+        Report {
+            direction,
+            done: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            failed: account_ids.iter().map(|a| (a.clone(), failure.clone())).collect(),
+            last_error: BTreeMap::new(),
+            timeout: limit.timeout(),
+            stopped: false,
+            refused: true,
+        }
+    }
+
     pub fn is_complete(&self) -> bool {
         self.pending.is_empty() && self.failed.is_empty()
     }
@@ -88,8 +105,12 @@ impl Report {
         let mut parts = Vec::new();
         if !self.failed.is_empty() {
             let verb = if self.direction == Direction::Enable { "enable" } else { "disable" };
-            parts.push(format!("Inspector could not {verb} ECR scanning for {} account(s):", self.failed.len()));
-            parts.push(text::item_lines(&self.failed));
+            parts.push(if self.refused {
+                format!("No request to {verb} ECR scanning could be sent for {} account(s):", self.failed.len())
+            } else {
+                format!("Inspector could not {verb} ECR scanning for {} account(s):", self.failed.len())
+            });
+            parts.push(self.failed_lines());
         }
         if !self.pending.is_empty() {
             let why = if self.stopped {
@@ -111,6 +132,19 @@ impl Report {
             );
         }
         parts.join("\n").trim_end().to_owned()
+    }
+
+    /// One line per account, or one line for all when they failed alike (one final error:
+    /// credentials, a role, an endpoint), so the cause is not repeated for each account.
+    fn failed_lines(&self) -> String {
+        let mut failures = self.failed.values();
+        match failures.next() {
+            Some(first) if self.failed.len() > 1 && failures.all(|f| f == first) => {
+                let accounts: Vec<&str> = self.failed.keys().map(String::as_str).collect();
+                text::item_lines([(accounts.join(", "), first)])
+            }
+            _ => text::item_lines(&self.failed),
+        }
     }
 
     fn pending_line(&self, account: &str, ecr: &Option<EcrStatus>) -> String {
@@ -210,6 +244,7 @@ impl<'a> Convergence<'a> {
                 last_error: BTreeMap::new(),
                 timeout,
                 stopped: false,
+                refused: false,
             },
         }
     }

@@ -10,6 +10,7 @@ use futures::FutureExt;
 use tf_provider::{Diagnostics, StopSignal};
 
 use crate::aws::clients::{self, Clients, Settings};
+use crate::aws::{AwsError, ErrorClass};
 use crate::diag;
 use crate::ratelimit::RateLimiter;
 use crate::wait::{Limit, StopFuture};
@@ -83,12 +84,11 @@ impl Shared {
         }
     }
 
-    /// The account of the provider's credentials, asked once per run.
-    pub async fn caller_account(&self) -> Result<String, String> {
-        let clients = self.clients().await?;
-        self.caller
-            .get_or_try_init(|| async { clients.inspector.caller_account().await.map_err(|e| e.to_string()) })
-            .await
-            .cloned()
+    /// The account of the provider's credentials, asked once per run. A failure is not kept,
+    /// so the next caller asks again.
+    pub async fn caller_account(&self) -> Result<String, AwsError> {
+        let clients =
+            self.clients().await.map_err(|e| AwsError::new("GetCallerIdentity", ErrorClass::Final, None, e))?;
+        self.caller.get_or_try_init(|| async { clients.inspector.caller_account().await }).await.cloned()
     }
 }

@@ -100,17 +100,24 @@ impl ErrorContext {
     fn credentials_error(&self, operation: &'static str, cred: &CredentialsError) -> AwsError {
         let profile_note = self.profile.as_deref().map(|p| format!(" (profile \"{p}\")")).unwrap_or_default();
         match cred {
-            CredentialsError::CredentialsNotLoaded(_) => AwsError::new(
-                operation,
-                ErrorClass::Final,
-                Some("NoCredentials"),
-                format!(
-                    "no AWS credentials found{profile_note}: looked at the provider's `profile` or AWS_PROFILE, the \
-                     environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared config and credentials files \
-                     (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials), \
-                     web identity (AWS_WEB_IDENTITY_TOKEN_FILE), SSO, the ECS container and EC2 instance metadata"
-                ),
-            ),
+            CredentialsError::CredentialsNotLoaded(_) => {
+                let error = AwsError::new(
+                    operation,
+                    ErrorClass::Final,
+                    Some("NoCredentials"),
+                    format!(
+                        "no AWS credentials found{profile_note}: looked at the provider's `profile` or AWS_PROFILE, \
+                         the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared config and \
+                         credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and \
+                         ~/.aws/credentials), web identity (AWS_WEB_IDENTITY_TOKEN_FILE), SSO, the ECS container and \
+                         EC2 instance metadata"
+                    ),
+                );
+                match &self.profile {
+                    Some(p) => error.with_hint(profile_hint(p)),
+                    None => error,
+                }
+            }
             CredentialsError::ProviderTimedOut(_) => AwsError::new(
                 operation,
                 ErrorClass::Retryable,
@@ -151,10 +158,7 @@ impl ErrorContext {
         let hint = match &self.profile {
             Some(p) => {
                 text = format!("profile \"{p}\": {text}");
-                format!(
-                    "check that profile \"{p}\" exists in the AWS config or credentials file (AWS_CONFIG_FILE, \
-                     AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials)"
-                )
+                profile_hint(p)
             }
             None => "check the AWS credentials configuration".to_owned(),
         };
@@ -166,6 +170,13 @@ impl ErrorContext {
         )
         .with_hint(hint)
     }
+}
+
+fn profile_hint(profile: &str) -> String {
+    format!(
+        "check that profile \"{profile}\" exists in the AWS config or credentials file (AWS_CONFIG_FILE, \
+         AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials) and has credentials"
+    )
 }
 
 fn service_error<E: ProvideErrorMetadata>(operation: &'static str, e: &E, raw: &HttpResponse) -> AwsError {

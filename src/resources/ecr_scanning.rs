@@ -195,9 +195,14 @@ impl EcrScanning {
     ) -> Option<Report> {
         let mut limit = self.shared.limit(timeout);
         let clients = self.shared.clients_or_error(diags).await?;
-        // Only used for hints ("only the delegated administrator can ..."): a failure is no error,
-        // and the lookup counts against the deadline.
-        let caller = limit.run(self.shared.caller_account()).await.ok().and_then(Result::ok);
+        // Used for hints ("only the delegated administrator can ..."), and counted against the
+        // deadline. A final error (no credentials, a role that cannot be assumed) ends it here,
+        // with its first, most telling message; anything else is no reason not to try.
+        let caller = match limit.run(self.shared.caller_account()).await {
+            Ok(Ok(account)) => Some(account),
+            Ok(Err(e)) if e.is_final() => return Some(Report::refused(direction, accounts, &e, &limit)),
+            _ => None,
+        };
         Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, limit, caller.as_deref()).await)
     }
 }

@@ -321,3 +321,24 @@ async fn a_stop_ends_the_wait_and_keeps_what_was_done() {
         "{text}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn accounts_failed_by_one_final_error_are_listed_on_one_line() {
+    let api = FakeInspector::new(1);
+    let denied = AwsError::new("Enable", ErrorClass::Final, Some("NoCredentials"), "no AWS credentials found");
+    api.inner.lock().unwrap().call_errors.push_back(denied.clone());
+    let accounts = ids(&["111111111111", "222222222222"]);
+    let r = converge(&api, Direction::Enable, &accounts, Limit::deadline_only(MINUTE), None).await;
+    assert_eq!(r.failed.len(), 2);
+    let text = r.problems();
+    assert_eq!(
+        text,
+        "Inspector could not enable ECR scanning for 2 account(s):\n  111111111111, 222222222222: NoCredentials: Enable: no AWS credentials found"
+    );
+    let refused = Report::refused(Direction::Enable, &accounts, &denied, &Limit::deadline_only(MINUTE));
+    assert_eq!(
+        refused.problems(),
+        "No request to enable ECR scanning could be sent for 2 account(s):\n  111111111111, 222222222222: NoCredentials: Enable: no AWS credentials found"
+    );
+    assert!(refused.pending.is_empty() && refused.done.is_empty());
+}

@@ -5,5 +5,6 @@ mod harness;
 
 mod docs;
 mod ecr_scanning;
+mod failfast;
 mod moto;
 mod security_hub;
