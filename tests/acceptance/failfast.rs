@@ -220,3 +220,24 @@ fn one_sigint_stops_a_long_wait_and_keeps_what_was_done() {
     assert_eq!(str_field(&state["status"], ADMIN), "ENABLED");
     assert_eq!(str_field(&state["status"], STUCK), "ENABLING");
 }
+
+#[test]
+fn a_refresh_against_a_refused_endpoint_ends_when_its_retries_do() {
+    let emu = Emulator::start();
+    let mut ws = workspace("ff-refresh-refused", &emu.url());
+    with_provider(&ws, "", "");
+    ws.apply().ok();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port");
+    ws.endpoint = format!("http://{closed}");
+    let started = Instant::now();
+    let run = ws.plan();
+    let took = started.elapsed();
+    eprintln!("failfast: refresh against a refused endpoint: plan failed after {took:.2?}");
+    let out = run.all();
+    assert_eq!(run.code, 1, "the plan must fail:\n{out}");
+    assert!(took < HANG_GUARD, "the refresh took {took:?}:\n{out}");
+    assert!(out.contains("Cannot read Inspector ECR scanning status"), "{out}");
+    assert!(out.contains("BatchGetAccountStatus: could not reach the endpoint"), "{out}");
+    no_backtrace(&out);
+    assert!(ws.in_state(ADDR), "a failed refresh keeps the state");
+}
