@@ -46,7 +46,9 @@ pub mod wait;
 
 pub use provider::Inspector2FixProvider;
 
-/// Serves the provider over the Terraform plugin protocol 6 until Terraform stops it.
+/// Serves the provider over the Terraform plugin protocol 6 until Terraform stops it. The stop
+/// signal Terraform fires on Ctrl-C (StopProvider) reaches every wait through the shared handle.
 pub async fn serve() -> anyhow::Result<()> {
-    tf_provider::serve("inspector2fix", Inspector2FixProvider::default()).await
+    let stop = tf_provider::StopSignal::new();
+    tf_provider::serve_with_stop("inspector2fix", Inspector2FixProvider::with_stop(stop.clone()), stop).await
 }

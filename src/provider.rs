@@ -154,6 +154,11 @@ pub struct Inspector2FixProvider {
 }
 
 impl Inspector2FixProvider {
+    /// A provider whose waits end when `stop` fires.
+    pub fn with_stop(stop: tf_provider::StopSignal) -> Self {
+        Inspector2FixProvider { shared: Arc::new(Shared::with_stop(stop)) }
+    }
+
     pub fn schema_block() -> Block {
         let s = |d: &str| attribute(T::String, C::Optional, d);
         let mut b = block(

@@ -6,13 +6,11 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use crate::aws::{AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
 use crate::batch::for_each_chunk;
 use crate::status::{self, Direction, Progress};
 use crate::text;
-use crate::wait::Backoff;
+use crate::wait::{Backoff, Ended, Limit};
 
 /// Status reads in a row that find an account settled the wrong way before the request is sent
 /// again (the first reads after Enable may not reflect it yet).
@@ -23,15 +21,18 @@ const REISSUE_AFTER_READS: u32 = 5;
 pub struct Failure {
     pub code: String,
     pub message: String,
-    pub hint: Option<&'static str>,
+    pub hint: Option<String>,
 }
 
 impl Failure {
-    fn from_call(e: &AwsError) -> Self {
+    pub fn from_call(e: &AwsError) -> Self {
         Failure {
             code: e.code.clone().unwrap_or_else(|| "RequestFailed".into()),
-            message: format!("{}: {}", e.operation, e.message),
-            hint: None,
+            message: match &e.request_id {
+                Some(id) => format!("{}: {} (RequestId: {id})", e.operation, e.message),
+                None => format!("{}: {}", e.operation, e.message),
+            },
+            hint: e.hint.clone(),
         }
     }
 
@@ -39,7 +40,7 @@ impl Failure {
         Failure {
             code: f.error_code.to_string(),
             message: f.error_message.clone(),
-            hint: status::hint(direction, f, caller),
+            hint: status::hint(direction, f, caller).map(str::to_owned),
         }
     }
 }
@@ -48,7 +49,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)?;
-        match self.hint {
+        match &self.hint {
             Some(hint) => write!(f, " (hint: {hint})"),
             None => Ok(()),
         }
@@ -67,9 +68,28 @@ pub struct Report {
     /// For pending accounts: the last failed call that named them, if any (e.g. a network error).
     pub last_error: BTreeMap<String, String>,
     pub timeout: Duration,
+    /// Terraform asked the provider to stop before every account got there.
+    pub stopped: bool,
+    /// No request was sent: one final error (credentials, a role, an endpoint) came first.
+    pub refused: bool,
 }
 
 impl Report {
+    /// Every account failed by one final error that came before any request was sent.
+    pub fn refused(direction: Direction, account_ids: &BTreeSet<String>, error: &AwsError, limit: &Limit) -> Self {
+        let failure = Failure::from_call(error);
+        Report {
+            direction,
+            done: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            failed: account_ids.iter().map(|a| (a.clone(), failure.clone())).collect(),
+            last_error: BTreeMap::new(),
+            timeout: limit.timeout(),
+            stopped: false,
+            refused: true,
+        }
+    }
+
     pub fn is_complete(&self) -> bool {
         self.pending.is_empty() && self.failed.is_empty()
     }
@@ -85,13 +105,21 @@ impl Report {
         let mut parts = Vec::new();
         if !self.failed.is_empty() {
             let verb = if self.direction == Direction::Enable { "enable" } else { "disable" };
-            parts.push(format!("Inspector could not {verb} ECR scanning for {} account(s):", self.failed.len()));
-            parts.push(text::item_lines(&self.failed));
+            parts.push(if self.refused {
+                format!("No request to {verb} ECR scanning could be sent for {} account(s):", self.failed.len())
+            } else {
+                format!("Inspector could not {verb} ECR scanning for {} account(s):", self.failed.len())
+            });
+            parts.push(self.failed_lines());
         }
         if !self.pending.is_empty() {
+            let why = if self.stopped {
+                "Stopped by Terraform (interrupt) while".to_owned()
+            } else {
+                format!("Timed out after {}", text::fmt_duration(self.timeout))
+            };
             parts.push(format!(
-                "Timed out after {} waiting for ECR scanning to be {} in {} account(s):",
-                text::fmt_duration(self.timeout),
+                "{why} waiting for ECR scanning to be {} in {} account(s):",
                 self.direction.target(),
                 self.pending.len()
             ));
@@ -104,6 +132,19 @@ impl Report {
             );
         }
         parts.join("\n").trim_end().to_owned()
+    }
+
+    /// One line per account, or one line for all when they failed alike (one final error:
+    /// credentials, a role, an endpoint), so the cause is not repeated for each account.
+    fn failed_lines(&self) -> String {
+        let mut failures = self.failed.values();
+        match failures.next() {
+            Some(first) if self.failed.len() > 1 && failures.all(|f| f == first) => {
+                let accounts: Vec<&str> = self.failed.keys().map(String::as_str).collect();
+                text::item_lines([(accounts.join(", "), first)])
+            }
+            _ => text::item_lines(&self.failed),
+        }
     }
 
     fn pending_line(&self, account: &str, ecr: &Option<EcrStatus>) -> String {
@@ -159,7 +200,7 @@ enum Seen<'a> {
 struct Convergence<'a> {
     api: &'a dyn InspectorApi,
     caller: Option<&'a str>,
-    deadline: Instant,
+    limit: Limit,
     backoff: Backoff,
     to_send: Vec<String>,
     watching: BTreeMap<String, Watch>,
@@ -167,15 +208,16 @@ struct Convergence<'a> {
 }
 
 /// Moves ECR scanning of `account_ids` to ENABLED or DISABLED and waits until every account gets
-/// there, fails for good, or `timeout` runs out. Never touches any other scan type.
+/// there, fails for good, or `limit` ends it (its deadline or a stop). Every call runs under the
+/// limit, so none outlives it. Never touches any other scan type.
 pub async fn converge(
     api: &dyn InspectorApi,
     direction: Direction,
     account_ids: &BTreeSet<String>,
-    timeout: Duration,
+    limit: Limit,
     caller: Option<&str>,
 ) -> Report {
-    Convergence::new(api, direction, account_ids, timeout, caller).run().await
+    Convergence::new(api, direction, account_ids, limit, caller).run().await
 }
 
 impl<'a> Convergence<'a> {
@@ -183,13 +225,14 @@ impl<'a> Convergence<'a> {
         api: &'a dyn InspectorApi,
         direction: Direction,
         account_ids: &BTreeSet<String>,
-        timeout: Duration,
+        limit: Limit,
         caller: Option<&'a str>,
     ) -> Self {
+        let timeout = limit.timeout();
         Convergence {
             api,
             caller,
-            deadline: Instant::now() + timeout,
+            limit,
             backoff: Backoff::new(),
             to_send: account_ids.iter().cloned().collect(),
             watching: BTreeMap::new(),
@@ -200,49 +243,84 @@ impl<'a> Convergence<'a> {
                 failed: BTreeMap::new(),
                 last_error: BTreeMap::new(),
                 timeout,
+                stopped: false,
+                refused: false,
             },
         }
     }
 
     async fn run(mut self) -> Report {
-        loop {
-            self.send().await;
+        let ended = loop {
+            if let Err(ended) = self.send().await {
+                break Some(ended);
+            }
             if self.to_send.is_empty() && self.watching.is_empty() {
-                break;
+                break None;
             }
-            if Instant::now() >= self.deadline {
-                self.time_out();
-                break;
+            if let Err(ended) = self.limit.sleep(&mut self.backoff).await {
+                break Some(ended);
             }
-            self.backoff.sleep_until_next(self.deadline).await;
-            self.poll().await;
+            if let Err(ended) = self.poll().await {
+                break Some(ended);
+            }
+        };
+        if let Some(ended) = ended {
+            self.report.stopped = ended == Ended::Stopped;
+            self.time_out();
         }
         self.finish()
     }
 
-    /// Sends Enable or Disable for every account queued, and judges the answers.
-    async fn send(&mut self) {
+    /// Sends Enable or Disable for every account queued, and judges the answers. A batch cut off
+    /// by the limit leaves its accounts queued, as nothing is known of them.
+    async fn send(&mut self) -> Result<(), Ended> {
         let accounts = std::mem::take(&mut self.to_send);
         let (api, direction) = (self.api, self.report.direction);
-        let results = for_each_chunk(&accounts, |index, chunk| async move {
+        let batch = for_each_chunk(&accounts, |index, chunk| async move {
             match direction {
                 Direction::Enable => api.enable_ecr(&chunk, &client_token(index)).await,
                 Direction::Disable => api.disable_ecr(&chunk).await,
             }
-        })
-        .await;
+        });
+        let results = match self.limit.run(batch).await {
+            Ok(results) => results,
+            Err(ended) => {
+                self.cut_off(ended, if direction == Direction::Enable { "Enable" } else { "Disable" }, &accounts);
+                self.to_send = accounts;
+                return Err(ended);
+            }
+        };
         for (chunk, result) in results {
             self.absorb(Via::Request, &chunk, result);
         }
+        Ok(())
     }
 
     /// Reads the status of every account being watched, and judges the answers.
-    async fn poll(&mut self) {
+    async fn poll(&mut self) -> Result<(), Ended> {
         let accounts: Vec<String> = self.watching.keys().cloned().collect();
         let api = self.api;
-        let results = for_each_chunk(&accounts, |_, chunk| async move { api.account_status(&chunk).await }).await;
+        let batch = for_each_chunk(&accounts, |_, chunk| async move { api.account_status(&chunk).await });
+        let results = match self.limit.run(batch).await {
+            Ok(results) => results,
+            Err(ended) => {
+                self.cut_off(ended, "BatchGetAccountStatus", &accounts);
+                return Err(ended);
+            }
+        };
         for (chunk, result) in results {
             self.absorb(Via::StatusRead, &chunk, result);
+        }
+        Ok(())
+    }
+
+    /// Notes, for accounts whose call the deadline cut off, that it got no answer in time.
+    fn cut_off(&mut self, ended: Ended, operation: &str, accounts: &[String]) {
+        if ended == Ended::Deadline {
+            for account in accounts {
+                let note = format!("{operation}: no answer before the deadline");
+                self.report.last_error.entry(account.clone()).or_insert(note);
+            }
         }
     }
 
@@ -312,7 +390,7 @@ impl<'a> Convergence<'a> {
                 }
             }
             Seen::Refused(f) => self.fail(account, Failure::from_failed(direction, f, self.caller)),
-            Seen::CallFailed(e) if status::is_permanent(e) => self.fail(account, Failure::from_call(e)),
+            Seen::CallFailed(e) if e.is_final() => self.fail(account, Failure::from_call(e)),
             // Still throttled or failing after the SDK's own retries: try again later.
             Seen::CallFailed(e) if via == Via::Request => self.send_again(account, e.to_string()),
             Seen::CallFailed(e) => {
@@ -334,7 +412,8 @@ impl<'a> Convergence<'a> {
                 self.report.done.insert(account.to_owned(), self.report.direction.target());
             }
             Progress::Blocked { code, message, hint } => {
-                self.fail(account, Failure { code: code.into(), message: message.into(), hint: Some(hint) })
+                let hint = Some(hint.to_owned());
+                self.fail(account, Failure { code: code.into(), message: message.into(), hint })
             }
             Progress::NotStarted if via == Via::StatusRead => self.count_settled_opposite(account, ecr),
             Progress::InProgress | Progress::NotStarted => self.watch(account, ecr),

@@ -6,11 +6,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use tf_provider::Diagnostics;
+use futures::FutureExt;
+use tf_provider::{Diagnostics, StopSignal};
 
 use crate::aws::clients::{self, Clients, Settings};
+use crate::aws::{AwsError, ErrorClass};
 use crate::diag;
 use crate::ratelimit::RateLimiter;
+use crate::wait::{Limit, StopFuture};
 
 pub struct Shared {
     settings: OnceLock<Settings>,
@@ -20,6 +23,8 @@ pub struct Shared {
     pub get_findings_rate: RateLimiter,
     /// BatchUpdateFindings: 10 requests/s.
     pub update_findings_rate: RateLimiter,
+    /// Fired by Terraform's StopProvider (one Ctrl-C): every wait ends early, keeping its work.
+    stop: StopSignal,
 }
 
 impl Default for Shared {
@@ -30,11 +35,28 @@ impl Default for Shared {
             caller: tokio::sync::OnceCell::new(),
             get_findings_rate: RateLimiter::new(3.0, 6),
             update_findings_rate: RateLimiter::new(10.0, 10),
+            stop: StopSignal::new(),
         }
     }
 }
 
 impl Shared {
+    /// A handle whose waits end when `stop` fires (the signal given to `serve_with_stop`).
+    pub fn with_stop(stop: StopSignal) -> Self {
+        Shared { stop, ..Shared::default() }
+    }
+
+    /// Completes when Terraform asks the provider to stop.
+    pub fn stop_future(&self) -> StopFuture {
+        let stop = self.stop.clone();
+        async move { stop.stopped().await }.boxed()
+    }
+
+    /// The bounds of a wait of `timeout`: its deadline, or Terraform's stop.
+    pub fn limit(&self, timeout: std::time::Duration) -> Limit {
+        Limit::new(timeout, self.stop_future())
+    }
+
     /// Keeps the validated provider settings. Clients are built on first use, so a plan with
     /// nothing to read makes no AWS call. Only the first call counts.
     pub fn configure(&self, settings: Settings) {
@@ -62,12 +84,11 @@ impl Shared {
         }
     }
 
-    /// The account of the provider's credentials, asked once per run.
-    pub async fn caller_account(&self) -> Result<String, String> {
-        let clients = self.clients().await?;
-        self.caller
-            .get_or_try_init(|| async { clients.inspector.caller_account().await.map_err(|e| e.to_string()) })
-            .await
-            .cloned()
+    /// The account of the provider's credentials, asked once per run. A failure is not kept,
+    /// so the next caller asks again.
+    pub async fn caller_account(&self) -> Result<String, AwsError> {
+        let clients =
+            self.clients().await.map_err(|e| AwsError::new("GetCallerIdentity", ErrorClass::Final, None, e))?;
+        self.caller.get_or_try_init(|| async { clients.inspector.caller_account().await }).await.cloned()
     }
 }

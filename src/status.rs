@@ -1,6 +1,6 @@
 //! How Inspector's statuses and error codes are read: what is done, in progress, retryable or final.
 
-use crate::aws::{AccountStatus, AwsError, EcrStatus, ErrorCode, FailedAccount};
+use crate::aws::{AccountStatus, EcrStatus, ErrorCode, FailedAccount};
 
 /// Which way an account's ECR scanning is being moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,22 +74,6 @@ pub fn is_transient(code: &ErrorCode) -> bool {
             | ErrorCode::EventbridgeThrottled
             | ErrorCode::InternalError
     )
-}
-
-/// A failed call whose cause will not pass by waiting (denied, invalid, unknown), as opposed to
-/// throttling and server errors that outlasted the SDK's retries.
-pub fn is_permanent(e: &AwsError) -> bool {
-    match e.code.as_deref() {
-        None => false,
-        Some(code) => !matches!(
-            code,
-            "ThrottlingException"
-                | "TooManyRequestsException"
-                | "InternalServerException"
-                | "ServiceUnavailableException"
-                | "RequestTimeout"
-        ),
-    }
 }
 
 /// A next step for the user, where the code alone does not tell them.

@@ -5,7 +5,10 @@
 //! second of the service finishing; after that the cap rises to 5 s to spare the API during the
 //! long organization-wide enables that take many minutes.
 
+use std::future::Future;
 use std::time::Duration;
+
+use futures::future::{BoxFuture, Fuse, FutureExt};
 use tokio::time::Instant;
 
 pub struct Backoff {
@@ -33,8 +36,94 @@ impl Backoff {
 
     /// Sleeps for the next delay, but never past `deadline`.
     pub async fn sleep_until_next(&mut self, deadline: Instant) {
-        let wake = (Instant::now() + self.next_delay()).min(deadline);
+        let wake = later(Instant::now(), self.next_delay()).min(deadline);
         tokio::time::sleep_until(wake).await;
+    }
+}
+
+/// `at + by`, or the latest instant that can be represented: a huge timeout means "no limit",
+/// never a panic.
+pub fn later(at: Instant, by: Duration) -> Instant {
+    const FALLBACKS: [Duration; 3] =
+        [Duration::from_secs(100 * 365 * 86_400), Duration::from_secs(365 * 86_400), Duration::from_secs(86_400)];
+    at.checked_add(by).or_else(|| FALLBACKS.iter().find_map(|d| at.checked_add(*d))).unwrap_or(at)
+}
+
+/// Why a wait ended before its work did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The `timeouts` deadline passed.
+    Deadline,
+    /// Terraform asked the provider to stop (one Ctrl-C).
+    Stopped,
+}
+
+/// A future that completes when the wait must stop; never completing means "never told to".
+pub type StopFuture = BoxFuture<'static, ()>;
+
+/// The bounds of one wait: a deadline and a stop signal, whichever comes first. Every AWS call
+/// and every sleep of the wait runs under it, so in-flight calls and their SDK retries are cut
+/// off at the deadline too.
+pub struct Limit {
+    timeout: Duration,
+    deadline: Instant,
+    stop: Fuse<StopFuture>,
+    stopped: bool,
+}
+
+impl Limit {
+    pub fn new(timeout: Duration, stop: StopFuture) -> Self {
+        Limit { timeout, deadline: later(Instant::now(), timeout), stop: stop.fuse(), stopped: false }
+    }
+
+    /// A limit nobody can stop.
+    pub fn deadline_only(timeout: Duration) -> Self {
+        Self::new(timeout, futures::future::pending().boxed())
+    }
+
+    /// The `timeouts` value the deadline was set from, for messages.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Whether the wait is over, by deadline or stop, without waiting.
+    pub fn ended(&mut self) -> Option<Ended> {
+        if !self.stopped && (&mut self.stop).now_or_never().is_some() {
+            self.stopped = true;
+        }
+        if self.stopped {
+            Some(Ended::Stopped)
+        } else if Instant::now() >= self.deadline {
+            Some(Ended::Deadline)
+        } else {
+            None
+        }
+    }
+
+    /// Runs `work` until it finishes, the deadline passes or a stop comes; a stop wins a tie.
+    pub async fn run<F: Future>(&mut self, work: F) -> Result<F::Output, Ended> {
+        if let Some(ended) = self.ended() {
+            return Err(ended);
+        }
+        tokio::select! {
+            biased;
+            _ = &mut self.stop => {
+                self.stopped = true;
+                Err(Ended::Stopped)
+            }
+            _ = tokio::time::sleep_until(self.deadline) => Err(Ended::Deadline),
+            out = work => Ok(out),
+        }
+    }
+
+    /// Sleeps for the backoff's next delay, ending early at the deadline or a stop.
+    pub async fn sleep(&mut self, backoff: &mut Backoff) -> Result<(), Ended> {
+        let deadline = self.deadline;
+        self.run(backoff.sleep_until_next(deadline)).await
     }
 }
 
@@ -47,6 +136,43 @@ impl Default for Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_huge_timeout_is_no_panic() {
+        let now = Instant::now();
+        assert!(later(now, Duration::MAX) > later(now, Duration::from_secs(86_400)));
+        let mut limit = Limit::deadline_only(Duration::MAX);
+        assert_eq!(limit.ended(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn work_is_cut_off_at_the_deadline() {
+        let start = Instant::now();
+        let mut limit = Limit::deadline_only(Duration::from_secs(10));
+        let out = limit.run(tokio::time::sleep(Duration::from_secs(600))).await;
+        assert_eq!(out, Err(Ended::Deadline));
+        assert_eq!(Instant::now() - start, Duration::from_secs(10));
+        assert_eq!(limit.ended(), Some(Ended::Deadline));
+        assert_eq!(limit.run(async { 1 }).await, Err(Ended::Deadline));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_work_at_once_and_stays() {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let mut limit = Limit::new(Duration::from_secs(600), async move { rx.await.unwrap_or(()) }.boxed());
+        assert_eq!(limit.run(async { 7 }).await, Ok(7));
+        let start = Instant::now();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            let _ = tx.send(());
+        });
+        let mut backoff = Backoff::new();
+        let out = limit.run(tokio::time::sleep(Duration::from_secs(300))).await;
+        assert_eq!(out, Err(Ended::Stopped));
+        assert_eq!(Instant::now() - start, Duration::from_secs(3));
+        assert_eq!(limit.sleep(&mut backoff).await, Err(Ended::Stopped));
+        assert_eq!(limit.ended(), Some(Ended::Stopped));
+    }
 
     #[tokio::test(start_paused = true)]
     async fn prompt_first_look_then_capped() {

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsProvider};
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use super::api::InspectorApi;
 use super::call_log::CallLog;
+use super::errors::ErrorContext;
 use super::sdk::SdkInspector;
 use super::securityhub::SdkSecurityHub;
 use super::securityhub_types::SecurityHubApi;
@@ -44,6 +46,22 @@ pub struct Settings {
     pub assume_role: Option<AssumeRole>,
     pub endpoints: Endpoints,
     pub max_retries: Option<u32>,
+}
+
+/// Connecting to an endpoint: a refused or unreachable one fails within this.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// One attempt of one call, its retries apart: an endpoint that accepts and never answers is
+/// given up on after this, and the SDK retries.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// One call with all its SDK retries. Waits are bounded further by the `timeouts` deadline.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
 }
 
 /// Configured SDK clients, built once on first use.
@@ -82,7 +100,8 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
         aws_smithy_http_client::Builder::new().tls_provider(TlsProvider::Rustls(CryptoMode::Ring)).build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
-        .retry_config(retry_config(settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)));
+        .retry_config(retry_config(settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES)))
+        .timeout_config(timeout_config());
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -113,6 +132,10 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
             .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider))
             .build();
     }
+    let context = ErrorContext {
+        profile: settings.profile.clone(),
+        role_arn: settings.assume_role.as_ref().map(|r| r.role_arn.clone()),
+    };
     let inspector2 = aws_sdk_inspector2::Client::from_conf(
         aws_sdk_inspector2::config::Builder::from(&with_endpoint(&base, &settings.endpoints.inspector2))
             .interceptor(CallLog)
@@ -127,6 +150,8 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
                 .interceptor(CallLog)
                 .build(),
         ),
+        context: context.clone(),
     };
-    Ok(Clients { region, inspector: Arc::new(SdkInspector { inspector2, sts }), securityhub: Arc::new(securityhub) })
+    let inspector = SdkInspector { inspector2, sts, context };
+    Ok(Clients { region, inspector: Arc::new(inspector), securityhub: Arc::new(securityhub) })
 }

@@ -4,9 +4,12 @@
 pub mod api;
 pub mod call_log;
 pub mod clients;
+pub mod errors;
 pub mod sdk;
 pub mod securityhub;
 pub mod securityhub_types;
 pub mod wire;
 
-pub use api::{AccountEcr, AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
+pub use api::{
+    AccountEcr, AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorClass, ErrorCode, FailedAccount, InspectorApi,
+};

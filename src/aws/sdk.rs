@@ -1,33 +1,15 @@
 //! [`InspectorApi`] on the AWS SDK for Rust.
 
 use async_trait::async_trait;
-use aws_sdk_inspector2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_inspector2::types::{self as i2, ResourceScanType};
 
-use super::api::{AccountEcr, AwsError, BatchOutcome, ErrorCode, FailedAccount, InspectorApi};
+use super::api::{AccountEcr, AwsError, BatchOutcome, ErrorClass, ErrorCode, FailedAccount, InspectorApi};
+use super::errors::ErrorContext;
 
 pub struct SdkInspector {
     pub inspector2: aws_sdk_inspector2::Client,
     pub sts: aws_sdk_sts::Client,
-}
-
-/// Turns an SDK error into the service's code and message, without the SDK's debug dump.
-pub(crate) fn aws_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    match &err {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            AwsError {
-                operation,
-                code: e.code().map(str::to_owned),
-                message: e.message().map(str::to_owned).unwrap_or_else(|| DisplayErrorContext(&err).to_string()),
-            }
-        }
-        _ => AwsError { operation, code: None, message: DisplayErrorContext(&err).to_string() },
-    }
+    pub context: ErrorContext,
 }
 
 /// AWS's text for an enum, decoded; an empty value counts as not reported.
@@ -70,12 +52,10 @@ fn outcome(accounts: &[i2::Account], failed: &[i2::FailedAccount]) -> BatchOutco
 #[async_trait]
 impl InspectorApi for SdkInspector {
     async fn caller_account(&self) -> Result<String, AwsError> {
-        let out = self.sts.get_caller_identity().send().await.map_err(|e| aws_error("GetCallerIdentity", e))?;
-        out.account.ok_or_else(|| AwsError {
-            operation: "GetCallerIdentity",
-            code: None,
-            message: "the response named no account".into(),
-        })
+        let out =
+            self.sts.get_caller_identity().send().await.map_err(|e| self.context.error("GetCallerIdentity", &e))?;
+        out.account
+            .ok_or_else(|| AwsError::new("GetCallerIdentity", ErrorClass::Final, None, "the response named no account"))
     }
 
     async fn enable_ecr(&self, account_ids: &[String], client_token: &str) -> Result<BatchOutcome, AwsError> {
@@ -87,7 +67,7 @@ impl InspectorApi for SdkInspector {
             .client_token(client_token)
             .send()
             .await
-            .map_err(|e| aws_error("Enable", e))?;
+            .map_err(|e| self.context.error("Enable", &e))?;
         Ok(outcome(out.accounts(), out.failed_accounts()))
     }
 
@@ -99,7 +79,7 @@ impl InspectorApi for SdkInspector {
             .resource_types(ResourceScanType::Ecr)
             .send()
             .await
-            .map_err(|e| aws_error("Disable", e))?;
+            .map_err(|e| self.context.error("Disable", &e))?;
         Ok(outcome(out.accounts(), out.failed_accounts()))
     }
 
@@ -110,7 +90,7 @@ impl InspectorApi for SdkInspector {
             .set_account_ids(Some(account_ids.to_vec()))
             .send()
             .await
-            .map_err(|e| aws_error("BatchGetAccountStatus", e))?;
+            .map_err(|e| self.context.error("BatchGetAccountStatus", &e))?;
         Ok(BatchOutcome {
             accounts: out.accounts().iter().map(account_state).collect(),
             failed: out.failed_accounts().iter().map(failed_account).collect(),

@@ -9,7 +9,7 @@ use aws_sdk_securityhub::types::{
 };
 
 use super::api::AwsError;
-use super::sdk::aws_error;
+use super::errors::ErrorContext;
 use super::securityhub_types::{
     ComplianceStatus, Control, Finding, FindingQuery, FindingRef, FindingUpdate, FindingsPage, RecordState,
     SecurityHubApi, UnprocessedFinding, UpdateOutcome, WorkflowStatus,
@@ -17,6 +17,7 @@ use super::securityhub_types::{
 
 pub struct SdkSecurityHub {
     pub client: aws_sdk_securityhub::Client,
+    pub context: ErrorContext,
 }
 
 fn equals(value: &str) -> StringFilter {
@@ -67,7 +68,7 @@ impl SecurityHubApi for SdkSecurityHub {
             .security_control_ids(control_id)
             .send()
             .await
-            .map_err(|e| aws_error("BatchGetSecurityControls", e))?;
+            .map_err(|e| self.context.error("BatchGetSecurityControls", &e))?;
         let found = out.security_controls().iter().find(|c| c.security_control_id() == Some(control_id));
         Ok(found.map(|c| control(control_id, c)))
     }
@@ -87,7 +88,7 @@ impl SecurityHubApi for SdkSecurityHub {
             .set_next_token(next_token)
             .send()
             .await
-            .map_err(|e| aws_error("GetFindings", e))?;
+            .map_err(|e| self.context.error("GetFindings", &e))?;
         Ok(FindingsPage {
             findings: out.findings().iter().map(finding).collect(),
             next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_owned),
@@ -110,7 +111,7 @@ impl SecurityHubApi for SdkSecurityHub {
         if let Some(note) = &update.note {
             req = req.note(SdkNoteUpdate::builder().text(&note.text).updated_by(&note.updated_by).build());
         }
-        let out = req.send().await.map_err(|e| aws_error("BatchUpdateFindings", e))?;
+        let out = req.send().await.map_err(|e| self.context.error("BatchUpdateFindings", &e))?;
         Ok(UpdateOutcome {
             processed: out.processed_findings().iter().filter_map(|f| f.id().map(str::to_owned)).collect(),
             unprocessed: out.unprocessed_findings().iter().map(unprocessed).collect(),

@@ -11,7 +11,7 @@ use crate::aws::securityhub_types::{
     Control, Finding, FindingQuery, FindingRef, FindingUpdate, FindingsPage, RecordState, SecurityHubApi,
     UnprocessedFinding, UpdateOutcome,
 };
-use crate::aws::AwsError;
+use crate::aws::{AwsError, ErrorClass};
 
 pub const CONTROL: &str = "Inspector.2";
 pub const PRODUCT_ARN: &str = "arn:aws:securityhub:us-east-1::product/aws/securityhub";
@@ -65,7 +65,13 @@ pub fn finding(id: &str, account: &str, compliance: &str, workflow: &str) -> Fin
 }
 
 pub fn error(operation: &'static str, code: &str) -> AwsError {
-    AwsError { operation, code: Some(code.into()), message: format!("injected {code}") }
+    // As the SDK boundary classes them: server errors and throttling can heal.
+    let class = if ["Internal", "Throttl", "LimitExceeded"].iter().any(|c| code.contains(c)) {
+        ErrorClass::Retryable
+    } else {
+        ErrorClass::Final
+    };
+    AwsError::new(operation, class, Some(code), format!("injected {code}"))
 }
 
 impl FakeSecurityHub {

@@ -160,7 +160,9 @@ async fn update_goes_in_chunks_of_100_at_ten_calls_a_second() {
     assert!((at[14].as_secs_f64() - 0.5).abs() < 0.01, "then 10 a second: {at:?}");
     // The first call failed as a whole: its 100 findings failed with the call's error.
     let first: Vec<&String> = calls[0].finding_ids.iter().collect();
-    assert!(first.iter().all(|id| done.failed[*id] == "BatchUpdateFindings: injected InternalException"));
+    assert!(first
+        .iter()
+        .all(|id| done.failed[*id] == "BatchUpdateFindings: InternalException: injected InternalException"));
     assert_eq!(done.failed["f0007"], "TooBig: x");
     assert_eq!(done.failed.len(), 101);
     assert_eq!(done.processed.len(), 1399);
@@ -187,6 +189,6 @@ fn explain_says_how_to_enable_security_hub() {
     let (summary, detail) = explain(&error("GetFindings", "InternalException"), None, "eu-west-1");
     assert_eq!(
         (summary.as_str(), detail.as_str()),
-        ("Security Hub call failed", "GetFindings: injected InternalException")
+        ("Security Hub call failed", "GetFindings: InternalException: injected InternalException")
     );
 }

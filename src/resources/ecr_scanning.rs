@@ -193,10 +193,17 @@ impl EcrScanning {
         accounts: &BTreeSet<String>,
         timeout: std::time::Duration,
     ) -> Option<Report> {
+        let mut limit = self.shared.limit(timeout);
         let clients = self.shared.clients_or_error(diags).await?;
-        // Only used for hints ("only the delegated administrator can ..."): a failure is no error.
-        let caller = self.shared.caller_account().await.ok();
-        Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, timeout, caller.as_deref()).await)
+        // Used for hints ("only the delegated administrator can ..."), and counted against the
+        // deadline. A final error (no credentials, a role that cannot be assumed) ends it here,
+        // with its first, most telling message; anything else is no reason not to try.
+        let caller = match limit.run(self.shared.caller_account()).await {
+            Ok(Ok(account)) => Some(account),
+            Ok(Err(e)) if e.is_final() => return Some(Report::refused(direction, accounts, &e, &limit)),
+            _ => None,
+        };
+        Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, limit, caller.as_deref()).await)
     }
 }
 

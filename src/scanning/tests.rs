@@ -3,6 +3,9 @@ use std::time::Duration;
 
 use super::fake::FakeInspector;
 use super::*;
+use crate::aws::ErrorClass;
+use futures::FutureExt;
+use tokio::time::Instant;
 
 fn ids(accounts: &[&str]) -> BTreeSet<String> {
     accounts.iter().map(|s| s.to_string()).collect()
@@ -17,7 +20,9 @@ const MINUTE: Duration = Duration::from_secs(60);
 #[tokio::test(start_paused = true)]
 async fn enable_waits_until_ecr_reads_enabled() {
     let api = FakeInspector::new(3);
-    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, Some("111111111111")).await;
+    let r =
+        converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE), Some("111111111111"))
+            .await;
     assert!(r.is_complete(), "{}", r.problems());
     assert_eq!(r.done.get("111111111111"), Some(&EcrStatus::Enabled));
     assert_eq!(api.count("Enable"), 1);
@@ -29,7 +34,7 @@ async fn chunked_by_100_and_one_status_pass_each() {
     let api = FakeInspector::new(1);
     api.inner.lock().unwrap().reverse = true;
     let accounts = many(250);
-    let r = converge(&api, Direction::Enable, &accounts, MINUTE, None).await;
+    let r = converge(&api, Direction::Enable, &accounts, Limit::deadline_only(MINUTE), None).await;
     assert!(r.is_complete());
     assert_eq!(r.done.len(), 250);
     assert_eq!(api.count("Enable"), 3);
@@ -49,14 +54,14 @@ async fn transient_failures_are_retried_and_final_ones_reported_per_account() {
         &api,
         Direction::Enable,
         &ids(&["111111111111", "222222222222", "333333333333"]),
-        MINUTE,
+        Limit::deadline_only(MINUTE),
         Some("111111111111"),
     )
     .await;
     assert_eq!(r.done.keys().collect::<Vec<_>>(), vec!["111111111111", "222222222222"]);
     let f = &r.failed["333333333333"];
     assert_eq!(f.code, "ACCESS_DENIED");
-    assert!(f.hint.unwrap().contains("delegated Inspector administrator"));
+    assert!(f.hint.as_deref().unwrap().contains("delegated Inspector administrator"));
     let text = r.problems();
     assert!(text.contains("333333333333: ACCESS_DENIED: injected ACCESS_DENIED"), "{text}");
     assert_eq!(api.count("Enable"), 3);
@@ -67,8 +72,14 @@ async fn timeout_reports_the_accounts_still_moving() {
     let api = FakeInspector::new(1);
     api.inner.lock().unwrap().stuck.push("222222222222".into());
     let start = Instant::now();
-    let r =
-        converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), Duration::from_secs(5), None).await;
+    let r = converge(
+        &api,
+        Direction::Enable,
+        &ids(&["111111111111", "222222222222"]),
+        Limit::deadline_only(Duration::from_secs(5)),
+        None,
+    )
+    .await;
     assert_eq!(Instant::now() - start, Duration::from_secs(5));
     assert!(r.done.contains_key("111111111111"));
     assert_eq!(r.pending.get("222222222222"), Some(&Some(EcrStatus::Enabling)));
@@ -83,29 +94,33 @@ async fn timeout_reports_the_accounts_still_moving() {
 async fn suspended_account_is_blocked_with_hint() {
     let api = FakeInspector::new(1);
     api.inner.lock().unwrap().suspended.push("222222222222".into());
-    let r = converge(&api, Direction::Enable, &ids(&["222222222222"]), MINUTE, Some("111111111111")).await;
-    assert!(r.failed["222222222222"].hint.unwrap().contains("suspended"));
+    let r =
+        converge(&api, Direction::Enable, &ids(&["222222222222"]), Limit::deadline_only(MINUTE), Some("111111111111"))
+            .await;
+    assert!(r.failed["222222222222"].hint.as_deref().unwrap().contains("suspended"));
 }
 
 #[tokio::test(start_paused = true)]
 async fn call_errors_that_persist_fail_or_retry_by_kind() {
     let api = FakeInspector::new(1);
-    api.inner.lock().unwrap().call_errors.extend([AwsError {
-        operation: "Enable",
-        code: Some("ThrottlingException".into()),
-        message: "slow down".into(),
-    }]);
-    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, None).await;
+    api.inner.lock().unwrap().call_errors.extend([AwsError::new(
+        "Enable",
+        ErrorClass::Retryable,
+        Some("ThrottlingException"),
+        "slow down",
+    )]);
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE), None).await;
     assert!(r.is_complete());
     assert_eq!(api.count("Enable"), 2);
 
     let api = FakeInspector::new(1);
-    api.inner.lock().unwrap().call_errors.push_back(AwsError {
-        operation: "Enable",
-        code: Some("AccessDeniedException".into()),
-        message: "Lambda code scanning is not supported in xx-east-1".into(),
-    });
-    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), MINUTE, None).await;
+    api.inner.lock().unwrap().call_errors.push_back(AwsError::new(
+        "Enable",
+        ErrorClass::Final,
+        Some("AccessDeniedException"),
+        "Lambda code scanning is not supported in xx-east-1",
+    ));
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE), None).await;
     assert_eq!(r.failed["111111111111"].code, "AccessDeniedException");
     assert_eq!(api.count("Enable"), 1);
 }
@@ -114,7 +129,7 @@ async fn call_errors_that_persist_fail_or_retry_by_kind() {
 async fn disable_waits_for_disabled() {
     let api = FakeInspector::new(2);
     api.set("111111111111", "ENABLED");
-    let r = converge(&api, Direction::Disable, &ids(&["111111111111"]), MINUTE, None).await;
+    let r = converge(&api, Direction::Disable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE), None).await;
     assert!(r.is_complete());
     assert_eq!(api.ecr("111111111111"), "DISABLED");
     assert_eq!(r.on().count(), 0);
@@ -126,7 +141,7 @@ async fn enable_that_did_not_take_is_sent_again() {
     // The account says DISABLED after Enable (e.g. disabled again behind our back).
     let accounts = ids(&["111111111111"]);
     let r = {
-        let fut = converge(&api, Direction::Enable, &accounts, MINUTE, None);
+        let fut = converge(&api, Direction::Enable, &accounts, Limit::deadline_only(MINUTE), None);
         tokio::pin!(fut);
         // Let the first Enable go out, then flip the account back.
         tokio::select! { _ = &mut fut => unreachable!(), _ = tokio::time::sleep(Duration::from_millis(1)) => {} }
@@ -153,12 +168,16 @@ async fn read_treats_unseen_accounts_as_disabled() {
 async fn timeout_names_the_last_error_of_accounts_never_reached() {
     let api = FakeInspector::new(1);
     let unreachable =
-        || AwsError { operation: "Enable", code: None, message: "dispatch failure: connection refused".into() };
+        || AwsError::new("Enable", ErrorClass::Retryable, None, "could not reach the endpoint: connection refused");
     api.inner.lock().unwrap().call_errors.extend((0..100).map(|_| unreachable()));
-    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), Duration::from_secs(3), None).await;
+    let r =
+        converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(Duration::from_secs(3)), None)
+            .await;
     let text = r.problems();
     assert!(
-        text.contains("111111111111: ECR not yet reported (last error: Enable: dispatch failure: connection refused)"),
+        text.contains(
+            "111111111111: ECR not yet reported (last error: Enable: could not reach the endpoint: connection refused)"
+        ),
         "{text}"
     );
 }
@@ -202,7 +221,124 @@ impl InspectorApi for Contradicting {
 #[tokio::test(start_paused = true)]
 async fn an_account_named_twice_in_one_answer_lands_in_exactly_one_place() {
     let accounts = ids(&["111111111111", "222222222222"]);
-    let r = converge(&Contradicting, Direction::Enable, &accounts, MINUTE, None).await;
+    let r = converge(&Contradicting, Direction::Enable, &accounts, Limit::deadline_only(MINUTE), None).await;
     assert_eq!(r.done.keys().cloned().collect::<BTreeSet<_>>(), accounts);
     assert!(r.failed.is_empty() && r.pending.is_empty(), "{r:?}");
+}
+
+/// An Inspector that never answers, as an endpoint that accepts TCP and stays silent.
+struct Silent;
+
+#[async_trait::async_trait]
+impl InspectorApi for Silent {
+    async fn caller_account(&self) -> Result<String, AwsError> {
+        futures::future::pending().await
+    }
+
+    async fn enable_ecr(&self, _ids: &[String], _token: &str) -> Result<BatchOutcome, AwsError> {
+        futures::future::pending().await
+    }
+
+    async fn disable_ecr(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
+        futures::future::pending().await
+    }
+
+    async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
+        futures::future::pending().await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_that_never_answers_ends_at_the_deadline() {
+    let start = Instant::now();
+    let r = converge(
+        &Silent,
+        Direction::Enable,
+        &ids(&["111111111111"]),
+        Limit::deadline_only(Duration::from_secs(10)),
+        None,
+    )
+    .await;
+    assert_eq!(Instant::now() - start, Duration::from_secs(10));
+    assert!(!r.stopped);
+    assert_eq!(r.pending.get("111111111111"), Some(&None));
+    let text = r.problems();
+    assert!(text.contains("Timed out after 10s"), "{text}");
+    assert!(
+        text.contains("111111111111: ECR not yet reported (last error: Enable: no answer before the deadline)"),
+        "{text}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_final_call_error_ends_the_converge_at_once() {
+    let api = FakeInspector::new(1);
+    let denied = AwsError::new("Enable", ErrorClass::Final, Some("AccessDenied"), "could not assume role r")
+        .with_hint("check its trust policy");
+    api.inner.lock().unwrap().call_errors.push_back(denied);
+    let start = Instant::now();
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE * 30), None).await;
+    assert_eq!(Instant::now(), start, "a final error must not wait");
+    assert_eq!(api.count("Enable"), 1);
+    assert_eq!(r.failed["111111111111"].hint.as_deref(), Some("check its trust policy"));
+    assert!(
+        r.problems().contains("AccessDenied: Enable: could not assume role r (hint: check its trust policy)"),
+        "{}",
+        r.problems()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_code_less_retryable_error_is_retried_until_it_heals() {
+    let api = FakeInspector::new(1);
+    let refused = || AwsError::new("Enable", ErrorClass::Retryable, None, "could not reach the endpoint");
+    api.inner.lock().unwrap().call_errors.extend([refused(), refused()]);
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE), None).await;
+    assert!(r.is_complete(), "{}", r.problems());
+    assert_eq!(api.count("Enable"), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_ends_the_wait_and_keeps_what_was_done() {
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().stuck.push("222222222222".into());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let limit = Limit::new(MINUTE * 30, async move { rx.await.unwrap_or(()) }.boxed());
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        let _ = tx.send(());
+    });
+    let start = Instant::now();
+    let r = converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), limit, None).await;
+    assert_eq!(Instant::now() - start, Duration::from_secs(20));
+    assert!(r.stopped);
+    assert_eq!(r.done.get("111111111111"), Some(&EcrStatus::Enabled));
+    assert_eq!(r.pending.get("222222222222"), Some(&Some(EcrStatus::Enabling)));
+    assert_eq!(r.on().count(), 2);
+    let text = r.problems();
+    assert!(
+        text.contains("Stopped by Terraform (interrupt) while waiting for ECR scanning to be ENABLED in 1 account(s)"),
+        "{text}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn accounts_failed_by_one_final_error_are_listed_on_one_line() {
+    let api = FakeInspector::new(1);
+    let denied = AwsError::new("Enable", ErrorClass::Final, Some("NoCredentials"), "no AWS credentials found");
+    api.inner.lock().unwrap().call_errors.push_back(denied.clone());
+    let accounts = ids(&["111111111111", "222222222222"]);
+    let r = converge(&api, Direction::Enable, &accounts, Limit::deadline_only(MINUTE), None).await;
+    assert_eq!(r.failed.len(), 2);
+    let text = r.problems();
+    assert_eq!(
+        text,
+        "Inspector could not enable ECR scanning for 2 account(s):\n  111111111111, 222222222222: NoCredentials: Enable: no AWS credentials found"
+    );
+    let refused = Report::refused(Direction::Enable, &accounts, &denied, &Limit::deadline_only(MINUTE));
+    assert_eq!(
+        refused.problems(),
+        "No request to enable ECR scanning could be sent for 2 account(s):\n  111111111111, 222222222222: NoCredentials: Enable: no AWS credentials found"
+    );
+    assert!(refused.pending.is_empty() && refused.done.is_empty());
 }

@@ -174,7 +174,7 @@ async fn restore_reports_findings_that_stay_suppressed() {
     let text = report.problems().expect("reported");
     assert_eq!(
         text,
-        "Security Hub did not return 1 finding(s) to NEW:\n  f5: BatchUpdateFindings: injected InternalException"
+        "Security Hub did not return 1 finding(s) to NEW:\n  f5: BatchUpdateFindings: InternalException: injected InternalException"
     );
     assert_eq!(workflow(&api, "f5"), "SUPPRESSED");
 }

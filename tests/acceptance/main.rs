@@ -5,6 +5,7 @@ mod harness;
 
 mod docs;
 mod ecr_scanning;
+mod failfast;
 mod logs;
 mod moto;
 mod security_hub;

@@ -125,7 +125,7 @@ impl Workspace {
 
     /// Terraform with this workspace's settings, immune to the machine's own (CLI config, AWS
     /// profiles and files, TF_LOG).
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform());
         cmd.args(args).current_dir(&self.dir);
         for var in [
