@@ -10,6 +10,9 @@ use futures::FutureExt;
 use tf_provider::{Diagnostics, StopSignal};
 
 use crate::aws::clients::{self, Clients, Settings};
+use crate::aws::securityhub_types::{
+    Control, FindingQuery, FindingRef, FindingUpdate, FindingsPage, SecurityHubApi, UpdateOutcome,
+};
 use crate::aws::{AwsError, ErrorClass};
 use crate::diag;
 use crate::ratelimit::RateLimiter;
@@ -90,5 +93,105 @@ impl Shared {
         let clients =
             self.clients().await.map_err(|e| AwsError::new("GetCallerIdentity", ErrorClass::Final, None, e))?;
         self.caller.get_or_try_init(|| async { clients.inspector.caller_account().await }).await.cloned()
+    }
+}
+
+impl Shared {
+    /// The Security Hub client, whose calls end at once when Terraform asks the provider to stop.
+    /// Security Hub work has no `timeouts` block (each call is bounded by the SDK's operation
+    /// timeout), so one Ctrl-C would otherwise wait out a long listing at 3 pages a second. A
+    /// stopped call fails `Final`, so the domain code ends at the next call with what it reported.
+    pub fn securityhub(&self, clients: &Clients) -> Arc<dyn SecurityHubApi> {
+        Arc::new(StoppableSecurityHub { inner: clients.securityhub.clone(), stop: self.stop.clone() })
+    }
+}
+
+struct StoppableSecurityHub {
+    inner: Arc<dyn SecurityHubApi>,
+    stop: StopSignal,
+}
+
+impl StoppableSecurityHub {
+    async fn unless_stopped<T>(
+        &self,
+        operation: &'static str,
+        call: impl std::future::Future<Output = Result<T, AwsError>>,
+    ) -> Result<T, AwsError> {
+        let stopped = || {
+            AwsError::new(
+                operation,
+                ErrorClass::Final,
+                None,
+                "stopped by Terraform (interrupt) before the call answered",
+            )
+        };
+        if self.stop.is_stopped() {
+            return Err(stopped());
+        }
+        tokio::select! {
+            biased;
+            _ = self.stop.stopped() => Err(stopped()),
+            out = call => out,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SecurityHubApi for StoppableSecurityHub {
+    async fn control(&self, control_id: &str) -> Result<Option<Control>, AwsError> {
+        self.unless_stopped("BatchGetSecurityControls", self.inner.control(control_id)).await
+    }
+
+    async fn findings_page(&self, query: &FindingQuery, next_token: Option<String>) -> Result<FindingsPage, AwsError> {
+        self.unless_stopped("GetFindings", self.inner.findings_page(query, next_token)).await
+    }
+
+    async fn update_findings(
+        &self,
+        findings: &[FindingRef],
+        update: &FindingUpdate,
+    ) -> Result<UpdateOutcome, AwsError> {
+        self.unless_stopped("BatchUpdateFindings", self.inner.update_findings(findings, update)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Security Hub that never answers, like a black-holed endpoint.
+    struct Silent;
+
+    #[async_trait::async_trait]
+    impl SecurityHubApi for Silent {
+        async fn control(&self, _: &str) -> Result<Option<Control>, AwsError> {
+            std::future::pending().await
+        }
+        async fn findings_page(&self, _: &FindingQuery, _: Option<String>) -> Result<FindingsPage, AwsError> {
+            std::future::pending().await
+        }
+        async fn update_findings(&self, _: &[FindingRef], _: &FindingUpdate) -> Result<UpdateOutcome, AwsError> {
+            std::future::pending().await
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_a_security_hub_call_in_flight_and_every_later_one() {
+        let stop = StopSignal::new();
+        let hub = StoppableSecurityHub { inner: Arc::new(Silent), stop: stop.clone() };
+        let query = FindingQuery { control_id: "Inspector.2".into(), account_id: None };
+        let stopper = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            stopper.stop();
+        });
+        let started = tokio::time::Instant::now();
+        let err = hub.findings_page(&query, None).await.expect_err("a stopped call fails");
+        assert_eq!(started.elapsed(), std::time::Duration::from_secs(5));
+        assert!(err.is_final(), "{err}");
+        assert!(err.to_string().contains("stopped by Terraform"), "{err}");
+        let err = hub.control("Inspector.2").await.expect_err("later calls fail at once");
+        assert_eq!(err.operation, "BatchGetSecurityControls");
+        assert_eq!(started.elapsed(), std::time::Duration::from_secs(5));
     }
 }

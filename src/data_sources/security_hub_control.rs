@@ -180,7 +180,7 @@ impl DataSource for SecurityHubControl {
             account_id: config.account_id.as_ref_option().cloned(),
         };
         let clients = self.shared.clients_or_error(diags).await?;
-        let api = clients.securityhub.clone();
+        let api = self.shared.securityhub(&clients);
         let hub = Hub {
             api: api.as_ref(),
             list_rate: &self.shared.get_findings_rate,

@@ -183,7 +183,7 @@ impl ControlSuppression {
     /// suppresses the rest; warns when the control has no finding to suppress.
     async fn start(&self, diags: &mut Diagnostics, state: SuppressionState) -> Option<SuppressionState> {
         let clients = self.shared.clients_or_error(diags).await?;
-        let api = clients.securityhub.clone();
+        let api = self.shared.securityhub(&clients);
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let query = state.query();
         let report = match suppression::create(&self.hub(api.as_ref()), &query, &reason).await {
@@ -208,7 +208,7 @@ impl ControlSuppression {
         rewrite_note: bool,
     ) -> Option<SuppressionState> {
         let clients = self.shared.clients_or_error(diags).await?;
-        let api = clients.securityhub.clone();
+        let api = self.shared.securityhub(&clients);
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let report =
             match suppression::suppress(&self.hub(api.as_ref()), &state.query(), &reason, owned_before, rewrite_note)
@@ -234,7 +234,7 @@ impl ControlSuppression {
     ) -> Option<SuppressionState> {
         if planned.control_id != prior.control_id {
             let clients = self.shared.clients_or_error(diags).await?;
-            let api = clients.securityhub.clone();
+            let api = self.shared.securityhub(&clients);
             let control = planned.query().control_id;
             if let Err(e) = suppression::check_control(&self.hub(api.as_ref()), &control).await {
                 self.report_setup(diags, &e, &clients).await;
@@ -253,7 +253,7 @@ impl ControlSuppression {
     /// Refreshes the owned and pending findings; on import also adopts the reason.
     async fn refresh(&self, diags: &mut Diagnostics, state: &mut SuppressionState) {
         let Some(clients) = self.shared.clients_or_error(diags).await else { return };
-        let api = clients.securityhub.clone();
+        let api = self.shared.securityhub(&clients);
         let owned_before = ids_of(&state.finding_ids);
         let owned = if state.reason.is_null() { Owned::Adopt } else { Owned::These(&owned_before) };
         let observed = match suppression::observe(&self.hub(api.as_ref()), &state.query(), owned).await {
@@ -275,7 +275,7 @@ impl ControlSuppression {
             return true;
         }
         let Some(clients) = self.shared.clients_or_error(diags).await else { return false };
-        let api = clients.securityhub.clone();
+        let api = self.shared.securityhub(&clients);
         let reason = prior.reason.as_ref_option().map(String::as_str);
         let report = match suppression::restore(&self.hub(api.as_ref()), &prior.query(), &owned, reason).await {
             Ok(report) => report,
