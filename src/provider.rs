@@ -307,6 +307,10 @@ impl Provider for Inspector2FixProvider {
             Box::new(crate::resources::ecr_scanning::EcrScanning::new(self.shared.clone())),
         );
         map.insert(
+            "ecr_rescan_configuration".into(),
+            Box::new(crate::resources::ecr_rescan_configuration::EcrRescanConfiguration::new(self.shared.clone())),
+        );
+        map.insert(
             "control_suppression".into(),
             Box::new(crate::resources::control_suppression::ControlSuppression::new(self.shared.clone())),
         );
@@ -315,6 +319,10 @@ impl Provider for Inspector2FixProvider {
 
     fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
+        map.insert(
+            "ecr_scan_estimate".into(),
+            Box::new(crate::data_sources::ecr_scan_estimate::EcrScanEstimate::new(self.shared.clone())),
+        );
         map.insert(
             "security_hub_control".into(),
             Box::new(crate::data_sources::security_hub_control::SecurityHubControl::new(self.shared.clone())),

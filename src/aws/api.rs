@@ -52,6 +52,10 @@ pub trait InspectorApi: Send + Sync {
     async fn disable_ecr(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
     /// Inspector2 BatchGetAccountStatus for at most 100 accounts.
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
+    /// Inspector2 GetConfiguration: the caller's ECR rescan settings (ecrConfiguration only).
+    async fn ecr_rescan_configuration(&self) -> Result<crate::rescan::EcrRescanConfig, AwsError>;
+    /// Inspector2 UpdateConfiguration with `ecrConfiguration` only; `rescan_duration` must be set.
+    async fn update_ecr_rescan_configuration(&self, config: &crate::rescan::EcrRescanConfig) -> Result<(), AwsError>;
 }
 
 /// A Security Hub security control (BatchGetSecurityControls).

@@ -49,6 +49,8 @@ pub struct Clients {
     pub region: String,
     pub inspector: Arc<dyn InspectorApi>,
     pub securityhub: Arc<dyn SecurityHubApi>,
+    /// ECR, for the scan estimate (`AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` to redirect it).
+    pub ecr: Arc<dyn super::ecr::EcrApi>,
 }
 
 fn retry_config(max_retries: u32) -> RetryConfig {
@@ -116,5 +118,11 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
     let securityhub = SdkSecurityHub {
         client: aws_sdk_securityhub::Client::new(&with_endpoint(&base, &settings.endpoints.securityhub)),
     };
-    Ok(Clients { region, inspector: Arc::new(SdkInspector { inspector2, sts }), securityhub: Arc::new(securityhub) })
+    let ecr = super::ecr::SdkEcr { client: aws_sdk_ecr::Client::new(&base) };
+    Ok(Clients {
+        region,
+        inspector: Arc::new(SdkInspector { inspector2, sts }),
+        securityhub: Arc::new(securityhub),
+        ecr: Arc::new(ecr),
+    })
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod clients;
+pub mod ecr;
 pub mod sdk;
 pub mod securityhub;
 
