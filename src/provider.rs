@@ -11,8 +11,10 @@ use tf_provider::value::{Value, ValueEmpty, ValueList, ValueNumber, ValueString}
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::aws::clients::{AssumeRole, Endpoints, Settings};
+use crate::data_sources::ecr_scan_estimate::EcrScanEstimate;
 use crate::data_sources::security_hub_control::SecurityHubControl;
 use crate::resources::control_suppression::ControlSuppression;
+use crate::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::resources::ecr_scanning::EcrScanning;
 use crate::schema::{attribute, block, optional_block, sensitive};
 use crate::shared::Shared;
@@ -237,12 +239,14 @@ impl Provider for Inspector2FixProvider {
     fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         let mut map: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
         map.insert("ecr_scanning".into(), Box::new(EcrScanning::new(self.shared.clone())));
+        map.insert("ecr_rescan_configuration".into(), Box::new(EcrRescanConfiguration::new(self.shared.clone())));
         map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
         Some(map)
     }
 
     fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
+        map.insert("ecr_scan_estimate".into(), Box::new(EcrScanEstimate::new(self.shared.clone())));
         map.insert("security_hub_control".into(), Box::new(SecurityHubControl::new(self.shared.clone())));
         Some(map)
     }

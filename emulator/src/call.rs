@@ -11,6 +11,8 @@ pub(crate) struct AwsRequest<'a> {
     pub path: &'a str,
     pub query: Option<&'a str>,
     pub body: &'a [u8],
+    /// `X-Amz-Target` (awsJson services such as ECR name the operation there).
+    pub target: Option<&'a str>,
     pub caller: Caller,
     pub region: String,
     pub request_id: String,
@@ -41,6 +43,7 @@ impl<'a> AwsRequest<'a> {
             path,
             query: None,
             body,
+            target: None,
             caller: Caller { account: account.into(), session: None },
             region: "us-east-1".into(),
             request_id: "rid".into(),

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use crate::config::AccountPatch;
 use crate::evaluation::evaluate_inspector2;
 use crate::findings::Control;
+use crate::registry::Registry;
 use crate::reply::Reply;
 use crate::state::World;
 use crate::util::{account_id_list, is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key};
@@ -30,6 +31,8 @@ enum Endpoint {
     Controls,
     Findings,
     Finding,
+    ScanConfig,
+    Registry,
 }
 
 /// Paths below [`PREFIX`]. A finding Id may contain `/`, hence the catch-all.
@@ -46,6 +49,8 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/securityhub/controls", Endpoint::Controls),
     ("/securityhub/findings", Endpoint::Findings),
     ("/securityhub/findings/*id", Endpoint::Finding),
+    ("/configuration/:id", Endpoint::ScanConfig),
+    ("/ecr/:id", Endpoint::Registry),
 ];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
@@ -124,6 +129,7 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
         Endpoint::Faults | Endpoint::Fault => faults(w, endpoint, &call),
         Endpoint::Controls => controls(w, &call),
         Endpoint::Findings | Endpoint::Finding => findings(w, endpoint, &call),
+        Endpoint::ScanConfig | Endpoint::Registry => scan_data(w, endpoint, &call),
     }
 }
 
@@ -305,6 +311,31 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
     let now = iso8601_ms(unix_now_ms());
     let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
     Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
+}
+
+/// An account's Inspector2 scan settings (`/configuration/{id}`: GET, PUT with any of
+/// rescan_duration, pull_date_rescan_duration, pull_date_rescan_mode, ec2_scan_mode) and its ECR
+/// registry (`/ecr/{id}`: GET, PUT `{"repositories": {name: [{pushed_at, last_pulled_at}]}}`).
+fn scan_data(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    let id = account_id(call.id)?.to_owned();
+    match (call.method, endpoint) {
+        ("GET", Endpoint::ScanConfig) => Ok(w.scan_configs.get(&id).cloned().unwrap_or_default().to_json()),
+        ("PUT" | "PATCH", Endpoint::ScanConfig) => {
+            let patch = call.json()?;
+            let obj = patch.as_object().ok_or_else(|| bad("expected a JSON object"))?;
+            let config = w.scan_configs.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
+            w.scan_configs.insert(id, config.clone());
+            Ok(config.to_json())
+        }
+        ("GET", Endpoint::Registry) => Ok(w.registries.get(&id).cloned().unwrap_or_default().to_json()),
+        ("PUT", Endpoint::Registry) => {
+            let registry = Registry::parse(&call.json()?).map_err(bad)?;
+            let view = registry.to_json();
+            w.registries.insert(id, registry);
+            Ok(view)
+        }
+        _ => Err(call.not_found()),
+    }
 }
 
 #[cfg(test)]

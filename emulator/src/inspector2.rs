@@ -650,7 +650,7 @@ mod tests {
     #[test]
     fn unknown_route() {
         let mut w = world();
-        let (s, v) = call(&mut w, ME, "/configuration/get", json!({}));
+        let (s, v) = call(&mut w, ME, "/members/list", json!({}));
         assert_eq!(s, 404);
         assert!(v["message"].is_string());
     }

@@ -13,11 +13,13 @@
 //!
 //! 1. `util`, `reply`, `operations`: leaves (helpers, the reply type, the operation list).
 //! 2. `auth` (SigV4 scope parsing), `errors` (AWS error encodings), `request_log`, `account` (one
-//!    account's Inspector2 state), `findings` (the Security Hub model, filters, paging and store).
+//!    account's Inspector2 state), `findings` (the Security Hub model, filters, paging and store),
+//!    `scan_config` (one account's Inspector2 scan settings), `registry` (one account's ECR images).
 //! 3. `faults`, `config` (configuration and account patches).
 //! 4. `state` (the `World` that holds all of the above).
 //! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding).
-//! 6. `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the control API).
+//! 6. `inspector2_config` (GetConfiguration, UpdateConfiguration), `ecr` (DescribeRepositories,
+//!    DescribeImages), `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the control API).
 //! 7. `server` (HTTP, routing to 6).
 //!
 //! Embedding in tests:
@@ -35,14 +37,18 @@ pub mod auth;
 pub mod call;
 pub mod config;
 pub mod control;
+pub mod ecr;
 pub mod errors;
 pub mod evaluation;
 pub mod faults;
 pub mod findings;
 pub mod inspector2;
+pub mod inspector2_config;
 pub mod operations;
+pub mod registry;
 pub mod reply;
 pub mod request_log;
+pub mod scan_config;
 pub mod securityhub;
 pub mod server;
 pub mod state;

@@ -11,4 +11,8 @@ pub const OPERATIONS: &[&str] = &[
     "BatchGetSecurityControls",
     "BatchUpdateFindings",
     "DescribeHub",
+    "GetConfiguration",
+    "UpdateConfiguration",
+    "DescribeRepositories",
+    "DescribeImages",
 ];

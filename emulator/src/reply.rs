@@ -31,6 +31,11 @@ impl Reply {
         Reply::with_type(status, "text/html", body.into_bytes())
     }
 
+    /// JSON with another content type (awsJson services say `application/x-amz-json-1.1`).
+    pub fn with_content_type(status: u16, content_type: &str, v: &Value) -> Reply {
+        Reply::with_type(status, content_type, serde_json::to_vec(v).unwrap_or_default())
+    }
+
     /// No answer at all (see [`Reply::black_hole`]).
     pub fn black_hole() -> Reply {
         Reply { black_hole: true, ..Reply::default() }

@@ -17,7 +17,7 @@ use crate::config::Initial;
 use crate::errors::ApiError;
 use crate::reply::Reply;
 use crate::state::World;
-use crate::{auth, control, inspector2, securityhub, sts};
+use crate::{auth, control, ecr, inspector2, inspector2_config, securityhub, sts};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -90,8 +90,9 @@ async fn handle(emu: SharedState, req: Request<Incoming>) -> Result<Response<Ful
         let reply = control::handle(&mut emu.lock(), method, path, parts.uri.query(), &body);
         (reply, 0)
     } else {
-        let authorization = parts.headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        aws_call(&emu, method, path, parts.uri.query(), authorization, &body)
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let headers = CallHeaders { authorization: header("authorization"), target: header("x-amz-target") };
+        aws_call(&emu, method, path, parts.uri.query(), headers, &body)
     };
     if reply.black_hole {
         hold_open(&emu).await;
@@ -129,20 +130,26 @@ fn into_response(reply: Reply) -> Response<Full<Bytes>> {
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::from_static(b"bad response"))))
 }
 
+/// The request headers an AWS call is routed and identified by.
+struct CallHeaders<'a> {
+    authorization: Option<&'a str>,
+    target: Option<&'a str>,
+}
+
 /// Handle one AWS API call under the lock; returns the reply and the latency to add.
 fn aws_call(
     emu: &Emulator,
     method: &str,
     path: &str,
     query: Option<&str>,
-    authorization: Option<&str>,
+    headers: CallHeaders,
     body: &[u8],
 ) -> (Reply, u64) {
-    let scope = auth::scope(authorization, query);
+    let scope = auth::scope(headers.authorization, query);
     let service = match &scope {
         Some(s) => s.service.as_str(),
         None if path == "/" => sts::SERVICE,
-        None if inspector2::owns_path(path) => inspector2::SERVICE,
+        None if inspector2::owns_path(path) || inspector2_config::owns_path(path) => inspector2::SERVICE,
         None if securityhub::owns_path(path) => securityhub::SERVICE,
         None => "",
     };
@@ -154,14 +161,17 @@ fn aws_call(
         path,
         query,
         body,
+        target: headers.target,
         caller,
         region: scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| "us-east-1".into()),
         request_id: request_id.clone(),
     };
     let mut reply = match service {
+        inspector2::SERVICE if inspector2_config::owns_path(path) => inspector2_config::handle(&mut w, &req),
         inspector2::SERVICE => inspector2::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
         securityhub::SERVICE => securityhub::handle(&mut w, &req),
+        ecr::SERVICE => ecr::handle(&mut w, &req),
         other => ApiError::new(
             400,
             "UnrecognizedClientException",

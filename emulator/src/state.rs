@@ -11,7 +11,9 @@ use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
 use crate::config::{AccountPatch, Config, Initial};
 use crate::faults::{FaultErrors, Faults, Injected};
 use crate::findings::Hub;
+use crate::registry::Registry;
 use crate::request_log::{LogEntry, RequestLog};
+use crate::scan_config::ScanConfig;
 use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
@@ -53,6 +55,10 @@ pub struct World {
     pub started_unix_ms: u64,
     /// Requests a `black_hole` fault is holding open right now (a reset does not change it).
     pub held_open: u64,
+    /// Inspector2 scan settings per account that changed them (others read the defaults).
+    pub scan_configs: BTreeMap<String, ScanConfig>,
+    /// ECR private registries per account.
+    pub registries: BTreeMap<String, Registry>,
 }
 
 impl World {
@@ -70,6 +76,8 @@ impl World {
             securityhub: Hub::default(),
             started_unix_ms: unix_now_ms(),
             held_open: 0,
+            scan_configs: BTreeMap::new(),
+            registries: BTreeMap::new(),
         };
         w.apply_initial_accounts();
         w
@@ -86,6 +94,8 @@ impl World {
         self.idempotency_order.clear();
         self.sessions.clear();
         self.securityhub = Hub::default();
+        self.scan_configs.clear();
+        self.registries.clear();
         self.apply_initial_accounts();
     }
 

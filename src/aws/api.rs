@@ -157,4 +157,20 @@ pub trait InspectorApi: Send + Sync {
     async fn disable_ecr(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
     /// Inspector2 BatchGetAccountStatus for at most 100 accounts.
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
+    /// Inspector2 GetConfiguration: the caller's ECR rescan settings (ecrConfiguration only).
+    async fn ecr_rescan_configuration(&self) -> Result<EcrRescanConfig, AwsError>;
+    /// Inspector2 UpdateConfiguration with `ecrConfiguration` only; `rescan_duration` must be set.
+    async fn update_ecr_rescan_configuration(&self, config: &EcrRescanConfig) -> Result<(), AwsError>;
+}
+
+/// The three ECR rescan settings. `None` means "not managed" in a desired setting, and "not
+/// reported" in one read from AWS.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EcrRescanConfig {
+    /// Push-date duration: LIFETIME, DAYS_3 ... DAYS_180.
+    pub rescan_duration: Option<String>,
+    /// Pull-date duration: DAYS_3 ... DAYS_180.
+    pub pull_date_rescan_duration: Option<String>,
+    /// LAST_PULL_DATE or LAST_IN_USE_AT.
+    pub pull_date_rescan_mode: Option<String>,
 }

@@ -69,6 +69,8 @@ pub struct Clients {
     pub region: String,
     pub inspector: Arc<dyn InspectorApi>,
     pub securityhub: Arc<dyn SecurityHubApi>,
+    /// ECR, for the scan estimate (`AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` to redirect it).
+    pub ecr: Arc<dyn super::ecr::EcrApi>,
 }
 
 fn retry_config(max_retries: u32) -> RetryConfig {
@@ -152,6 +154,10 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
         ),
         context: context.clone(),
     };
+    let ecr = super::ecr::SdkEcr {
+        client: aws_sdk_ecr::Client::from_conf(aws_sdk_ecr::config::Builder::from(&base).interceptor(CallLog).build()),
+        context: context.clone(),
+    };
     let inspector = SdkInspector { inspector2, sts, context };
-    Ok(Clients { region, inspector: Arc::new(inspector), securityhub: Arc::new(securityhub) })
+    Ok(Clients { region, inspector: Arc::new(inspector), securityhub: Arc::new(securityhub), ecr: Arc::new(ecr) })
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod call_log;
 pub mod clients;
+pub mod ecr;
 pub mod errors;
 pub mod sdk;
 pub mod securityhub;

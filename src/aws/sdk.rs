@@ -96,4 +96,34 @@ impl InspectorApi for SdkInspector {
             failed: out.failed_accounts().iter().map(failed_account).collect(),
         })
     }
+
+    async fn ecr_rescan_configuration(&self) -> Result<super::api::EcrRescanConfig, AwsError> {
+        let out =
+            self.inspector2.get_configuration().send().await.map_err(|e| self.context.error("GetConfiguration", &e))?;
+        let state = out.ecr_configuration().and_then(|c| c.rescan_duration_state());
+        Ok(super::api::EcrRescanConfig {
+            rescan_duration: state.and_then(|s| s.rescan_duration()).map(|v| v.as_str().to_owned()),
+            pull_date_rescan_duration: state.and_then(|s| s.pull_date_rescan_duration()).map(|v| v.as_str().to_owned()),
+            pull_date_rescan_mode: state.and_then(|s| s.pull_date_rescan_mode()).map(|v| v.as_str().to_owned()),
+        })
+    }
+
+    async fn update_ecr_rescan_configuration(&self, config: &super::api::EcrRescanConfig) -> Result<(), AwsError> {
+        let ecr = i2::EcrConfiguration::builder()
+            .set_rescan_duration(config.rescan_duration.as_deref().map(i2::EcrRescanDuration::from))
+            .set_pull_date_rescan_duration(
+                config.pull_date_rescan_duration.as_deref().map(i2::EcrPullDateRescanDuration::from),
+            )
+            .set_pull_date_rescan_mode(config.pull_date_rescan_mode.as_deref().map(i2::EcrPullDateRescanMode::from))
+            .build()
+            .map_err(|e| AwsError::new("UpdateConfiguration", super::api::ErrorClass::Final, None, e.to_string()))?;
+        // ecrConfiguration only: EC2 and AMI settings are never sent, so never changed.
+        self.inspector2
+            .update_configuration()
+            .ecr_configuration(ecr)
+            .send()
+            .await
+            .map_err(|e| self.context.error("UpdateConfiguration", &e))?;
+        Ok(())
+    }
 }

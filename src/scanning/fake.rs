@@ -31,6 +31,8 @@ pub struct World {
     pub calls: Vec<(&'static str, Vec<String>)>,
     /// Answer accounts in reverse order, as AWS may.
     pub reverse: bool,
+    /// ECR rescan settings (GetConfiguration / UpdateConfiguration).
+    pub rescan: crate::aws::api::EcrRescanConfig,
 }
 
 impl FakeInspector {
@@ -149,5 +151,25 @@ impl InspectorApi for FakeInspector {
             out.accounts.reverse();
         }
         Ok(out)
+    }
+
+    async fn ecr_rescan_configuration(&self) -> Result<crate::aws::api::EcrRescanConfig, AwsError> {
+        let mut w = self.inner.lock().unwrap();
+        w.calls.push(("GetConfiguration", vec![]));
+        match w.call_errors.pop_front() {
+            Some(e) => Err(e),
+            None => Ok(w.rescan.clone()),
+        }
+    }
+
+    async fn update_ecr_rescan_configuration(&self, config: &crate::aws::api::EcrRescanConfig) -> Result<(), AwsError> {
+        let mut w = self.inner.lock().unwrap();
+        w.calls.push(("UpdateConfiguration", vec![]));
+        if let Some(e) = w.call_errors.pop_front() {
+            return Err(e);
+        }
+        assert!(config.rescan_duration.is_some(), "UpdateConfiguration requires rescanDuration");
+        w.rescan = config.clone();
+        Ok(())
     }
 }

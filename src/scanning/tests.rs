@@ -216,6 +216,14 @@ impl InspectorApi for Contradicting {
     async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
         unreachable!("every account settles on the Enable answer")
     }
+
+    async fn ecr_rescan_configuration(&self) -> Result<crate::aws::api::EcrRescanConfig, AwsError> {
+        Err(AwsError::new("GetConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn update_ecr_rescan_configuration(&self, _: &crate::aws::api::EcrRescanConfig) -> Result<(), AwsError> {
+        Err(AwsError::new("UpdateConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -245,6 +253,14 @@ impl InspectorApi for Silent {
 
     async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
         futures::future::pending().await
+    }
+
+    async fn ecr_rescan_configuration(&self) -> Result<crate::aws::api::EcrRescanConfig, AwsError> {
+        Err(AwsError::new("GetConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn update_ecr_rescan_configuration(&self, _: &crate::aws::api::EcrRescanConfig) -> Result<(), AwsError> {
+        Err(AwsError::new("UpdateConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
     }
 }
 

@@ -8,5 +8,6 @@ mod ecr_scanning;
 mod failfast;
 mod logs;
 mod moto;
+mod rescan;
 mod security_hub;
 mod suppression_mistakes;
