@@ -183,7 +183,7 @@ impl Inspector2FixProvider {
                 ("profile", s("Named profile from the shared AWS config and credentials files. Default: `AWS_PROFILE` or `default`.")),
                 (
                     "max_retries",
-                    attribute(T::Number, C::Optional, "How many times a throttled or failed AWS call is retried, with exponential backoff. 0 to 100, default 5."),
+                    attribute(T::Number, C::Optional, "How many times a throttled or failed AWS call is retried, with exponential backoff. A whole number from 0 to 100, default 5."),
                 ),
             ],
         );
