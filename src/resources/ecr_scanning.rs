@@ -147,6 +147,19 @@ fn check_account_ids(diags: &mut Diagnostics, account_ids: &StringSet) {
     }
 }
 
+/// One warning for every account whose status Inspector did not report, listing the first few.
+fn warn_unreadable(diags: &mut Diagnostics, unreadable: &BTreeMap<String, scanning::Failure>) {
+    if unreadable.is_empty() {
+        return;
+    }
+    let lines = text::item_lines(unreadable.iter().map(|(account, f)| (account, format!("{}: {}", f.code, f.message))));
+    diag::warning(
+        diags,
+        "Inspector did not report an account's status",
+        format!("{} account(s) are kept in state as last known:\n{lines}", unreadable.len()),
+    );
+}
+
 /// `state` owning exactly the accounts in `status`.
 fn owning(mut state: State, status: BTreeMap<String, String>) -> State {
     let accounts: BTreeSet<String> = status.keys().cloned().collect();
@@ -276,15 +289,11 @@ impl Resource for EcrScanning {
                 return Some((state, private));
             }
         };
+        warn_unreadable(diags, &reading.unreadable);
         let prior_status = status_of(&state);
         let mut kept = BTreeMap::new();
         for account in &accounts {
-            if let Some(f) = reading.unreadable.get(account) {
-                diag::warning(
-                    diags,
-                    "Inspector did not report an account's status",
-                    format!("{account}: {}: {}; keeping it in state as last known", f.code, f.message),
-                );
+            if reading.unreadable.contains_key(account) {
                 kept.insert(account.clone(), prior_status.get(account).cloned().unwrap_or_else(|| "UNKNOWN".into()));
             } else if let Some(ecr) = reading.ecr.get(account).filter(|s| status::is_on(s)) {
                 kept.insert(account.clone(), ecr.to_string());
@@ -530,6 +539,23 @@ mod tests {
         let (read, _) = r.read(&mut diags, prior.clone(), None, Value::Null).await.unwrap();
         assert_eq!(read, prior, "read keeps state as it is until the role is known");
         assert!(diags.errors.is_empty() && diags.warnings.is_empty());
+    }
+
+    #[test]
+    fn unreadable_accounts_give_one_short_warning() {
+        let failure = || scanning::Failure { code: "INTERNAL_ERROR".into(), message: "try later".into(), hint: None };
+        let unreadable: BTreeMap<String, scanning::Failure> =
+            (0..500).map(|i| (format!("{i:012}"), failure())).collect();
+        let mut diags = Diagnostics::default();
+        warn_unreadable(&mut diags, &BTreeMap::new());
+        assert!(diags.warnings.is_empty());
+        warn_unreadable(&mut diags, &unreadable);
+        assert_eq!(diags.warnings.len(), 1);
+        let detail = &diags.warnings[0].detail;
+        assert!(detail.starts_with("500 account(s) are kept in state as last known:\n"), "{detail}");
+        assert!(detail.contains("\n  000000000000: INTERNAL_ERROR: try later\n"), "{detail}");
+        assert!(detail.ends_with("\n  and 480 more"), "{detail}");
+        assert_eq!(detail.lines().count(), 1 + text::LIST_CAP + 1);
     }
 
     #[tokio::test]
