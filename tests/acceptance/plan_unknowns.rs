@@ -68,6 +68,28 @@ fn an_account_known_only_at_apply_plans_unknown_then_is_enabled() {
     assert_eq!(ws.plan().code, 0, "the plan after apply must be clean");
 }
 
+/// Two unknown members compare equal in a Rust set; Terraform keeps both and wants both back.
+#[test]
+fn two_accounts_known_only_at_apply_plan_as_two_unknown_members() {
+    let emu = organization();
+    let mut ws = workspace("two-unknown-members", &emu.url());
+    ws.access_key = "AKIDADMIN".into();
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{}}\n\nresource \"terraform_data\" \"admin\" {{\n  input = \"{ADMIN}\"\n}}\n\n\
+         resource \"terraform_data\" \"member\" {{\n  input = \"{MEMBER}\"\n}}\n\n\
+         resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  \
+         account_ids = [terraform_data.admin.output, terraform_data.member.output]\n}}\n"
+    ));
+    let change = planned_change(&ws, ADDR);
+    assert_eq!(field(field(&change, "after_unknown"), "account_ids"), &json!([true, true]));
+
+    ws.apply().ok();
+    assert_eq!(sorted_strings(&ws.state_of(ADDR)["account_ids"]), vec![ADMIN, MEMBER]);
+    assert_eq!(emu.resource_state(ADMIN, "ECR"), "ENABLED");
+    assert_eq!(emu.resource_state(MEMBER, "ECR"), "ENABLED");
+    assert_eq!(ws.plan().code, 0, "the plan after apply must be clean");
+}
+
 #[test]
 fn an_account_known_only_at_apply_is_validated_once_known() {
     let emu = organization();
