@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
-use tf_provider::value::{Value, ValueEmpty, ValueList, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
 use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 use crate::aws::clients::{AssumeRole, Endpoints, Settings};
@@ -18,7 +18,7 @@ use crate::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::resources::ecr_scanning::EcrScanning;
 use crate::schema::{attribute, block, optional_block, sensitive};
 use crate::shared::Shared;
-use crate::values::known_string;
+use crate::values::{known_string, Number};
 use crate::{diag, validate};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -50,7 +50,8 @@ pub struct ProviderConfig<'a> {
     pub region: ValueString<'a>,
     #[serde(borrow)]
     pub profile: ValueString<'a>,
-    pub max_retries: ValueNumber,
+    /// Any number decodes, so that 1.5 or 1e30 is refused by `check`, naming the attribute.
+    pub max_retries: Value<Number>,
     #[serde(borrow)]
     pub assume_role: ValueList<AssumeRoleBlock<'a>>,
     #[serde(borrow)]
@@ -63,7 +64,7 @@ impl ProviderConfig<'_> {
         if let Value::Value(region) = &self.region {
             diag::invalid_attr(diags, AttributePath::new("region"), "region", validate::region(region));
         }
-        if let Value::Value(n) = self.max_retries {
+        if let Value::Value(n) = &self.max_retries {
             diag::invalid_attr(diags, AttributePath::new("max_retries"), "max_retries", validate::max_retries(n));
         }
         if let Value::Value(roles) = &self.assume_role {
@@ -86,8 +87,26 @@ impl ProviderConfig<'_> {
             profile: known_string(&self.profile),
             assume_role: role.and_then(AssumeRoleBlock::settings),
             endpoints: ep.map(EndpointsBlock::settings).unwrap_or_default(),
-            max_retries: self.max_retries.as_ref_option().and_then(|n| u32::try_from(*n).ok()),
+            max_retries: self.max_retries.as_ref_option().and_then(|n| validate::max_retries(n).ok()),
         }
+    }
+
+    /// Whether anything that decides who the caller is (Region, profile, role, endpoints) is not
+    /// known yet, as when `role_arn` comes from a resource created in the same apply.
+    pub fn caller_unknown(&self) -> bool {
+        let role_unknown = match &self.assume_role {
+            Value::Value(roles) => {
+                roles.iter().any(|r| [&r.role_arn, &r.session_name, &r.external_id].into_iter().any(Value::is_unknown))
+            }
+            other => other.is_unknown(),
+        };
+        let endpoints_unknown = match &self.endpoints {
+            Value::Value(eps) => {
+                eps.iter().any(|e| [&e.inspector2, &e.securityhub, &e.sts].into_iter().any(Value::is_unknown))
+            }
+            other => other.is_unknown(),
+        };
+        self.region.is_unknown() || self.profile.is_unknown() || role_unknown || endpoints_unknown
     }
 }
 
@@ -171,7 +190,7 @@ impl Inspector2FixProvider {
                 ("profile", s("Named profile from the shared AWS config and credentials files. Default: `AWS_PROFILE` or `default`.")),
                 (
                     "max_retries",
-                    attribute(T::Number, C::Optional, "How many times a throttled or failed AWS call is retried, with exponential backoff. 0 to 100, default 5."),
+                    attribute(T::Number, C::Optional, "How many times a throttled or failed AWS call is retried, with exponential backoff. A whole number from 0 to 100, default 5."),
                 ),
             ],
         );
@@ -232,6 +251,10 @@ impl Provider for Inspector2FixProvider {
         if !diags.errors.is_empty() {
             return None;
         }
+        if config.caller_unknown() {
+            // Settings built now would fall back to the base credentials: plans must not guess.
+            self.shared.mark_config_unknown();
+        }
         self.shared.configure(config.settings());
         Some(())
     }
@@ -264,6 +287,8 @@ mod tests {
     fn bad_arguments_are_named() {
         let cases = [
             (r#"{"max_retries": -1}"#, "max_retries"),
+            (r#"{"max_retries": 1.5}"#, "max_retries"),
+            (r#"{"max_retries": "1000000000000000000000000000000"}"#, "max_retries"),
             (r#"{"region": "US East"}"#, "region"),
             (r#"{"assume_role": [{"role_arn": "admin"}]}"#, "assume_role.role_arn"),
             (r#"{"assume_role": [{"role_arn": null}]}"#, "assume_role.role_arn"),
@@ -293,5 +318,50 @@ mod tests {
         assert_eq!(s.max_retries, Some(0));
         assert_eq!(s.assume_role.unwrap().session_name.as_deref(), Some("ci"));
         assert_eq!(s.endpoints.inspector2.as_deref(), Some("http://127.0.0.1:1234"));
+        assert!(!c.caller_unknown());
+    }
+
+    /// Serde's JSON form of an unknown value is the msgpack extension's shape; build configs with
+    /// Value::Unknown directly instead.
+    #[test]
+    fn unknown_caller_inputs_are_noticed() {
+        let role = |arn: ValueString<'static>| AssumeRoleBlock { role_arn: arn, ..Default::default() };
+        let known = ProviderConfig {
+            assume_role: Value::Value(vec![role(Value::Value("arn:aws:iam::111111111111:role/a".into()))]),
+            ..Default::default()
+        };
+        assert!(!known.caller_unknown());
+        let cases = [
+            ProviderConfig { assume_role: Value::Value(vec![role(Value::Unknown)]), ..Default::default() },
+            ProviderConfig { assume_role: Value::Unknown, ..Default::default() },
+            ProviderConfig { region: Value::Unknown, ..Default::default() },
+            ProviderConfig { profile: Value::Unknown, ..Default::default() },
+            ProviderConfig {
+                endpoints: Value::Value(vec![EndpointsBlock { sts: Value::Unknown, ..Default::default() }]),
+                ..Default::default()
+            },
+        ];
+        for (i, c) in cases.iter().enumerate() {
+            assert!(c.caller_unknown(), "case {i}");
+        }
+        let retries_only = ProviderConfig { max_retries: Value::Unknown, ..Default::default() };
+        assert!(!retries_only.caller_unknown(), "max_retries does not change who the caller is");
+    }
+
+    #[tokio::test]
+    async fn configure_with_an_unknown_role_marks_the_shared_handle() {
+        let provider = Inspector2FixProvider::default();
+        let config = ProviderConfig {
+            assume_role: Value::Value(vec![AssumeRoleBlock { role_arn: Value::Unknown, ..Default::default() }]),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        assert_eq!(provider.configure(&mut diags, "1.11.0".into(), config).await, Some(()));
+        assert!(diags.errors.is_empty());
+        assert!(provider.shared.config_unknown());
+
+        let provider = Inspector2FixProvider::default();
+        provider.configure(&mut diags, "1.11.0".into(), ProviderConfig::default()).await;
+        assert!(!provider.shared.config_unknown());
     }
 }

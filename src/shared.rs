@@ -4,6 +4,7 @@
 //! and find the settings, and the clients built lazily from them, when they run. Resources and
 //! data sources depend on this module, never on `provider`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use futures::FutureExt;
@@ -28,6 +29,8 @@ pub struct Shared {
     pub update_findings_rate: RateLimiter,
     /// Fired by Terraform's StopProvider (one Ctrl-C): every wait ends early, keeping its work.
     stop: StopSignal,
+    /// Set when the provider configuration held values Terraform knows only at apply.
+    config_unknown: AtomicBool,
 }
 
 impl Default for Shared {
@@ -39,6 +42,7 @@ impl Default for Shared {
             get_findings_rate: RateLimiter::new(3.0, 6),
             update_findings_rate: RateLimiter::new(10.0, 10),
             stop: StopSignal::new(),
+            config_unknown: AtomicBool::new(false),
         }
     }
 }
@@ -64,6 +68,18 @@ impl Shared {
     /// nothing to read makes no AWS call. Only the first call counts.
     pub fn configure(&self, settings: Settings) {
         let _ = self.settings.set(settings);
+    }
+
+    /// Records that the provider configuration (a role, Region, profile or endpoint) is not known
+    /// yet. Clients built now would use the base credentials, so plans must show every
+    /// caller-dependent value as unknown instead of guessing.
+    pub fn mark_config_unknown(&self) {
+        self.config_unknown.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the provider configuration is not known until apply: see [`Self::mark_config_unknown`].
+    pub fn config_unknown(&self) -> bool {
+        self.config_unknown.load(Ordering::Relaxed)
     }
 
     pub async fn clients(&self) -> Result<Arc<Clients>, String> {

@@ -92,8 +92,9 @@ pub struct RestoreReport {
     pub unprocessed: Vec<Unprocessed>,
 }
 
+/// One line per unprocessed finding, the first 20 then "and N more".
 fn lines(unprocessed: &[Unprocessed]) -> String {
-    unprocessed.iter().map(|u| format!("  {u}")).collect::<Vec<_>>().join("\n")
+    crate::text::capped_lines(unprocessed)
 }
 
 impl SuppressReport {

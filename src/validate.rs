@@ -90,12 +90,13 @@ pub fn region(value: &str) -> Result<(), String> {
     }
 }
 
-/// How many times the SDK retries a call: 0 to 100.
-pub fn max_retries(value: i64) -> Result<u32, String> {
-    u32::try_from(value)
-        .ok()
+/// How many times the SDK retries a call: a whole number from 0 to 100.
+pub fn max_retries(value: &crate::values::Number) -> Result<u32, String> {
+    value
+        .as_integer()
+        .and_then(|n| u32::try_from(n).ok())
         .filter(|n| *n <= 100)
-        .ok_or_else(|| format!("{value} is out of range: use a number from 0 to 100"))
+        .ok_or_else(|| format!("{value} is not a whole number from 0 to 100"))
 }
 
 /// An STS role session name: 2 to 64 characters of letters, digits and +=,.@-_.
@@ -286,10 +287,18 @@ mod tests {
         for bad in ["", "US East", "eu_west_1"] {
             assert!(region(bad).unwrap_err().contains("is not an AWS Region name"), "{bad} accepted");
         }
-        assert_eq!(max_retries(0), Ok(0));
-        assert_eq!(max_retries(100), Ok(100));
-        for bad in [-1, 101] {
-            assert!(max_retries(bad).unwrap_err().contains("out of range"), "{bad} accepted");
+        use crate::values::Number;
+        assert_eq!(max_retries(&Number::Integer(0)), Ok(0));
+        assert_eq!(max_retries(&Number::Integer(100)), Ok(100));
+        assert_eq!(max_retries(&Number::Float(3.0)), Ok(3));
+        for bad in [
+            Number::Integer(-1),
+            Number::Integer(101),
+            Number::Float(1.5),
+            Number::Float(1e30),
+            Number::Text("1000000000000000000000000000000".into()),
+        ] {
+            assert_eq!(max_retries(&bad), Err(format!("{bad} is not a whole number from 0 to 100")));
         }
         assert!(session_name("ci").is_ok() && session_name("a+=,.@-_9").is_ok());
         for bad in ["x", "has space", &"x".repeat(65)] {

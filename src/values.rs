@@ -2,11 +2,14 @@
 //! sources so that null and unknown are handled the same way everywhere.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-/// A Terraform set of strings.
-pub type StringSet = Value<BTreeSet<Value<String>>>;
+/// A Terraform set of strings. A Vec, not a BTreeSet: Terraform may send several unknown members
+/// (`[a.id, b.id]` before apply), which compare equal, and a plan must give back exactly as many.
+pub type StringSet = Value<Vec<Value<String>>>;
 /// A Terraform map of strings.
 pub type StringMap = Value<BTreeMap<String, Value<String>>>;
 
@@ -25,6 +28,15 @@ pub fn known_set(set: &StringSet) -> Option<BTreeSet<String>> {
     match set {
         Value::Value(members) => members.iter().map(|v| v.as_ref_option().cloned()).collect(),
         _ => None,
+    }
+}
+
+/// Whether the set is unknown or holds an unknown member.
+pub fn has_unknown(set: &StringSet) -> bool {
+    match set {
+        Value::Value(members) => members.iter().any(Value::is_unknown),
+        Value::Null => false,
+        Value::Unknown => true,
     }
 }
 
@@ -49,6 +61,40 @@ pub fn known_entries(map: &StringMap) -> BTreeMap<String, String> {
     }
 }
 
+/// A Terraform number as the plugin protocol sends it: an integer, a float, or, for a number no
+/// float64 holds exactly (`1e30`), its decimal text. Any of them deserializes, so a wrong number is
+/// reported by validation, naming its attribute, instead of failing to decode the whole object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Number {
+    Integer(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Number {
+    /// The number when it is a whole number that fits an i64.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Number::Integer(n) => Some(*n),
+            // Exact: 2.0 is an integer, 2.5 is not; the range check keeps the cast lossless.
+            Number::Float(f) if f.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(f) => Some(*f as i64),
+            Number::Float(_) => None,
+            Number::Text(t) => t.parse().ok(),
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Integer(n) => write!(f, "{n}"),
+            Number::Float(x) => write!(f, "{x}"),
+            Number::Text(t) => f.write_str(t),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +115,45 @@ mod tests {
         assert!(known_members(&Value::Unknown).is_empty());
         let members = BTreeSet::from(["x".to_string(), "y".to_string()]);
         assert_eq!(known_set(&string_set(&members)), Some(members));
+    }
+
+    #[test]
+    fn several_unknown_members_are_all_kept() {
+        let two: StringSet = Value::Value(vec![Value::Value("a".into()), Value::Unknown, Value::Unknown]);
+        let back: StringSet = serde_json::from_str(&serde_json::to_string(&two).unwrap()).unwrap();
+        assert_eq!(back, two);
+        assert!(has_unknown(&two) && has_unknown(&Value::Unknown));
+        assert!(!has_unknown(&Value::Null) && !has_unknown(&string_set(&["a".to_string()])));
+    }
+
+    /// The three shapes Terraform's msgpack gives a number, and the null and unknown markers.
+    #[test]
+    fn numbers_decode_in_every_wire_shape() {
+        let decode = |bytes: &[u8]| -> Value<Number> { rmp_serde::from_slice(bytes).unwrap() };
+        assert_eq!(decode(&[0x03]), Value::Value(Number::Integer(3)));
+        let mut float = vec![0xcb];
+        float.extend(1.5_f64.to_be_bytes());
+        assert_eq!(decode(&float), Value::Value(Number::Float(1.5)));
+        let huge = "1000000000000000000000000000000";
+        let mut text = vec![0xa0 | huge.len() as u8];
+        text.extend(huge.as_bytes());
+        assert_eq!(decode(&text), Value::Value(Number::Text(huge.into())));
+        assert_eq!(decode(&[0xc0]), Value::Null);
+        // cty's unknown value: fixext1 of type 0.
+        assert_eq!(decode(&[0xd4, 0x00, 0x00]), Value::Unknown);
+    }
+
+    #[test]
+    fn only_whole_numbers_are_integers() {
+        assert_eq!(Number::Integer(-4).as_integer(), Some(-4));
+        assert_eq!(Number::Float(2.0).as_integer(), Some(2));
+        assert_eq!(Number::Float(1.5).as_integer(), None);
+        assert_eq!(Number::Float(1e30).as_integer(), None);
+        assert_eq!(Number::Float(f64::NAN).as_integer(), None);
+        assert_eq!(Number::Text("7".into()).as_integer(), Some(7));
+        assert_eq!(Number::Text("1000000000000000000000000000000".into()).as_integer(), None);
+        assert_eq!(Number::Float(1.5).to_string(), "1.5");
+        assert_eq!(Number::Text("1e30".into()).to_string(), "1e30");
     }
 
     #[test]

@@ -16,8 +16,8 @@ use crate::schema::attribute;
 use crate::shared::Shared;
 use crate::status::{self, Direction};
 use crate::timeouts::{self, Operation, Timeouts};
-use crate::values::{known_entries, known_set, string_map, string_set, StringMap, StringSet};
-use crate::{diag, ids, validate};
+use crate::values::{has_unknown, known_entries, known_set, string_map, string_set, StringMap, StringSet};
+use crate::{diag, ids, text, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -121,6 +121,45 @@ fn accounts_at_apply(diags: &mut Diagnostics, planned: &State) -> Option<BTreeSe
     accounts
 }
 
+/// Checks the known members of `account_ids`: one error for all the bad ones, listing the first
+/// few, so 10,000 bad ids give a short message. Unknown members are checked once known.
+fn check_account_ids(diags: &mut Diagnostics, account_ids: &StringSet) {
+    let Value::Value(members) = account_ids else { return };
+    let path = || AttributePath::new("account_ids");
+    if members.is_empty() {
+        let empty = "the set is empty: name at least one account, or leave account_ids out to use the caller's account";
+        diag::invalid_attr(diags, path(), "account_ids", Err::<(), _>(empty.to_owned()));
+    }
+    let bad: Vec<&String> =
+        members.iter().filter_map(Value::as_ref_option).filter(|a| validate::account_id(a).is_err()).collect();
+    match bad.as_slice() {
+        [] => {}
+        [one] => diag::invalid_attr(diags, path(), "account_ids", validate::account_id(one)),
+        many => {
+            let quoted = many.iter().map(|a| format!("{a:?}"));
+            let detail = format!(
+                "account_ids: {} values are not AWS account ids, which are exactly 12 digits:\n{}",
+                many.len(),
+                text::capped_lines(quoted)
+            );
+            diag::attr_error(diags, path(), "Invalid account_ids", detail);
+        }
+    }
+}
+
+/// One warning for every account whose status Inspector did not report, listing the first few.
+fn warn_unreadable(diags: &mut Diagnostics, unreadable: &BTreeMap<String, scanning::Failure>) {
+    if unreadable.is_empty() {
+        return;
+    }
+    let lines = text::item_lines(unreadable.iter().map(|(account, f)| (account, format!("{}: {}", f.code, f.message))));
+    diag::warning(
+        diags,
+        "Inspector did not report an account's status",
+        format!("{} account(s) are kept in state as last known:\n{lines}", unreadable.len()),
+    );
+}
+
 /// `state` owning exactly the accounts in `status`.
 fn owning(mut state: State, status: BTreeMap<String, String>) -> State {
     let accounts: BTreeSet<String> = status.keys().cloned().collect();
@@ -132,8 +171,11 @@ fn owning(mut state: State, status: BTreeMap<String, String>) -> State {
 
 impl EcrScanning {
     /// account_ids as planned: the configured set, or the caller's account when none is set.
+    /// A set with unknown members is planned exactly as configured, as Terraform requires.
     async fn planned_accounts(&self, diags: &mut Diagnostics, config: &State) -> Option<StringSet> {
         match &config.account_ids {
+            // Who the caller is will be known at apply: asking now would use the base credentials.
+            Value::Null if self.shared.config_unknown() => Some(Value::Unknown),
             Value::Null => match self.shared.caller_account().await {
                 Ok(account) => Some(string_set([&account])),
                 Err(e) => {
@@ -146,11 +188,8 @@ impl EcrScanning {
                     None
                 }
             },
-            Value::Unknown => Some(Value::Unknown),
-            v @ Value::Value(_) => Some(match known_set(v) {
-                Some(set) => string_set(&set),
-                None => Value::Unknown,
-            }),
+            v if has_unknown(v) => Some(v.clone()),
+            v => Some(string_set(&known_set(v).unwrap_or_default())),
         }
     }
 
@@ -161,6 +200,11 @@ impl EcrScanning {
         config: &State,
         prior: Option<&State>,
     ) -> Option<State> {
+        // Members unknown at validate are known now, or at the final plan of the apply.
+        check_account_ids(diags, &config.account_ids);
+        if !diags.errors.is_empty() {
+            return None;
+        }
         let mut planned = proposed;
         planned.account_ids = self.planned_accounts(diags, config).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
@@ -170,8 +214,10 @@ impl EcrScanning {
         let accounts = known_set(&planned.account_ids);
         planned.id = accounts.as_ref().map(|a| Value::Value(ids::join_accounts(a))).unwrap_or(Value::Unknown);
         planned.timeouts = normalized_timeouts(&planned.timeouts);
-        // Status stays as it is only when nothing is to be done: same accounts, all ENABLED.
+        // Status stays as it is only when nothing is to be done: same accounts, all ENABLED, and a
+        // known provider configuration (another role may see other statuses).
         planned.status = match (prior, &accounts) {
+            _ if self.shared.config_unknown() => Value::Unknown,
             (Some(prior), Some(accounts)) if known_set(&prior.account_ids).as_ref() == Some(accounts) => {
                 let prior_status = status_of(prior);
                 if accounts.iter().all(|a| prior_status.get(a).map(String::as_str) == Some("ENABLED")) {
@@ -218,17 +264,7 @@ impl Resource for EcrScanning {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
-        if let Value::Value(set) = &config.account_ids {
-            let path = || AttributePath::new("account_ids");
-            if set.is_empty() {
-                let empty =
-                    "the set is empty: name at least one account, or leave account_ids out to use the caller's account";
-                diag::invalid_attr(diags, path(), "account_ids", Err::<(), _>(empty.to_owned()));
-            }
-            for account in set.iter().filter_map(|v| v.as_ref_option()) {
-                diag::invalid_attr(diags, path(), "account_ids", validate::account_id(account));
-            }
-        }
+        check_account_ids(diags, &config.account_ids);
         timeouts::validate(diags, &config.timeouts);
         Some(())
     }
@@ -243,6 +279,10 @@ impl Resource for EcrScanning {
         let Some(accounts) = known_set(&state.account_ids) else {
             return Some((state, private));
         };
+        if self.shared.config_unknown() {
+            // The role to read with is known only at apply; the plan shows status as unknown.
+            return Some((state, private));
+        }
         if accounts.is_empty() {
             return None;
         }
@@ -256,15 +296,11 @@ impl Resource for EcrScanning {
                 return Some((state, private));
             }
         };
+        warn_unreadable(diags, &reading.unreadable);
         let prior_status = status_of(&state);
         let mut kept = BTreeMap::new();
         for account in &accounts {
-            if let Some(f) = reading.unreadable.get(account) {
-                diag::warning(
-                    diags,
-                    "Inspector did not report an account's status",
-                    format!("{account}: {}: {}; keeping it in state as last known", f.code, f.message),
-                );
+            if reading.unreadable.contains_key(account) {
                 kept.insert(account.clone(), prior_status.get(account).cloned().unwrap_or_else(|| "UNKNOWN".into()));
             } else if let Some(ecr) = reading.ecr.get(account).filter(|s| status::is_on(s)) {
                 kept.insert(account.clone(), ecr.to_string());
@@ -455,6 +491,91 @@ mod tests {
         let v: StringSet =
             Value::Value([Value::Value("111111111111".to_string()), Value::Unknown].into_iter().collect());
         assert_eq!(known_set(&v), None);
+    }
+
+    fn accounts(members: Vec<Value<String>>) -> State {
+        State { account_ids: Value::Value(members), ..Default::default() }
+    }
+
+    /// Terraform accepts a plan only when an optional attribute set in config is planned exactly
+    /// as configured, unknown members included, however many there are.
+    #[tokio::test]
+    async fn unknown_members_plan_exactly_as_configured() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let known = || Value::Value("111111111111".to_string());
+        for members in [vec![known(), Value::Unknown], vec![Value::Unknown, Value::Unknown, known()]] {
+            let config = accounts(members);
+            let mut diags = Diagnostics::default();
+            let (planned, _) = r.plan_create(&mut diags, config.clone(), config.clone(), Value::Null).await.unwrap();
+            assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+            assert_eq!(planned.account_ids, config.account_ids);
+            assert_eq!(planned.id, Value::Unknown);
+            assert_eq!(planned.status, Value::Unknown);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_member_that_becomes_known_is_checked_at_plan() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let config = accounts(vec![Value::Value("111111111111".into()), Value::Value("not-an-id".into())]);
+        let mut diags = Diagnostics::default();
+        assert!(r.plan_create(&mut diags, config.clone(), config, Value::Null).await.is_none());
+        assert_eq!(diags.errors.len(), 1);
+        assert!(diags.errors[0].detail.starts_with("account_ids: \"not-an-id\" is not an AWS account id"));
+    }
+
+    /// With the role unknown, the caller (and so the default account, id and status) is unknown:
+    /// planned so, with no read of the caller through the base credentials.
+    #[tokio::test]
+    async fn unknown_provider_configuration_plans_caller_values_unknown() {
+        let shared = Arc::new(Shared::default());
+        shared.mark_config_unknown();
+        let r = EcrScanning::new(shared);
+        let mut diags = Diagnostics::default();
+        let (planned, _) = r.plan_create(&mut diags, State::default(), State::default(), Value::Null).await.unwrap();
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!((planned.account_ids, planned.id, planned.status), (Value::Unknown, Value::Unknown, Value::Unknown));
+
+        let prior = owning(State::default(), BTreeMap::from([("111111111111".to_string(), "ENABLED".to_string())]));
+        let config = State { account_ids: prior.account_ids.clone(), ..Default::default() };
+        let (planned, _, _) =
+            r.plan_update(&mut diags, prior.clone(), config.clone(), config, None, Value::Null).await.unwrap();
+        assert_eq!(planned.account_ids, prior.account_ids, "configured accounts stay as configured");
+        assert_eq!(planned.id, prior.id);
+        assert_eq!(planned.status, Value::Unknown, "another role may see another status");
+        let (read, _) = r.read(&mut diags, prior.clone(), None, Value::Null).await.unwrap();
+        assert_eq!(read, prior, "read keeps state as it is until the role is known");
+        assert!(diags.errors.is_empty() && diags.warnings.is_empty());
+    }
+
+    #[test]
+    fn unreadable_accounts_give_one_short_warning() {
+        let failure = || scanning::Failure { code: "INTERNAL_ERROR".into(), message: "try later".into(), hint: None };
+        let unreadable: BTreeMap<String, scanning::Failure> =
+            (0..500).map(|i| (format!("{i:012}"), failure())).collect();
+        let mut diags = Diagnostics::default();
+        warn_unreadable(&mut diags, &BTreeMap::new());
+        assert!(diags.warnings.is_empty());
+        warn_unreadable(&mut diags, &unreadable);
+        assert_eq!(diags.warnings.len(), 1);
+        let detail = &diags.warnings[0].detail;
+        assert!(detail.starts_with("500 account(s) are kept in state as last known:\n"), "{detail}");
+        assert!(detail.contains("\n  000000000000: INTERNAL_ERROR: try later\n"), "{detail}");
+        assert!(detail.ends_with("\n  and 480 more"), "{detail}");
+        assert_eq!(detail.lines().count(), 1 + text::LIST_CAP + 1);
+    }
+
+    #[tokio::test]
+    async fn many_bad_accounts_give_one_short_error() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let bad: Vec<Value<String>> = (0..10_000).map(|i| Value::Value(format!("bad-{i:05}"))).collect();
+        let mut diags = Diagnostics::default();
+        r.validate(&mut diags, accounts(bad)).await;
+        assert_eq!(diags.errors.len(), 1);
+        let detail = &diags.errors[0].detail;
+        assert!(detail.starts_with("account_ids: 10000 values are not AWS account ids"), "{detail}");
+        assert_eq!(detail.lines().count(), 1 + text::LIST_CAP + 1, "{detail}");
+        assert!(detail.contains("\n  \"bad-00000\"\n") && detail.ends_with("\n  and 9980 more"), "{detail}");
     }
 
     #[tokio::test]

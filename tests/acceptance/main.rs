@@ -8,6 +8,7 @@ mod ecr_scanning;
 mod failfast;
 mod logs;
 mod moto;
+mod plan_unknowns;
 mod rescan;
 mod security_hub;
 mod suppression_mistakes;
