@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub const PROVIDER_SOURCE: &str = "registry.terraform.io/inspector2fix/inspector2fix";
+const TOFU_SOURCE: &str = "registry.opentofu.org/inspector2fix/inspector2fix";
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -93,8 +94,9 @@ impl Workspace {
         let dir = std::env::temp_dir().join(format!("i2f-acc-{}-{}-{}", std::process::id(), n, name));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
+        // OpenTofu reads `inspector2fix/inspector2fix` as registry.opentofu.org/...: override both.
         let cli_config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{0}\"\n    \"{TOFU_SOURCE}\" = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
             provider_dir().display()
         );
         std::fs::write(dir.join("terraformrc"), cli_config).unwrap();

@@ -6,4 +6,5 @@ mod harness;
 mod docs;
 mod ecr_scanning;
 mod moto;
+mod release;
 mod security_hub;
