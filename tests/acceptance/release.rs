@@ -161,7 +161,9 @@ fn mirror_workspace(name: &str, emu: &Emulator, installation: &str) -> Workspace
 
 fn lock_hashes(ws: &Workspace) -> Vec<String> {
     let lock = std::fs::read_to_string(ws.dir.join(".terraform.lock.hcl")).expect("terraform wrote no lock file");
-    assert!(lock.contains(&format!("version     = \"{VERSION}\"")), "lock file names another version:\n{lock}");
+    let version_line = format!("version = \"{VERSION}\"");
+    let names_version = lock.lines().any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == version_line);
+    assert!(names_version, "lock file does not name version {VERSION}:\n{lock}");
     let mut hashes: Vec<String> = lock
         .lines()
         .map(|l| l.trim().trim_end_matches(',').trim_matches('"'))
