@@ -17,7 +17,7 @@ case "$tool" in
 esac
 
 cache="${I2F_TOOL_CACHE:-$HOME/.cache/inspector2fix}"
-bin="$cache/bin/$tool-$version"
+bin="$cache/bin/$tool-$version-release"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 
 go=$(command -v go || echo /usr/local/go/bin/go)
@@ -37,6 +37,9 @@ if [ "$tool" = tofu ]; then
 fi
 "$go" get "$package@$version" >&2
 echo "building $tool $version (slow the first time; cached in $cache)" >&2
-CGO_ENABLED=0 "$go" build -trimpath -ldflags "-s -w" -o "$bin.tmp" "$package" >&2
+ldflags="-s -w"
+# As OpenTofu's release build does: without it the binary calls itself 1.x.y-dev.
+[ "$tool" = tofu ] && ldflags="$ldflags -X $module/version.dev=no"
+CGO_ENABLED=0 "$go" build -trimpath -ldflags "$ldflags" -o "$bin.tmp" "$package" >&2
 mv "$bin.tmp" "$bin"
 echo "$bin"

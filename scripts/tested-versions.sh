@@ -10,7 +10,8 @@ case "$kind" in
   tofu) binary="${3:?tofu binary}"; label=OpenTofu ;;
   *) echo "tested-versions.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
-version="$(CHECKPOINT_DISABLE=1 "$binary" version -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')"
+# An empty CLI config: a TF_CLI_CONFIG_FILE naming a missing file makes OpenTofu print a warning first.
+version="$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$binary" version -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')"
 row="| $label | $version | $what | $(date -u +%Y-%m-%d) |"
 python3 - "$root/README.md" "$label" "$row" <<'PY'
 import sys
