@@ -79,7 +79,7 @@ sign() {
 
 # A keyring of our own for an imported or throwaway key, so the user's is never touched.
 gnupg_tmp="$(mktemp -d)"
-trap 'rm -rf "$gnupg_tmp"' EXIT
+trap 'GNUPGHOME="$gnupg_tmp" gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$gnupg_tmp"' EXIT
 command -v gpg >/dev/null || { echo "dist.sh: gpg is needed (Debian package gnupg)" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"

@@ -56,6 +56,13 @@ struct Dist {
     sums: Vec<(String, String)>,
 }
 
+impl Drop for Dist {
+    /// gpg starts an agent per keyring; stop it with the test.
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf").env("GNUPGHOME", &self.gnupg).args(["--kill", "gpg-agent"]).status();
+    }
+}
+
 /// Runs scripts/dist.sh on the test build of the provider, signed with a throwaway key.
 fn dist(root: &Path) -> Dist {
     let (dir, gnupg) = (root.join("dist"), root.join("gnupg"));
