@@ -44,8 +44,10 @@ for mod, path in mods.items():
     for m in re.finditer(r'\bpub use (\w+)::', src):
         target = '::'.join(here + [m.group(1)])
         if target in mods: edges[mod].add(target)
-for m in sorted(edges):
-    print(f"{m or 'lib'} -> {', '.join(sorted(edges[m])) or '-'}")
+# --quiet: only problems and the verdict (make test); otherwise the whole graph first.
+if '--quiet' not in sys.argv:
+    for m in sorted(edges):
+        print(f"{m or 'lib'} -> {', '.join(sorted(edges[m])) or '-'}")
 # layers, top to bottom; an import may point down or sideways, never up
 RANKS = [('lib', 9), ('provider', 8), ('resources', 7), ('data_sources', 7), ('shared', 6),
          ('scanning', 5), ('findings', 5), ('suppression', 5), ('rescan', 5), ('estimate', 5), ('status', 4), ('wait', 4), ('batch', 4), ('ratelimit', 4),
@@ -66,7 +68,6 @@ def dfs(n):
     stack.pop(); state[n] = 2
 for n in sorted(edges):
     if n not in state: dfs(n)
-print()
 for l in loops: print('LOOP: ' + ' -> '.join(x or 'lib' for x in l))
 if loops or up: sys.exit(1)
 print('no loops, every import points down or sideways')

@@ -1,4 +1,36 @@
-fn main() -> anyhow::Result<()> {
+use std::process::ExitCode;
+
+/// The value Terraform and OpenTofu put in TF_PLUGIN_MAGIC_COOKIE when they start a provider
+/// (go-plugin's handshake config for providers). Without it the binary was started by hand.
+const MAGIC_COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+const NOT_BY_HAND: &str = "\
+This binary is a plugin: terraform-provider-inspector2fix, a Terraform/OpenTofu provider.
+It is not meant to be run directly. Declare it in a configuration's required_providers
+and run `terraform init` (or `tofu init`); Terraform then starts it itself.
+Run it with --version to print its version.";
+
+fn main() -> ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--version" || a == "-version" || a == "version") {
+        println!("terraform-provider-inspector2fix v{}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    // Checked before anything binds a port, so a hand-started binary exits at once instead of
+    // waiting for a client that never comes (as Go providers do).
+    if std::env::var("TF_PLUGIN_MAGIC_COOKIE").as_deref() != Ok(MAGIC_COOKIE) {
+        eprintln!("{NOT_BY_HAND}");
+        return ExitCode::FAILURE;
+    }
+    match serve() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("terraform-provider-inspector2fix: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> anyhow::Result<()> {
     // tf-provider appends std::backtrace::Backtrace::capture() to some diagnostics; with
     // RUST_BACKTRACE=1 in the environment users would read stack frames. RUST_LIB_BACKTRACE
     // governs capture() only, so panics still honour RUST_BACKTRACE. Set before any thread starts.

@@ -201,11 +201,7 @@ impl Inspector2FixProvider {
                 [
                     (
                         "role_arn",
-                        attribute(
-                            T::String,
-                            C::Optional,
-                            "ARN of the role, `arn:aws:iam::123456789012:role/NAME`. Required in this block.",
-                        ),
+                        attribute(T::String, C::Required, "ARN of the role, `arn:aws:iam::123456789012:role/NAME`."),
                     ),
                     ("session_name", s("Session name, 2 to 64 characters. Default: generated.")),
                     ("external_id", sensitive(s("External id the role's trust policy requires."))),

@@ -205,6 +205,36 @@ struct Convergence<'a> {
     to_send: Vec<String>,
     watching: BTreeMap<String, Watch>,
     report: Report,
+    progress: ProgressLog,
+}
+
+/// INFO lines on long waits, at most one per [`ProgressLog::EVERY`]: enough to show a pipeline
+/// is moving, never a line per poll.
+struct ProgressLog {
+    total: usize,
+    last: tokio::time::Instant,
+}
+
+impl ProgressLog {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+    fn new(total: usize) -> Self {
+        ProgressLog { total, last: tokio::time::Instant::now() }
+    }
+
+    /// True once per period; the first line comes a period after the start.
+    fn due(&mut self, now: tokio::time::Instant) -> bool {
+        if now.saturating_duration_since(self.last) < Self::EVERY {
+            return false;
+        }
+        self.last = now;
+        true
+    }
+}
+
+/// "ECR ENABLED in 300/1000 accounts, 12 pending, 0 failed".
+fn progress_line(target: &EcrStatus, done: usize, total: usize, pending: usize, failed: usize) -> String {
+    format!("ECR {target} in {done}/{total} accounts, {pending} pending, {failed} failed")
 }
 
 /// Moves ECR scanning of `account_ids` to ENABLED or DISABLED and waits until every account gets
@@ -236,6 +266,7 @@ impl<'a> Convergence<'a> {
             backoff: Backoff::new(),
             to_send: account_ids.iter().cloned().collect(),
             watching: BTreeMap::new(),
+            progress: ProgressLog::new(account_ids.len()),
             report: Report {
                 direction,
                 done: BTreeMap::new(),
@@ -311,7 +342,17 @@ impl<'a> Convergence<'a> {
         for (chunk, result) in results {
             self.absorb(Via::StatusRead, &chunk, result);
         }
+        self.log_progress();
         Ok(())
+    }
+
+    fn log_progress(&mut self) {
+        if self.progress.due(tokio::time::Instant::now()) {
+            let pending = self.watching.len() + self.to_send.len();
+            let (done, failed) = (self.report.done.len(), self.report.failed.len());
+            let line = progress_line(&self.report.direction.target(), done, self.progress.total, pending, failed);
+            tracing::info!(done, pending, failed, total = self.progress.total, "{line}");
+        }
     }
 
     /// Notes, for accounts whose call the deadline cut off, that it got no answer in time.

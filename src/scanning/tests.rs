@@ -358,3 +358,17 @@ async fn accounts_failed_by_one_final_error_are_listed_on_one_line() {
     );
     assert!(refused.pending.is_empty() && refused.done.is_empty());
 }
+
+#[test]
+fn progress_line_counts_every_account() {
+    let line = super::progress_line(&EcrStatus::Enabled, 300, 1000, 12, 0);
+    assert_eq!(line, "ECR ENABLED in 300/1000 accounts, 12 pending, 0 failed");
+}
+
+#[tokio::test(start_paused = true)]
+async fn progress_is_logged_at_most_every_ten_seconds() {
+    let mut progress = super::ProgressLog::new(5);
+    let start = tokio::time::Instant::now();
+    let due: Vec<u64> = (0..=35).filter(|s| progress.due(start + Duration::from_secs(*s))).collect();
+    assert_eq!(due, [10, 20, 30]);
+}

@@ -9,6 +9,7 @@ mod failfast;
 mod logs;
 mod moto;
 mod plan_unknowns;
+mod release;
 mod rescan;
 mod security_hub;
 mod suppression_mistakes;

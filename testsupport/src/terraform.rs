@@ -12,6 +12,8 @@ use crate::json::{brief, Attrs};
 use crate::repo_root;
 
 pub const PROVIDER_SOURCE: &str = "registry.terraform.io/inspector2fix/inspector2fix";
+/// OpenTofu reads `inspector2fix/inspector2fix` as this address: the workspace overrides both.
+pub const TOFU_SOURCE: &str = "registry.opentofu.org/inspector2fix/inspector2fix";
 
 /// The secret access key every workspace passes; no output may ever show it.
 pub const SECRET_KEY: &str = "emulator-secret-key-do-not-print";
@@ -91,7 +93,7 @@ impl Workspace {
         std::fs::create_dir_all(&dir).expect("create the workspace directory");
         let provider_dir = provider_bin.parent().expect("the provider binary's directory");
         let cli_config = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = \"{0}\"\n    \"{TOFU_SOURCE}\" = \"{0}\"\n  }}\n  direct {{}}\n}}\n",
             provider_dir.display()
         );
         std::fs::write(dir.join("terraformrc"), cli_config).expect("write terraformrc");
