@@ -8,6 +8,7 @@ mod ecr_scanning;
 mod failfast;
 mod logs;
 mod moto;
+mod no_panic;
 mod plan_unknowns;
 mod release;
 mod rescan;
