@@ -196,7 +196,9 @@ fn pagination_reads_every_page_within_the_documented_rate() {
         emu.calls("GetFindings").iter().map(|e| field(e, "at_ms").as_i64().expect("at_ms is a number")).collect();
     assert_eq!(at.len(), 10);
     for i in 6..at.len() {
-        let spacing_floor = (i as i64 - 5) * 1000 / 3 - 50;
+        // at_ms is stamped on arrival, so a loaded machine delays the first stamp: 250 ms of slack.
+        // The exact spacing is pinned in virtual time by findings::tests under the paused clock.
+        let spacing_floor = (i as i64 - 5) * 1000 / 3 - 250;
         assert!(
             at[i] - at[0] >= spacing_floor,
             "GetFindings call {i} came {} ms after the first: over 3/s burst 6",
