@@ -14,13 +14,16 @@
 //! 3. organization scale: Enable/BatchGetAccountStatus calls and wall times for N accounts with a
 //!    fixed latency L on every AWS call, against the latency floor and Terraform's fixed cost;
 //! 4. Security Hub: GetFindings calls and wall time for a control with 1,000 findings, against the
-//!    documented rate limit.
+//!    documented rate limit;
+//! 5. failfast: how soon an apply ends on a black-holed endpoint (against its create timeout), on a
+//!    final error (against Terraform's fixed cost), and after one Ctrl-C.
 //!
 //! `measure` holds the helpers every figure group shares, `stats` and `report` the statistics and
 //! the page, `process` and `grpc` the provider process as Terraform sees it; Terraform workspaces
 //! and the emulator come from the `inspector2fix-testsupport` crate, as in the acceptance tests.
 
 mod convergence;
+mod failfast;
 mod footprint;
 mod grpc;
 mod machine;
@@ -55,6 +58,8 @@ pub struct Plan {
     latency_ms: u64,
     findings: usize,
     findings_runs: usize,
+    /// Runs of each fail-fast scenario.
+    failfast_runs: usize,
 }
 
 impl Plan {
@@ -71,6 +76,7 @@ impl Plan {
                 latency_ms: 50,
                 findings: 1_000,
                 findings_runs: 1,
+                failfast_runs: 1,
             }
         } else {
             Plan {
@@ -84,6 +90,7 @@ impl Plan {
                 latency_ms: 50,
                 findings: 1_000,
                 findings_runs: 5,
+                failfast_runs: 3,
             }
         }
     }
@@ -105,6 +112,7 @@ fn main() {
     convergence::convergence(&plan, &mut report);
     organization::organization(&plan, &mut report, &fp);
     security_hub::security_hub(&plan, &mut report, fp.has_security_hub);
+    failfast::failfast(&plan, &mut report);
 
     let md = report.markdown(plan.smoke, started.elapsed());
     if let Some(dir) = out.parent() {
