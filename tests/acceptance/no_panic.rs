@@ -20,8 +20,9 @@ fn refused_at_plan(emu: &Emulator, provider: &str, resource: &str, attribute: &s
 fn huge_timeouts_are_refused_at_plan_not_panicking() {
     let emu = Emulator::start();
     for value in ["99999999999999999999h", "3000000000000000h", "25h"] {
-        let resource =
-            format!("resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  timeouts {{\n    create = \"{value}\"\n  }}\n}}");
+        let resource = format!(
+            "resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  timeouts {{\n    create = \"{value}\"\n  }}\n}}"
+        );
         refused_at_plan(&emu, "", &resource, "timeouts.create", "maximum of 24h");
     }
 }
