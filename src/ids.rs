@@ -18,6 +18,24 @@ pub fn parse_accounts(id: &str) -> Result<BTreeSet<String>, String> {
     Ok(accounts)
 }
 
+/// The AWS provider's `aws_inspector2_enabler` id: accounts joined by `:`, a `-`, then the scan
+/// types joined by `:` (`111111111111:222222222222-EC2:ECR`). Returns the accounts, each checked,
+/// and the scan types.
+pub fn parse_enabler_id(id: &str) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
+    let Some((accounts, types)) = id.split_once('-') else {
+        return Err("an aws_inspector2_enabler id has a \"-\" between the accounts and the scan types".into());
+    };
+    let accounts: BTreeSet<String> = accounts.split(':').map(|s| s.trim().to_owned()).collect();
+    for a in &accounts {
+        validate::account_id(a)?;
+    }
+    let types: BTreeSet<String> = types.split(':').map(|s| s.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    if types.is_empty() {
+        return Err("an aws_inspector2_enabler id names at least one scan type after the \"-\"".into());
+    }
+    Ok((accounts, types))
+}
+
 /// `PARENT`, or `PARENT/ACCOUNT` when scoped to one account (e.g. `Inspector.2/123456789012`).
 pub fn scoped(parent: &str, account_id: Option<&str>) -> String {
     match account_id {
@@ -46,6 +64,20 @@ mod tests {
         assert_eq!(parse_accounts("123456789012").unwrap().len(), 1);
         assert!(parse_accounts("12345").unwrap_err().contains("12 digits"));
         assert!(parse_accounts("111111111111,,222222222222").is_err());
+    }
+
+    #[test]
+    fn enabler_ids_parse_into_accounts_and_types() {
+        let (accounts, types) = parse_enabler_id("222222222222:111111111111-EC2:ECR").unwrap();
+        assert_eq!(accounts.into_iter().collect::<Vec<_>>(), ["111111111111", "222222222222"]);
+        assert_eq!(types.into_iter().collect::<Vec<_>>(), ["EC2", "ECR"]);
+        let (accounts, types) = parse_enabler_id("123456789012-LAMBDA").unwrap();
+        assert_eq!(accounts.into_iter().collect::<Vec<_>>(), ["123456789012"]);
+        assert_eq!(types.into_iter().collect::<Vec<_>>(), ["LAMBDA"]);
+        assert!(parse_enabler_id("123456789012").unwrap_err().contains("\"-\""));
+        assert!(parse_enabler_id("123456789012-").unwrap_err().contains("at least one scan type"));
+        assert!(parse_enabler_id("12345:123456789012-ECR").unwrap_err().contains("12 digits"));
+        assert!(parse_enabler_id("111111111111::222222222222-ECR").is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, MoveSource, Resource};
 
 use crate::scanning::{self, Report};
 use crate::schema::attribute;
@@ -167,6 +167,71 @@ fn owning(mut state: State, status: BTreeMap<String, String>) -> State {
     state.account_ids = string_set(&accounts);
     state.status = string_map(status);
     state
+}
+
+/// The only source `moved {}` accepts: the AWS provider's enabler.
+pub const ENABLER_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
+pub const ENABLER_TYPE: &str = "aws_inspector2_enabler";
+
+/// The attributes of an `aws_inspector2_enabler` state that a move reads. Every schema version the
+/// AWS provider has shipped (0) has them; other attributes (`timeouts`, `region`) are ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EnablerState {
+    id: Option<String>,
+    account_ids: Option<Vec<String>>,
+    resource_types: Option<Vec<String>>,
+}
+
+/// Our state for `accounts`, as a create that found them on would write it: ECR is `ENABLED`
+/// where the enabler had turned it on; otherwise status is empty, and the refresh and the plan
+/// after the move find ECR off and plan to turn it on.
+fn adopted(accounts: &BTreeSet<String>, ecr_on: bool) -> State {
+    let status =
+        if ecr_on { accounts.iter().map(|a| (a.clone(), "ENABLED".to_owned())).collect() } else { BTreeMap::new() };
+    State {
+        id: Value::Value(ids::join_accounts(accounts)),
+        account_ids: string_set(accounts),
+        disable_on_destroy: Value::Value(true),
+        status: string_map(status),
+        timeouts: Value::Value(vec![]),
+    }
+}
+
+/// The state `moved {}` gives an `aws_inspector2_enabler`: its accounts, nothing else of it.
+/// Any other source is refused, naming its type and provider.
+fn moved_state(diags: &mut Diagnostics, source: &MoveSource) -> Option<State> {
+    if source.provider_address != ENABLER_PROVIDER || source.type_name != ENABLER_TYPE {
+        diag::error(
+            diags,
+            "Unsupported move to inspector2fix_ecr_scanning",
+            format!(
+                "inspector2fix_ecr_scanning cannot take over {} of provider {}: it accepts `moved` only from {ENABLER_TYPE} \
+                 of {ENABLER_PROVIDER}. Remove the moved block, and import the accounts instead.",
+                source.type_name, source.provider_address
+            ),
+        );
+        return None;
+    }
+    let enabler: EnablerState = source.state.deserialize(diags)?;
+    let accounts: BTreeSet<String> = match (&enabler.account_ids, &enabler.id) {
+        (Some(list), _) if !list.is_empty() => list.iter().cloned().collect(),
+        (_, Some(id)) => ids::parse_enabler_id(id).map(|(a, _)| a).unwrap_or_default(),
+        _ => BTreeSet::new(),
+    };
+    let bad: Vec<String> = accounts.iter().filter_map(|a| validate::account_id(a).err()).collect();
+    if accounts.is_empty() || !bad.is_empty() {
+        let why = if accounts.is_empty() { "the state has no accounts".to_owned() } else { bad.join("; ") };
+        diag::attr_error(
+            diags,
+            AttributePath::new("account_ids"),
+            "Cannot move aws_inspector2_enabler",
+            format!("account_ids: {why}"),
+        );
+        return None;
+    }
+    let ecr_on = enabler.resource_types.unwrap_or_default().iter().any(|t| t == "ECR");
+    Some(adopted(&accounts, ecr_on))
 }
 
 impl EcrScanning {
@@ -448,8 +513,19 @@ impl Resource for EcrScanning {
         }
     }
 
+    async fn move_state<'a>(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(State, Option<Private>)> {
+        Some((moved_state(diags, &source)?, Some(Private::default())))
+    }
+
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
-        match ids::parse_accounts(&id) {
+        // The AWS provider's enabler id (accounts joined by `:`, `-`, scan types) is accepted too,
+        // so its id works unchanged on Terraform older than 1.8.
+        let parsed = if id.contains('-') || id.contains(':') {
+            ids::parse_enabler_id(&id).map(|(accounts, _)| accounts)
+        } else {
+            ids::parse_accounts(&id)
+        };
+        match parsed {
             Ok(accounts) => Some((
                 State {
                     id: Value::Value(ids::join_accounts(&accounts)),
@@ -461,7 +537,8 @@ impl Resource for EcrScanning {
                 Some(Private::default()),
             )),
             Err(e) => {
-                let accepted = "Use one account id, or several joined with commas: 111111111111,222222222222";
+                let accepted = "Use one account id, several joined with commas (111111111111,222222222222), \
+                                or an aws_inspector2_enabler id (111111111111:222222222222-EC2:ECR)";
                 diag::invalid_import(diags, &id, &e, accepted);
                 None
             }
@@ -596,5 +673,95 @@ mod tests {
             assert_eq!(diags.errors[0].attribute, AttributePath::new("account_ids"));
             assert!(diags.errors[0].detail.contains(expected), "{}", diags.errors[0].detail);
         }
+    }
+
+    fn source(provider: &str, type_name: &str, version: i64, state: &str) -> MoveSource {
+        MoveSource {
+            provider_address: provider.into(),
+            type_name: type_name.into(),
+            schema_version: version,
+            state: tf_provider::RawValue::Json(state.as_bytes().to_vec()),
+            private: vec![],
+        }
+    }
+
+    const ENABLER: &str = r#"{"id":"222222222222:111111111111-EC2:ECR","account_ids":["222222222222","111111111111"],
+        "resource_types":["EC2","ECR"],"timeouts":null,"region":"eu-west-1"}"#;
+
+    #[tokio::test]
+    async fn moves_from_the_enabler_keep_its_accounts_at_any_schema_version() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        for version in [0, 1, 7] {
+            let mut diags = Diagnostics::default();
+            let (state, private) =
+                r.move_state(&mut diags, source(ENABLER_PROVIDER, ENABLER_TYPE, version, ENABLER)).await.unwrap();
+            assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+            assert_eq!(state.id, Value::Value("111111111111,222222222222".to_string()));
+            assert_eq!(
+                known_set(&state.account_ids).unwrap().into_iter().collect::<Vec<_>>(),
+                ["111111111111", "222222222222"]
+            );
+            assert_eq!(state.disable_on_destroy, Value::Value(true));
+            let status = status_of(&state);
+            assert_eq!(status.len(), 2);
+            assert!(status.values().all(|s| s == "ENABLED"), "{status:?}");
+            assert_eq!(state.timeouts, Value::Value(vec![]));
+            assert_eq!(private, Some(Private::default()), "no destroy is planned by a move");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_enabler_without_ecr_moves_with_no_status() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let json =
+            r#"{"id":"111111111111-EC2:LAMBDA","account_ids":["111111111111"],"resource_types":["EC2","LAMBDA"]}"#;
+        let mut diags = Diagnostics::default();
+        let (state, _) = r.move_state(&mut diags, source(ENABLER_PROVIDER, ENABLER_TYPE, 0, json)).await.unwrap();
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(known_set(&state.account_ids).unwrap().into_iter().collect::<Vec<_>>(), ["111111111111"]);
+        assert_eq!(state.status, Value::Value(BTreeMap::new()));
+    }
+
+    #[tokio::test]
+    async fn moves_from_other_sources_are_refused_naming_type_and_provider() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        for (provider, type_name) in [
+            (ENABLER_PROVIDER, "aws_inspector2_delegated_admin_account"),
+            ("registry.terraform.io/example/aws", ENABLER_TYPE),
+        ] {
+            let mut diags = Diagnostics::default();
+            assert!(r.move_state(&mut diags, source(provider, type_name, 0, ENABLER)).await.is_none());
+            assert_eq!(diags.errors.len(), 1);
+            let detail = &diags.errors[0].detail;
+            assert!(detail.contains(&format!("cannot take over {type_name} of provider {provider}")), "{detail}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_moved_enabler_with_bad_accounts_names_account_ids() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        for json in
+            [r#"{"account_ids":["12345"],"resource_types":["ECR"]}"#, r#"{"account_ids":[],"resource_types":["ECR"]}"#]
+        {
+            let mut diags = Diagnostics::default();
+            assert!(r.move_state(&mut diags, source(ENABLER_PROVIDER, ENABLER_TYPE, 0, json)).await.is_none());
+            assert_eq!(diags.errors.len(), 1);
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("account_ids"));
+            assert!(diags.errors[0].detail.starts_with("account_ids: "), "{}", diags.errors[0].detail);
+        }
+    }
+
+    #[tokio::test]
+    async fn import_accepts_the_enabler_id() {
+        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let mut diags = Diagnostics::default();
+        let (state, _) = r.import(&mut diags, "222222222222:111111111111-EC2:ECR".into()).await.unwrap();
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(state.id, Value::Value("111111111111,222222222222".to_string()));
+        assert_eq!(known_set(&state.account_ids).unwrap().len(), 2);
+        let (state, _) = r.import(&mut diags, "111111111111,222222222222".into()).await.unwrap();
+        assert_eq!(state.id, Value::Value("111111111111,222222222222".to_string()));
+        assert!(r.import(&mut diags, "111111111111:2-ECR".into()).await.is_none());
+        assert!(diags.errors[0].detail.contains("aws_inspector2_enabler id"), "{}", diags.errors[0].detail);
     }
 }

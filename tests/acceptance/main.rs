@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod adopt;
 mod docs;
 mod ecr_scanning;
 mod failfast;

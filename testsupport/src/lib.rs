@@ -16,7 +16,9 @@ use std::path::PathBuf;
 
 pub use emulator::{Emulator, Requests};
 pub use json::{field, sorted_strings, str_field, Attrs};
-pub use terraform::{terraform, venv_tool, Run, Workspace, SECRET_KEY};
+pub use terraform::{
+    aws_standin_mirror, install_in_mirror, terraform, venv_tool, Run, Workspace, PROVIDER_SOURCE, SECRET_KEY,
+};
 
 /// The repository's root directory (this crate lives one level below it).
 pub fn repo_root() -> PathBuf {

@@ -100,6 +100,21 @@ impl Workspace {
         Workspace { dir, endpoint: endpoint.to_owned(), access_key: "AKIDSTANDALONE".into(), extra_env: vec![] }
     }
 
+    /// Adds a `filesystem_mirror` at `mirror` for `providers` (e.g. `registry.terraform.io/hashicorp/aws`)
+    /// to the CLI config, beside the dev_overrides; `terraform init` installs them from there. Init
+    /// also looks for the overridden provider, so it belongs in the mirror too (see `install_in_mirror`).
+    pub fn use_filesystem_mirror(&self, mirror: &Path, providers: &[&str]) {
+        let quoted = providers.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
+        let path = self.dir.join("terraformrc");
+        let config = std::fs::read_to_string(&path).expect("read terraformrc");
+        let block = format!(
+            "  filesystem_mirror {{\n    path = \"{}\"\n    include = [{quoted}]\n  }}\n  direct {{\n    exclude = [{quoted}]\n  }}\n",
+            mirror.display()
+        );
+        assert!(config.contains("  direct {}\n"), "terraformrc has no direct block to extend:\n{config}");
+        std::fs::write(&path, config.replace("  direct {}\n", &block)).expect("write terraformrc");
+    }
+
     /// Writes main.tf: the provider requirement, then `body`.
     pub fn config(&self, body: &str) {
         let tf = format!(
@@ -214,6 +229,42 @@ impl Drop for Workspace {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The version the AWS provider stand-in is installed as.
+pub const AWS_STANDIN_VERSION: &str = "5.99.0";
+
+/// Builds the AWS provider stand-in (testsupport/src/bin/terraform-provider-aws-standin.rs) once,
+/// and installs it into a filesystem mirror under `dir` (the unpacked layout), returning the mirror.
+#[track_caller]
+pub fn aws_standin_mirror(dir: &Path) -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    let bin = BIN.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "inspector2fix-testsupport", "--bin", "terraform-provider-aws-standin"])
+            .current_dir(repo_root())
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "building the AWS provider stand-in failed");
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+        target.join("debug/terraform-provider-aws-standin")
+    });
+    let mirror = dir.join("mirror");
+    install_in_mirror(&mirror, "registry.terraform.io/hashicorp/aws", AWS_STANDIN_VERSION, bin);
+    mirror
+}
+
+/// Links `bin` into the unpacked filesystem mirror layout:
+/// `<mirror>/<address>/<version>/linux_amd64/terraform-provider-<type>_v<version>`.
+#[track_caller]
+pub fn install_in_mirror(mirror: &Path, address: &str, version: &str, bin: &Path) {
+    let name = address.rsplit('/').next().expect("a provider address");
+    let platform = mirror.join(format!("{address}/{version}/linux_amd64"));
+    std::fs::create_dir_all(&platform).expect("create the mirror directory");
+    let target = std::fs::canonicalize(bin).expect("the provider binary exists");
+    std::os::unix::fs::symlink(target, platform.join(format!("terraform-provider-{name}_v{version}")))
+        .expect("link the provider into the mirror");
 }
 
 /// `terraform show -json` as address => attribute values. An empty state has no `values`; one

@@ -1,0 +1,138 @@
+//! Adopting an `aws_inspector2_enabler` of the AWS provider (issue 13): `moved {}` across
+//! providers, and import with the enabler's id. The AWS provider is the stand-in fixture
+//! (testsupport/src/bin/terraform-provider-aws-standin.rs), installed from a filesystem mirror.
+
+use serde_json::json;
+
+use crate::harness::*;
+
+const ADDR: &str = "inspector2fix_ecr_scanning.this";
+const ACCOUNT: &str = "123456789012";
+
+const MOVED: &str = "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  account_ids = [\"123456789012\"]\n}\n\n\
+    moved {\n  from = aws_inspector2_enabler.this\n  to   = inspector2fix_ecr_scanning.this\n}\n";
+
+/// A workspace holding the checked-in enabler state `fixture`, with the stand-in installed (init run).
+fn enabler_workspace(name: &str, emu: &Emulator, fixture: &str) -> Workspace {
+    let ws = workspace(name, &emu.url());
+    let mirror = aws_standin_mirror(&ws.dir);
+    // Init also resolves inspector2fix, which dev_overrides then replace: it is mirrored too.
+    install_in_mirror(&mirror, PROVIDER_SOURCE, "0.0.1", std::path::Path::new(PROVIDER_BIN));
+    ws.use_filesystem_mirror(&mirror, &["registry.terraform.io/hashicorp/aws", PROVIDER_SOURCE]);
+    let state =
+        std::fs::read_to_string(repo_root().join("tests/acceptance/fixtures").join(fixture)).expect("read the fixture");
+    std::fs::write(ws.dir.join("terraform.tfstate"), state).expect("write terraform.tfstate");
+    ws.write_main_tf(&format!(
+        "terraform {{\n  required_providers {{\n    inspector2fix = {{ source = \"inspector2fix/inspector2fix\" }}\n    \
+         aws = {{ source = \"hashicorp/aws\" }}\n  }}\n}}\n\nprovider \"inspector2fix\" {{}}\n\n{MOVED}"
+    ));
+    ws.tf(&["init", "-no-color", "-input=false"]).ok();
+    ws
+}
+
+/// No call of `operation` in a log that did record this step's calls.
+#[track_caller]
+fn assert_no_call(emu: &Emulator, operation: &str, why: &str) {
+    let requests = emu.requests();
+    assert!(!requests.log().is_empty(), "the request log recorded no call at all, so it proves nothing");
+    assert_eq!(requests.count(operation), 0, "{why}");
+}
+
+#[test]
+fn adopt_moved_enabler_with_ecr_makes_no_write_and_leaves_ec2_on() {
+    let emu = Emulator::start();
+    emu.set_account(ACCOUNT, json!({"resource_state": {"EC2": "ENABLED", "ECR": "ENABLED"}}));
+    let ws = enabler_workspace("adopt-moved", &emu, "enabler-ec2-ecr.tfstate");
+
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "a move is a change to the state:\n{}", plan.all());
+    let text = plan.all();
+    assert!(text.contains("aws_inspector2_enabler.this has moved to inspector2fix_ecr_scanning.this"), "{text}");
+    assert!(text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{text}");
+
+    emu.clear_log();
+    ws.apply().ok();
+    assert_no_call(&emu, "Enable", "the move must not enable anything");
+    assert_no_call(&emu, "Disable", "the move must not disable anything");
+    let s = ws.state_of(ADDR);
+    assert_eq!(s["id"], ACCOUNT);
+    assert_eq!(sorted_strings(&s["account_ids"]), vec![ACCOUNT]);
+    assert_eq!(s["status"][ACCOUNT], "ENABLED");
+    assert!(!ws.in_state("aws_inspector2_enabler.this"), "the enabler left the state");
+
+    assert_eq!(ws.plan().code, 0, "the plan after the move must be clean");
+    assert_eq!(emu.resource_state(ACCOUNT, "EC2"), "ENABLED", "EC2 scanning stays on");
+    assert_eq!(emu.resource_state(ACCOUNT, "ECR"), "ENABLED");
+}
+
+#[test]
+fn adopt_moved_enabler_without_ecr_turns_ecr_on_and_nothing_else() {
+    let emu = Emulator::start();
+    emu.set_account(ACCOUNT, json!({"resource_state": {"EC2": "ENABLED", "LAMBDA": "ENABLED", "ECR": "DISABLED"}}));
+    let ws = enabler_workspace("adopt-no-ecr", &emu, "enabler-ec2-lambda.tfstate");
+
+    // The refresh finds ECR off, so, as after any drift, the moved resource is planned as a create
+    // (Enable ECR), never a destroy.
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    let text = plan.all();
+    assert!(
+        text.contains("inspector2fix_ecr_scanning.this will be created # (moved from aws_inspector2_enabler.this)"),
+        "{text}"
+    );
+    assert!(text.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{text}");
+
+    emu.clear_log();
+    ws.apply().ok();
+    assert_no_call(&emu, "Disable", "turning ECR on disables nothing");
+    let enables = emu.calls("Enable");
+    assert!(!enables.is_empty(), "ECR must be turned on");
+    for call in &enables {
+        assert_eq!(field(call, "resource_types"), &json!(["ECR"]), "Enable must name ECR only");
+    }
+    assert_eq!(emu.resource_state(ACCOUNT, "ECR"), "ENABLED");
+    assert_eq!(emu.resource_state(ACCOUNT, "EC2"), "ENABLED");
+    assert_eq!(emu.resource_state(ACCOUNT, "LAMBDA"), "ENABLED");
+    assert_eq!(ws.state_of(ADDR)["status"][ACCOUNT], "ENABLED");
+    assert_eq!(ws.plan().code, 0, "the plan after the update must be clean");
+}
+
+#[test]
+fn adopt_move_from_an_unsupported_type_is_refused_naming_it() {
+    let emu = Emulator::start();
+    let ws = workspace("adopt-refused", &emu.url());
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"terraform_data\" \"this\" {}\n");
+    ws.apply().ok();
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {{\n  account_ids = [\"{ACCOUNT}\"]\n}}\n\n\
+         moved {{\n  from = terraform_data.this\n  to   = inspector2fix_ecr_scanning.this\n}}\n"
+    ));
+    emu.clear_log();
+    let plan = ws.plan().failed();
+    let text = plan.all();
+    assert!(text.contains("Unsupported move to inspector2fix_ecr_scanning"), "{text}");
+    assert!(text.contains("cannot take over terraform_data of provider terraform.io/builtin/terraform"), "{text}");
+    assert!(text.contains("aws_inspector2_enabler of registry.terraform.io/hashicorp/aws"), "{text}");
+    no_backtrace(&text);
+    assert_eq!(emu.count("Enable") + emu.count("Disable"), 0, "a refused move writes nothing");
+}
+
+#[test]
+fn adopt_import_takes_the_enabler_id() {
+    let emu = Emulator::start();
+    emu.set_account(ACCOUNT, json!({"resource_state": {"EC2": "ENABLED", "ECR": "ENABLED"}}));
+    let ws = workspace("adopt-import", &emu.url());
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {{\n  account_ids = [\"{ACCOUNT}\"]\n}}\n\n\
+         import {{\n  to = inspector2fix_ecr_scanning.this\n  id = \"{ACCOUNT}-EC2:ECR\"\n}}\n"
+    ));
+    emu.clear_log();
+    ws.apply().ok();
+    assert_no_call(&emu, "Enable", "importing enables nothing");
+    assert_no_call(&emu, "Disable", "importing disables nothing");
+    let s = ws.state_of(ADDR);
+    assert_eq!(s["id"], ACCOUNT);
+    assert_eq!(s["status"][ACCOUNT], "ENABLED");
+    assert_eq!(ws.plan().code, 0, "the plan after the import must be clean");
+    assert_eq!(emu.resource_state(ACCOUNT, "EC2"), "ENABLED");
+}
