@@ -1,8 +1,6 @@
 //! `inspector2fix_security_hub_control` and `inspector2fix_control_suppression` against the
 //! project's emulator.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
 use crate::harness::*;
@@ -16,15 +14,6 @@ fn hub() -> Emulator {
     emu
 }
 
-/// Adds findings to the home account's hub; the emulator must take every one.
-#[track_caller]
-fn seed(emu: &Emulator, findings: Value) {
-    let expected = findings.as_array().map(Vec::len).expect("findings to seed are a list");
-    let added =
-        emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "findings": findings})));
-    assert_eq!(field(&added, "added"), &json!(expected), "{added}");
-}
-
 #[track_caller]
 fn generate(emu: &Emulator, spec: Value) {
     let count = field(&spec, "count").clone();
@@ -36,24 +25,6 @@ fn generate(emu: &Emulator, spec: Value) {
 #[track_caller]
 fn clear_findings(emu: &Emulator) {
     emu.control("DELETE", &format!("/_emulator/securityhub/findings?account_id={HOME}"), None);
-}
-
-/// Every finding in the home account's hub, as the emulator stores it, by Id.
-#[track_caller]
-fn stored(emu: &Emulator) -> BTreeMap<String, Value> {
-    let v = emu.control("GET", &format!("/_emulator/securityhub/findings?account_id={HOME}"), None);
-    let list = field(&v, "findings").as_array().unwrap_or_else(|| panic!("findings is not a list: {v}"));
-    list.iter().map(|f| (str_field(f, "Id").to_owned(), f.clone())).collect()
-}
-
-#[track_caller]
-fn workflow(f: &Value) -> &str {
-    str_field(field(f, "Workflow"), "Status")
-}
-
-#[track_caller]
-fn note(f: &Value) -> &str {
-    str_field(field(f, "Note"), "Text")
 }
 
 fn finding(id: &str, account: &str, compliance: &str, workflow: &str, record: &str) -> Value {
@@ -128,7 +99,7 @@ fn compliance_status_is_derived_as_security_hub_does() {
     ];
     for (findings, expected, passed, failed, suppressed) in cases {
         clear_findings(&emu);
-        seed(&emu, findings.clone());
+        emu.seed_findings(HOME, findings.clone());
         let active = findings.as_array().unwrap().iter().filter(|f| f["RecordState"] == "ACTIVE").count();
         ws.apply().ok();
         let o = ws.outputs();
@@ -210,8 +181,8 @@ fn pagination_reads_every_page_within_the_documented_rate() {
 #[test]
 fn account_filter_reads_only_that_accounts_findings() {
     let emu = hub();
-    seed(
-        &emu,
+    emu.seed_findings(
+        HOME,
         json!([
             finding("f-home", HOME, "FAILED", "NEW", "ACTIVE"),
             finding("f-other", OTHER, "PASSED", "NEW", "ACTIVE"),
@@ -246,7 +217,7 @@ fn hub_disabled_unknown_control_bad_account_and_throttling() {
 
     // Throttled twice, then served.
     emu.fault(json!({"kind": "throttle", "operation": "GetFindings", "times": 2}));
-    seed(&emu, json!([finding("f1", HOME, "FAILED", "NEW", "ACTIVE")]));
+    emu.seed_findings(HOME, json!([finding("f1", HOME, "FAILED", "NEW", "ACTIVE")]));
     let ws = control_workspace("throttled", &emu, "");
     ws.apply().ok();
     assert_eq!(ws.outputs()["compliance"], "FAILED");
@@ -308,8 +279,8 @@ fn suppression_config(reason: &str) -> String {
 #[test]
 fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
     let emu = hub();
-    seed(
-        &emu,
+    emu.seed_findings(
+        HOME,
         json!([
             finding("f1", HOME, "FAILED", "NEW", "ACTIVE"),
             finding("f2", OTHER, "FAILED", "NOTIFIED", "ACTIVE"),
@@ -324,18 +295,18 @@ fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
     assert_eq!(s["id"], "Inspector.2");
     assert_eq!(s["control_id"], "Inspector.2");
     assert_eq!(sorted_strings(&s["finding_ids"]), vec!["f1", "f2"], "ACTIVE, not yet suppressed findings only");
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     assert_eq!(found.keys().collect::<Vec<_>>(), ["f1", "f2", "f3", "f4"]);
     for id in ["f1", "f2"] {
-        assert_eq!(workflow(&found[id]), "SUPPRESSED");
-        assert_eq!(note(&found[id]), "Owners accepted the risk: SEC-1");
+        assert_eq!(workflow_status(&found[id]), "SUPPRESSED");
+        assert_eq!(note_text(&found[id]), "Owners accepted the risk: SEC-1");
         assert_eq!(str_field(field(&found[id], "Note"), "UpdatedBy"), "inspector2fix");
     }
-    assert_eq!(workflow(&found["f3"]), "NEW", "archived findings are left alone");
+    assert_eq!(workflow_status(&found["f3"]), "NEW", "archived findings are left alone");
     assert_eq!(ws.plan().code, 0, "clean plan after create");
 
     // A new finding appears: drift.
-    seed(&emu, json!([finding("f5", HOME, "FAILED", "NEW", "ACTIVE")]));
+    emu.seed_findings(HOME, json!([finding("f5", HOME, "FAILED", "NEW", "ACTIVE")]));
     let drift = ws.plan();
     assert_eq!(drift.code, 2, "{}", drift.all());
     assert!(drift.stdout.contains("f5"), "the plan names the finding to suppress:\n{}", drift.stdout);
@@ -346,9 +317,9 @@ fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
     // Reason changes: the note is rewritten.
     ws.config(&suppression_config("Risk accepted until 2027-01-01: SEC-2"));
     ws.apply().ok();
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     for id in ["f1", "f2", "f5"] {
-        assert_eq!(note(&found[id]), "Risk accepted until 2027-01-01: SEC-2", "{id}");
+        assert_eq!(note_text(&found[id]), "Risk accepted until 2027-01-01: SEC-2", "{id}");
     }
     assert_eq!(ws.plan().code, 0);
 
@@ -361,21 +332,21 @@ fn suppression_lifecycle_create_drift_reason_update_import_destroy() {
 
     // Destroy returns what it suppressed to NEW, with a note saying so; f4 was not ours.
     ws.destroy().ok();
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     assert_eq!(found.keys().collect::<Vec<_>>(), ["f1", "f2", "f3", "f4", "f5"]);
     for id in ["f1", "f2", "f5"] {
-        assert_eq!(workflow(&found[id]), "NEW", "{id}");
-        assert!(note(&found[id]).contains("Suppression removed by inspector2fix"), "{}", note(&found[id]));
+        assert_eq!(workflow_status(&found[id]), "NEW", "{id}");
+        assert!(note_text(&found[id]).contains("Suppression removed by inspector2fix"), "{}", note_text(&found[id]));
     }
-    assert_eq!(workflow(&found["f4"]), "SUPPRESSED", "someone else's suppression stays");
+    assert_eq!(workflow_status(&found["f4"]), "SUPPRESSED", "someone else's suppression stays");
     assert!(!ws.in_state(SUPPRESSION), "destroy empties the state");
 }
 
 #[test]
 fn unprocessed_findings_are_reported_and_state_keeps_the_rest() {
     let emu = hub();
-    seed(
-        &emu,
+    emu.seed_findings(
+        HOME,
         json!([finding("g1", HOME, "FAILED", "NEW", "ACTIVE"), finding("g2", HOME, "FAILED", "NEW", "ACTIVE"),]),
     );
     emu.fault(json!({"kind": "unprocessed_finding", "finding_id": "g2", "code": "FindingSizeExceeded", "message": "too big", "times": null}));

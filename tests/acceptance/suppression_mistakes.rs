@@ -2,8 +2,6 @@
 //! control, a control without findings, a reason as long as a note may be, a tainted
 //! replacement, and reasons with control characters or nothing visible.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
 use crate::harness::*;
@@ -23,33 +21,6 @@ fn hub() -> Emulator {
 fn finding(id: &str, control: &str) -> Value {
     json!({"Id": id, "AwsAccountId": HOME, "SecurityControlId": control, "ComplianceStatus": "FAILED",
            "WorkflowStatus": "NEW", "RecordState": "ACTIVE"})
-}
-
-/// Adds findings to the home account's hub; the emulator must take every one.
-#[track_caller]
-fn seed(emu: &Emulator, findings: Value) {
-    let expected = findings.as_array().map(Vec::len).expect("findings to seed are a list");
-    let added =
-        emu.control("POST", "/_emulator/securityhub/findings", Some(json!({"account_id": HOME, "findings": findings})));
-    assert_eq!(field(&added, "added"), &json!(expected), "{added}");
-}
-
-/// Every finding in the home account's hub, by Id.
-#[track_caller]
-fn stored(emu: &Emulator) -> BTreeMap<String, Value> {
-    let v = emu.control("GET", &format!("/_emulator/securityhub/findings?account_id={HOME}"), None);
-    let list = field(&v, "findings").as_array().unwrap_or_else(|| panic!("findings is not a list: {v}"));
-    list.iter().map(|f| (str_field(f, "Id").to_owned(), f.clone())).collect()
-}
-
-#[track_caller]
-fn workflow(f: &Value) -> &str {
-    str_field(field(f, "Workflow"), "Status")
-}
-
-#[track_caller]
-fn note(f: &Value) -> &str {
-    str_field(field(f, "Note"), "Text")
 }
 
 /// A suppression with `args` (HCL lines) besides `reason`, which is written as an HCL string
@@ -76,7 +47,7 @@ fn workflow_updates(emu: &Emulator) -> Vec<(String, Vec<String>)> {
 #[test]
 fn an_unknown_control_fails_naming_control_id_and_an_empty_one_warns() {
     let emu = hub();
-    seed(&emu, json!([finding("f1", "Inspector.2")]));
+    emu.seed_findings(HOME, json!([finding("f1", "Inspector.2")]));
     let ws = workspace("unknown-control", &emu.url());
     suppression(&ws, "Risk accepted: SEC-1", "  control_id = \"inspector.2\"\n");
     emu.clear_log();
@@ -91,7 +62,7 @@ fn an_unknown_control_fails_naming_control_id_and_an_empty_one_warns() {
     assert_eq!(requests.count("GetFindings"), 0);
     assert_eq!(requests.count("BatchUpdateFindings"), 0);
     assert!(!ws.in_state(SUPPRESSION), "nothing was suppressed, so nothing is in state");
-    assert_eq!(workflow(&stored(&emu)["f1"]), "NEW");
+    assert_eq!(workflow_status(&emu.stored_findings(HOME)["f1"]), "NEW");
 
     // Inspector.1 exists but has no finding: allowed, with a warning, and nothing is updated.
     suppression(&ws, "Risk accepted: SEC-1", "  control_id = \"Inspector.1\"\n");
@@ -104,33 +75,33 @@ fn an_unknown_control_fails_naming_control_id_and_an_empty_one_warns() {
     let s = ws.state_of(SUPPRESSION);
     assert_eq!(s["control_id"], "Inspector.1");
     assert!(sorted_strings(&s["finding_ids"]).is_empty());
-    assert_eq!(workflow(&stored(&emu)["f1"]), "NEW", "another control's finding is left alone");
+    assert_eq!(workflow_status(&emu.stored_findings(HOME)["f1"]), "NEW", "another control's finding is left alone");
 }
 
 #[test]
 fn a_512_character_reason_is_created_and_destroyed() {
     let emu = hub();
-    seed(&emu, json!([finding("f1", "Inspector.2"), finding("f2", "Inspector.2")]));
+    emu.seed_findings(HOME, json!([finding("f1", "Inspector.2"), finding("f2", "Inspector.2")]));
     let ws = workspace("long-reason", &emu.url());
     // Multi-byte characters: the limit counts characters, not bytes.
     let reason = format!("{}{}", "Risk accepted é ".repeat(31), "x".repeat(MAX_NOTE - 31 * 16));
     assert_eq!(reason.chars().count(), MAX_NOTE);
     suppression(&ws, &reason, "");
     ws.apply().ok();
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     for id in ["f1", "f2"] {
-        assert_eq!(workflow(&found[id]), "SUPPRESSED");
-        assert_eq!(note(&found[id]), reason);
+        assert_eq!(workflow_status(&found[id]), "SUPPRESSED");
+        assert_eq!(note_text(&found[id]), reason);
     }
     assert_eq!(ws.plan().code, 0, "clean plan after create");
 
     let run = ws.destroy().ok();
     no_backtrace(&run.all());
     assert!(!ws.in_state(SUPPRESSION));
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     for id in ["f1", "f2"] {
-        assert_eq!(workflow(&found[id]), "NEW", "{id}");
-        let text = note(&found[id]);
+        assert_eq!(workflow_status(&found[id]), "NEW", "{id}");
+        let text = note_text(&found[id]);
         assert_eq!(text.chars().count(), MAX_NOTE, "{text}");
         assert!(text.starts_with("Suppression removed by inspector2fix (the reason was: Risk accepted é "), "{text}");
         assert!(text.ends_with("…)"), "the quoted reason is cut with an ellipsis: {text}");
@@ -140,7 +111,10 @@ fn a_512_character_reason_is_created_and_destroyed() {
 #[test]
 fn a_tainted_replacement_never_reopens_what_was_suppressed() {
     let emu = hub();
-    seed(&emu, json!([finding("g1", "Inspector.2"), finding("g2", "Inspector.2"), finding("g3", "Inspector.2")]));
+    emu.seed_findings(
+        HOME,
+        json!([finding("g1", "Inspector.2"), finding("g2", "Inspector.2"), finding("g3", "Inspector.2")]),
+    );
     emu.fault(json!({"kind": "unprocessed_finding", "finding_id": "g2", "code": "InternalFailure", "message": "try later", "times": 1}));
     let ws = workspace("tainted", &emu.url());
     suppression(&ws, "Risk accepted: SEC-1", "");
@@ -160,9 +134,9 @@ fn a_tainted_replacement_never_reopens_what_was_suppressed() {
     let updates = workflow_updates(&emu);
     assert!(updates.iter().all(|(status, _)| status != "NEW"), "a replacement reopened findings: {updates:?}");
     assert_eq!(updates, [("SUPPRESSED".to_owned(), vec!["g2".to_owned()])], "only the pending finding is updated");
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     for id in ["g1", "g2", "g3"] {
-        assert_eq!(workflow(&found[id]), "SUPPRESSED", "{id}");
+        assert_eq!(workflow_status(&found[id]), "SUPPRESSED", "{id}");
     }
     assert_eq!(sorted_strings(&ws.state_of(SUPPRESSION)["finding_ids"]), ["g1", "g2", "g3"], "adopted, not lost");
     assert_eq!(ws.plan().code, 0);
@@ -175,29 +149,29 @@ fn a_tainted_replacement_never_reopens_what_was_suppressed() {
 
     // A planned destroy still returns them to NEW.
     ws.destroy().ok();
-    let found = stored(&emu);
+    let found = emu.stored_findings(HOME);
     for id in ["g1", "g2", "g3"] {
-        assert_eq!(workflow(&found[id]), "NEW", "{id}");
+        assert_eq!(workflow_status(&found[id]), "NEW", "{id}");
     }
 }
 
 #[test]
 fn a_new_control_updates_in_place_and_returns_the_old_findings() {
     let emu = hub();
-    seed(&emu, json!([finding("i2", "Inspector.2"), finding("i1", "Inspector.1")]));
+    emu.seed_findings(HOME, json!([finding("i2", "Inspector.2"), finding("i1", "Inspector.1")]));
     let ws = workspace("rescope", &emu.url());
     suppression(&ws, "Risk accepted: SEC-1", "");
     ws.apply().ok();
-    assert_eq!(workflow(&stored(&emu)["i2"]), "SUPPRESSED");
+    assert_eq!(workflow_status(&emu.stored_findings(HOME)["i2"]), "SUPPRESSED");
 
     suppression(&ws, "Risk accepted: SEC-1", "  control_id = \"Inspector.1\"\n");
     let plan = ws.plan();
     assert!(plan.all().contains("1 to change, 0 to destroy"), "an update, not a replacement: {}", plan.all());
     ws.apply().ok();
-    let found = stored(&emu);
-    assert_eq!(workflow(&found["i1"]), "SUPPRESSED");
-    assert_eq!(workflow(&found["i2"]), "NEW", "the old control's finding is returned");
-    assert!(note(&found["i2"]).starts_with("Suppression removed by inspector2fix"), "{}", note(&found["i2"]));
+    let found = emu.stored_findings(HOME);
+    assert_eq!(workflow_status(&found["i1"]), "SUPPRESSED");
+    assert_eq!(workflow_status(&found["i2"]), "NEW", "the old control's finding is returned");
+    assert!(note_text(&found["i2"]).starts_with("Suppression removed by inspector2fix"), "{}", note_text(&found["i2"]));
     let s = ws.state_of(SUPPRESSION);
     assert_eq!((s["id"].as_str(), sorted_strings(&s["finding_ids"])), (Some("Inspector.1"), vec!["i1".to_owned()]));
     assert_eq!(ws.plan().code, 0);

@@ -124,6 +124,23 @@ impl Emulator {
         self.requests().log().len()
     }
 
+    /// Adds findings to `account`'s Security Hub; the emulator must take every one.
+    #[track_caller]
+    pub fn seed_findings(&self, account: &str, findings: Value) {
+        let expected = findings.as_array().map(Vec::len).expect("findings to seed are a list");
+        let body = serde_json::json!({"account_id": account, "findings": findings});
+        let added = self.control("POST", "/_emulator/securityhub/findings", Some(body));
+        assert_eq!(field(&added, "added"), &serde_json::json!(expected), "{added}");
+    }
+
+    /// Every finding in `account`'s Security Hub, as the emulator stores it, by Id.
+    #[track_caller]
+    pub fn stored_findings(&self, account: &str) -> BTreeMap<String, Value> {
+        let v = self.control("GET", &format!("/_emulator/securityhub/findings?account_id={account}"), None);
+        let list = field(&v, "findings").as_array().unwrap_or_else(|| panic!("findings is not a list: {v}"));
+        list.iter().map(|f| (str_field(f, "Id").to_owned(), f.clone())).collect()
+    }
+
     #[track_caller]
     pub fn clear_log(&self) {
         self.control("DELETE", "/_emulator/requests", None);

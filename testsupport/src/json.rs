@@ -20,6 +20,18 @@ pub fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
     f.as_str().unwrap_or_else(|| panic!("field {key:?} is not a string: {f}"))
 }
 
+/// A stored finding's `Workflow.Status`; missing is a failure.
+#[track_caller]
+pub fn workflow_status(finding: &Value) -> &str {
+    str_field(field(finding, "Workflow"), "Status")
+}
+
+/// A stored finding's `Note.Text`; missing is a failure.
+#[track_caller]
+pub fn note_text(finding: &Value) -> &str {
+    str_field(field(finding, "Note"), "Text")
+}
+
 /// A JSON array of strings, sorted; anything else (null, a number inside) is a failure.
 #[track_caller]
 pub fn sorted_strings(v: &Value) -> Vec<String> {

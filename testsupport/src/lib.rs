@@ -15,7 +15,7 @@ pub mod terraform;
 use std::path::PathBuf;
 
 pub use emulator::{Emulator, Requests};
-pub use json::{field, sorted_strings, str_field, Attrs};
+pub use json::{field, note_text, sorted_strings, str_field, workflow_status, Attrs};
 pub use terraform::{
     aws_standin_mirror, install_in_mirror, terraform, venv_tool, Run, Workspace, PROVIDER_SOURCE, SECRET_KEY,
 };
