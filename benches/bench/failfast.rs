@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use testsupport::{Emulator, Workspace};
+use testsupport::{signal_group, wait_for, Emulator, Workspace};
 
 use crate::measure::{expect_code, progress, timed, workspace, STANDALONE};
 use crate::report::{Report, Row};
@@ -164,21 +164,4 @@ fn spawn_in_own_group(ws: &Workspace) -> (u32, mpsc::Receiver<std::io::Result<Ou
         let _ = tx.send(child.wait_with_output());
     });
     (group, rx)
-}
-
-fn signal_group(signal: &str, group: u32) {
-    let status = std::process::Command::new("kill").args([signal, "--", &format!("-{group}")]).status();
-    assert!(status.expect("run kill").success(), "kill {signal} of process group {group} failed");
-}
-
-/// Waits up to `limit` for `ready`, polling; false when it never became true.
-fn wait_for(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
-    let until = Instant::now() + limit;
-    while Instant::now() < until {
-        if ready() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
 }

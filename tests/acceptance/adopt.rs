@@ -30,14 +30,6 @@ fn enabler_workspace(name: &str, emu: &Emulator, fixture: &str) -> Workspace {
     ws
 }
 
-/// No call of `operation` in a log that did record this step's calls.
-#[track_caller]
-fn assert_no_call(emu: &Emulator, operation: &str, why: &str) {
-    let requests = emu.requests();
-    assert!(!requests.log().is_empty(), "the request log recorded no call at all, so it proves nothing");
-    assert_eq!(requests.count(operation), 0, "{why}");
-}
-
 #[test]
 fn adopt_moved_enabler_with_ecr_makes_no_write_and_leaves_ec2_on() {
     let emu = Emulator::start();
@@ -52,8 +44,8 @@ fn adopt_moved_enabler_with_ecr_makes_no_write_and_leaves_ec2_on() {
 
     emu.clear_log();
     ws.apply().ok();
-    assert_no_call(&emu, "Enable", "the move must not enable anything");
-    assert_no_call(&emu, "Disable", "the move must not disable anything");
+    emu.assert_no_call("Enable", "the move must not enable anything");
+    emu.assert_no_call("Disable", "the move must not disable anything");
     let s = ws.state_of(ADDR);
     assert_eq!(s["id"], ACCOUNT);
     assert_eq!(sorted_strings(&s["account_ids"]), vec![ACCOUNT]);
@@ -84,7 +76,7 @@ fn adopt_moved_enabler_without_ecr_turns_ecr_on_and_nothing_else() {
 
     emu.clear_log();
     ws.apply().ok();
-    assert_no_call(&emu, "Disable", "turning ECR on disables nothing");
+    emu.assert_no_call("Disable", "turning ECR on disables nothing");
     let enables = emu.calls("Enable");
     assert!(!enables.is_empty(), "ECR must be turned on");
     for call in &enables {
@@ -128,8 +120,8 @@ fn adopt_import_takes_the_enabler_id() {
     ));
     emu.clear_log();
     ws.apply().ok();
-    assert_no_call(&emu, "Enable", "importing enables nothing");
-    assert_no_call(&emu, "Disable", "importing disables nothing");
+    emu.assert_no_call("Enable", "importing enables nothing");
+    emu.assert_no_call("Disable", "importing disables nothing");
     let s = ws.state_of(ADDR);
     assert_eq!(s["id"], ACCOUNT);
     assert_eq!(s["status"][ACCOUNT], "ENABLED");

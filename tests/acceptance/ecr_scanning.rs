@@ -47,14 +47,6 @@ fn resource_types_of(emu: &Emulator, operation: &str) -> Vec<serde_json::Value> 
     calls.iter().map(|e| field(e, "resource_types").clone()).collect()
 }
 
-/// No call of `operation` since the log was cleared, in a log that did record this step's calls.
-#[track_caller]
-fn assert_no_call(emu: &Emulator, operation: &str, why: &str) {
-    let requests = emu.requests();
-    assert!(!requests.log().is_empty(), "the request log recorded no call at all, so it proves nothing");
-    assert_eq!(requests.count(operation), 0, "{why}");
-}
-
 #[test]
 fn lifecycle_create_clean_plan_drift_repair_and_destroy_keeps_other_scan_types() {
     let emu = Emulator::start();
@@ -105,7 +97,7 @@ fn disable_on_destroy_false_leaves_scanning_on() {
     assert_eq!(ws.plan().code, 0);
     emu.clear_log();
     ws.destroy().ok();
-    assert_no_call(&emu, "Disable", "disable_on_destroy = false must not disable");
+    emu.assert_no_call("Disable", "disable_on_destroy = false must not disable");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
     assert!(!ws.in_state(ADDR), "destroy empties the state");
 }
@@ -139,7 +131,7 @@ fn import_by_cli_and_by_import_block() {
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(plan.stdout.contains("1 to import, 0 to add, 0 to change, 0 to destroy"), "{}", plan.stdout);
     ws.apply().ok();
-    assert_no_call(&emu, "Enable", "importing must not enable anything");
+    emu.assert_no_call("Enable", "importing must not enable anything");
     assert_eq!(ws.plan().code, 0);
 
     // Bad id, and an account whose scanning is off, are refused clearly.
@@ -259,7 +251,7 @@ fn partial_failure_keeps_what_was_done_and_reapply_converges_without_disabling()
     emu.clear_faults();
     emu.clear_log();
     ws.apply().ok();
-    assert_no_call(&emu, "Disable", "converging must never turn scanning off on accounts already done");
+    emu.assert_no_call("Disable", "converging must never turn scanning off on accounts already done");
     for a in &all {
         assert_eq!(emu.resource_state(a, "ECR"), "ENABLED");
     }
@@ -288,7 +280,7 @@ fn enabling_that_outlasts_the_timeout_errors_clearly_and_reapply_converges() {
     emu.set_account(MEMBER_A, json!({"stuck": false}));
     emu.clear_log();
     ws.apply().ok();
-    assert_no_call(&emu, "Disable", "converging after a timeout must not disable");
+    emu.assert_no_call("Disable", "converging after a timeout must not disable");
     assert_eq!(ws.state_of(ADDR)["status"][MEMBER_A], "ENABLED");
     assert_eq!(ws.plan().code, 0);
 }
@@ -379,7 +371,7 @@ fn replace_never_turns_scanning_off() {
     emu.clear_log();
     let run = ws.tf(&["apply", "-auto-approve", "-no-color", "-input=false", &format!("-replace={ADDR}")]).ok();
     assert!(run.all().contains("1 added, 0 changed, 1 destroyed"), "{}", run.all());
-    assert_no_call(&emu, "Disable", "the destroy half of a replacement must not disable");
+    emu.assert_no_call("Disable", "the destroy half of a replacement must not disable");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
     assert_eq!(ws.plan().code, 0);
 }

@@ -162,18 +162,6 @@ fn a_refused_endpoint_ends_at_the_create_timeout() {
     assert!(out.contains("could not reach the endpoint"), "{out}");
 }
 
-/// Waits up to `limit` for `ready`, polling; false when it never became true.
-fn wait_for(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
-    let until = Instant::now() + limit;
-    while Instant::now() < until {
-        if ready() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
-}
-
 #[test]
 fn one_sigint_stops_a_long_wait_and_keeps_what_was_done() {
     const ADMIN: &str = "111111111111";
@@ -201,8 +189,7 @@ fn one_sigint_stops_a_long_wait_and_keeps_what_was_done() {
     assert!(waiting, "the apply never got to waiting on the stuck account");
     std::thread::sleep(Duration::from_secs(1));
     let sent = Instant::now();
-    let kill = std::process::Command::new("kill").args(["-INT", "--", &format!("-{group}")]).status();
-    assert!(kill.expect("run kill").success(), "kill -INT of the process group failed");
+    signal_group("-INT", group);
     let output = done_rx.recv_timeout(HANG_GUARD).expect("terraform ended after one SIGINT").expect("terraform output");
     let took = sent.elapsed();
     eprintln!("failfast: SIGINT to the end of the apply: {took:.2?}");

@@ -118,6 +118,15 @@ impl Emulator {
         self.requests().calls(operation).into_iter().cloned().collect()
     }
 
+    /// No call of `operation` since the log was cleared, in a log that did record this step's
+    /// calls: an empty log proves nothing, so it fails.
+    #[track_caller]
+    pub fn assert_no_call(&self, operation: &str, why: &str) {
+        let requests = self.requests();
+        assert!(!requests.log().is_empty(), "the request log recorded no call at all, so it proves nothing");
+        assert_eq!(requests.count(operation), 0, "{why}");
+    }
+
     /// How many AWS calls of any operation were made since the last reset.
     #[track_caller]
     pub fn aws_calls(&self) -> usize {

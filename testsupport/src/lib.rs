@@ -43,3 +43,23 @@ pub fn no_backtrace(text: &str) {
         assert!(!text.contains(marker), "user-facing output carries a backtrace ({marker}):\n{text}");
     }
 }
+
+/// Waits up to `limit` for `ready`, polling every 100 ms; false when it never became true.
+pub fn wait_for(limit: std::time::Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+/// Sends `signal` (e.g. "-INT") to the process group `group`, as a terminal does to its
+/// foreground job.
+#[track_caller]
+pub fn signal_group(signal: &str, group: u32) {
+    let status = std::process::Command::new("kill").args([signal, "--", &format!("-{group}")]).status();
+    assert!(status.expect("run kill").success(), "kill {signal} of process group {group} failed");
+}
