@@ -5,57 +5,34 @@
 use async_trait::async_trait;
 
 use super::api::AwsError;
-
-/// An enum of AWS wire strings with an `Unknown` variant that keeps any other value verbatim.
-macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name {
-            $($variant,)+
-            /// A value this provider does not know, as AWS sent it.
-            Unknown(String),
-        }
-
-        impl $name {
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $wire,)+
-                    $name::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(wire: &str) -> Self {
-                match wire {
-                    $($wire => $name::$variant,)+
-                    other => $name::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use super::wire::wire_enum;
 
 wire_enum!(
     /// A finding's `Compliance.Status`.
-    ComplianceStatus { Passed = "PASSED", Warning = "WARNING", Failed = "FAILED", NotAvailable = "NOT_AVAILABLE" }
+    pub enum ComplianceStatus {
+        Passed = "PASSED",
+        Warning = "WARNING",
+        Failed = "FAILED",
+        NotAvailable = "NOT_AVAILABLE",
+    }
 );
 
 wire_enum!(
     /// A finding's `Workflow.Status`.
-    WorkflowStatus { New = "NEW", Notified = "NOTIFIED", Resolved = "RESOLVED", Suppressed = "SUPPRESSED" }
+    pub enum WorkflowStatus {
+        New = "NEW",
+        Notified = "NOTIFIED",
+        Resolved = "RESOLVED",
+        Suppressed = "SUPPRESSED",
+    }
 );
 
 wire_enum!(
     /// A finding's `RecordState`.
-    RecordState { Active = "ACTIVE", Archived = "ARCHIVED" }
+    pub enum RecordState {
+        Active = "ACTIVE",
+        Archived = "ARCHIVED",
+    }
 );
 
 /// A Security Hub security control (BatchGetSecurityControls).
