@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 
+use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration};
 use super::wire::wire_enum;
 
 wire_enum! {
@@ -161,6 +162,16 @@ pub trait InspectorApi: Send + Sync {
     async fn ecr_rescan_configuration(&self) -> Result<EcrRescanConfig, AwsError>;
     /// Inspector2 UpdateConfiguration with `ecrConfiguration` only; `rescan_duration` must be set.
     async fn update_ecr_rescan_configuration(&self, config: &EcrRescanConfig) -> Result<(), AwsError>;
+    /// Inspector2 ListMembers, one page of at most 50 (`onlyAssociated` as given).
+    async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError>;
+    /// Inspector2 GetMember.
+    async fn get_member(&self, account_id: &str) -> Result<Member, AwsError>;
+    /// Inspector2 AssociateMember: one account; the relationship becomes ENABLED later.
+    async fn associate_member(&self, account_id: &str) -> Result<(), AwsError>;
+    /// Inspector2 DescribeOrganizationConfiguration.
+    async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError>;
+    /// Inspector2 UpdateOrganizationConfiguration with every flag given; returns AWS's answer.
+    async fn update_organization_configuration(&self, auto_enable: &AutoEnable) -> Result<AutoEnable, AwsError>;
 }
 
 /// The three ECR rescan settings. `None` means "not managed" in a desired setting, and "not

@@ -6,6 +6,7 @@ pub mod call_log;
 pub mod clients;
 pub mod ecr;
 pub mod errors;
+pub mod organization;
 pub mod sdk;
 pub mod securityhub;
 pub mod securityhub_types;

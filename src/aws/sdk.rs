@@ -5,6 +5,7 @@ use aws_sdk_inspector2::types::{self as i2, ResourceScanType};
 
 use super::api::{AccountEcr, AwsError, BatchOutcome, ErrorClass, ErrorCode, FailedAccount, InspectorApi};
 use super::errors::ErrorContext;
+use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus};
 
 pub struct SdkInspector {
     pub inspector2: aws_sdk_inspector2::Client,
@@ -47,6 +48,38 @@ fn outcome(accounts: &[i2::Account], failed: &[i2::FailedAccount]) -> BatchOutco
         accounts: accounts.iter().map(account).collect(),
         failed: failed.iter().map(failed_account).collect(),
     }
+}
+
+fn member(m: &i2::Member) -> Member {
+    Member {
+        account_id: m.account_id().unwrap_or_default().to_owned(),
+        relationship_status: m.relationship_status().and_then(|r| decode::<RelationshipStatus>(r.as_str())),
+        delegated_admin_account_id: m.delegated_admin_account_id().map(str::to_owned),
+        updated_at: m.updated_at().and_then(|t| t.fmt(aws_sdk_inspector2::primitives::DateTimeFormat::DateTime).ok()),
+    }
+}
+
+fn auto_enable(a: &i2::AutoEnable) -> AutoEnable {
+    AutoEnable {
+        ec2: a.ec2(),
+        ecr: a.ecr(),
+        lambda: a.lambda(),
+        lambda_code: a.lambda_code(),
+        code_repository: a.code_repository(),
+        ami: a.ami(),
+    }
+}
+
+fn to_sdk_auto_enable(a: &AutoEnable, operation: &'static str) -> Result<i2::AutoEnable, AwsError> {
+    i2::AutoEnable::builder()
+        .ec2(a.ec2)
+        .ecr(a.ecr)
+        .set_lambda(a.lambda)
+        .set_lambda_code(a.lambda_code)
+        .set_code_repository(a.code_repository)
+        .set_ami(a.ami)
+        .build()
+        .map_err(|e| AwsError::new(operation, ErrorClass::Final, None, e.to_string()))
 }
 
 #[async_trait]
@@ -125,5 +158,78 @@ impl InspectorApi for SdkInspector {
             .await
             .map_err(|e| self.context.error("UpdateConfiguration", &e))?;
         Ok(())
+    }
+
+    async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError> {
+        let out = self
+            .inspector2
+            .list_members()
+            .only_associated(only_associated)
+            .max_results(50)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| self.context.error("ListMembers", &e))?;
+        Ok(MembersPage {
+            members: out.members().iter().map(member).collect(),
+            next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_owned),
+        })
+    }
+
+    async fn get_member(&self, account_id: &str) -> Result<Member, AwsError> {
+        let out = self
+            .inspector2
+            .get_member()
+            .account_id(account_id)
+            .send()
+            .await
+            .map_err(|e| self.context.error("GetMember", &e))?;
+        out.member()
+            .map(member)
+            .ok_or_else(|| AwsError::new("GetMember", ErrorClass::Final, None, "the response named no member"))
+    }
+
+    async fn associate_member(&self, account_id: &str) -> Result<(), AwsError> {
+        self.inspector2
+            .associate_member()
+            .account_id(account_id)
+            .send()
+            .await
+            .map_err(|e| self.context.error("AssociateMember", &e))?;
+        Ok(())
+    }
+
+    async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError> {
+        let out = self
+            .inspector2
+            .describe_organization_configuration()
+            .send()
+            .await
+            .map_err(|e| self.context.error("DescribeOrganizationConfiguration", &e))?;
+        let flags = out.auto_enable().ok_or_else(|| {
+            AwsError::new(
+                "DescribeOrganizationConfiguration",
+                ErrorClass::Final,
+                None,
+                "the response carried no autoEnable",
+            )
+        })?;
+        Ok(OrganizationConfiguration {
+            auto_enable: auto_enable(flags),
+            max_account_limit_reached: out.max_account_limit_reached().unwrap_or(false),
+        })
+    }
+
+    async fn update_organization_configuration(&self, wanted: &AutoEnable) -> Result<AutoEnable, AwsError> {
+        const OP: &str = "UpdateOrganizationConfiguration";
+        let out = self
+            .inspector2
+            .update_organization_configuration()
+            .auto_enable(to_sdk_auto_enable(wanted, OP)?)
+            .send()
+            .await
+            .map_err(|e| self.context.error(OP, &e))?;
+        // An answer without autoEnable says nothing new: the caller reads the flags back anyway.
+        Ok(out.auto_enable().map(auto_enable).unwrap_or_else(|| wanted.clone()))
     }
 }

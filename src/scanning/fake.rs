@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
+use crate::aws::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus};
 use crate::aws::{
     AccountEcr, AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi,
 };
@@ -33,6 +34,24 @@ pub struct World {
     pub reverse: bool,
     /// ECR rescan settings (GetConfiguration / UpdateConfiguration).
     pub rescan: crate::aws::api::EcrRescanConfig,
+    /// The organization, as its delegated administrator sees it.
+    pub org: Org,
+}
+
+/// Members and auto-enable flags of the fake organization.
+#[derive(Default)]
+pub struct Org {
+    /// Whether the caller is the delegated administrator; otherwise every organization call fails.
+    pub caller_is_admin: bool,
+    /// account -> (relationship status, status reads left before an association turns ENABLED)
+    pub members: BTreeMap<String, (RelationshipStatus, u32)>,
+    /// Reads an AssociateMember stays pending for.
+    pub associate_after_reads: u32,
+    pub config: OrganizationConfiguration,
+    /// Stale auto-enable flags answered by the next Describe calls, oldest first.
+    pub stale_reads: VecDeque<AutoEnable>,
+    /// How many Describe calls answer the previous flags after each update.
+    pub stale_after_update: u32,
 }
 
 impl FakeInspector {
@@ -52,6 +71,44 @@ impl FakeInspector {
 
     pub fn count(&self, op: &str) -> usize {
         self.inner.lock().unwrap().calls.iter().filter(|(o, _)| *o == op).count()
+    }
+
+    /// Makes the caller the delegated administrator of `members`, all associated.
+    pub fn with_members(&self, members: &[&str]) {
+        let mut w = self.inner.lock().unwrap();
+        w.org.caller_is_admin = true;
+        for m in members {
+            w.org.members.insert((*m).into(), (RelationshipStatus::Enabled, 0));
+        }
+    }
+
+    /// Records an organization call and answers its queued error, or a refusal for a non-administrator.
+    fn org_call(&self, op: &'static str, ids: Vec<String>) -> Result<std::sync::MutexGuard<'_, World>, AwsError> {
+        let mut w = self.inner.lock().unwrap();
+        w.calls.push((op, ids));
+        if let Some(e) = w.call_errors.pop_front() {
+            return Err(e);
+        }
+        if !w.org.caller_is_admin {
+            let msg = "Invoking account is not the delegated administrator";
+            return Err(AwsError::new(op, crate::aws::ErrorClass::Final, Some("AccessDeniedException"), msg));
+        }
+        Ok(w)
+    }
+
+    fn member_of(id: &str, entry: &mut (RelationshipStatus, u32)) -> Member {
+        if entry.1 > 0 {
+            entry.1 -= 1;
+            if entry.1 == 0 {
+                entry.0 = RelationshipStatus::Enabled;
+            }
+        }
+        Member {
+            account_id: id.into(),
+            relationship_status: Some(entry.0.clone()),
+            delegated_admin_account_id: Some("111111111111".into()),
+            updated_at: Some("2026-11-29T00:00:00Z".into()),
+        }
     }
 
     fn change(&self, op: &'static str, ids: &[String], moving: &str) -> Result<BatchOutcome, AwsError> {
@@ -171,5 +228,57 @@ impl InspectorApi for FakeInspector {
         assert!(config.rescan_duration.is_some(), "UpdateConfiguration requires rescanDuration");
         w.rescan = config.clone();
         Ok(())
+    }
+
+    async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError> {
+        let mut w = self.org_call("ListMembers", vec![])?;
+        let start: usize = next_token.as_deref().map(|t| t.parse().expect("a token this fake gave")).unwrap_or(0);
+        let mut members: Vec<Member> = w.org.members.iter_mut().map(|(id, e)| Self::member_of(id, e)).collect();
+        if only_associated {
+            members.retain(|m| m.relationship_status == Some(RelationshipStatus::Enabled));
+        }
+        let end = (start + 50).min(members.len());
+        let next_token = (end < members.len()).then(|| end.to_string());
+        Ok(MembersPage { members: members[start..end].to_vec(), next_token })
+    }
+
+    async fn get_member(&self, account_id: &str) -> Result<Member, AwsError> {
+        let mut w = self.org_call("GetMember", vec![account_id.into()])?;
+        match w.org.members.get_mut(account_id) {
+            Some(e) => Ok(Self::member_of(account_id, e)),
+            None => Err(AwsError::new(
+                "GetMember",
+                crate::aws::ErrorClass::Final,
+                Some("ResourceNotFoundException"),
+                format!("{account_id} is not a member"),
+            )),
+        }
+    }
+
+    async fn associate_member(&self, account_id: &str) -> Result<(), AwsError> {
+        let mut w = self.org_call("AssociateMember", vec![account_id.into()])?;
+        let delay = w.org.associate_after_reads;
+        let entry = w.org.members.entry(account_id.into()).or_insert((RelationshipStatus::Created, 0));
+        if entry.0 != RelationshipStatus::Enabled {
+            *entry = if delay == 0 { (RelationshipStatus::Enabled, 0) } else { (RelationshipStatus::Created, delay) };
+        }
+        Ok(())
+    }
+
+    async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError> {
+        let mut w = self.org_call("DescribeOrganizationConfiguration", vec![])?;
+        let mut answer = w.org.config.clone();
+        if let Some(stale) = w.org.stale_reads.pop_front() {
+            answer.auto_enable = stale;
+        }
+        Ok(answer)
+    }
+
+    async fn update_organization_configuration(&self, auto_enable: &AutoEnable) -> Result<AutoEnable, AwsError> {
+        let mut w = self.org_call("UpdateOrganizationConfiguration", vec![])?;
+        let previous = std::mem::replace(&mut w.org.config.auto_enable, auto_enable.clone());
+        let stale = w.org.stale_after_update;
+        w.org.stale_reads = std::iter::repeat_n(previous, stale as usize).collect();
+        Ok(auto_enable.clone())
     }
 }

@@ -224,6 +224,45 @@ impl InspectorApi for Contradicting {
     async fn update_ecr_rescan_configuration(&self, _: &crate::aws::api::EcrRescanConfig) -> Result<(), AwsError> {
         Err(AwsError::new("UpdateConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
     }
+
+    async fn list_members(
+        &self,
+        _: bool,
+        _: Option<String>,
+    ) -> Result<crate::aws::organization::MembersPage, AwsError> {
+        Err(AwsError::new("ListMembers", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn get_member(&self, _: &str) -> Result<crate::aws::organization::Member, AwsError> {
+        Err(AwsError::new("GetMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn associate_member(&self, _: &str) -> Result<(), AwsError> {
+        Err(AwsError::new("AssociateMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn organization_configuration(
+        &self,
+    ) -> Result<crate::aws::organization::OrganizationConfiguration, AwsError> {
+        Err(AwsError::new(
+            "DescribeOrganizationConfiguration",
+            crate::aws::ErrorClass::Final,
+            None,
+            "not part of this test",
+        ))
+    }
+
+    async fn update_organization_configuration(
+        &self,
+        _: &crate::aws::organization::AutoEnable,
+    ) -> Result<crate::aws::organization::AutoEnable, AwsError> {
+        Err(AwsError::new(
+            "UpdateOrganizationConfiguration",
+            crate::aws::ErrorClass::Final,
+            None,
+            "not part of this test",
+        ))
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -261,6 +300,45 @@ impl InspectorApi for Silent {
 
     async fn update_ecr_rescan_configuration(&self, _: &crate::aws::api::EcrRescanConfig) -> Result<(), AwsError> {
         Err(AwsError::new("UpdateConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn list_members(
+        &self,
+        _: bool,
+        _: Option<String>,
+    ) -> Result<crate::aws::organization::MembersPage, AwsError> {
+        Err(AwsError::new("ListMembers", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn get_member(&self, _: &str) -> Result<crate::aws::organization::Member, AwsError> {
+        Err(AwsError::new("GetMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn associate_member(&self, _: &str) -> Result<(), AwsError> {
+        Err(AwsError::new("AssociateMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
+    }
+
+    async fn organization_configuration(
+        &self,
+    ) -> Result<crate::aws::organization::OrganizationConfiguration, AwsError> {
+        Err(AwsError::new(
+            "DescribeOrganizationConfiguration",
+            crate::aws::ErrorClass::Final,
+            None,
+            "not part of this test",
+        ))
+    }
+
+    async fn update_organization_configuration(
+        &self,
+        _: &crate::aws::organization::AutoEnable,
+    ) -> Result<crate::aws::organization::AutoEnable, AwsError> {
+        Err(AwsError::new(
+            "UpdateOrganizationConfiguration",
+            crate::aws::ErrorClass::Final,
+            None,
+            "not part of this test",
+        ))
     }
 }
 
@@ -371,4 +449,34 @@ async fn progress_is_logged_at_most_every_ten_seconds() {
     let start = tokio::time::Instant::now();
     let due: Vec<u64> = (0..=35).filter(|s| progress.due(start + Duration::from_secs(*s))).collect();
     assert_eq!(due, [10, 20, 30]);
+}
+
+/// The fake organization the organization features are unit-tested against behaves as the
+/// emulator and AWS do: pages of 50, associations that settle later, stale reads after an update.
+#[tokio::test(start_paused = true)]
+async fn the_fake_organization_pages_settles_associations_and_reads_stale() {
+    use crate::aws::organization::{AutoEnable, RelationshipStatus};
+    let fake = FakeInspector::new(0);
+    let many: Vec<String> = (0..120).map(|i| format!("{:012}", 200_000_000_000u64 + i)).collect();
+    fake.with_members(&many.iter().map(String::as_str).collect::<Vec<_>>());
+    let first = fake.list_members(false, None).await.unwrap();
+    assert_eq!((first.members.len(), first.next_token.as_deref()), (50, Some("50")));
+    let last = fake.list_members(false, Some("100".into())).await.unwrap();
+    assert_eq!((last.members.len(), last.next_token), (20, None));
+
+    fake.inner.lock().unwrap().org.associate_after_reads = 2;
+    fake.associate_member("999999999999").await.unwrap();
+    let status = |m: crate::aws::organization::Member| m.relationship_status.unwrap();
+    assert_eq!(status(fake.get_member("999999999999").await.unwrap()), RelationshipStatus::Created);
+    assert_eq!(status(fake.get_member("999999999999").await.unwrap()), RelationshipStatus::Enabled);
+
+    fake.inner.lock().unwrap().org.stale_after_update = 1;
+    let on = AutoEnable { ecr: true, ..AutoEnable::default() };
+    fake.update_organization_configuration(&on).await.unwrap();
+    assert!(!fake.organization_configuration().await.unwrap().auto_enable.ecr, "one stale read");
+    assert!(fake.organization_configuration().await.unwrap().auto_enable.ecr);
+
+    fake.inner.lock().unwrap().org.caller_is_admin = false;
+    let e = fake.list_members(false, None).await.unwrap_err();
+    assert_eq!(e.code.as_deref(), Some("AccessDeniedException"));
 }
