@@ -1,0 +1,156 @@
+//! `region` on every resource and data source against the per-Region emulator: one provider
+//! block over many Regions, replacement on a Region change, `@REGION` import ids, and bad Regions
+//! refused before any AWS call.
+
+use serde_json::json;
+
+use crate::harness::*;
+
+const STANDALONE: &str = "123456789012";
+const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-3"];
+/// Nothing listens here: a call that ignores the `endpoints` block fails.
+const DEAD: &str = "http://127.0.0.1:9";
+
+fn scanning(region: &str) -> String {
+    format!("inspector2fix_ecr_scanning.this[\"{region}\"]")
+}
+
+/// A provider block whose `endpoints` name the emulator, with AWS_ENDPOINT_URL dead: every call
+/// of every Region must go through the block.
+fn endpoints_provider(emu: &Emulator) -> String {
+    let url = emu.url();
+    format!(
+        "provider \"inspector2fix\" {{\n  endpoints {{\n    inspector2 = \"{url}\"\n    securityhub = \"{url}\"\n    sts = \"{url}\"\n  }}\n}}\n"
+    )
+}
+
+const FOR_EACH: &str = r#"
+variable "regions" {
+  type    = list(string)
+  default = ["us-east-1", "eu-west-1", "ap-southeast-3"]
+}
+
+resource "inspector2fix_ecr_scanning" "this" {
+  for_each = toset(var.regions)
+  region   = each.key
+}
+"#;
+
+#[test]
+fn one_provider_block_many_regions_each_region_gets_its_own_calls_and_drift() {
+    let emu = Emulator::start();
+    let ws = workspace("regions-for-each", DEAD);
+    ws.config(&format!("{}{FOR_EACH}", endpoints_provider(&emu)));
+
+    ws.apply().ok();
+    for region in REGIONS {
+        let s = ws.state_of(&scanning(region));
+        assert_eq!(s["region"], region);
+        assert_eq!(s["id"], STANDALONE, "the id keeps no Region");
+        assert_eq!(s["status"][STANDALONE], "ENABLED");
+        assert_eq!(emu.resource_state_in(region, STANDALONE, "ECR"), "ENABLED", "{region}");
+        assert_eq!(emu.count_in(region, "Enable"), 1, "one Enable in {region}, sent there");
+    }
+    assert_eq!(emu.count("Enable"), 3, "no Enable outside the three Regions");
+    emu.clear_log();
+    assert_eq!(ws.plan().code, 0, "plan right after apply must be clean");
+    // One provider process planned three Regions: three reads, each in its Region, one caller lookup.
+    for region in REGIONS {
+        assert_eq!(emu.count_in(region, "BatchGetAccountStatus"), 1, "{region}");
+    }
+    assert_eq!(emu.count("GetCallerIdentity"), 1, "the caller is looked up once per run, whatever the Region");
+
+    // Drift in one Region shows only in that Region's instance.
+    emu.set_account_in("eu-west-1", STANDALONE, json!({"resource_state": {"ECR": "DISABLED"}}));
+    let drift = ws.plan();
+    assert_eq!(drift.code, 2, "drift must show:\n{}", drift.all());
+    assert!(drift.stdout.contains(&format!("{} will be created", scanning("eu-west-1"))), "{}", drift.stdout);
+    for region in ["us-east-1", "ap-southeast-3"] {
+        let changes = drift.stdout.lines().filter(|l| l.contains(&scanning(region)) && !l.contains("Refreshing state"));
+        assert_eq!(changes.count(), 0, "{region} has no drift:\n{}", drift.stdout);
+    }
+    assert!(drift.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{}", drift.stdout);
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!(emu.count_in("eu-west-1", "Enable"), 1);
+    assert_eq!(emu.count("Enable"), 1, "only the drifted Region is repaired");
+    assert_eq!(emu.resource_state_in("eu-west-1", STANDALONE, "ECR"), "ENABLED");
+
+    emu.clear_log();
+    ws.destroy().ok();
+    for region in REGIONS {
+        assert_eq!(emu.count_in(region, "Disable"), 1, "{region}");
+        assert_eq!(emu.resource_state_in(region, STANDALONE, "ECR"), "DISABLED", "{region}");
+    }
+}
+
+#[test]
+fn a_region_change_replaces_ecr_scanning_and_leaves_the_old_region_as_it_is() {
+    let emu = Emulator::start();
+    let ws = workspace("region-change-scanning", &emu.url());
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
+    ws.apply().ok();
+    assert_eq!(ws.state_of("inspector2fix_ecr_scanning.this")["region"], "us-east-1", "the provider's Region");
+
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {\n  region = \"eu-west-1\"\n}\n");
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("# forces replacement"), "{}", plan.stdout);
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!(emu.count_in("eu-west-1", "Enable"), 1);
+    emu.assert_no_call("Disable", "a replacement for another Region disables nothing in the old one");
+    assert_eq!(emu.resource_state_in("us-east-1", STANDALONE, "ECR"), "ENABLED", "the old Region is left as it is");
+    assert_eq!(emu.resource_state_in("eu-west-1", STANDALONE, "ECR"), "ENABLED");
+    assert_eq!(ws.state_of("inspector2fix_ecr_scanning.this")["region"], "eu-west-1");
+    assert_eq!(ws.plan().code, 0);
+}
+
+#[test]
+fn import_ids_take_a_region_suffix() {
+    let emu = Emulator::start();
+    emu.set_account_in("eu-west-1", STANDALONE, json!({"resource_state": {"ECR": "ENABLED"}}));
+    let ws = workspace("region-import", &emu.url());
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {\n  region = \"eu-west-1\"\n}\n");
+    let id = format!("{STANDALONE}@eu-west-1");
+    ws.tf(&["import", "-no-color", "-input=false", "inspector2fix_ecr_scanning.this", &id]).ok();
+    let s = ws.state_of("inspector2fix_ecr_scanning.this");
+    assert_eq!((&s["id"], &s["region"]), (&json!(STANDALONE), &json!("eu-west-1")));
+    assert_eq!(s["status"][STANDALONE], "ENABLED", "read in eu-west-1, where ECR is on");
+    assert_eq!(emu.count_in("us-east-1", "BatchGetAccountStatus"), 0, "nothing is read in the provider's Region");
+    assert_eq!(ws.plan().code, 0, "plan after import must be clean");
+
+    ws.tf(&["state", "rm", "-no-color", "inspector2fix_ecr_scanning.this"]).ok();
+    let bad = ws.tf(&["import", "-no-color", "-input=false", "inspector2fix_ecr_scanning.this", "123456789012@moon"]);
+    assert_eq!(bad.code, 1, "{}", bad.all());
+    assert!(
+        bad.stderr.contains("Import id \"123456789012@moon\": after @, \"moon\" is not an AWS Region name"),
+        "{}",
+        bad.stderr
+    );
+}
+
+/// For each resource and data source: a bad `region` is an error naming it, before any AWS call.
+#[test]
+fn a_bad_region_is_refused_at_validate_naming_it_with_no_aws_call() {
+    let emu = Emulator::start();
+    let blocks = [
+        "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  region = \"US-EAST-1\"\n}",
+        "resource \"inspector2fix_control_suppression\" \"this\" {\n  reason = \"r\"\n  region = \"eu-west\"\n}",
+        "resource \"inspector2fix_ecr_rescan_configuration\" \"this\" {\n  rescan_duration = \"DAYS_30\"\n  region = \"mars-north-1\"\n}",
+        "data \"inspector2fix_security_hub_control\" \"this\" {\n  region = \"eu_west_1\"\n}",
+        "data \"inspector2fix_ecr_scan_estimate\" \"this\" {\n  price_per_image_scan = 0.09\n  price_per_rescan = 0.01\n  rescans_per_image_per_month = 1\n  region = \"global\"\n}",
+    ];
+    for block in blocks {
+        let ws = workspace("region-bad", &emu.url());
+        ws.config(&format!("provider \"inspector2fix\" {{}}\n\n{block}\n"));
+        emu.clear_log();
+        let plan = ws.plan();
+        assert_eq!(plan.code, 1, "{block}:\n{}", plan.all());
+        assert!(plan.stderr.contains("Invalid region"), "{block}:\n{}", plan.stderr);
+        assert!(plan.stderr.contains("is not an AWS Region name"), "{block}:\n{}", plan.stderr);
+        no_backtrace(&plan.stderr);
+        assert_eq!(emu.aws_calls(), 0, "{block}: no AWS call for a bad region");
+    }
+}
