@@ -154,3 +154,129 @@ fn a_bad_region_is_refused_at_validate_naming_it_with_no_aws_call() {
         assert_eq!(emu.aws_calls(), 0, "{block}: no AWS call for a bad region");
     }
 }
+
+const HOME: &str = STANDALONE;
+const SUPPRESSION: &str = "inspector2fix_control_suppression.this";
+
+/// An emulator with one FAILED, NEW Inspector.2 finding of HOME in us-east-1 (`f-us`) and one in
+/// eu-west-1 (`f-eu`), with no evaluation of its own to change them.
+fn findings_in_two_regions() -> Emulator {
+    let emu = Emulator::start();
+    emu.put_config(json!({"evaluate_inspector2": false}));
+    for (region, id) in [("us-east-1", "f-us"), ("eu-west-1", "f-eu")] {
+        let finding = json!({"Id": id, "AwsAccountId": HOME, "SecurityControlId": "Inspector.2",
+                             "ComplianceStatus": "FAILED", "WorkflowStatus": "NEW", "RecordState": "ACTIVE"});
+        let body = json!({"account_id": HOME, "region": region, "findings": [finding]});
+        let added = emu.control("POST", "/_emulator/securityhub/findings", Some(body));
+        assert_eq!(field(&added, "added"), &json!(1), "{added}");
+    }
+    emu
+}
+
+#[track_caller]
+fn workflow_in(emu: &Emulator, region: &str, id: &str) -> String {
+    let stored = emu.stored_findings_in(region, HOME);
+    let finding = stored.get(id).unwrap_or_else(|| panic!("no finding {id} in {region}: {:?}", stored.keys()));
+    workflow_status(finding).to_owned()
+}
+
+#[track_caller]
+fn finding_ids(findings: &serde_json::Value) -> Vec<String> {
+    let list = findings.as_array().unwrap_or_else(|| panic!("findings is not a list: {findings}"));
+    list.iter().map(|f| str_field(f, "id").to_owned()).collect()
+}
+
+/// In an aggregation Region, GetFindings also returns the linked Regions' findings: the data
+/// source and the suppression still read and change only their own Region's.
+#[test]
+fn in_an_aggregation_region_security_hub_work_stays_in_its_region() {
+    let emu = findings_in_two_regions();
+    let body = json!({"region": "us-east-1", "linked_regions": ["eu-west-1"]});
+    emu.control("POST", "/_emulator/securityhub/aggregation", Some(body));
+    let ws = workspace("region-aggregation", &emu.url());
+    ws.config(&format!(
+        r#"provider "inspector2fix" {{}}
+
+data "inspector2fix_security_hub_control" "home" {{}}
+
+data "inspector2fix_security_hub_control" "eu" {{
+  region = "eu-west-1"
+}}
+
+resource "inspector2fix_control_suppression" "this" {{
+  reason = "Risk accepted: SEC-9"
+}}
+
+output "home" {{ value = data.inspector2fix_security_hub_control.home.findings }}
+output "home_region" {{ value = data.inspector2fix_security_hub_control.home.region }}
+output "eu" {{ value = data.inspector2fix_security_hub_control.eu.findings }}
+output "eu_region" {{ value = data.inspector2fix_security_hub_control.eu.region }}
+"#
+    ));
+    emu.clear_log();
+    ws.apply().ok();
+    let o = ws.outputs();
+    assert_eq!(finding_ids(&o["home"]), ["f-us"], "the aggregation Region's own findings only");
+    assert_eq!(o["home_region"], "us-east-1");
+    assert_eq!(finding_ids(&o["eu"]), ["f-eu"]);
+    assert_eq!(o["eu_region"], "eu-west-1");
+    assert!(emu.count_in("eu-west-1", "GetFindings") >= 1, "the eu-west-1 data source reads there");
+    for call in emu.calls("GetFindings") {
+        let filters = field(&call, "filters").to_string();
+        assert!(filters.contains("\"Region\""), "every GetFindings filters on Region: {filters}");
+    }
+    let s = ws.state_of(SUPPRESSION);
+    assert_eq!(sorted_strings(&s["finding_ids"]), ["f-us"]);
+    assert_eq!(s["region"], "us-east-1");
+    assert_eq!(workflow_in(&emu, "us-east-1", "f-us"), "SUPPRESSED");
+    assert_eq!(workflow_in(&emu, "eu-west-1", "f-eu"), "NEW", "the linked Region's finding is not ours");
+    // The outputs change (the finding was updated after the data source read it); the resource does not.
+    let plan = ws.plan();
+    assert_ne!(plan.code, 1, "{}", plan.all());
+    assert!(!plan.stdout.contains(&format!("{SUPPRESSION} will be")), "{}", plan.stdout);
+    assert!(!plan.stdout.contains(&format!("{SUPPRESSION} must be")), "{}", plan.stdout);
+
+    ws.destroy().ok();
+    assert_eq!(workflow_in(&emu, "us-east-1", "f-us"), "NEW", "destroy restores its own Region's finding");
+    assert_eq!(workflow_in(&emu, "eu-west-1", "f-eu"), "NEW");
+}
+
+#[test]
+fn a_region_change_replaces_the_suppression_and_leaves_the_old_region_suppressed() {
+    let emu = findings_in_two_regions();
+    let ws = workspace("region-change-suppression", &emu.url());
+    let config = |region: &str| {
+        format!("provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_control_suppression\" \"this\" {{\n  reason = \"Risk accepted: SEC-9\"\n{region}}}\n")
+    };
+    ws.config(&config(""));
+    ws.apply().ok();
+    assert_eq!(ws.state_of(SUPPRESSION)["region"], "us-east-1", "the provider's Region");
+    assert_eq!(workflow_in(&emu, "us-east-1", "f-us"), "SUPPRESSED");
+
+    ws.config(&config("  region = \"eu-west-1\"\n"));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout.contains("must be replaced") && plan.stdout.contains("# forces replacement"),
+        "{}",
+        plan.stdout
+    );
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!(emu.count_in("us-east-1", "BatchUpdateFindings"), 0, "nothing is restored in the old Region");
+    assert!(emu.count_in("eu-west-1", "BatchUpdateFindings") >= 1);
+    assert_eq!(workflow_in(&emu, "us-east-1", "f-us"), "SUPPRESSED", "the old Region is left as it is");
+    assert_eq!(workflow_in(&emu, "eu-west-1", "f-eu"), "SUPPRESSED");
+    let s = ws.state_of(SUPPRESSION);
+    assert_eq!((&s["region"], sorted_strings(&s["finding_ids"])), (&json!("eu-west-1"), vec!["f-eu".to_string()]));
+    assert_eq!(ws.plan().code, 0);
+
+    // Import with @REGION adopts the eu-west-1 suppression and its reason.
+    ws.tf(&["state", "rm", "-no-color", SUPPRESSION]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", SUPPRESSION, "Inspector.2@eu-west-1"]).ok();
+    let s = ws.state_of(SUPPRESSION);
+    assert_eq!((&s["id"], &s["region"]), (&json!("Inspector.2"), &json!("eu-west-1")));
+    assert_eq!(s["reason"], "Risk accepted: SEC-9");
+    assert_eq!(sorted_strings(&s["finding_ids"]), ["f-eu"]);
+    assert_eq!(ws.plan().code, 0, "plan after import must be clean");
+}
