@@ -280,3 +280,105 @@ fn a_region_change_replaces_the_suppression_and_leaves_the_old_region_suppressed
     assert_eq!(sorted_strings(&s["finding_ids"]), ["f-eu"]);
     assert_eq!(ws.plan().code, 0, "plan after import must be clean");
 }
+
+/// The findings the 0.1.0 apply of `fixtures/region/control_suppression.tf` left: all three
+/// suppressed with their resource's reason.
+fn suppressed_as_010_left_them(emu: &Emulator) {
+    emu.put_config(json!({"evaluate_inspector2": false}));
+    let suppressed = |id: &str, account: &str, control: &str| {
+        json!({"Id": id, "AwsAccountId": account, "SecurityControlId": control, "ComplianceStatus": "FAILED",
+               "WorkflowStatus": "SUPPRESSED", "RecordState": "ACTIVE"})
+    };
+    emu.seed_findings(
+        HOME,
+        json!([
+            suppressed("f1", HOME, "Inspector.2"),
+            suppressed("f2", "210987654321", "Inspector.2"),
+            suppressed("f3", HOME, "Inspector.3")
+        ]),
+    );
+}
+
+/// A state written by 0.1.0, with no `region`, reads as the provider's Region: no diff, no write.
+#[test]
+fn a_suppression_state_written_by_0_1_0_reads_as_the_provider_region_with_no_diff_and_no_write() {
+    let fixtures = repo_root().join("tests/acceptance/fixtures/region");
+    let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).expect("read the fixture");
+    let state = read("control_suppression.tfstate");
+    assert!(!state.contains("\"region\""), "the fixture is a 0.1.0 state, without region");
+    let emu = Emulator::start();
+    suppressed_as_010_left_them(&emu);
+    let ws = workspace("region-010-suppression", &emu.url());
+    ws.write_main_tf(&read("control_suppression.tf"));
+    std::fs::write(ws.dir.join("terraform.tfstate"), state).expect("write terraform.tfstate");
+
+    emu.clear_log();
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "a 0.1.0 state plans no change:\n{}", plan.all());
+    emu.assert_no_call("BatchUpdateFindings", "reading a 0.1.0 state writes nothing");
+    assert!(emu.count_in("us-east-1", "GetFindings") >= 2, "both resources are read, in the provider's Region");
+
+    ws.tf(&["apply", "-refresh-only", "-auto-approve", "-no-color", "-input=false"]).ok();
+    for (address, findings) in
+        [(SUPPRESSION, vec!["f1", "f2"]), ("inspector2fix_control_suppression.lambda", vec!["f3"])]
+    {
+        let s = ws.state_of(address);
+        assert_eq!(s["region"], "us-east-1", "{address}");
+        assert_eq!(sorted_strings(&s["finding_ids"]), findings, "{address}");
+    }
+    assert_eq!(ws.plan().code, 0);
+    assert_eq!(emu.count("BatchUpdateFindings"), 0, "still no write");
+}
+
+/// moto keeps Inspector state per Region too: ECR scanning in two Regions from one provider block.
+#[test]
+fn moto_ecr_scanning_in_two_regions() {
+    let moto = crate::moto::Moto::start();
+    let reported_in = |region: &str| {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/{region}/inspector2/aws4_request, SignedHeaders=host, Signature=0"
+        );
+        let body = json!({"accountIds": [STANDALONE]});
+        let reply = testsupport::http::request(
+            moto.addr,
+            "POST",
+            "/status/batch/get",
+            Some(&body),
+            &[("Authorization", &auth)],
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let accounts = field(&reply.body, "accounts").as_array().cloned().unwrap_or_default();
+        // moto leaves out an account it never saw in that Region (AWS reports it DISABLED).
+        let account = accounts.iter().find(|a| a["accountId"] == STANDALONE);
+        account.map(|a| str_field(field(field(a, "resourceState"), "ecr"), "status").to_owned())
+    };
+    let status_in = |region: &str| reported_in(region).unwrap_or_else(|| panic!("moto does not report {region}"));
+    let ws = workspace("moto-regions", &format!("http://{}", moto.addr));
+    ws.config(
+        "provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {\n  for_each = toset([\"us-east-1\", \"eu-west-1\"])\n  region   = each.key\n}\n",
+    );
+    ws.apply().ok();
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_eq!(status_in(region), "ENABLED", "{region}");
+        assert_eq!(ws.state_of(&scanning(region))["region"], region);
+    }
+    assert_eq!(reported_in("ap-south-1"), None, "a Region not in the set is untouched");
+    assert_eq!(ws.plan().code, 0);
+
+    // Drift in eu-west-1 only.
+    let auth = "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/eu-west-1/inspector2/aws4_request, SignedHeaders=host, Signature=0";
+    let body = json!({"accountIds": [STANDALONE], "resourceTypes": ["ECR"]});
+    let reply = testsupport::http::request(moto.addr, "POST", "/disable", Some(&body), &[("Authorization", auth)]);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let drift = ws.plan();
+    assert_eq!(drift.code, 2, "{}", drift.all());
+    assert!(drift.stdout.contains(&format!("{} will be created", scanning("eu-west-1"))), "{}", drift.stdout);
+    assert!(drift.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{}", drift.stdout);
+    assert_eq!(status_in("us-east-1"), "ENABLED");
+
+    ws.apply().ok();
+    ws.destroy().ok();
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_eq!(status_in(region), "DISABLED", "{region}");
+    }
+}
