@@ -194,25 +194,25 @@ fn in_an_aggregation_region_security_hub_work_stays_in_its_region() {
     let body = json!({"region": "us-east-1", "linked_regions": ["eu-west-1"]});
     emu.control("POST", "/_emulator/securityhub/aggregation", Some(body));
     let ws = workspace("region-aggregation", &emu.url());
-    ws.config(&format!(
-        r#"provider "inspector2fix" {{}}
+    ws.config(
+        r#"provider "inspector2fix" {}
 
-data "inspector2fix_security_hub_control" "home" {{}}
+data "inspector2fix_security_hub_control" "home" {}
 
-data "inspector2fix_security_hub_control" "eu" {{
+data "inspector2fix_security_hub_control" "eu" {
   region = "eu-west-1"
-}}
+}
 
-resource "inspector2fix_control_suppression" "this" {{
+resource "inspector2fix_control_suppression" "this" {
   reason = "Risk accepted: SEC-9"
-}}
+}
 
-output "home" {{ value = data.inspector2fix_security_hub_control.home.findings }}
-output "home_region" {{ value = data.inspector2fix_security_hub_control.home.region }}
-output "eu" {{ value = data.inspector2fix_security_hub_control.eu.findings }}
-output "eu_region" {{ value = data.inspector2fix_security_hub_control.eu.region }}
-"#
-    ));
+output "home" { value = data.inspector2fix_security_hub_control.home.findings }
+output "home_region" { value = data.inspector2fix_security_hub_control.home.region }
+output "eu" { value = data.inspector2fix_security_hub_control.eu.findings }
+output "eu_region" { value = data.inspector2fix_security_hub_control.eu.region }
+"#,
+    );
     emu.clear_log();
     ws.apply().ok();
     let o = ws.outputs();
