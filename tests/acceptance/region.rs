@@ -382,3 +382,76 @@ fn moto_ecr_scanning_in_two_regions() {
         assert_eq!(status_in(region), "DISABLED", "{region}");
     }
 }
+
+const RESCAN: &str = "inspector2fix_ecr_rescan_configuration.this";
+
+#[track_caller]
+fn rescan_duration_in(emu: &Emulator, region: &str) -> String {
+    let v = emu.control("GET", &format!("/_emulator/configuration/{STANDALONE}?region={region}"), None);
+    str_field(&v, "rescan_duration").to_owned()
+}
+
+/// The rescan settings are set in their Region only; another Region replaces the resource, and
+/// even with `reset_on_destroy` the old Region keeps its settings (only a destroy resets).
+#[test]
+fn rescan_settings_live_in_their_region_and_a_region_change_resets_nothing() {
+    let emu = Emulator::start();
+    let ws = workspace("region-rescan", &emu.url());
+    let config = |region: &str| {
+        format!(
+            "provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_ecr_rescan_configuration\" \"this\" {{\n  rescan_duration  = \"DAYS_30\"\n  reset_on_destroy = true\n  region           = \"{region}\"\n}}\n"
+        )
+    };
+    let default = rescan_duration_in(&emu, "us-east-1");
+    assert_ne!(default, "DAYS_30", "the test needs another starting value");
+    ws.config(&config("eu-west-1"));
+    ws.apply().ok();
+    assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
+    assert_eq!(rescan_duration_in(&emu, "us-east-1"), default, "the provider's Region is untouched");
+    assert_eq!(emu.count_in("us-east-1", "UpdateConfiguration"), 0);
+    let s = ws.state_of(RESCAN);
+    assert_eq!((&s["id"], &s["region"]), (&json!(STANDALONE), &json!("eu-west-1")));
+    assert_eq!(ws.plan().code, 0);
+
+    ws.config(&config("ap-south-1"));
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!(emu.count_in("eu-west-1", "UpdateConfiguration"), 0, "the replacement resets nothing in the old Region");
+    assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
+    assert_eq!(rescan_duration_in(&emu, "ap-south-1"), "DAYS_30");
+
+    ws.destroy().ok();
+    assert_eq!(rescan_duration_in(&emu, "ap-south-1"), "DAYS_14", "destroy resets, in its Region");
+    assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
+}
+
+/// The estimate reads the registry of its Region.
+#[test]
+fn the_scan_estimate_reads_the_registry_of_its_region() {
+    let emu = Emulator::start();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    for (region, images) in [("us-east-1", 1), ("eu-west-1", 3)] {
+        let list: Vec<serde_json::Value> = (0..images).map(|_| json!({"pushed_at": now - 86_400.0})).collect();
+        let body = json!({"repositories": {"app": list}});
+        emu.control("PUT", &format!("/_emulator/ecr/{STANDALONE}?region={region}"), Some(body));
+    }
+    let ws = workspace("region-estimate", &emu.url());
+    let estimate = |name: &str, region: &str| {
+        format!(
+            "data \"inspector2fix_ecr_scan_estimate\" \"{name}\" {{\n  price_per_image_scan = 0.09\n  price_per_rescan = 0.01\n  rescans_per_image_per_month = 1\n{region}}}\n"
+        )
+    };
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{}}\n\n{}{}",
+        estimate("home", ""),
+        estimate("eu", "  region = \"eu-west-1\"\n")
+    ));
+    ws.apply().ok();
+    let home = ws.state_of("data.inspector2fix_ecr_scan_estimate.home");
+    let eu = ws.state_of("data.inspector2fix_ecr_scan_estimate.eu");
+    assert_eq!((&home["id"], &home["region"]), (&json!(format!("{STANDALONE}@us-east-1")), &json!("us-east-1")));
+    assert_eq!((&eu["id"], &eu["region"]), (&json!(format!("{STANDALONE}@eu-west-1")), &json!("eu-west-1")));
+    assert_eq!(home["images"].as_f64(), Some(1.0), "{home:?}");
+    assert_eq!(eu["images"].as_f64(), Some(3.0), "{eu:?}");
+    assert_eq!(emu.count_in("eu-west-1", "DescribeRepositories"), 1);
+}
