@@ -420,6 +420,21 @@ fn rescan_settings_live_in_their_region_and_a_region_change_resets_nothing() {
     assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
     assert_eq!(rescan_duration_in(&emu, "ap-south-1"), "DAYS_30");
 
+    // Import from that Region with @REGION: the settings read there, and a clean plan.
+    ws.tf(&["state", "rm", "-no-color", RESCAN]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", RESCAN, &format!("{STANDALONE}@ap-south-1")]).ok();
+    let s = ws.state_of(RESCAN);
+    assert_eq!((&s["region"], &s["rescan_duration"]), (&json!("ap-south-1"), &json!("DAYS_30")));
+    let plan = ws.plan();
+    assert_eq!(
+        plan.code,
+        2,
+        "import reads all three settings and no reset_on_destroy; the plan records the configured ones in place:\n{}",
+        plan.all()
+    );
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    ws.apply().ok();
+
     ws.destroy().ok();
     assert_eq!(rescan_duration_in(&emu, "ap-south-1"), "DAYS_14", "destroy resets, in its Region");
     assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
