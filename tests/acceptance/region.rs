@@ -426,12 +426,7 @@ fn rescan_settings_live_in_their_region_and_a_region_change_resets_nothing() {
     let s = ws.state_of(RESCAN);
     assert_eq!((&s["region"], &s["rescan_duration"]), (&json!("ap-south-1"), &json!("DAYS_30")));
     let plan = ws.plan();
-    assert_eq!(
-        plan.code,
-        2,
-        "import reads all three settings and no reset_on_destroy; the plan records the configured ones in place:\n{}",
-        plan.all()
-    );
+    assert_eq!(plan.code, 2, "the plan records what import left out, in place:\n{}", plan.all());
     assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
     ws.apply().ok();
 
