@@ -12,6 +12,7 @@ mod logs;
 mod moto;
 mod no_panic;
 mod plan_unknowns;
+mod region;
 mod release;
 mod rescan;
 mod security_hub;
