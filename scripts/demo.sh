@@ -113,4 +113,63 @@ step "Inspector now: $(scan_state)"
 step "terraform destroy: ECR scanning off, EC2 scanning untouched"
 "$tf" destroy -auto-approve -no-color -compact-warnings
 step "Inspector after destroy: $(scan_state)"
+
+# ---------------------------------------------------------------------------------------------
+# Act 2: an organization, every Region, with the landing-zone module (examples/modules/organization).
+regions=(us-east-1 eu-west-1 ap-southeast-2)
+step "Act 2: account 123456789012 becomes the delegated administrator of 300 accounts in ${regions[*]}"
+curl -fsS -X PUT "$endpoint/_emulator/config" -d '{"delegated_admin":"123456789012"}' >/dev/null
+for r in "${regions[@]}"; do
+  curl -fsS -X POST "$endpoint/_emulator/organization/accounts?region=$r" \
+    -d '{"count":280,"first_account_id":"200000000000","relationship_status":"ENABLED"}' >/dev/null
+  curl -fsS -X POST "$endpoint/_emulator/organization/accounts?region=$r" \
+    -d '{"count":20,"first_account_id":"300000000000","relationship_status":"CREATED"}' >/dev/null
+done
+echo "per Region: 280 associated members and 20 accounts Inspector lists but has not associated; nothing scans ECR"
+inspector2() { # the emulator's Security Hub evaluation of Inspector.2 in Region $1
+  curl -fsS "$endpoint/_emulator/securityhub/findings?account_id=123456789012&evaluate=1&region=$1" | python3 -c '
+import json, sys
+f = [x for x in json.load(sys.stdin)["findings"] if x["Compliance"].get("SecurityControlId") == "Inspector.2"]
+print(f[0]["Compliance"]["Status"] if f else "NO FINDING")'
+}
+for r in "${regions[@]}"; do echo "Security Hub Inspector.2 in $r: $(inspector2 "$r")"; done
+
+org="$work/organization"
+mkdir -p "$org/modules"
+cp -r "$root/examples/modules/organization" "$org/modules/"
+rm -rf "$org/modules/organization/tests"
+cat >"$org/main.tf" <<'TF'
+provider "inspector2fix" {}
+
+module "inspector2" {
+  source              = "./modules/organization"
+  regions             = ["us-east-1", "eu-west-1", "ap-southeast-2"]
+  exclude_account_ids = ["200000000279"] # say, the log-archive account
+}
+
+output "inspector2" {
+  value = module.inspector2.compliance_status
+}
+TF
+cd "$org"
+step "terraform apply of the module: members read, 20 associated, 300 enabled, auto-enable on, per Region"
+# The plan lists 900 account ids; show what was created and the outputs.
+"$tf" apply -auto-approve -no-color -compact-warnings | grep -E 'Creation complete|Apply complete|^Outputs|^inspector2|"(PASSED|FAILED)"|^}' 
+for r in "${regions[@]}"; do echo "Security Hub Inspector.2 in $r: $(inspector2 "$r")"; done
+
+step "A new account joins eu-west-1; auto-enable covers it without an apply"
+curl -fsS -X POST "$endpoint/_emulator/organization/accounts?region=eu-west-1" -d '{"account_id":"400000000000"}' >/dev/null
+sleep 1
+curl -fsS "$endpoint/_emulator/accounts/400000000000?region=eu-west-1" >/dev/null
+echo "ECR of 400000000000 in eu-west-1: $(curl -fsS "$endpoint/_emulator/accounts/400000000000?region=eu-west-1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["resource_state"]["ECR"])')"
+echo "Security Hub Inspector.2 in eu-west-1: $(inspector2 eu-west-1)"
+
+step "Drift in one Region: someone turns ECR off for 200000000042 in ap-southeast-2"
+curl -fsS -X PUT "$endpoint/_emulator/accounts/200000000042?region=ap-southeast-2" -d '{"resource_state":{"ECR":"DISABLED"}}' >/dev/null
+set +e
+"$tf" plan -no-color -compact-warnings -detailed-exitcode | grep -E "will be|200000000042|Plan:"
+set -e
+step "terraform apply: repair"
+"$tf" apply -auto-approve -no-color -compact-warnings | grep -E "Apply complete|inspector2 = " || true
+for r in "${regions[@]}"; do echo "Security Hub Inspector.2 in $r: $(inspector2 "$r")"; done
 step "Demo complete"

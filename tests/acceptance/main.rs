@@ -11,6 +11,7 @@ mod failfast;
 mod logs;
 mod moto;
 mod no_panic;
+mod organization_module;
 mod plan_unknowns;
 mod region;
 mod release;

@@ -1,0 +1,57 @@
+# Inspector.2 passes in an organization only when the delegated administrator and every member
+# scan ECR, in each Region. Per Region: read the members, enable ECR for all of them (associating
+# those not associated yet), turn on auto-enable for accounts that join later, and check the
+# control's rule at once with Inspector's own answers.
+
+data "inspector2fix_members" "this" {
+  for_each = var.regions
+
+  region              = each.key
+  exclude_account_ids = var.exclude_account_ids
+}
+
+locals {
+  # Accounts of the organization Inspector has not associated yet: associated before enabling.
+  # Other relationship statuses (REMOVED, RESIGNED, REGION_DISABLED, ...) are not touched.
+  to_associate = {
+    for region, m in data.inspector2fix_members.this : region => [
+      for member in m.members : member.account_id
+      if member.relationship_status == "CREATED" && !contains(var.exclude_account_ids, member.account_id)
+    ]
+  }
+}
+
+resource "inspector2fix_ecr_scanning" "this" {
+  for_each = var.regions
+
+  region             = each.key
+  account_ids        = var.associate_members ? setunion(data.inspector2fix_members.this[each.key].account_ids, local.to_associate[each.key]) : data.inspector2fix_members.this[each.key].account_ids
+  associate_members  = var.associate_members
+  disable_on_destroy = var.disable_on_destroy
+}
+
+resource "inspector2fix_ecr_auto_enable" "this" {
+  for_each = var.auto_enable ? var.regions : toset([])
+
+  region             = each.key
+  disable_on_destroy = var.disable_on_destroy
+}
+
+# Security Hub re-evaluates Inspector.2 only every few hours; this applies the same rule now.
+data "inspector2fix_ecr_scanning_compliance" "this" {
+  for_each = var.regions
+
+  region     = each.key
+  depends_on = [inspector2fix_ecr_scanning.this, inspector2fix_ecr_auto_enable.this]
+}
+
+check "inspector2_passes_everywhere" {
+  assert {
+    condition = alltrue([for c in data.inspector2fix_ecr_scanning_compliance.this : c.compliance_status == "PASSED"])
+    error_message = join("\n", concat(["Inspector.2 does not pass in every Region:"], [
+      for region, c in data.inspector2fix_ecr_scanning_compliance.this :
+      "${region}: ${c.compliance_status}, failing accounts: ${join(", ", c.failing_account_ids)}"
+      if c.compliance_status != "PASSED"
+    ]))
+  }
+}
