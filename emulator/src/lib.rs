@@ -8,6 +8,10 @@
 //! Inspector2 paths = Inspector2, Security Hub paths = Security Hub) and act as the default
 //! account.
 //!
+//! Regions: Inspector2, the organization, Security Hub and ECR state is kept per Region (the
+//! Region of the SigV4 credential scope, else us-east-1); configuration, faults, the request log
+//! and STS are global. See `state`.
+//!
 //! Layering: a module uses only modules on lower layers (`use crate::...` always points down),
 //! and the crate root only declares modules and re-exports.
 //!

@@ -76,6 +76,27 @@ async fn the_credential_scope_picks_the_region() {
 }
 
 #[tokio::test]
+async fn organization_calls_route_by_path_and_refuse_non_administrators() {
+    let addr = start().await;
+    // Unsigned: routed by its path to Inspector2, acting as the default account in us-east-1.
+    let r = http(addr, "POST", "/organizationconfiguration/describe", &[], b"{}").await;
+    assert_eq!((r.status, r.header("x-amzn-ErrorType")), (403, Some("AccessDeniedException")));
+    assert!(r.json()["message"].as_str().unwrap().contains("123456789012 is not the delegated administrator"));
+    control(addr, "PUT", "/_emulator/config", json!({"delegated_admin": "123456789012"})).await;
+    let a = auth_in("AKIATEST", "ap-south-1", "inspector2");
+    let r = http(addr, "POST", "/members/list", &[("Authorization", a.as_str())], b"{}").await;
+    assert_eq!((r.status, r.json()), (200, json!({"members": []})));
+    let log = control(addr, "GET", "/_emulator/requests", json!(null)).await;
+    let ops: Vec<(&str, &str)> = log["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["operation"].as_str().unwrap(), e["region"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ops, [("DescribeOrganizationConfiguration", "us-east-1"), ("ListMembers", "ap-south-1")]);
+}
+
+#[tokio::test]
 async fn validation_error_shape() {
     let addr = start().await;
     let r = inspector(addr, "AK", "/enable", json!({"accountIds": ["42"], "resourceTypes": ["ECR"]})).await;
