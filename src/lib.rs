@@ -25,12 +25,14 @@
 
 pub mod aws;
 pub mod batch;
+pub mod compliance;
 pub mod data_sources;
 pub mod diag;
 pub mod estimate;
 pub mod findings;
 pub mod ids;
 pub mod logging;
+pub mod organization;
 pub mod provider;
 pub mod ratelimit;
 pub mod rescan;
