@@ -14,7 +14,8 @@
 //! 1. `util`, `reply`, `operations`: leaves (helpers, the reply type, the operation list).
 //! 2. `auth` (SigV4 scope parsing), `errors` (AWS error encodings), `request_log`, `account` (one
 //!    account's Inspector2 state), `findings` (the Security Hub model, filters, paging and store),
-//!    `scan_config` (one account's Inspector2 scan settings), `registry` (one account's ECR images).
+//!    `scan_config` (one account's Inspector2 scan settings), `registry` (one account's ECR images),
+//!    `org` (one Region's organization: delegated administrator and members).
 //! 3. `faults`, `config` (configuration and account patches).
 //! 4. `state` (the `World` that holds all of the above).
 //! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding).
@@ -45,6 +46,7 @@ pub mod findings;
 pub mod inspector2;
 pub mod inspector2_config;
 pub mod operations;
+pub mod org;
 pub mod registry;
 pub mod reply;
 pub mod request_log;

@@ -16,7 +16,7 @@ use crate::call::AwsRequest;
 use crate::config::Initial;
 use crate::errors::ApiError;
 use crate::reply::Reply;
-use crate::state::World;
+use crate::state::{World, DEFAULT_REGION};
 use crate::{auth, control, ecr, inspector2, inspector2_config, securityhub, sts};
 
 /// Largest accepted request body.
@@ -153,7 +153,10 @@ fn aws_call(
         None if securityhub::owns_path(path) => securityhub::SERVICE,
         None => "",
     };
+    let region = scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| DEFAULT_REGION.into());
     let mut w = emu.lock();
+    // STS is global, but selecting its Region is harmless; every other service is Regional.
+    w.select_region(&region);
     let caller = w.caller_for_key(scope.as_ref().map(|s| s.access_key.as_str()));
     let request_id = w.ids.request_id();
     let req = AwsRequest {
@@ -163,7 +166,7 @@ fn aws_call(
         body,
         target: headers.target,
         caller,
-        region: scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| "us-east-1".into()),
+        region,
         request_id: request_id.clone(),
     };
     let mut reply = match service {
