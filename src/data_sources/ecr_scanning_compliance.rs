@@ -11,12 +11,13 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use crate::aws::clients::Clients;
 use crate::compliance::{self, Evaluation, Verdict};
-use crate::diag;
 use crate::organization::{ReadError, READ_TIMEOUT};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
 use crate::values::{string_set, StringSet};
+use crate::{diag, region};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -89,7 +90,7 @@ impl EcrScanningCompliance {
              `check {}` block or a postcondition can assert `PASSED` right after a fix instead of waiting for Security \
              Hub's periodic evaluation (up to about 12 hours).",
             [
-                ("region", computed(T::String, "The Region evaluated: the provider's.")),
+                ("region", region_attribute(RegionOf::DataSource)),
                 ("role", computed(T::String, "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the caller's place in Inspector's organization.")),
                 (
                     "compliance_status",
@@ -113,8 +114,7 @@ impl EcrScanningCompliance {
     }
 
     /// The evaluation for the caller in the provider's Region, or the error users read.
-    async fn evaluate(&self) -> Result<(String, Evaluation), (String, String)> {
-        let clients = self.shared.clients().await.map_err(|e| ("Cannot configure AWS clients".to_owned(), e))?;
+    async fn evaluate(&self, clients: &Clients) -> Result<Evaluation, (String, String)> {
         let mut limit = self.shared.limit(READ_TIMEOUT);
         let caller = match limit.run(self.shared.caller_account()).await {
             Ok(Ok(account)) => account,
@@ -125,7 +125,7 @@ impl EcrScanningCompliance {
             }
         };
         let evaluation = compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region).await;
-        evaluation.map(|e| (clients.region.clone(), e)).map_err(|e| (e.summary().into(), e.to_string()))
+        evaluation.map_err(|e| (e.summary().into(), e.to_string()))
     }
 }
 
@@ -149,18 +149,21 @@ impl DataSource for EcrScanningCompliance {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, _diags: &mut Diagnostics, _config: ComplianceState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: ComplianceState) -> Option<()> {
+        region::check(diags, &config.region);
         Some(())
     }
 
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        _config: ComplianceState,
+        config: ComplianceState,
         _meta: ValueEmpty,
     ) -> Option<ComplianceState> {
-        match self.evaluate().await {
-            Ok((region, evaluation)) => {
+        let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
+        match self.evaluate(&clients).await {
+            Ok(evaluation) => {
                 if let Some(warning) = evaluation.auto_enable_warning(&region) {
                     diag::warning(diags, "Auto-enable for ECR scanning is off", warning);
                 }

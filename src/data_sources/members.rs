@@ -11,12 +11,13 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
+use crate::aws::clients::Clients;
 use crate::aws::organization::Member;
 use crate::organization::{self, MembersReport, ReadError, READ_TIMEOUT};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
 use crate::values::{known_members, string_set, StringSet};
-use crate::{diag, text, validate};
+use crate::{diag, region, text, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -77,7 +78,7 @@ impl Members {
              (ListMembers, every page), sorted into the sets a landing zone acts on. Must be read with the delegated \
              administrator's credentials.",
             [
-                ("region", attribute(T::String, C::Computed, "The Region read: the provider's.")),
+                ("region", region_attribute(RegionOf::DataSource)),
                 (
                     "exclude_account_ids",
                     set(
@@ -118,8 +119,7 @@ impl Members {
     }
 
     /// The report for the caller in the provider's Region, or the error users read.
-    async fn report(&self, exclude: &BTreeSet<String>) -> Result<(String, MembersReport), (String, String)> {
-        let clients = self.shared.clients().await.map_err(|e| ("Cannot configure AWS clients".to_owned(), e))?;
+    async fn report(&self, clients: &Clients, exclude: &BTreeSet<String>) -> Result<MembersReport, (String, String)> {
         let mut limit = self.shared.limit(READ_TIMEOUT);
         let caller = match limit.run(self.shared.caller_account()).await {
             Ok(Ok(account)) => account,
@@ -131,7 +131,7 @@ impl Members {
         };
         let api = clients.inspector.as_ref();
         let report = organization::report(api, &mut limit, &caller, &clients.region, exclude).await;
-        report.map(|r| (clients.region.clone(), r)).map_err(|e| (e.summary().into(), e.to_string()))
+        report.map_err(|e| (e.summary().into(), e.to_string()))
     }
 }
 
@@ -179,13 +179,16 @@ impl DataSource for Members {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: MembersState) -> Option<()> {
         check_exclusions(diags, &config.exclude_account_ids);
+        region::check(diags, &config.region);
         Some(())
     }
 
     async fn read<'a>(&self, diags: &mut Diagnostics, config: MembersState, _meta: ValueEmpty) -> Option<MembersState> {
         let exclude = known_members(&config.exclude_account_ids);
-        match self.report(&exclude).await {
-            Ok((region, report)) => Some(state(config, region, report)),
+        let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
+        match self.report(&clients, &exclude).await {
+            Ok(report) => Some(state(config, region, report)),
             Err((summary, detail)) => {
                 diag::error(diags, summary, detail);
                 None
