@@ -10,6 +10,7 @@ mod failfast;
 mod logs;
 mod moto;
 mod no_panic;
+mod organization_read;
 mod plan_unknowns;
 mod release;
 mod rescan;

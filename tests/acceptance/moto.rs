@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 
 use crate::harness::*;
 
-const ACCOUNT: &str = "123456789012";
+pub(crate) const ACCOUNT: &str = "123456789012";
 
-struct Moto {
-    addr: SocketAddr,
+pub(crate) struct Moto {
+    pub(crate) addr: SocketAddr,
     child: Child,
 }
 
@@ -25,7 +25,7 @@ fn moto_server() -> PathBuf {
 }
 
 impl Moto {
-    fn start() -> Moto {
+    pub(crate) fn start() -> Moto {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(moto_server())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -44,7 +44,7 @@ impl Moto {
 
     /// A raw Inspector2 call, as any SigV4 client would route it.
     #[track_caller]
-    fn inspector2(&self, path: &str, body: Value) -> Value {
+    pub(crate) fn inspector2(&self, path: &str, body: Value) -> Value {
         let auth = "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/us-east-1/inspector2/aws4_request, SignedHeaders=host, Signature=0";
         let reply = testsupport::http::request(self.addr, "POST", path, Some(&body), &[("Authorization", auth)]);
         assert_eq!(reply.status, 200, "{path}: {}", reply.body);
