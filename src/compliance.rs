@@ -197,7 +197,9 @@ async fn read_ecr(
     Ok(reading)
 }
 
-/// One account under the rule: it passes only when its ECR scanning is ENABLED.
+/// One account under the rule: it passes only when its ECR scanning is ENABLED. A suspended
+/// member that does not pass always gets the hint to disassociate it, whether its status read
+/// DISABLED or could not be read at all (Inspector refuses reads of some suspended accounts).
 fn judge(
     account: &str,
     relationship: Option<RelationshipStatus>,
@@ -207,17 +209,7 @@ fn judge(
 ) -> Verdict {
     let suspended = relationship == Some(RelationshipStatus::AccountSuspended);
     let (ecr_status, passes, reason, hint) = match ecr {
-        Err(f) => (
-            None,
-            false,
-            format!("ECR status could not be read: {}: {}", f.code, f.message),
-            Some("Check that the account is an associated member of this administrator in this Region.".to_owned()),
-        ),
         Ok(EcrStatus::Enabled) => (Some(EcrStatus::Enabled), true, "ECR scanning is ENABLED".to_owned(), None),
-        Ok(s) if suspended => {
-            let reason = format!("suspended member whose ECR scanning is {s}");
-            (Some(s), false, reason, Some(disassociate_hint(account, caller, region)))
-        }
         Ok(s) => {
             let hint = if s == EcrStatus::Enabling {
                 "Enabling takes seconds to minutes; read again later."
@@ -226,6 +218,14 @@ fn judge(
             };
             (Some(s.clone()), false, format!("ECR scanning is {s}"), Some(hint.to_owned()))
         }
+        Err(f) => {
+            let hint = "Check that the account is an associated member of this administrator in this Region.";
+            (None, false, format!("ECR status could not be read: {}: {}", f.code, f.message), Some(hint.to_owned()))
+        }
+    };
+    let (reason, hint) = match suspended && !passes {
+        true => (format!("suspended member: {reason}"), Some(disassociate_hint(account, caller, region))),
+        false => (reason, hint),
     };
     Verdict { account_id: account.to_owned(), relationship_status: relationship, ecr_status, passes, reason, hint }
 }

@@ -103,7 +103,7 @@ async fn a_suspended_member_without_ecr_fails_with_the_hint_to_disassociate_it()
     assert_eq!(e.failing_account_ids, BTreeSet::from([ids[0].clone()]), "a suspended member that scans passes");
     let v = verdict(&e, &ids[0]);
     assert_eq!(v.relationship_status, Some(RelationshipStatus::AccountSuspended));
-    assert_eq!(v.reason, "suspended member whose ECR scanning is SUSPENDED");
+    assert_eq!(v.reason, "suspended member: ECR scanning is SUSPENDED");
     let hint = v.hint.as_deref().expect("a hint");
     assert!(hint.contains(&format!("disassociate-member --account-id {} --region {REGION}", ids[0])), "{hint}");
 }
@@ -220,4 +220,13 @@ fn an_unreadable_status_fails_the_account_with_inspectors_code() {
     assert_eq!(v.ecr_status, None);
     assert_eq!(v.reason, "ECR status could not be read: ACCESS_DENIED: not a member");
     assert!(v.hint.is_some());
+}
+
+#[test]
+fn a_suspended_member_whose_status_cannot_be_read_gets_the_disassociate_hint() {
+    let failure = Failure { code: "ACCESS_DENIED".into(), message: "suspended".into(), hint: None };
+    let v = judge("222222222222", Some(RelationshipStatus::AccountSuspended), Err(failure), CALLER, REGION);
+    assert!(!v.passes);
+    assert_eq!(v.reason, "suspended member: ECR status could not be read: ACCESS_DENIED: suspended");
+    assert!(v.hint.as_deref().is_some_and(|h| h.contains("disassociate-member --account-id 222222222222")), "{v:?}");
 }
