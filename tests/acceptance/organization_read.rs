@@ -182,10 +182,7 @@ fn bad_input_is_refused_naming_the_attribute_with_no_aws_call() {
     let cases = [
         (members_config("  exclude_account_ids = [\"111111111111\", \"12345\"]\n"), "exclude_account_ids: 1 value(s)"),
         (members_config("  region = \"moon-1\"\n"), "region:"),
-        (
-            format!("provider \"inspector2fix\" {{}}\n\ndata \"inspector2fix_ecr_scanning_compliance\" \"this\" {{\n  region = \"EU\"\n}}\n"),
-            "region:",
-        ),
+        (compliance_config().replace("\"this\" {}", "\"this\" {\n  region = \"EU\"\n}"), "region:"),
     ];
     for (config, expected) in cases {
         let ws = workspace_as("org-bad-input", &emu, "AKIDADMIN", &config);
