@@ -282,6 +282,19 @@ fn a_suspended_member_or_one_still_enabling_fails_with_a_reason_and_a_hint() {
     );
     let passing = account(&out["accounts"], &members[2]);
     assert_eq!((&passing["passes"], &passing["hint"]), (&json!(true), &Value::Null));
+
+    // As a postcondition, FAILED fails the run, naming the failing accounts.
+    let postcondition = r#"
+  lifecycle {
+    postcondition {
+      condition     = self.compliance_status == "PASSED"
+      error_message = "Inspector.2 fails in: ${join(", ", self.failing_account_ids)}"
+    }
+  }
+"#;
+    ws.config(&compliance_config().replace("\"this\" {}", &format!("\"this\" {{{postcondition}}}")));
+    let text = ws.plan().failed().all();
+    assert!(text.contains(&format!("Inspector.2 fails in: {}, {}", members[0], members[1])), "{text}");
 }
 
 #[test]
