@@ -230,3 +230,40 @@ fn a_suspended_member_whose_status_cannot_be_read_gets_the_disassociate_hint() {
     assert_eq!(v.reason, "suspended member: ECR status could not be read: ACCESS_DENIED: suspended");
     assert!(v.hint.as_deref().is_some_and(|h| h.contains("disassociate-member --account-id 222222222222")), "{v:?}");
 }
+
+fn status_throttled() -> AwsError {
+    AwsError::new("BatchGetAccountStatus", ErrorClass::Retryable, Some("ThrottlingException"), "slow down")
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttled_status_reads_are_retried_per_chunk() {
+    let ids = member_ids(150);
+    let api = organization(&ids);
+    api.inner.lock().unwrap().call_errors.extend([status_throttled(), status_throttled()]);
+    let reading = read_ecr(&api, &mut Limit::deadline_only(READ_TIMEOUT), ids.clone()).await.expect("heals");
+    assert_eq!(reading.len(), 150);
+    assert!(reading.values().all(|r| r == &Ok(EcrStatus::Enabled)));
+    assert_eq!(api.count("BatchGetAccountStatus"), 4, "2 chunks, each throttled once, then answered");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_during_status_reads_ends_the_evaluation_at_once() {
+    use futures::FutureExt;
+    let api = organization(&member_ids(2));
+    api.inner.lock().unwrap().call_errors.extend(std::iter::repeat_n(status_throttled(), 100_000));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let mut limit = Limit::new(READ_TIMEOUT, async move { rx.await.unwrap_or(()) }.boxed());
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+        let _ = tx.send(());
+    });
+    let started = tokio::time::Instant::now();
+    let err = read_ecr(&api, &mut limit, vec![CALLER.to_owned()]).await.expect_err("throttled until stopped");
+    let stopped = ReadError::Ended {
+        ended: crate::wait::Ended::Stopped,
+        timeout: READ_TIMEOUT,
+        operation: "BatchGetAccountStatus",
+    };
+    assert_eq!(err, stopped);
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(7));
+}
