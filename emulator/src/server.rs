@@ -17,7 +17,7 @@ use crate::config::Initial;
 use crate::errors::ApiError;
 use crate::reply::Reply;
 use crate::state::{World, DEFAULT_REGION};
-use crate::{auth, control, ecr, inspector2, inspector2_config, securityhub, sts};
+use crate::{auth, control, ecr, inspector2, inspector2_config, inspector2_org, securityhub, sts};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -149,7 +149,12 @@ fn aws_call(
     let service = match &scope {
         Some(s) => s.service.as_str(),
         None if path == "/" => sts::SERVICE,
-        None if inspector2::owns_path(path) || inspector2_config::owns_path(path) => inspector2::SERVICE,
+        None if inspector2::owns_path(path)
+            || inspector2_config::owns_path(path)
+            || inspector2_org::owns_path(path) =>
+        {
+            inspector2::SERVICE
+        }
         None if securityhub::owns_path(path) => securityhub::SERVICE,
         None => "",
     };
@@ -157,6 +162,7 @@ fn aws_call(
     let mut w = emu.lock();
     // STS is global, but selecting its Region is harmless; every other service is Regional.
     w.select_region(&region);
+    w.settle_associations();
     let caller = w.caller_for_key(scope.as_ref().map(|s| s.access_key.as_str()));
     let request_id = w.ids.request_id();
     let req = AwsRequest {
@@ -171,6 +177,7 @@ fn aws_call(
     };
     let mut reply = match service {
         inspector2::SERVICE if inspector2_config::owns_path(path) => inspector2_config::handle(&mut w, &req),
+        inspector2::SERVICE if inspector2_org::owns_path(path) => inspector2_org::handle(&mut w, &req),
         inspector2::SERVICE => inspector2::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
         securityhub::SERVICE => securityhub::handle(&mut w, &req),

@@ -17,7 +17,7 @@ use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
 use crate::config::{AccountPatch, Config, Initial};
 use crate::faults::{FaultErrors, Faults, Injected};
 use crate::findings::Hub;
-use crate::org::Org;
+use crate::org::{AssociateSettle, Org};
 use crate::registry::Registry;
 use crate::request_log::{LogEntry, RequestLog};
 use crate::scan_config::ScanConfig;
@@ -215,6 +215,13 @@ impl World {
         }
     }
 
+    /// Turn the associations that have settled (by the config's `associate_polls` and
+    /// `associate_delay_ms`) ENABLED in the selected Region.
+    pub fn settle_associations(&mut self) {
+        let settle = AssociateSettle { polls: self.config.associate_polls, ms: self.config.associate_delay_ms };
+        self.org.settle_associations(settle, Instant::now(), unix_now_ms());
+    }
+
     /// Add associated members in every Region (and to the config, so new Regions have them).
     pub fn add_members_everywhere(&mut self, ids: &[String]) {
         self.config.members.extend(ids.iter().cloned());
@@ -326,6 +333,11 @@ impl World {
         if is_admin && self.org.is_associated(target) {
             return Ok(());
         }
+        if let Some(status) = self.org.status(target).filter(|_| is_admin) {
+            return Err(format!(
+                "Account {target} is not an associated member of the delegated administrator {caller} (relationship {status}); associate it first (AssociateMember)"
+            ));
+        }
         Err(format!("Account {caller} is not authorized to access Amazon Inspector in account {target}"))
     }
 }
@@ -383,6 +395,15 @@ mod tests {
         assert!(w.authorize(member, admin, true).is_err());
         // Outsider on anyone else.
         assert!(w.authorize(outsider, member, false).is_err());
+        // Admin on an account of the organization that is not associated: says so.
+        let mut w = w;
+        w.org.members.insert("555555555555".into(), crate::org::Member::new("CREATED", 0));
+        let e = w.authorize(admin, "555555555555", true).unwrap_err();
+        assert!(
+            e.contains("not an associated member") && e.contains("CREATED") && e.contains("AssociateMember"),
+            "{e}"
+        );
+        assert!(w.authorize(admin, "555555555555", false).is_err(), "nor may it read it");
     }
 
     #[test]
