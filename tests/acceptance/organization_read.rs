@@ -330,3 +330,34 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
     assert_eq!(str_field(&judged[0], "account_id"), STANDALONE);
     assert_eq!(emu.count("BatchGetAccountStatus"), 1);
 }
+
+/// The data source and the emulator's Security Hub evaluation apply the same rule: they agree
+/// in every scenario, and disassociating a suspended member fixes both.
+#[test]
+fn compliance_agrees_with_security_hubs_evaluation() {
+    let members = accounts(3, 200_000_000_000);
+    let emu = organization(&members);
+    for account in std::iter::once(ADMIN).chain(members.iter().map(String::as_str)) {
+        emu.set_account(account, json!({"resource_state": {"ECR": "ENABLED"}}));
+    }
+    let both = format!(
+        "{}\ndata \"inspector2fix_security_hub_control\" \"this\" {{\n  depends_on = [data.inspector2fix_ecr_scanning_compliance.this]\n}}\n\n\
+         output \"security_hub\" {{ value = data.inspector2fix_security_hub_control.this.compliance_status }}\n",
+        compliance_config()
+    );
+    let ws = workspace_as("compliance-agrees", &emu, "AKIDADMIN", &both);
+    let mut expect = |scenario: &str, status: &str| {
+        ws.apply().ok();
+        let out = ws.outputs();
+        assert_eq!((&out["status"], &out["security_hub"]), (&json!(status), &json!(status)), "{scenario}");
+    };
+    expect("every account scans", "PASSED");
+    emu.set_account(&members[0], json!({"stuck": true, "resource_state": {"ECR": "ENABLING"}}));
+    expect("a member still ENABLING", "FAILED");
+    emu.set_account(&members[0], json!({"stuck": false, "resource_state": {"ECR": "ENABLED"}}));
+    relationship(&emu, &members[1], "ACCOUNT_SUSPENDED");
+    emu.set_account(&members[1], json!({"suspended": true, "resource_state": {"ECR": "DISABLED"}}));
+    expect("a suspended member without ECR", "FAILED");
+    emu.control("DELETE", &format!("/_emulator/organization/members/{}", members[1]), None);
+    expect("the suspended member disassociated", "PASSED");
+}
