@@ -346,7 +346,7 @@ fn compliance_agrees_with_security_hubs_evaluation() {
         compliance_config()
     );
     let ws = workspace_as("compliance-agrees", &emu, "AKIDADMIN", &both);
-    let mut expect = |scenario: &str, status: &str| {
+    let expect = |scenario: &str, status: &str| {
         ws.apply().ok();
         let out = ws.outputs();
         assert_eq!((&out["status"], &out["security_hub"]), (&json!(status), &json!(status)), "{scenario}");
