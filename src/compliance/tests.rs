@@ -267,3 +267,14 @@ async fn a_stop_during_status_reads_ends_the_evaluation_at_once() {
     assert_eq!(err, stopped);
     assert_eq!(started.elapsed(), std::time::Duration::from_secs(7));
 }
+
+#[tokio::test(start_paused = true)]
+async fn ten_thousand_members_cost_their_pages_and_a_status_read_per_hundred() {
+    let api = organization(&member_ids(10_000));
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Passed);
+    assert_eq!(e.accounts.len(), 10_001);
+    let calls = ["DescribeOrganizationConfiguration", "ListMembers", "BatchGetAccountStatus", "GetMember"]
+        .map(|op| api.count(op));
+    assert_eq!(calls, [1, 200, 101, 0]);
+}
