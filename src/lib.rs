@@ -12,8 +12,9 @@
 //!    caller's account and Security Hub's rate limiters; beside it [`region`], which resolves
 //!    every resource's and data source's `region` the same way.
 //! 4. Domain modules, free of Terraform types: [`scanning`] (enable, disable and read ECR
-//!    scanning for many accounts: send, wait, judge, report) and [`findings`] (a control's
-//!    findings and compliance).
+//!    scanning for many accounts: send, wait, judge, report), [`findings`] (a control's
+//!    findings and compliance), [`organization`] (the members an administrator sees) and
+//!    [`compliance`] (Inspector.2 by AWS's rule).
 //! 5. Their parts: [`status`] (what Inspector's statuses and error codes mean), [`wait`] (polling
 //!    cadence), [`batch`] (chunks of 100, 10 in flight), [`ratelimit`].
 //! 6. [`aws`], the boundary: the traits `InspectorApi` and `SecurityHubApi`, their SDK
@@ -26,12 +27,14 @@
 
 pub mod aws;
 pub mod batch;
+pub mod compliance;
 pub mod data_sources;
 pub mod diag;
 pub mod estimate;
 pub mod findings;
 pub mod ids;
 pub mod logging;
+pub mod organization;
 pub mod provider;
 pub mod ratelimit;
 pub mod region;

@@ -12,6 +12,8 @@ use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource
 
 use crate::aws::clients::{AssumeRole, Endpoints, Settings};
 use crate::data_sources::ecr_scan_estimate::EcrScanEstimate;
+use crate::data_sources::ecr_scanning_compliance::EcrScanningCompliance;
+use crate::data_sources::members::Members;
 use crate::data_sources::security_hub_control::SecurityHubControl;
 use crate::resources::control_suppression::ControlSuppression;
 use crate::resources::ecr_rescan_configuration::EcrRescanConfiguration;
@@ -267,6 +269,8 @@ impl Provider for Inspector2FixProvider {
         let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
         map.insert("ecr_scan_estimate".into(), Box::new(EcrScanEstimate::new(self.shared.clone())));
         map.insert("security_hub_control".into(), Box::new(SecurityHubControl::new(self.shared.clone())));
+        map.insert("members".into(), Box::new(Members::new(self.shared.clone())));
+        map.insert("ecr_scanning_compliance".into(), Box::new(EcrScanningCompliance::new(self.shared.clone())));
         Some(map)
     }
 }

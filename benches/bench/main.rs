@@ -16,12 +16,15 @@
 //! 4. Security Hub: GetFindings calls and wall time for a control with 1,000 findings, against the
 //!    documented rate limit;
 //! 5. failfast: how soon an apply ends on a black-holed endpoint (against its create timeout), on a
-//!    final error (against Terraform's fixed cost), and after one Ctrl-C.
+//!    final error (against Terraform's fixed cost), and after one Ctrl-C;
+//! 6. compliance: calls and wall time of `inspector2fix_ecr_scanning_compliance` for N members,
+//!    against the same calls made directly.
 //!
 //! `measure` holds the helpers every figure group shares, `stats` and `report` the statistics and
 //! the page, `process` and `grpc` the provider process as Terraform sees it; Terraform workspaces
 //! and the emulator come from the `inspector2fix-testsupport` crate, as in the acceptance tests.
 
+mod compliance;
 mod convergence;
 mod failfast;
 mod footprint;
@@ -60,6 +63,9 @@ pub struct Plan {
     findings_runs: usize,
     /// Runs of each fail-fast scenario.
     failfast_runs: usize,
+    /// Members of the organization the compliance data source reads.
+    compliance_members: usize,
+    compliance_runs: usize,
 }
 
 impl Plan {
@@ -77,6 +83,8 @@ impl Plan {
                 findings: 1_000,
                 findings_runs: 1,
                 failfast_runs: 1,
+                compliance_members: 120,
+                compliance_runs: 1,
             }
         } else {
             Plan {
@@ -91,8 +99,19 @@ impl Plan {
                 findings: 1_000,
                 findings_runs: 5,
                 failfast_runs: 3,
+                compliance_members: 1_000,
+                compliance_runs: 3,
             }
         }
+    }
+}
+
+/// Whether figure group `name` runs: all of them, unless BENCH_ONLY lists some (comma-separated,
+/// e.g. `BENCH_ONLY=compliance`), for measuring one group without the others' minutes.
+fn wanted(name: &str) -> bool {
+    match std::env::var("BENCH_ONLY") {
+        Ok(only) if !only.trim().is_empty() => only.split(',').any(|g| g.trim() == name),
+        _ => true,
     }
 }
 
@@ -108,11 +127,28 @@ fn main() {
     progress(&format!("{} run, writing {}", if smoke { "smoke" } else { "full" }, out.display()));
 
     let mut report = Report { machine: machine::machine(), ..Default::default() };
-    let fp = footprint::footprint(&plan, &mut report);
-    convergence::convergence(&plan, &mut report);
-    organization::organization(&plan, &mut report, &fp);
-    security_hub::security_hub(&plan, &mut report, fp.has_security_hub);
-    failfast::failfast(&plan, &mut report);
+    // Organization and Security Hub read what the footprint found, so it runs for them too.
+    let fp = ["footprint", "organization", "security_hub"]
+        .iter()
+        .any(|g| wanted(g))
+        .then(|| footprint::footprint(&plan, &mut report));
+    if wanted("convergence") {
+        convergence::convergence(&plan, &mut report);
+    }
+    if let Some(fp) = &fp {
+        if wanted("organization") {
+            organization::organization(&plan, &mut report, fp);
+        }
+        if wanted("security_hub") {
+            security_hub::security_hub(&plan, &mut report, fp.has_security_hub);
+        }
+    }
+    if wanted("failfast") {
+        failfast::failfast(&plan, &mut report);
+    }
+    if wanted("compliance") {
+        compliance::compliance(&plan, &mut report);
+    }
 
     let md = report.markdown(plan.smoke, started.elapsed());
     if let Some(dir) = out.parent() {

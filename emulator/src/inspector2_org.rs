@@ -252,11 +252,20 @@ fn list_members(
 
 fn get_member(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Value, ApiError> {
     let id = account_id_field(obj)?;
-    administrator_only(w, req)?;
+    // A member may read its own membership: inspector2fix_ecr_scanning_compliance asks it to tell
+    // a member (NOT_APPLICABLE) from a standalone account once the organization calls are refused.
+    let own = id == req.caller.account && w.org.members.contains_key(&id);
+    let admin = match (&w.org.delegated_admin, own) {
+        (Some(admin), true) => admin.clone(),
+        _ => {
+            administrator_only(w, req)?;
+            req.caller.account.clone()
+        }
+    };
     w.org.poll_associations();
     w.settle_associations();
     match w.org.members.get(&id) {
-        Some(m) => Ok(json!({"member": member_json(&req.caller.account, &id, m)})),
+        Some(m) => Ok(json!({"member": member_json(&admin, &id, m)})),
         None => Err(ApiError::new(
             404,
             "ResourceNotFoundException",
@@ -405,6 +414,9 @@ mod tests {
             ("/organizationconfiguration/update", json!({"autoEnable": {"ec2": false, "ecr": true}})),
         ] {
             for caller in [member, "999999999999"] {
+                if (path, caller) == ("/members/get", member) {
+                    continue; // a member reads its own membership: see the next test
+                }
                 let (s, code, v) = error_code(&mut w, caller, path, body.clone());
                 assert_eq!((s, code.as_str()), (403, "AccessDeniedException"), "{path} by {caller}");
                 let msg = v["message"].as_str().unwrap();
@@ -413,6 +425,21 @@ mod tests {
             }
         }
         assert!(!w.org.auto_enable.ecr, "nothing changed");
+    }
+
+    #[test]
+    fn a_member_reads_its_own_membership_only() {
+        let mut w = org_of(2);
+        let (member, other) = ("200000000000", "200000000001");
+        let (s, v) = call(&mut w, member, "/members/get", json!({"accountId": member}));
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["member"]["accountId"], member);
+        assert_eq!(v["member"]["relationshipStatus"], "ENABLED");
+        assert_eq!(v["member"]["delegatedAdminAccountId"], ADMIN, "names the administrator, not the caller");
+        let (s, code, _) = error_code(&mut w, member, "/members/get", json!({"accountId": other}));
+        assert_eq!((s, code.as_str()), (403, "AccessDeniedException"), "another member's stays refused");
+        let (s, code, _) = error_code(&mut w, "999999999999", "/members/get", json!({"accountId": "999999999999"}));
+        assert_eq!((s, code.as_str()), (403, "AccessDeniedException"), "an account outside the organization");
     }
 
     #[test]

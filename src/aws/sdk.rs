@@ -55,7 +55,11 @@ fn member(m: &i2::Member) -> Member {
         account_id: m.account_id().unwrap_or_default().to_owned(),
         relationship_status: m.relationship_status().and_then(|r| decode::<RelationshipStatus>(r.as_str())),
         delegated_admin_account_id: m.delegated_admin_account_id().map(str::to_owned),
-        updated_at: m.updated_at().and_then(|t| t.fmt(aws_sdk_inspector2::primitives::DateTimeFormat::DateTime).ok()),
+        // Whole seconds, as documented on `Member`: moto and some answers carry fractions.
+        updated_at: m.updated_at().and_then(|t| {
+            let whole = aws_sdk_inspector2::primitives::DateTime::from_secs(t.secs());
+            whole.fmt(aws_sdk_inspector2::primitives::DateTimeFormat::DateTime).ok()
+        }),
     }
 }
 

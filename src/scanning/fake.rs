@@ -52,6 +52,9 @@ pub struct Org {
     pub stale_reads: VecDeque<AutoEnable>,
     /// How many Describe calls answer the previous flags after each update.
     pub stale_after_update: u32,
+    /// What GetMember answers a caller that is not the administrator about its own account
+    /// (a member reading its membership); None refuses it like every other call.
+    pub own_membership: Option<Member>,
 }
 
 impl FakeInspector {
@@ -243,6 +246,15 @@ impl InspectorApi for FakeInspector {
     }
 
     async fn get_member(&self, account_id: &str) -> Result<Member, AwsError> {
+        {
+            let mut w = self.inner.lock().unwrap();
+            if let Some(own) = w.org.own_membership.clone().filter(|m| m.account_id == account_id) {
+                if !w.org.caller_is_admin && w.call_errors.is_empty() {
+                    w.calls.push(("GetMember", vec![account_id.into()]));
+                    return Ok(own);
+                }
+            }
+        }
         let mut w = self.org_call("GetMember", vec![account_id.into()])?;
         match w.org.members.get_mut(account_id) {
             Some(e) => Ok(Self::member_of(account_id, e)),

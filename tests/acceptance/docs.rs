@@ -104,3 +104,23 @@ fn examples_exist_in_registry_layout() {
         assert!(read(doc).contains(read(example).trim()), "{doc} must embed {example}");
     }
 }
+
+#[test]
+fn the_organization_data_sources_are_documented_with_their_examples() {
+    use inspector2fix::data_sources::ecr_scanning_compliance::{EcrScanningCompliance, ACCOUNT_FIELDS};
+    use inspector2fix::data_sources::members::{Members, MEMBER_FIELDS};
+    for (name, block, fields) in [
+        ("members", Members::schema_block(), &MEMBER_FIELDS[..]),
+        ("ecr_scanning_compliance", EcrScanningCompliance::schema_block(), &ACCOUNT_FIELDS[..]),
+    ] {
+        let doc = format!("docs/data-sources/{name}.md");
+        let mut names = attribute_names(&block);
+        names.extend(fields.iter().map(|(field, _)| field.to_string()));
+        assert_documents(&doc, &names);
+        let field_names: Vec<&str> = fields.iter().map(|(field, _)| *field).collect();
+        assert_no_stale_names(&doc, &block, &field_names);
+        let example = format!("examples/data-sources/inspector2fix_{name}/data-source.tf");
+        assert!(!read(&example).trim().is_empty(), "{example} is empty");
+        assert!(read(&doc).contains(read(&example).trim()), "{doc} must embed {example}");
+    }
+}

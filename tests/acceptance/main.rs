@@ -12,6 +12,7 @@ mod logs;
 mod moto;
 mod no_panic;
 mod organization_module;
+mod organization_read;
 mod plan_unknowns;
 mod region;
 mod release;

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::harness::*;
 
-const ACCOUNT: &str = "123456789012";
+pub(crate) const ACCOUNT: &str = "123456789012";
 
 pub(crate) struct Moto {
     pub(crate) addr: SocketAddr,
@@ -44,7 +44,7 @@ impl Moto {
 
     /// A raw Inspector2 call, as any SigV4 client would route it.
     #[track_caller]
-    fn inspector2(&self, path: &str, body: Value) -> Value {
+    pub(crate) fn inspector2(&self, path: &str, body: Value) -> Value {
         let auth = "AWS4-HMAC-SHA256 Credential=AKIDMOTO/20260101/us-east-1/inspector2/aws4_request, SignedHeaders=host, Signature=0";
         let reply = testsupport::http::request(self.addr, "POST", path, Some(&body), &[("Authorization", auth)]);
         assert_eq!(reply.status, 200, "{path}: {}", reply.body);
