@@ -50,7 +50,7 @@ if '--quiet' not in sys.argv:
         print(f"{m or 'lib'} -> {', '.join(sorted(edges[m])) or '-'}")
 # layers, top to bottom; an import may point down or sideways, never up
 RANKS = [('lib', 9), ('provider', 8), ('resources', 7), ('data_sources', 7), ('shared', 6),
-         ('scanning', 5), ('findings', 5), ('suppression', 5), ('rescan', 5), ('estimate', 5), ('status', 4), ('wait', 4), ('batch', 4), ('ratelimit', 4),
+         ('scanning', 5), ('auto_enable', 5), ('association', 5), ('findings', 5), ('suppression', 5), ('rescan', 5), ('estimate', 5), ('status', 4), ('wait', 4), ('batch', 4), ('ratelimit', 4),
          ('timeouts', 3), ('aws', 2), ('schema', 1), ('diag', 1), ('validate', 1), ('values', 1),
          ('ids', 1), ('text', 1), ('logging', 1)]
 def rank(m):
