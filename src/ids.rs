@@ -52,6 +52,20 @@ pub fn split_scoped(id: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// `ID@REGION`: an id with the Region it lives in, as AWS provider v6 import ids are written.
+pub fn with_region(id: &str, region: &str) -> String {
+    format!("{id}@{region}")
+}
+
+/// Splits `ID@REGION` at its last `@` into the id and the Region; an id without `@` has no
+/// Region. The Region is left for the caller to check (an empty one is `Some("")`).
+pub fn split_region(import_id: &str) -> (&str, Option<&str>) {
+    match import_id.rsplit_once('@') {
+        Some((id, region)) => (id, Some(region)),
+        None => (import_id, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +92,20 @@ mod tests {
         assert!(parse_enabler_id("123456789012-").unwrap_err().contains("at least one scan type"));
         assert!(parse_enabler_id("12345:123456789012-ECR").unwrap_err().contains("12 digits"));
         assert!(parse_enabler_id("111111111111::222222222222-ECR").is_err());
+    }
+
+    #[test]
+    fn region_suffixes_round_trip() {
+        assert_eq!(with_region("111111111111", "eu-west-1"), "111111111111@eu-west-1");
+        assert_eq!(split_region("111111111111@eu-west-1"), ("111111111111", Some("eu-west-1")));
+        assert_eq!(
+            split_region("Inspector.2/123456789012@us-gov-west-1"),
+            ("Inspector.2/123456789012", Some("us-gov-west-1"))
+        );
+        assert_eq!(split_region("111111111111,222222222222"), ("111111111111,222222222222", None));
+        assert_eq!(split_region("111111111111@"), ("111111111111", Some("")));
+        let id = "111111111111:222222222222-EC2:ECR";
+        assert_eq!(split_region(&with_region(id, "cn-north-1")), (id, Some("cn-north-1")));
     }
 
     #[test]

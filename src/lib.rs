@@ -8,8 +8,9 @@
 //!    resources and data sources.
 //! 2. [`resources`] and [`data_sources`], one file each: they translate between Terraform values
 //!    and the domain modules' reports, and hold a [`shared::Shared`] handle, never the provider.
-//! 3. [`shared`]: the handle with the settings, the lazily built AWS clients, the caller's
-//!    account and Security Hub's rate limiters.
+//! 3. [`shared`]: the handle with the settings, the AWS clients built lazily per Region, the
+//!    caller's account and Security Hub's rate limiters; beside it [`region`], which resolves
+//!    every resource's and data source's `region` the same way.
 //! 4. Domain modules, free of Terraform types: [`scanning`] (enable, disable and read ECR
 //!    scanning for many accounts: send, wait, judge, report) and [`findings`] (a control's
 //!    findings and compliance).
@@ -34,6 +35,7 @@ pub mod ids;
 pub mod logging;
 pub mod provider;
 pub mod ratelimit;
+pub mod region;
 pub mod rescan;
 pub mod resources;
 pub mod scanning;

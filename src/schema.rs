@@ -15,6 +15,27 @@ pub fn attribute(attr_type: AttributeType, constraint: AttributeConstraint, desc
     }
 }
 
+/// What a `region` attribute belongs to: its description differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionOf {
+    Resource,
+    DataSource,
+}
+
+/// The optional, computed `region` every resource and data source has (the AWS provider v6
+/// convention). Resources replace themselves when it changes: see [`crate::region`].
+pub fn region_attribute(of: RegionOf) -> Attribute {
+    let description = match of {
+        RegionOf::Resource => {
+            "AWS Region this resource manages, e.g. `eu-west-1`. Default: the provider's Region. Changing it \
+             replaces the resource, and the replacement changes nothing in the old Region: there, nothing is \
+             disabled or restored."
+        }
+        RegionOf::DataSource => "AWS Region to read, e.g. `eu-west-1`. Default: the provider's Region.",
+    };
+    attribute(AttributeType::String, AttributeConstraint::OptionalComputed, description)
+}
+
 pub fn sensitive(mut attr: Attribute) -> Attribute {
     attr.sensitive = true;
     attr

@@ -4,13 +4,14 @@
 //! and find the settings, and the clients built lazily from them, when they run. Resources and
 //! data sources depend on this module, never on `provider`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use futures::FutureExt;
 use tf_provider::{Diagnostics, StopSignal};
 
-use crate::aws::clients::{self, Clients, Settings};
+use crate::aws::clients::{self, Base, Clients, Settings};
 use crate::aws::securityhub_types::{
     Control, FindingQuery, FindingRef, FindingUpdate, FindingsPage, SecurityHubApi, UpdateOutcome,
 };
@@ -19,9 +20,16 @@ use crate::diag;
 use crate::ratelimit::RateLimiter;
 use crate::wait::{Limit, StopFuture};
 
+type ClientsCell = Arc<tokio::sync::OnceCell<Arc<Clients>>>;
+
 pub struct Shared {
     settings: OnceLock<Settings>,
-    clients: tokio::sync::OnceCell<Result<Arc<Clients>, String>>,
+    /// The credentials and SDK settings every Region shares, loaded on first use.
+    base: tokio::sync::OnceCell<Base>,
+    /// Clients per Region, each built on the first use of its Region. The lock is held only to
+    /// find or add a Region's cell; concurrent first uses of one Region wait on that cell, so
+    /// they build once.
+    clients: Mutex<HashMap<String, ClientsCell>>,
     caller: tokio::sync::OnceCell<String>,
     /// GetFindings: 3 requests/s, burst 6, as Security Hub documents.
     pub get_findings_rate: RateLimiter,
@@ -37,7 +45,8 @@ impl Default for Shared {
     fn default() -> Self {
         Shared {
             settings: OnceLock::new(),
-            clients: tokio::sync::OnceCell::new(),
+            base: tokio::sync::OnceCell::new(),
+            clients: Mutex::new(HashMap::new()),
             caller: tokio::sync::OnceCell::new(),
             get_findings_rate: RateLimiter::new(3.0, 6),
             update_findings_rate: RateLimiter::new(10.0, 10),
@@ -82,25 +91,63 @@ impl Shared {
         self.config_unknown.load(Ordering::Relaxed)
     }
 
+    fn settings(&self) -> Settings {
+        self.settings.get().cloned().unwrap_or_default()
+    }
+
+    async fn base(&self) -> &Base {
+        self.base.get_or_init(|| async { clients::load_base(&self.settings()).await }).await
+    }
+
+    /// The Region the provider resolves (its `region`, AWS_REGION / AWS_DEFAULT_REGION, or the
+    /// profile's), with no AWS call.
+    pub async fn provider_region(&self) -> Result<String, String> {
+        self.base().await.region().ok_or_else(|| clients::NO_REGION.to_owned())
+    }
+
+    /// The clients of `region` (None: the provider's Region), built on first use and reused, with
+    /// the provider's credentials, role, profile, retries and endpoints.
+    pub async fn clients_in(&self, region: Option<&str>) -> Result<Arc<Clients>, String> {
+        let region = match region {
+            Some(r) => r.to_owned(),
+            None => self.provider_region().await?,
+        };
+        let cell = {
+            // A poisoned lock only means another thread panicked while holding it: the map is intact.
+            let mut map = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(region.clone()).or_default().clone()
+        };
+        let built = cell
+            .get_or_init(|| async { Arc::new(clients::build_in(self.base().await, &self.settings(), &region).await) })
+            .await;
+        Ok(built.clone())
+    }
+
+    /// The clients of the provider's Region.
     pub async fn clients(&self) -> Result<Arc<Clients>, String> {
-        self.clients
-            .get_or_init(|| async {
-                let settings = self.settings.get().cloned().unwrap_or_default();
-                clients::build(&settings).await.map(Arc::new)
-            })
-            .await
-            .clone()
+        self.clients_in(None).await
     }
 
     /// The clients, or an error diagnostic saying why they could not be built.
     pub async fn clients_or_error(&self, diags: &mut Diagnostics) -> Option<Arc<Clients>> {
-        match self.clients().await {
+        self.clients_in_or_error(diags, None).await
+    }
+
+    /// The clients of `region` (None: the provider's), or an error diagnostic saying why not.
+    pub async fn clients_in_or_error(&self, diags: &mut Diagnostics, region: Option<&str>) -> Option<Arc<Clients>> {
+        match self.clients_in(region).await {
             Ok(c) => Some(c),
             Err(e) => {
                 diag::error(diags, "Cannot configure AWS clients", e);
                 None
             }
         }
+    }
+
+    /// How many Regions have clients; for tests of the lazy build.
+    #[cfg(test)]
+    fn regions_built(&self) -> usize {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// The account of the provider's credentials, asked once per run. A failure is not kept,
@@ -189,6 +236,31 @@ mod tests {
         async fn update_findings(&self, _: &[FindingRef], _: &FindingUpdate) -> Result<UpdateOutcome, AwsError> {
             std::future::pending().await
         }
+    }
+
+    fn in_region(region: &str) -> Shared {
+        let shared = Shared::default();
+        shared.configure(Settings { region: Some(region.into()), ..Settings::default() });
+        shared
+    }
+
+    #[tokio::test]
+    async fn clients_are_built_once_per_region_and_reused() {
+        let shared = in_region("us-east-1");
+        assert_eq!(shared.provider_region().await.as_deref(), Ok("us-east-1"));
+        let first_uses = futures::future::join_all((0..8).map(|_| shared.clients_in(Some("eu-west-1")))).await;
+        let eu = first_uses[0].clone().unwrap();
+        assert_eq!(eu.region, "eu-west-1");
+        assert!(first_uses.iter().all(|c| Arc::ptr_eq(c.as_ref().unwrap(), &eu)), "one build for one Region");
+        assert_eq!(shared.regions_built(), 1);
+        let provider = shared.clients().await.unwrap();
+        assert_eq!(provider.region, "us-east-1");
+        assert!(Arc::ptr_eq(&provider, &shared.clients_in(Some("us-east-1")).await.unwrap()));
+        assert!(Arc::ptr_eq(&eu, &shared.clients_in(Some("eu-west-1")).await.unwrap()));
+        assert_eq!(shared.regions_built(), 2);
+        let mut diags = Diagnostics::default();
+        let gov = shared.clients_in_or_error(&mut diags, Some("us-gov-west-1")).await.unwrap();
+        assert_eq!((gov.region.as_str(), diags.errors.len()), ("us-gov-west-1", 0));
     }
 
     #[tokio::test(start_paused = true)]

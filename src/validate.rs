@@ -80,13 +80,34 @@ pub fn role_arn(value: &str) -> Result<(), String> {
     }
 }
 
-/// An AWS Region name such as "us-east-1": lower-case letters, digits and dashes.
+/// The compass parts of Region names (`us-east-1`, `ap-southeast-3`, `il-central-1`).
+const DIRECTIONS: &[&str] =
+    &["central", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"];
+
+/// The partition parts between the area and the direction: GovCloud (`us-gov-west-1`) and the
+/// ISO partitions (`us-iso-east-1`, `us-isob-east-1`, `eu-isoe-west-1`, `us-isof-south-1`).
+const PARTITION_PARTS: &[&str] = &["gov", "iso", "isob", "isoe", "isof"];
+
+/// An AWS Region name: AREA[-PARTITION]-DIRECTION-N, AREA two letters (`cn` for China), or the
+/// European Sovereign Cloud's `eusc-de-east-1`; N from 1 to 99.
 pub fn region(value: &str) -> Result<(), String> {
-    let ok = !value.is_empty() && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let parts: Vec<&str> = value.split('-').collect();
+    let two_letters = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase());
+    let number = |p: &str| (1..=2).contains(&p.len()) && !p.starts_with('0') && p.bytes().all(|b| b.is_ascii_digit());
+    let ok = match parts.as_slice() {
+        [area, direction, n] => two_letters(area) && DIRECTIONS.contains(direction) && number(n),
+        [area, middle, direction, n] => {
+            let middle_ok = if *area == "eusc" { two_letters(middle) } else { PARTITION_PARTS.contains(middle) };
+            (two_letters(area) || *area == "eusc") && middle_ok && DIRECTIONS.contains(direction) && number(n)
+        }
+        _ => false,
+    };
     if ok {
         Ok(())
     } else {
-        Err(format!("{value:?} is not an AWS Region name such as \"us-east-1\""))
+        Err(format!(
+            "{value:?} is not an AWS Region name: expected e.g. \"us-east-1\", \"us-gov-west-1\", \"cn-north-1\" or \"us-iso-east-1\""
+        ))
     }
 }
 
@@ -283,8 +304,47 @@ mod tests {
 
     #[test]
     fn regions_retries_and_session_names() {
-        assert!(region("eu-west-1").is_ok());
-        for bad in ["", "US East", "eu_west_1"] {
+        for ok in [
+            "eu-west-1",
+            "us-east-1",
+            "ap-southeast-3",
+            "il-central-1",
+            "mx-central-1",
+            "ca-west-1",
+            "ap-northeast-3",
+            "us-gov-west-1",
+            "us-gov-east-1",
+            "cn-north-1",
+            "cn-northwest-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+            "eusc-de-east-1",
+            "us-east-12",
+        ] {
+            assert_eq!(region(ok), Ok(()), "{ok} refused");
+        }
+        for bad in [
+            "",
+            "US East",
+            "eu_west_1",
+            "US-EAST-1",
+            "us-east",
+            "us-east-0",
+            "us-east-01",
+            "us-east-100",
+            "useast1",
+            "us-up-1",
+            "usa-east-1",
+            "us-foo-east-1",
+            "us-gov-west-1-",
+            "-us-east-1",
+            "us--east-1",
+            "us-east-1a",
+            "global",
+            "aws-global",
+        ] {
             assert!(region(bad).unwrap_err().contains("is not an AWS Region name"), "{bad} accepted");
         }
         use crate::values::Number;
@@ -414,6 +474,7 @@ mod tests {
             let _ = endpoint_url(&input);
             let _ = control_id(&input);
             let _ = reason(&input);
+            let _ = region(&input);
         }
     }
 }

@@ -64,7 +64,7 @@ fn timeout_config() -> TimeoutConfig {
         .build()
 }
 
-/// Configured SDK clients, built once on first use.
+/// Configured SDK clients of one Region, built on first use of that Region and reused.
 pub struct Clients {
     pub region: String,
     pub inspector: Arc<dyn InspectorApi>,
@@ -96,7 +96,31 @@ fn with_endpoint(base: &SdkConfig, endpoint: &Option<String>) -> SdkConfig {
     }
 }
 
-pub async fn build(settings: &Settings) -> Result<Clients, String> {
+/// The provider's SDK configuration without its Region-specific clients: the HTTP client, retries,
+/// timeouts, the profile and the credentials (the role's, when one is set). Loaded once and shared
+/// by every Region, so one credentials cache serves them all and a role is assumed once.
+#[derive(Clone, Debug)]
+pub struct Base {
+    config: SdkConfig,
+    /// Whether the role, when set, is assumed per Region because no provider Region is known
+    /// for its STS calls.
+    role_per_region: bool,
+}
+
+impl Base {
+    /// The Region the provider resolves: `region`, else AWS_REGION / AWS_DEFAULT_REGION, else the
+    /// profile's. None when none of them is set.
+    pub fn region(&self) -> Option<String> {
+        self.config.region().map(|r| r.to_string())
+    }
+}
+
+/// The error for a provider that resolves no Region, when a caller needs it.
+pub const NO_REGION: &str = "No AWS Region is configured: set `region` in the provider block, or \
+                             AWS_REGION, or a region in the AWS profile.";
+
+/// Loads the base configuration. Makes no AWS call: credentials are resolved on first use.
+pub async fn load_base(settings: &Settings) -> Base {
     // rustls with ring: no C toolchain beyond `cc`, and the platform's root certificates.
     let http_client =
         aws_smithy_http_client::Builder::new().tls_provider(TlsProvider::Rustls(CryptoMode::Ring)).build_https();
@@ -110,54 +134,71 @@ pub async fn build(settings: &Settings) -> Result<Clients, String> {
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    let mut base = loader.load().await;
-    let region = match base.region() {
-        Some(r) => r.to_string(),
-        None => {
-            return Err("No AWS Region is configured: set `region` in the provider block, or \
-                        AWS_REGION, or a region in the AWS profile."
-                .into())
+    let config = loader.load().await;
+    match &settings.assume_role {
+        Some(role) if config.region().is_some() => {
+            Base { config: with_role(&config, role, &settings.endpoints.sts).await, role_per_region: false }
         }
-    };
-    if let Some(role) = &settings.assume_role {
-        let mut builder = AssumeRoleProvider::builder(role.role_arn.clone())
-            .configure(&with_endpoint(&base, &settings.endpoints.sts));
-        if let Some(name) = &role.session_name {
-            builder = builder.session_name(name);
-        }
-        if let Some(id) = &role.external_id {
-            builder = builder.external_id(id);
-        }
-        let provider = builder.build().await;
-        base = base
-            .to_builder()
-            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider))
-            .build();
+        Some(_) => Base { config, role_per_region: true },
+        None => Base { config, role_per_region: false },
+    }
+}
+
+/// `config` with the credentials of `role`, assumed with `config`'s credentials through STS in
+/// `config`'s Region.
+async fn with_role(config: &SdkConfig, role: &AssumeRole, sts_endpoint: &Option<String>) -> SdkConfig {
+    let mut builder =
+        AssumeRoleProvider::builder(role.role_arn.clone()).configure(&with_endpoint(config, sts_endpoint));
+    if let Some(name) = &role.session_name {
+        builder = builder.session_name(name);
+    }
+    if let Some(id) = &role.external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    config.to_builder().credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider)).build()
+}
+
+/// The clients of `region`, with the base's credentials and the provider's `endpoints` (which
+/// apply to every Region).
+pub async fn build_in(base: &Base, settings: &Settings, region: &str) -> Clients {
+    let mut config = base.config.to_builder().region(Region::new(region.to_owned())).build();
+    if let (true, Some(role)) = (base.role_per_region, &settings.assume_role) {
+        config = with_role(&config, role, &settings.endpoints.sts).await;
     }
     let context = ErrorContext {
         profile: settings.profile.clone(),
         role_arn: settings.assume_role.as_ref().map(|r| r.role_arn.clone()),
     };
     let inspector2 = aws_sdk_inspector2::Client::from_conf(
-        aws_sdk_inspector2::config::Builder::from(&with_endpoint(&base, &settings.endpoints.inspector2))
+        aws_sdk_inspector2::config::Builder::from(&with_endpoint(&config, &settings.endpoints.inspector2))
             .interceptor(CallLog)
             .build(),
     );
     let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&with_endpoint(&base, &settings.endpoints.sts)).interceptor(CallLog).build(),
+        aws_sdk_sts::config::Builder::from(&with_endpoint(&config, &settings.endpoints.sts))
+            .interceptor(CallLog)
+            .build(),
     );
     let securityhub = SdkSecurityHub {
         client: aws_sdk_securityhub::Client::from_conf(
-            aws_sdk_securityhub::config::Builder::from(&with_endpoint(&base, &settings.endpoints.securityhub))
+            aws_sdk_securityhub::config::Builder::from(&with_endpoint(&config, &settings.endpoints.securityhub))
                 .interceptor(CallLog)
                 .build(),
         ),
         context: context.clone(),
     };
     let ecr = super::ecr::SdkEcr {
-        client: aws_sdk_ecr::Client::from_conf(aws_sdk_ecr::config::Builder::from(&base).interceptor(CallLog).build()),
+        client: aws_sdk_ecr::Client::from_conf(
+            aws_sdk_ecr::config::Builder::from(&config).interceptor(CallLog).build(),
+        ),
         context: context.clone(),
     };
     let inspector = SdkInspector { inspector2, sts, context };
-    Ok(Clients { region, inspector: Arc::new(inspector), securityhub: Arc::new(securityhub), ecr: Arc::new(ecr) })
+    Clients {
+        region: region.to_owned(),
+        inspector: Arc::new(inspector),
+        securityhub: Arc::new(securityhub),
+        ecr: Arc::new(ecr),
+    }
 }
