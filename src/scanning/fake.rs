@@ -52,6 +52,8 @@ pub struct Org {
     pub stale_reads: VecDeque<AutoEnable>,
     /// How many Describe calls answer the previous flags after each update.
     pub stale_after_update: u32,
+    /// account -> errors the next AssociateMember calls for it answer, oldest first.
+    pub association_errors: BTreeMap<String, VecDeque<AwsError>>,
 }
 
 impl FakeInspector {
@@ -257,6 +259,9 @@ impl InspectorApi for FakeInspector {
 
     async fn associate_member(&self, account_id: &str) -> Result<(), AwsError> {
         let mut w = self.org_call("AssociateMember", vec![account_id.into()])?;
+        if let Some(e) = w.org.association_errors.get_mut(account_id).and_then(VecDeque::pop_front) {
+            return Err(e);
+        }
         let delay = w.org.associate_after_reads;
         let entry = w.org.members.entry(account_id.into()).or_insert((RelationshipStatus::Created, 0));
         if entry.0 != RelationshipStatus::Enabled {
