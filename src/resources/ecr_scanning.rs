@@ -11,6 +11,7 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, Resource};
 
+use crate::association::{self, AssociationReport};
 use crate::scanning::{self, Report};
 use crate::schema::attribute;
 use crate::shared::Shared;
@@ -27,6 +28,7 @@ pub struct State {
     pub disable_on_destroy: Value<bool>,
     pub status: StringMap,
     pub timeouts: Value<Vec<Timeouts>>,
+    pub associate_members: Value<bool>,
 }
 
 /// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
@@ -85,6 +87,17 @@ impl EcrScanning {
                 ),
             ],
         );
+        b.attributes.insert(
+            "associate_members".into(),
+            attribute(
+                T::Bool,
+                C::OptionalComputed,
+                "Whether accounts in `account_ids` that are not associated Inspector members are associated first \
+                 (AssociateMember, as the delegated administrator), waiting within the `timeouts` until their \
+                 relationship is `ENABLED`. Default `false`. Nothing ever disassociates an account: not destroy, not \
+                 removal from `account_ids`. Accounts that cannot be associated are reported and left out of `status`.",
+            ),
+        );
         b.blocks.insert("timeouts".into(), timeouts::schema());
         b
     }
@@ -105,6 +118,12 @@ fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
     let text: Vec<String> = reports.iter().filter(|r| !r.is_complete()).map(|r| r.problems()).collect();
     if !text.is_empty() {
         diag::error(diags, format!("inspector2fix_ecr_scanning: {action} incomplete"), text.join("\n"));
+    }
+}
+
+fn report_association(diags: &mut Diagnostics, report: &AssociationReport) {
+    if !report.is_complete() {
+        diag::error(diags, "inspector2fix_ecr_scanning: associating members incomplete", report.problems());
     }
 }
 
@@ -195,6 +214,7 @@ fn adopted(accounts: &BTreeSet<String>, ecr_on: bool) -> State {
         disable_on_destroy: Value::Value(true),
         status: string_map(status),
         timeouts: Value::Value(vec![]),
+        associate_members: Value::Value(false),
     }
 }
 
@@ -276,6 +296,10 @@ impl EcrScanning {
             Value::Null => Value::Value(true),
             v => v,
         };
+        planned.associate_members = match config.associate_members {
+            Value::Null => Value::Value(false),
+            v => v,
+        };
         let accounts = known_set(&planned.account_ids);
         planned.id = accounts.as_ref().map(|a| Value::Value(ids::join_accounts(a))).unwrap_or(Value::Unknown);
         planned.timeouts = normalized_timeouts(&planned.timeouts);
@@ -315,6 +339,33 @@ impl EcrScanning {
             _ => None,
         };
         Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, limit, caller.as_deref()).await)
+    }
+
+    /// With `associate_members`, associates `accounts` first and returns those to enable now (the
+    /// caller and the ENABLED members) and the time left of `timeout`. Accounts that could not be
+    /// associated are reported in an error and left out.
+    async fn associate_first(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &State,
+        accounts: BTreeSet<String>,
+        timeout: std::time::Duration,
+    ) -> Option<(BTreeSet<String>, std::time::Duration)> {
+        if planned.associate_members != Value::Value(true) || accounts.is_empty() {
+            return Some((accounts, timeout));
+        }
+        let started = tokio::time::Instant::now();
+        let clients = self.shared.clients_or_error(diags).await?;
+        let Ok(caller) = self.shared.caller_account().await else {
+            // The enable that follows reports why the caller cannot be found.
+            return Some((accounts, timeout));
+        };
+        let mut limit = self.shared.limit(timeout);
+        let report = association::associate(clients.inspector.as_ref(), &accounts, &caller, &mut limit).await;
+        report_association(diags, &report);
+        let ready: BTreeSet<String> =
+            accounts.into_iter().filter(|a| *a == caller || report.ready.contains(a)).collect();
+        Some((ready, timeout.saturating_sub(started.elapsed())))
     }
 }
 
@@ -379,6 +430,9 @@ impl Resource for EcrScanning {
         if state.disable_on_destroy.is_null() {
             state.disable_on_destroy = Value::Value(true);
         }
+        if state.associate_members.is_null() {
+            state.associate_members = Value::Value(false);
+        }
         state.timeouts = normalized_timeouts(&state.timeouts);
         Some((state, Some(Private::default())))
     }
@@ -427,6 +481,7 @@ impl Resource for EcrScanning {
     ) -> Option<(State, Option<Private>)> {
         let accounts = accounts_at_apply(diags, &planned)?;
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
+        let (accounts, timeout) = self.associate_first(diags, &planned, accounts, timeout).await?;
         let report = self.converge(diags, Direction::Enable, &accounts, timeout).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
         let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.to_string())).collect();
@@ -459,6 +514,7 @@ impl Resource for EcrScanning {
             wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();
         if !to_enable.is_empty() || !to_disable.is_empty() {
             let timeout = timeouts::get(&planned.timeouts, Operation::Update);
+            let (to_enable, timeout) = self.associate_first(diags, &planned, to_enable, timeout).await?;
             let mut enable_diags = Diagnostics::default();
             let mut disable_diags = Diagnostics::default();
             let (enabled, disabled) = tokio::join!(
@@ -533,6 +589,7 @@ impl Resource for EcrScanning {
                     disable_on_destroy: Value::Value(true),
                     status: Value::Value(BTreeMap::new()),
                     timeouts: Value::Value(vec![]),
+                    associate_members: Value::Value(false),
                 },
                 Some(Private::default()),
             )),
