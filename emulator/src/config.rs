@@ -37,6 +37,10 @@ pub struct Config {
     /// When true, every GetFindings (re)computes the Inspector.2 control finding of the caller's
     /// Security Hub home account from the Inspector2 state.
     pub evaluate_inspector2: bool,
+    /// ListMembers/GetMember reads needed before an AssociateMember settles (relationship ENABLED).
+    pub associate_polls: u32,
+    /// Minimum milliseconds before an AssociateMember settles.
+    pub associate_delay_ms: u64,
 }
 
 impl Default for Config {
@@ -54,6 +58,8 @@ impl Default for Config {
             state_error_fields: false,
             securityhub_default_enabled: true,
             evaluate_inspector2: true,
+            associate_polls: 1,
+            associate_delay_ms: 0,
         }
     }
 }
@@ -73,6 +79,8 @@ impl Config {
             "state_error_fields": self.state_error_fields,
             "securityhub_default_enabled": self.securityhub_default_enabled,
             "evaluate_inspector2": self.evaluate_inspector2,
+            "associate_polls": self.associate_polls,
+            "associate_delay_ms": self.associate_delay_ms,
         })
     }
 
@@ -104,6 +112,11 @@ impl Config {
                 "state_error_fields" => c.state_error_fields = boolean(v, k)?,
                 "securityhub_default_enabled" => c.securityhub_default_enabled = boolean(v, k)?,
                 "evaluate_inspector2" => c.evaluate_inspector2 = boolean(v, k)?,
+                "associate_polls" => {
+                    c.associate_polls =
+                        u32::try_from(uint(v, k)?).map_err(|_| "associate_polls is too large".to_string())?
+                }
+                "associate_delay_ms" => c.associate_delay_ms = uint(v, k)?,
                 other => return Err(format!("unknown config field {other:?}")),
             }
         }
@@ -259,5 +272,9 @@ mod tests {
         assert!(!c.securityhub_default_enabled && !c.evaluate_inspector2);
         assert_eq!(c.to_json()["evaluate_inspector2"], false);
         assert!(c.patched(&json!({"evaluate_inspector2": 1})).is_err());
+        let c = c.patched(&json!({"associate_polls": 3, "associate_delay_ms": 250})).unwrap();
+        assert_eq!((c.associate_polls, c.associate_delay_ms), (3, 250));
+        assert_eq!(c.to_json()["associate_delay_ms"], 250);
+        assert!(c.patched(&json!({"associate_polls": -1})).is_err());
     }
 }

@@ -9,10 +9,13 @@ use serde_json::{json, Map, Value};
 use crate::config::AccountPatch;
 use crate::evaluation::evaluate_inspector2;
 use crate::findings::Control;
+use crate::organization;
 use crate::registry::Registry;
 use crate::reply::Reply;
-use crate::state::World;
-use crate::util::{account_id_list, is_account_id, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key};
+use crate::state::{World, DEFAULT_REGION};
+use crate::util::{
+    account_id_list, is_account_id, is_region, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key,
+};
 
 pub const PREFIX: &str = "/_emulator";
 
@@ -33,6 +36,24 @@ enum Endpoint {
     Finding,
     ScanConfig,
     Registry,
+    Aggregation,
+    Organization,
+    OrgMember,
+}
+
+impl Endpoint {
+    /// Does this endpoint read or change one Region's state (and so take a `region`)?
+    fn is_regional(self) -> bool {
+        !matches!(
+            self,
+            Endpoint::Health
+                | Endpoint::Reset
+                | Endpoint::Config
+                | Endpoint::Faults
+                | Endpoint::Fault
+                | Endpoint::Requests
+        )
+    }
 }
 
 /// Paths below [`PREFIX`]. A finding Id may contain `/`, hence the catch-all.
@@ -51,6 +72,9 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/securityhub/findings/*id", Endpoint::Finding),
     ("/configuration/:id", Endpoint::ScanConfig),
     ("/ecr/:id", Endpoint::Registry),
+    ("/securityhub/aggregation", Endpoint::Aggregation),
+    ("/organization", Endpoint::Organization),
+    ("/organization/members/:id", Endpoint::OrgMember),
 ];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
@@ -74,6 +98,8 @@ struct Call<'a> {
     id: &'a str,
     params: Vec<(String, String)>,
     body: &'a [u8],
+    /// A Regional endpoint: a top-level `region` of the body was already read (and is dropped).
+    regional: bool,
 }
 
 impl Call<'_> {
@@ -85,7 +111,11 @@ impl Call<'_> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(json!({}));
         }
-        serde_json::from_slice(self.body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+        let mut v: Value = serde_json::from_slice(self.body).map_err(|e| bad(format!("invalid JSON body: {e}")))?;
+        if let (true, Some(obj)) = (self.regional, v.as_object_mut()) {
+            obj.remove("region");
+        }
+        Ok(v)
     }
 
     fn param(&self, name: &str) -> Option<&str> {
@@ -120,16 +150,51 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
     let Some((endpoint, id)) = find(path)? else {
         return Err((404, format!("no control endpoint {method} {path}")));
     };
-    let call = Call { method, path, id: &id, params, body };
+    let call = Call { method, path, id: &id, params, body, regional: endpoint.is_regional() };
+    if endpoint.is_regional() {
+        w.select_region(&region_param(&call)?);
+    }
     match endpoint {
-        Endpoint::Health | Endpoint::Reset | Endpoint::Config | Endpoint::Members | Endpoint::Requests => {
-            world(w, endpoint, &call)
-        }
+        Endpoint::Health | Endpoint::Reset | Endpoint::Config | Endpoint::Requests => world(w, endpoint, &call),
+        Endpoint::Members => members(w, &call),
         Endpoint::Accounts | Endpoint::Account => accounts(w, endpoint, &call),
         Endpoint::Faults | Endpoint::Fault => faults(w, endpoint, &call),
         Endpoint::Controls => controls(w, &call),
         Endpoint::Findings | Endpoint::Finding => findings(w, endpoint, &call),
         Endpoint::ScanConfig | Endpoint::Registry => scan_data(w, endpoint, &call),
+        Endpoint::Aggregation => aggregation(w, &call),
+        Endpoint::Organization | Endpoint::OrgMember => org(w, endpoint, &call),
+    }
+}
+
+/// Did the call name a Region (query or body)?
+fn region_given(call: &Call) -> bool {
+    let in_body = serde_json::from_slice::<Value>(call.body).ok().and_then(|v| v.get("region").cloned());
+    call.param("region").is_some() || in_body.is_some_and(|r| !r.is_null())
+}
+
+/// The Region a call acts in: the `region` query parameter, else a `region` field of a JSON
+/// object body, else us-east-1. Both given and different is an error.
+fn region_param(call: &Call) -> Result<String> {
+    let in_body =
+        serde_json::from_slice::<Value>(call.body).ok().and_then(|v| v.get("region").cloned()).filter(|v| !v.is_null());
+    let in_body = match in_body {
+        None => None,
+        Some(Value::String(r)) => Some(r),
+        Some(other) => return Err(bad(format!("region: expected a Region name such as \"eu-west-1\", got {other}"))),
+    };
+    let region = match (call.param("region"), in_body) {
+        (Some(q), Some(b)) if q != b => {
+            return Err(bad(format!("region {q:?} in the query and {b:?} in the body disagree")))
+        }
+        (Some(q), _) => q.to_string(),
+        (None, Some(b)) => b,
+        (None, None) => DEFAULT_REGION.to_string(),
+    };
+    if is_region(&region) {
+        Ok(region)
+    } else {
+        Err(bad(format!("region: {region:?} is not an AWS Region name such as \"eu-west-1\"")))
     }
 }
 
@@ -147,17 +212,9 @@ fn world(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
         }
         ("GET", Endpoint::Config) => Ok(w.config.to_json()),
         ("PUT" | "PATCH", Endpoint::Config) => {
-            w.config = w.config.patched(&call.json()?).map_err(bad)?;
+            let config = w.config.patched(&call.json()?).map_err(bad)?;
+            w.set_config(config);
             Ok(w.config.to_json())
-        }
-        ("POST", Endpoint::Members) => {
-            let v = call.json()?;
-            let ids = v
-                .get("account_ids")
-                .ok_or_else(|| bad("expected {\"account_ids\": [...]}"))
-                .and_then(|ids| account_id_list(ids, "account_ids").map_err(bad))?;
-            w.config.members.extend(ids);
-            Ok(json!({"members": w.config.members.len()}))
         }
         ("GET", Endpoint::Requests) => {
             let mut v = w.requests.to_json();
@@ -170,6 +227,29 @@ fn world(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
         }
         _ => Err(call.not_found()),
     }
+}
+
+/// `POST /members {"account_ids": [...], "region"?}`: associated members of the Region named,
+/// else of every Region (and of the config, so Regions used later have them too).
+fn members(w: &mut World, call: &Call) -> Result<Value> {
+    if call.method != "POST" {
+        return Err(call.not_found());
+    }
+    let v = call.json()?;
+    if let Some(k) = v.as_object().and_then(|o| unknown_key(o, &["account_ids"])) {
+        return Err(bad(format!("unknown field {k:?} (account_ids|region)")));
+    }
+    let ids = v
+        .get("account_ids")
+        .ok_or_else(|| bad("expected {\"account_ids\": [...]}"))
+        .and_then(|ids| account_id_list(ids, "account_ids").map_err(bad))?;
+    let one_region = region_given(call);
+    if one_region {
+        w.org.associate_all(ids, unix_now_ms());
+    } else {
+        w.add_members_everywhere(&ids);
+    }
+    Ok(json!({"members": w.org.associated().count()}))
 }
 
 fn account_id(id: &str) -> Result<&str> {
@@ -291,7 +371,7 @@ fn list_findings(w: &mut World, call: &Call) -> Result<Value> {
     let home = home_param(w, call)?;
     let evaluate = matches!(call.param("evaluate"), Some("1" | "true"));
     if evaluate && w.config.evaluate_inspector2 {
-        let region = call.param("region").unwrap_or("us-east-1").to_string();
+        let region = w.region().to_string();
         evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
     }
     Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
@@ -311,6 +391,59 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
     let now = iso8601_ms(unix_now_ms());
     let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
     Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
+}
+
+/// The selected Region's organization: `/organization` (GET, PUT) and
+/// `/organization/members/{id}` (PUT a relationship status, DELETE).
+fn org(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Organization) => Ok(organization::view(w)),
+        ("PUT" | "PATCH", Endpoint::Organization) => organization::patch(w, &call.json()?).map_err(bad),
+        ("PUT", Endpoint::OrgMember) => {
+            let id = account_id(call.id)?.to_owned();
+            organization::set_member(w, &id, &call.json()?).map_err(bad)
+        }
+        ("DELETE", Endpoint::OrgMember) => {
+            let id = account_id(call.id)?;
+            if organization::remove_member(w, id) {
+                Ok(ok())
+            } else {
+                Err((404, format!("{id} is not a member of the organization in {}", w.region())))
+            }
+        }
+        _ => Err(call.not_found()),
+    }
+}
+
+/// The selected Region as a Security Hub aggregation Region: GET, or POST/PUT
+/// `{"region", "linked_regions": [...]}` (an empty list ends the aggregation).
+fn aggregation(w: &mut World, call: &Call) -> Result<Value> {
+    match call.method {
+        "GET" => {}
+        "POST" | "PUT" => {
+            let v = call.json()?;
+            let obj = v.as_object().ok_or_else(|| bad("expected {\"region\": ..., \"linked_regions\": [...]}"))?;
+            if let Some(k) = unknown_key(obj, &["linked_regions"]) {
+                return Err(bad(format!("unknown field {k:?} (region|linked_regions)")));
+            }
+            let list = obj
+                .get("linked_regions")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad("linked_regions: expected a list of Region names"))?;
+            let mut linked = std::collections::BTreeSet::new();
+            for r in list {
+                let name = r.as_str().filter(|s| is_region(s));
+                let name = name.ok_or_else(|| bad(format!("linked_regions: {r} is not an AWS Region name")))?;
+                if name == w.region() {
+                    return Err(bad(format!("linked_regions: {name} is the aggregation Region itself")));
+                }
+                linked.insert(name.to_string());
+            }
+            w.linked_regions = linked;
+        }
+        _ => return Err(call.not_found()),
+    }
+    Ok(json!({"region": w.region(), "linked_regions": w.linked_regions}))
 }
 
 /// An account's Inspector2 scan settings (`/configuration/{id}`: GET, PUT with any of
@@ -569,5 +702,146 @@ mod tests {
         assert_eq!(call(&mut w, "DELETE", "/_emulator/health", Value::Null).0, 404);
         assert_eq!(call(&mut w, "GET", "/_emulator", Value::Null).0, 404);
         assert_eq!(call(&mut w, "DELETE", "/_emulator/faults/x", Value::Null).0, 400);
+    }
+
+    #[test]
+    fn regional_endpoints_take_a_region() {
+        let mut w = World::new(Initial::default());
+        let body = json!({"resource_state": {"ECR": "ENABLED"}});
+        assert_eq!(call(&mut w, "PUT", "/_emulator/accounts/222222222222?region=eu-west-1", body).0, 200);
+        let (_, v) = call(&mut w, "GET", "/_emulator/accounts/222222222222?region=eu-west-1", Value::Null);
+        assert_eq!(v["resource_state"]["ECR"], "ENABLED");
+        let (_, v) = call(&mut w, "GET", "/_emulator/accounts/222222222222", Value::Null);
+        assert_eq!(v["resource_state"]["ECR"], "DISABLED", "us-east-1 by default, untouched");
+        // A region field of a JSON body works as the query parameter does.
+        let body = json!({"region": "ap-south-1", "suspended": true});
+        assert_eq!(call(&mut w, "PUT", "/_emulator/accounts/222222222222", body).0, 200);
+        let (_, v) = call(&mut w, "GET", "/_emulator/accounts?region=ap-south-1", Value::Null);
+        assert_eq!(v["accounts"][0]["suspended"], true);
+        assert_eq!(v["accounts"].as_array().map(Vec::len), Some(1));
+        let (_, v) = call(&mut w, "GET", "/_emulator/accounts?region=us-east-1", Value::Null);
+        assert_eq!(v["accounts"], json!([]));
+    }
+
+    #[test]
+    fn bad_regions_are_refused_by_name() {
+        let mut w = World::new(Initial::default());
+        for (path, name) in [
+            ("/_emulator/accounts?region=moon-1", "moon-1"),
+            ("/_emulator/securityhub/findings?region=us-east", "us-east"),
+        ] {
+            let (s, v) = call(&mut w, "GET", path, Value::Null);
+            assert_eq!(s, 400, "{path}");
+            let e = v["error"].as_str().unwrap();
+            assert!(e.starts_with("region:") && e.contains(&format!("{name:?}")), "{e}");
+        }
+        let (s, v) =
+            call(&mut w, "PUT", "/_emulator/accounts/222222222222?region=eu-west-1", json!({"region": "eu-west-2"}));
+        assert_eq!(s, 400);
+        assert!(v["error"].as_str().unwrap().contains("disagree"), "{v}");
+        let (s, v) = call(&mut w, "PUT", "/_emulator/accounts/222222222222", json!({"region": 5}));
+        assert_eq!(s, 400);
+        assert!(v["error"].as_str().unwrap().starts_with("region:"), "{v}");
+        assert_eq!(w.regions(), ["us-east-1"], "no Region was created by a refused call");
+        // Global endpoints ignore the Region: the config has no region field.
+        assert_eq!(call(&mut w, "PUT", "/_emulator/config", json!({"region": "eu-west-1"})).0, 400);
+    }
+
+    #[test]
+    fn members_of_one_region_or_all() {
+        let mut w = World::new(Initial::default());
+        call(&mut w, "PUT", "/_emulator/config", json!({"delegated_admin": "111111111111"}));
+        let (s, v) =
+            call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["222222222222"], "region": "eu-west-1"}));
+        assert_eq!((s, &v["members"]), (200, &json!(1)));
+        assert!(w.org.is_associated("222222222222") && w.region() == "eu-west-1");
+        w.select_region("us-east-1");
+        assert!(!w.org.is_associated("222222222222"));
+        let (_, v) = call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["333333333333"]}));
+        assert_eq!(v["members"], 1);
+        w.select_region("eu-west-1");
+        assert!(w.org.is_associated("333333333333") && w.org.is_associated("222222222222"));
+        assert_eq!(call(&mut w, "POST", "/_emulator/members", json!({"account_ids": [], "x": 1})).0, 400);
+    }
+
+    #[test]
+    fn aggregation_endpoint() {
+        let mut w = World::new(Initial::default());
+        let body = json!({"region": "eu-west-1", "linked_regions": ["us-east-1", "ap-south-1"]});
+        let (s, v) = call(&mut w, "POST", "/_emulator/securityhub/aggregation", body);
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v, json!({"region": "eu-west-1", "linked_regions": ["ap-south-1", "us-east-1"]}));
+        let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/aggregation?region=eu-west-1", Value::Null);
+        assert_eq!(v["linked_regions"], json!(["ap-south-1", "us-east-1"]));
+        let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/aggregation", Value::Null);
+        assert_eq!(v["linked_regions"], json!([]), "us-east-1 aggregates nothing");
+        for bad in [json!({"linked_regions": ["nowhere"]}), json!({"linked_regions": ["us-east-1"]}), json!({})] {
+            let (s, v) = call(&mut w, "POST", "/_emulator/securityhub/aggregation", bad.clone());
+            assert_eq!(s, 400, "{bad}");
+            assert!(v["error"].as_str().unwrap().contains("linked_regions"), "{v}");
+        }
+    }
+
+    #[test]
+    fn organization_endpoints() {
+        let mut w = World::new(Initial::default());
+        let body = json!({"delegated_admin": "111111111111", "auto_enable": {"ecr": true}, "region": "eu-west-1"});
+        let (s, v) = call(&mut w, "PUT", "/_emulator/organization", body);
+        assert_eq!(s, 200, "{v}");
+        assert_eq!((v["region"].as_str(), v["delegated_admin"].as_str()), (Some("eu-west-1"), Some("111111111111")));
+        assert_eq!((v["auto_enable"]["ecr"].as_bool(), v["auto_enable"]["ec2"].as_bool()), (Some(true), Some(false)));
+        let (_, v) = call(&mut w, "GET", "/_emulator/organization", Value::Null);
+        assert_eq!(v["delegated_admin"], Value::Null, "us-east-1 is untouched");
+        let path = "/_emulator/organization/members/222222222222?region=eu-west-1";
+        let (s, v) = call(&mut w, "PUT", path, json!({"relationship_status": "ACCOUNT_SUSPENDED"}));
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["relationship_status"], "ACCOUNT_SUSPENDED");
+        let (_, v) = call(&mut w, "GET", "/_emulator/organization?region=eu-west-1", Value::Null);
+        assert_eq!(v["members"][0]["account_id"], "222222222222");
+        assert_eq!(v["members"][0]["associating"], false);
+        let (_, v) =
+            call(&mut w, "PUT", "/_emulator/organization?region=eu-west-1", json!({"max_account_limit_reached": true}));
+        assert_eq!(v["max_account_limit_reached"], true);
+        assert_eq!(call(&mut w, "DELETE", path, Value::Null).0, 200);
+        assert_eq!(call(&mut w, "DELETE", path, Value::Null).0, 404);
+        for (path, body, says) in [
+            (
+                "/_emulator/organization/members/222222222222",
+                json!({"relationship_status": "FRIENDS"}),
+                "relationship_status",
+            ),
+            ("/_emulator/organization/members/222222222222", json!({}), "relationship_status"),
+            (
+                "/_emulator/organization/members/111111111111?region=eu-west-1",
+                json!({"relationship_status": "ENABLED"}),
+                "delegated administrator",
+            ),
+            ("/_emulator/organization", json!({"auto_enable": {"eks": true}}), "auto_enable.eks"),
+            ("/_emulator/organization", json!({"delegated_admin": "1"}), "delegated_admin"),
+            ("/_emulator/organization", json!({"max_account_limit_reached": 1}), "max_account_limit_reached"),
+            ("/_emulator/organization", json!({"admin": "111111111111"}), "admin"),
+        ] {
+            let (s, v) = call(&mut w, "PUT", path, body.clone());
+            assert_eq!(s, 400, "{path} {body}");
+            assert!(v["error"].as_str().unwrap().contains(says), "{v}");
+        }
+        let (_, v) = call(&mut w, "GET", "/_emulator/organization?region=eu-west-1", Value::Null);
+        assert_eq!((v["auto_enable"]["ecr"].as_bool(), v["members"].as_array().map(Vec::len)), (Some(true), Some(0)));
+    }
+
+    #[test]
+    fn stale_org_config_fault() {
+        let mut w = World::new(Initial::default());
+        let (s, v) = call(&mut w, "POST", "/_emulator/faults", json!({"kind": "stale_org_config", "reads": 3}));
+        assert_eq!(s, 200, "{v}");
+        assert_eq!((v["reads"].as_u64(), v["operation"].as_str()), (Some(3), Some("UpdateOrganizationConfiguration")));
+        for bad in [
+            json!({"kind": "stale_org_config", "reads": 0}),
+            json!({"kind": "stale_org_config", "operation": "Enable"}),
+        ] {
+            assert_eq!(call(&mut w, "POST", "/_emulator/faults", bad.clone()).0, 400, "{bad}");
+        }
+        let (_, v) = call(&mut w, "POST", "/_emulator/faults", json!({"kind": "stale_org_config"}));
+        assert_eq!(v["reads"], 1, "one stale read by default");
     }
 }

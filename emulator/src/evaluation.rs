@@ -31,10 +31,10 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
     if !control_on {
         return;
     }
-    let admin = w.config.delegated_admin.as_deref();
+    let admin = w.org.delegated_admin.as_deref();
     let passed = if admin == Some(home) {
-        ecr_enabled(w, home) && w.config.members.iter().all(|m| ecr_enabled(w, m))
-    } else if admin.is_some() && w.config.members.contains(home) {
+        ecr_enabled(w, home) && w.org.associated().all(|m| ecr_enabled(w, m))
+    } else if admin.is_some() && w.org.is_associated(home) {
         return;
     } else {
         ecr_enabled(w, home)

@@ -5,7 +5,8 @@
 //! validated or processed (nothing changes). `failed_account` faults make one account of an
 //! Inspector2 batch call appear in `failedAccounts` instead of being processed;
 //! `unprocessed_finding` faults make one finding of a Security Hub BatchUpdateFindings call land
-//! in `UnprocessedFindings`; `assume_role_access_denied` faults deny a valid STS AssumeRole.
+//! in `UnprocessedFindings`; `assume_role_access_denied` faults deny a valid STS AssumeRole;
+//! `stale_org_config` faults make the reads after an organization configuration update stale.
 //! Faults are consumed in the order they were added; `times` absent or null means "until
 //! cleared".
 
@@ -20,10 +21,11 @@ use crate::util::{is_account_id, unknown_key};
 const BATCH_OPERATIONS: &[&str] = &["Enable", "Disable", "BatchGetAccountStatus"];
 
 const KINDS: &str = "throttle|server_error|access_denied|validation_error|html_404|black_hole|failed_account|\
-                     unprocessed_finding|assume_role_access_denied";
+                     unprocessed_finding|assume_role_access_denied|stale_org_config";
 
 /// Fields a fault object may have.
-const FIELDS: &[&str] = &["kind", "operation", "times", "account_id", "finding_id", "role_arn", "code", "message"];
+const FIELDS: &[&str] =
+    &["kind", "operation", "times", "account_id", "finding_id", "role_arn", "code", "message", "reads"];
 
 /// The body of an `html_404` fault: what a wrong endpoint or a proxy answers.
 const HTML_404: &str = "<!DOCTYPE html>\n<html>\n<head><title>404 Not Found</title></head>\n<body>\n<h1>Not Found</h1>\n\
@@ -47,6 +49,11 @@ pub enum FaultKind {
     /// STS AssumeRole answers 403 AccessDenied (for `role_arn` only, when given).
     AssumeRoleAccessDenied {
         role_arn: Option<String>,
+    },
+    /// After an UpdateOrganizationConfiguration, the next `reads` DescribeOrganizationConfiguration
+    /// calls answer the previous autoEnable.
+    StaleOrgConfig {
+        reads: u64,
     },
 }
 
@@ -170,6 +177,10 @@ impl Fault {
                 v["role_arn"] = json!(role_arn);
                 "assume_role_access_denied"
             }
+            FaultKind::StaleOrgConfig { reads } => {
+                v["reads"] = json!(reads);
+                "stale_org_config"
+            }
         };
         v["kind"] = json!(kind);
         v
@@ -192,6 +203,7 @@ fn operations_for(kind: &str) -> (&'static str, Option<&'static [&'static str]>)
         "failed_account" => ("*", Some(BATCH_OPERATIONS)),
         "unprocessed_finding" => ("BatchUpdateFindings", Some(&["BatchUpdateFindings"])),
         "assume_role_access_denied" => ("AssumeRole", Some(&["AssumeRole"])),
+        "stale_org_config" => ("UpdateOrganizationConfiguration", Some(&["UpdateOrganizationConfiguration"])),
         _ => ("*", None),
     }
 }
@@ -229,6 +241,16 @@ fn parse_kind(kind: &str, obj: &Map<String, Value>) -> Result<FaultKind, String>
                 return Err("role_arn must not be empty (omit it to deny every role)".into());
             }
             FaultKind::AssumeRoleAccessDenied { role_arn }
+        }
+        "stale_org_config" => {
+            let reads = match obj.get("reads") {
+                None | Some(Value::Null) => 1,
+                Some(r) => r
+                    .as_u64()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("reads: expected a positive integer, got {r}"))?,
+            };
+            FaultKind::StaleOrgConfig { reads }
         }
         other => return Err(format!("unknown fault kind {other:?} ({KINDS})")),
     })
@@ -325,6 +347,18 @@ impl Faults {
         self.consume(idx);
         true
     }
+    /// Stale reads to answer after this UpdateOrganizationConfiguration, if a fault says so
+    /// (consumed).
+    pub fn take_stale_org_config(&mut self) -> Option<u64> {
+        let op = "UpdateOrganizationConfiguration";
+        let idx = self.list.iter().position(|f| f.matches(op) && matches!(f.kind, FaultKind::StaleOrgConfig { .. }))?;
+        let FaultKind::StaleOrgConfig { reads } = self.list[idx].kind else {
+            return None;
+        };
+        self.consume(idx);
+        Some(reads)
+    }
+
     /// An injected failedAccounts entry `(code, message)` for `account` in a call of `op`.
     pub fn take_failed_account(&mut self, op: &str, account: &str) -> Option<(String, String)> {
         self.take_entry_fault(op, |kind| match kind {

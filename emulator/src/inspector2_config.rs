@@ -33,8 +33,8 @@ fn operation(path: &str) -> Option<&'static str> {
 
 /// Whose settings `caller` reads: a member reads its administrator's.
 fn owner(w: &World, caller: &str) -> String {
-    match &w.config.delegated_admin {
-        Some(admin) if w.config.members.contains(caller) && caller != admin => admin.clone(),
+    match &w.org.delegated_admin {
+        Some(admin) if w.org.is_associated(caller) && caller != admin => admin.clone(),
         _ => caller.to_owned(),
     }
 }
@@ -74,9 +74,7 @@ fn get(w: &World, req: &AwsRequest, obj: &Map<String, Value>) -> Reply {
 
 fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Reply, ApiError> {
     let caller = req.caller.account.as_str();
-    if let Some(admin) =
-        w.config.delegated_admin.as_deref().filter(|a| *a != caller && w.config.members.contains(caller))
-    {
+    if let Some(admin) = w.org.delegated_admin.as_deref().filter(|a| *a != caller && w.org.is_associated(caller)) {
         return Err(ApiError::new(
             403,
             "AccessDeniedException",

@@ -14,11 +14,14 @@
 //! 1. `util`, `reply`, `operations`: leaves (helpers, the reply type, the operation list).
 //! 2. `auth` (SigV4 scope parsing), `errors` (AWS error encodings), `request_log`, `account` (one
 //!    account's Inspector2 state), `findings` (the Security Hub model, filters, paging and store),
-//!    `scan_config` (one account's Inspector2 scan settings), `registry` (one account's ECR images).
+//!    `scan_config` (one account's Inspector2 scan settings), `registry` (one account's ECR images),
+//!    `org` (one Region's organization: delegated administrator and members).
 //! 3. `faults`, `config` (configuration and account patches).
 //! 4. `state` (the `World` that holds all of the above).
-//! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding).
-//! 6. `inspector2_config` (GetConfiguration, UpdateConfiguration), `ecr` (DescribeRepositories,
+//! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding),
+//!    `organization` (the control API's view and changes of a Region's organization).
+//! 6. `inspector2_config` (GetConfiguration, UpdateConfiguration), `inspector2_org` (ListMembers,
+//!    GetMember, AssociateMember, Describe/UpdateOrganizationConfiguration), `ecr` (DescribeRepositories,
 //!    DescribeImages), `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the control API).
 //! 7. `server` (HTTP, routing to 6).
 //!
@@ -44,7 +47,10 @@ pub mod faults;
 pub mod findings;
 pub mod inspector2;
 pub mod inspector2_config;
+pub mod inspector2_org;
 pub mod operations;
+pub mod org;
+pub mod organization;
 pub mod registry;
 pub mod reply;
 pub mod request_log;

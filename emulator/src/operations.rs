@@ -15,4 +15,9 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateConfiguration",
     "DescribeRepositories",
     "DescribeImages",
+    "ListMembers",
+    "GetMember",
+    "AssociateMember",
+    "DescribeOrganizationConfiguration",
+    "UpdateOrganizationConfiguration",
 ];

@@ -4,7 +4,7 @@
 //!
 //! Errors carry `x-amzn-ErrorType` and a `{"Message": ..., "Code": ...}` body.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
@@ -12,7 +12,9 @@ use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::evaluation::evaluate_inspector2;
 use crate::faults::FaultErrors;
-use crate::findings::{decode_token, dedup, encode_token, query_digest, Filters, Note, Workflow, SEVERITY_LABELS};
+use crate::findings::{
+    decode_token, dedup, encode_token, query_digest, Filters, Finding, Note, Workflow, SEVERITY_LABELS,
+};
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
 use crate::state::World;
@@ -229,10 +231,16 @@ fn get_findings(
         Some(_) => return Err(invalid_input("The NextToken is not valid")),
     };
     if w.config.evaluate_inspector2 {
-        evaluate_inspector2(w, home, &req.region, &iso8601_ms(unix_now_ms()));
+        let now = iso8601_ms(unix_now_ms());
+        evaluate_inspector2(w, home, &req.region, &now);
+        evaluate_linked(w, home, &now);
     }
+    let aggregated = linked_findings(w, home);
     let hub = &w.securityhub;
-    let page = hub.page(home, &filters, after.as_deref(), max as usize);
+    let page = match &aggregated {
+        Some(all) => hub.page_of(all, &filters, after.as_deref(), max as usize),
+        None => hub.page(home, &filters, after.as_deref(), max as usize),
+    };
     let findings: Vec<Value> = page.findings.iter().map(|f| f.to_json(hub.controls.get(&f.control_id))).collect();
     entry.fields.insert("returned".into(), json!(findings.len()));
     let mut out = json!({ "Findings": findings });
@@ -240,6 +248,44 @@ fn get_findings(
         out["NextToken"] = json!(encode_token(digest, &last));
     }
     Ok(out)
+}
+
+/// In an aggregation Region, evaluate Inspector.2 in each linked Region too, as their Security
+/// Hubs would (then come back to the aggregation Region).
+fn evaluate_linked(w: &mut World, home: &str, now: &str) {
+    let here = w.region().to_string();
+    for linked in w.linked_regions.clone() {
+        w.select_region(&linked);
+        evaluate_inspector2(w, home, &linked, now);
+    }
+    w.select_region(&here);
+}
+
+/// In an aggregation Region: `home`'s findings of this Region and of every linked Region, by Id.
+/// None elsewhere (the Region's own store is paged directly).
+fn linked_findings(w: &World, home: &str) -> Option<BTreeMap<String, Finding>> {
+    if w.linked_regions.is_empty() {
+        return None;
+    }
+    let mut all = w.securityhub.store(home).cloned().unwrap_or_default();
+    for linked in &w.linked_regions {
+        if let Some(store) = w.parked_region(linked).and_then(|r| r.securityhub.store(home)) {
+            all.extend(store.iter().map(|(id, f)| (id.clone(), f.clone())));
+        }
+    }
+    Some(all)
+}
+
+/// Finding `id` of `home` in this Region or, in an aggregation Region, in a linked Region.
+fn find_aggregated<'a>(w: &'a mut World, home: &str, id: &str) -> Option<&'a mut Finding> {
+    if w.securityhub.find_mut(home, id).is_some() {
+        return w.securityhub.find_mut(home, id);
+    }
+    let holds = |w: &World, r: &str| {
+        w.parked_region(r).and_then(|s| s.securityhub.store(home)).is_some_and(|s| s.contains_key(id))
+    };
+    let region = w.linked_regions.iter().find(|r| holds(w, r))?.clone();
+    w.parked_region_mut(&region)?.securityhub.find_mut(home, id)
 }
 
 /// A validated BatchUpdateFindings request.
@@ -346,7 +392,7 @@ fn batch_update_findings(
             unprocessed.push(failure(&code, &message));
             continue;
         }
-        match w.securityhub.find_mut(home, id).filter(|f| f.product_arn() == *arn) {
+        match find_aggregated(w, home, id).filter(|f| f.product_arn() == *arn) {
             Some(f) => {
                 if let Some(s) = u.workflow {
                     f.workflow = s;
@@ -721,6 +767,93 @@ mod tests {
             "/findings/batchupdate",
             json!({"FindingIdentifiers": [{"Id": id, "ProductArn": arn}], "Workflow": {"Status": "NEW"}}),
         );
+        assert_eq!(v["UnprocessedFindings"][0]["ErrorCode"], "FindingNotFound");
+    }
+
+    /// GetFindings by `caller` in `region` (selected first, as the server does); the findings.
+    fn findings_in(w: &mut World, caller: &str, region: &str, filters: Value) -> Vec<Value> {
+        w.select_region(region);
+        let body = serde_json::to_vec(&json!({ "Filters": filters })).unwrap();
+        let req = AwsRequest { region: region.into(), ..AwsRequest::for_test("POST", "/findings", &body, caller) };
+        let r = handle(w, &req);
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(r.status, 200, "{v}");
+        v["Findings"].as_array().unwrap().clone()
+    }
+
+    fn compliance_by_region(findings: &[Value]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| (f["Region"].as_str().unwrap().to_string(), f["Compliance"]["Status"].as_str().unwrap().into()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn drift_in_one_region_shows_only_there() {
+        let mut w = org();
+        for region in ["us-east-1", "eu-west-1"] {
+            w.select_region(region);
+            for id in [ADMIN, M1, M2] {
+                set_ecr(&mut w, id, Status::Enabled);
+            }
+        }
+        let all_passed = vec![("eu-west-1".to_string(), "PASSED".to_string())];
+        assert_eq!(compliance_by_region(&findings_in(&mut w, ADMIN, "eu-west-1", json!({}))), all_passed);
+        w.select_region("eu-west-1");
+        set_ecr(&mut w, M2, Status::Disabled);
+        let eu = findings_in(&mut w, ADMIN, "eu-west-1", json!({}));
+        assert_eq!(compliance_by_region(&eu), [("eu-west-1".to_string(), "FAILED".to_string())]);
+        let us = findings_in(&mut w, ADMIN, "us-east-1", json!({}));
+        assert_eq!(compliance_by_region(&us), [("us-east-1".to_string(), "PASSED".to_string())]);
+        assert_ne!(eu[0]["Id"], us[0]["Id"]);
+        // A Region nobody configured starts from the config: organization yes, ECR not enabled.
+        let ap = findings_in(&mut w, ADMIN, "ap-south-1", json!({}));
+        assert_eq!(compliance_by_region(&ap), [("ap-south-1".to_string(), "FAILED".to_string())]);
+        let log = w.requests.to_json();
+        let regions: Vec<&str> = log["log"].as_array().unwrap().iter().map(|e| e["region"].as_str().unwrap()).collect();
+        assert_eq!(regions, ["eu-west-1", "eu-west-1", "us-east-1", "ap-south-1"]);
+    }
+
+    #[test]
+    fn aggregation_region_sees_linked_regions_and_filters_by_region() {
+        let mut w = org();
+        w.select_region("eu-west-1");
+        for id in [ADMIN, M1, M2] {
+            set_ecr(&mut w, id, Status::Enabled);
+        }
+        w.select_region("us-east-1");
+        w.linked_regions = ["eu-west-1".to_string(), "ap-south-1".to_string()].into_iter().collect();
+        let all = findings_in(&mut w, ADMIN, "us-east-1", json!({}));
+        let expected: Vec<(String, String)> =
+            [("ap-south-1", "FAILED"), ("eu-west-1", "PASSED"), ("us-east-1", "FAILED")]
+                .iter()
+                .map(|(r, c)| (r.to_string(), c.to_string()))
+                .collect();
+        assert_eq!(compliance_by_region(&all), expected);
+        let only = json!({"Region": [{"Value": "eu-west-1", "Comparison": "EQUALS"}]});
+        let eu = findings_in(&mut w, ADMIN, "us-east-1", only);
+        assert_eq!(compliance_by_region(&eu), [("eu-west-1".to_string(), "PASSED".to_string())]);
+        let not = json!({"Region": [{"Value": "eu-west-1", "Comparison": "NOT_EQUALS"}]});
+        let rest = findings_in(&mut w, ADMIN, "us-east-1", not);
+        assert_eq!(compliance_by_region(&rest).iter().filter(|(r, _)| r == "eu-west-1").count(), 0);
+        assert_eq!(rest.len(), 2);
+        // A linked Region itself sees only its own findings.
+        let eu_only = findings_in(&mut w, ADMIN, "eu-west-1", json!({}));
+        assert_eq!(compliance_by_region(&eu_only), [("eu-west-1".to_string(), "PASSED".to_string())]);
+        // BatchUpdateFindings in the aggregation Region updates a linked Region's finding.
+        let target = &eu[0];
+        let ident = json!([{"Id": target["Id"], "ProductArn": target["ProductArn"]}]);
+        w.select_region("us-east-1");
+        let body = json!({"FindingIdentifiers": ident, "Note": {"Text": "seen", "UpdatedBy": "test"}});
+        let (s, v) = call(&mut w, ADMIN, "PATCH", "/findings/batchupdate", body.clone());
+        assert_eq!((s, v["ProcessedFindings"].as_array().map(Vec::len)), (200, Some(1)), "{v}");
+        let eu_only = findings_in(&mut w, ADMIN, "eu-west-1", json!({}));
+        assert_eq!(eu_only[0]["Note"]["Text"], "seen");
+        // Not from another linked Region, which aggregates nothing.
+        w.select_region("ap-south-1");
+        let (_, v) = call(&mut w, ADMIN, "PATCH", "/findings/batchupdate", body);
         assert_eq!(v["UnprocessedFindings"][0]["ErrorCode"], "FindingNotFound");
     }
 }

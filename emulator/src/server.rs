@@ -16,8 +16,8 @@ use crate::call::AwsRequest;
 use crate::config::Initial;
 use crate::errors::ApiError;
 use crate::reply::Reply;
-use crate::state::World;
-use crate::{auth, control, ecr, inspector2, inspector2_config, securityhub, sts};
+use crate::state::{World, DEFAULT_REGION};
+use crate::{auth, control, ecr, inspector2, inspector2_config, inspector2_org, securityhub, sts};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -149,11 +149,20 @@ fn aws_call(
     let service = match &scope {
         Some(s) => s.service.as_str(),
         None if path == "/" => sts::SERVICE,
-        None if inspector2::owns_path(path) || inspector2_config::owns_path(path) => inspector2::SERVICE,
+        None if inspector2::owns_path(path)
+            || inspector2_config::owns_path(path)
+            || inspector2_org::owns_path(path) =>
+        {
+            inspector2::SERVICE
+        }
         None if securityhub::owns_path(path) => securityhub::SERVICE,
         None => "",
     };
+    let region = scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| DEFAULT_REGION.into());
     let mut w = emu.lock();
+    // STS is global, but selecting its Region is harmless; every other service is Regional.
+    w.select_region(&region);
+    w.settle_associations();
     let caller = w.caller_for_key(scope.as_ref().map(|s| s.access_key.as_str()));
     let request_id = w.ids.request_id();
     let req = AwsRequest {
@@ -163,11 +172,12 @@ fn aws_call(
         body,
         target: headers.target,
         caller,
-        region: scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| "us-east-1".into()),
+        region,
         request_id: request_id.clone(),
     };
     let mut reply = match service {
         inspector2::SERVICE if inspector2_config::owns_path(path) => inspector2_config::handle(&mut w, &req),
+        inspector2::SERVICE if inspector2_org::owns_path(path) => inspector2_org::handle(&mut w, &req),
         inspector2::SERVICE => inspector2::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
         securityhub::SERVICE => securityhub::handle(&mut w, &req),

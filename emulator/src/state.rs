@@ -1,8 +1,14 @@
 //! The world: accounts, organization, configuration, faults, the request log, STS sessions,
 //! Security Hub and everything else the emulator remembers between requests. All of it sits
 //! behind one mutex (the server's `Emulator`); nothing here is async.
+//!
+//! Regions: the configuration, faults, the request log and STS are global; Inspector2 (accounts,
+//! scan settings, idempotency tokens), the organization, Security Hub and ECR are per Region. The
+//! World's own per-Region fields hold the *selected* Region (every call selects its Region first,
+//! [`World::select_region`]); the others wait in `parked`. A Region starts, on first use, from the
+//! initial configuration: the config's organization and preset accounts.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::time::Instant;
 
 use serde_json::{json, Map, Value};
@@ -11,6 +17,7 @@ use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
 use crate::config::{AccountPatch, Config, Initial};
 use crate::faults::{FaultErrors, Faults, Injected};
 use crate::findings::Hub;
+use crate::org::{AssociateSettle, Org};
 use crate::registry::Registry;
 use crate::request_log::{LogEntry, RequestLog};
 use crate::scan_config::ScanConfig;
@@ -18,6 +25,9 @@ use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
 pub const MAX_IDEMPOTENCY_TOKENS: usize = 10_000;
+
+/// The Region of calls that name none (an unsigned request, a control call without `region`).
+pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// Credentials handed out by STS AssumeRole.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,27 +48,49 @@ pub struct Caller {
 pub struct World {
     initial: Initial,
     pub config: Config,
-    /// Accounts that were ever changed (Enable/Disable/control API), sorted by id.
-    pub accounts: BTreeMap<String, Account>,
     pub faults: Faults,
     pub requests: RequestLog,
-    /// (caller account, clientToken) -> stored Enable response body.
-    idempotency: HashMap<(String, String), Vec<u8>>,
-    /// Insertion order of `idempotency` keys, for FIFO eviction.
-    idempotency_order: VecDeque<(String, String)>,
     /// Access keys issued by AssumeRole.
     pub sessions: HashMap<String, Session>,
     pub ids: IdGen,
-    /// Security Hub: controls and findings.
-    pub securityhub: Hub,
     /// When the emulator started (wall clock, ms since the Unix epoch).
     pub started_unix_ms: u64,
     /// Requests a `black_hole` fault is holding open right now (a reset does not change it).
     pub held_open: u64,
+    /// The selected Region: the per-Region fields below are its state.
+    region: String,
+    /// Every other Region used so far.
+    parked: BTreeMap<String, RegionState>,
+    // The per-Region state of the selected Region (kept in step with `RegionState`).
+    /// Accounts that were ever changed (Enable/Disable/control API), sorted by id.
+    pub accounts: BTreeMap<String, Account>,
+    /// (caller account, clientToken) -> stored Enable response body.
+    idempotency: HashMap<(String, String), Vec<u8>>,
+    /// Insertion order of `idempotency` keys, for FIFO eviction.
+    idempotency_order: VecDeque<(String, String)>,
+    /// Security Hub: controls and findings.
+    pub securityhub: Hub,
     /// Inspector2 scan settings per account that changed them (others read the defaults).
     pub scan_configs: BTreeMap<String, ScanConfig>,
     /// ECR private registries per account.
     pub registries: BTreeMap<String, Registry>,
+    /// The organization: delegated administrator and members.
+    pub org: Org,
+    /// Regions whose Security Hub findings this Region aggregates (a Security Hub aggregation Region).
+    pub linked_regions: BTreeSet<String>,
+}
+
+/// The per-Region part of the [`World`] while its Region is not selected.
+#[derive(Default)]
+pub struct RegionState {
+    pub accounts: BTreeMap<String, Account>,
+    idempotency: HashMap<(String, String), Vec<u8>>,
+    idempotency_order: VecDeque<(String, String)>,
+    pub securityhub: Hub,
+    pub scan_configs: BTreeMap<String, ScanConfig>,
+    pub registries: BTreeMap<String, Registry>,
+    pub org: Org,
+    pub linked_regions: BTreeSet<String>,
 }
 
 impl World {
@@ -66,43 +98,137 @@ impl World {
         let mut w = World {
             config: initial.config.clone(),
             initial,
-            accounts: BTreeMap::new(),
             faults: Faults::default(),
             requests: RequestLog::default(),
-            idempotency: HashMap::new(),
-            idempotency_order: VecDeque::new(),
             sessions: HashMap::new(),
             ids: IdGen::new(),
-            securityhub: Hub::default(),
             started_unix_ms: unix_now_ms(),
             held_open: 0,
+            region: DEFAULT_REGION.into(),
+            parked: BTreeMap::new(),
+            accounts: BTreeMap::new(),
+            idempotency: HashMap::new(),
+            idempotency_order: VecDeque::new(),
+            securityhub: Hub::default(),
             scan_configs: BTreeMap::new(),
             registries: BTreeMap::new(),
+            org: Org::default(),
+            linked_regions: BTreeSet::new(),
         };
-        w.apply_initial_accounts();
+        let first = w.fresh_region(DEFAULT_REGION);
+        w.put_region(first);
         w
     }
 
-    /// Back to the initial configuration; forget accounts, faults, the request log, sessions,
-    /// Security Hub findings and seeded controls.
+    /// Back to the initial configuration; forget every Region's state, faults, the request log
+    /// and sessions.
     pub fn reset(&mut self) {
         self.config = self.initial.config.clone();
-        self.accounts.clear();
         self.faults = Faults::default();
         self.requests.clear();
-        self.idempotency.clear();
-        self.idempotency_order.clear();
         self.sessions.clear();
-        self.securityhub = Hub::default();
-        self.scan_configs.clear();
-        self.registries.clear();
-        self.apply_initial_accounts();
+        self.parked.clear();
+        self.region = DEFAULT_REGION.into();
+        let first = self.fresh_region(DEFAULT_REGION);
+        self.put_region(first);
     }
 
-    fn apply_initial_accounts(&mut self) {
+    /// A Region as it starts: the configured organization, all members associated, and the
+    /// preset accounts.
+    fn fresh_region(&self, region: &str) -> RegionState {
         let now = Instant::now();
+        let mut r = RegionState {
+            securityhub: Hub::in_region(region),
+            org: Org::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms()),
+            ..RegionState::default()
+        };
         for (id, patch) in &self.initial.accounts {
-            patch.apply_to(self.accounts.entry(id.clone()).or_default(), now);
+            patch.apply_to(r.accounts.entry(id.clone()).or_default(), now);
+        }
+        r
+    }
+
+    /// The selected Region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// Make `region` the selected one (created on first use). Callers validate the name.
+    pub fn select_region(&mut self, region: &str) {
+        if region == self.region {
+            return;
+        }
+        let incoming = self.parked.remove(region).unwrap_or_else(|| self.fresh_region(region));
+        let outgoing = self.put_region(incoming);
+        let previous = std::mem::replace(&mut self.region, region.to_string());
+        self.parked.insert(previous, outgoing);
+    }
+
+    /// Every Region used so far, sorted.
+    pub fn regions(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.parked.keys().cloned().collect();
+        all.push(self.region.clone());
+        all.sort();
+        all
+    }
+
+    /// The state of a Region that is not selected (None for the selected one or an unused one).
+    pub fn parked_region(&self, region: &str) -> Option<&RegionState> {
+        self.parked.get(region)
+    }
+
+    pub fn parked_region_mut(&mut self, region: &str) -> Option<&mut RegionState> {
+        self.parked.get_mut(region)
+    }
+
+    /// Install `r` as the selected Region's state; returns the state it replaces.
+    fn put_region(&mut self, mut r: RegionState) -> RegionState {
+        std::mem::swap(&mut self.accounts, &mut r.accounts);
+        std::mem::swap(&mut self.idempotency, &mut r.idempotency);
+        std::mem::swap(&mut self.idempotency_order, &mut r.idempotency_order);
+        std::mem::swap(&mut self.securityhub, &mut r.securityhub);
+        std::mem::swap(&mut self.scan_configs, &mut r.scan_configs);
+        std::mem::swap(&mut self.registries, &mut r.registries);
+        std::mem::swap(&mut self.org, &mut r.org);
+        std::mem::swap(&mut self.linked_regions, &mut r.linked_regions);
+        r
+    }
+
+    /// Replace the configuration. A change of `delegated_admin` or `members` applies to every
+    /// Region (members become associated members, replacing each Region's member list).
+    pub fn set_config(&mut self, config: Config) {
+        let admin_changed = config.delegated_admin != self.config.delegated_admin;
+        let members_changed = config.members != self.config.members;
+        self.config = config;
+        if !admin_changed && !members_changed {
+            return;
+        }
+        let fresh = Org::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms());
+        let orgs = std::iter::once(&mut self.org).chain(self.parked.values_mut().map(|r| &mut r.org));
+        for org in orgs {
+            if admin_changed {
+                org.delegated_admin = fresh.delegated_admin.clone();
+            }
+            if members_changed {
+                org.members = fresh.members.clone();
+            }
+        }
+    }
+
+    /// Turn the associations that have settled (by the config's `associate_polls` and
+    /// `associate_delay_ms`) ENABLED in the selected Region.
+    pub fn settle_associations(&mut self) {
+        let settle = AssociateSettle { polls: self.config.associate_polls, ms: self.config.associate_delay_ms };
+        self.org.settle_associations(settle, Instant::now(), unix_now_ms());
+    }
+
+    /// Add associated members in every Region (and to the config, so new Regions have them).
+    pub fn add_members_everywhere(&mut self, ids: &[String]) {
+        self.config.members.extend(ids.iter().cloned());
+        let now = unix_now_ms();
+        self.org.associate_all(ids.iter().cloned(), now);
+        for r in self.parked.values_mut() {
+            r.org.associate_all(ids.iter().cloned(), now);
         }
     }
 
@@ -190,9 +316,9 @@ impl World {
     /// May `caller` act on Inspector2 in `target`? `mutating` is true for Enable/Disable.
     /// Err carries the errorMessage for an ACCESS_DENIED failedAccounts entry.
     pub fn authorize(&self, caller: &str, target: &str, mutating: bool) -> Result<(), String> {
-        let admin = self.config.delegated_admin.as_deref();
+        let admin = self.org.delegated_admin.as_deref();
         let is_admin = admin == Some(caller);
-        let caller_is_member = !is_admin && self.config.members.contains(caller);
+        let caller_is_member = !is_admin && self.org.is_associated(caller);
         if target == caller {
             if !caller_is_member || !mutating {
                 return Ok(());
@@ -204,8 +330,13 @@ impl World {
                 None => format!("Account {caller} is a member account; only the delegated administrator can change it"),
             });
         }
-        if is_admin && self.config.members.contains(target) {
+        if is_admin && self.org.is_associated(target) {
             return Ok(());
+        }
+        if let Some(status) = self.org.status(target).filter(|_| is_admin) {
+            return Err(format!(
+                "Account {target} is not an associated member of the delegated administrator {caller} (relationship {status}); associate it first (AssociateMember)"
+            ));
         }
         Err(format!("Account {caller} is not authorized to access Amazon Inspector in account {target}"))
     }
@@ -264,6 +395,15 @@ mod tests {
         assert!(w.authorize(member, admin, true).is_err());
         // Outsider on anyone else.
         assert!(w.authorize(outsider, member, false).is_err());
+        // Admin on an account of the organization that is not associated: says so.
+        let mut w = w;
+        w.org.members.insert("555555555555".into(), crate::org::Member::new("CREATED", 0));
+        let e = w.authorize(admin, "555555555555", true).unwrap_err();
+        assert!(
+            e.contains("not an associated member") && e.contains("CREATED") && e.contains("AssociateMember"),
+            "{e}"
+        );
+        assert!(w.authorize(admin, "555555555555", false).is_err(), "nor may it read it");
     }
 
     #[test]
@@ -301,6 +441,53 @@ mod tests {
         assert!(w.account("123456789012").suspended);
         assert_eq!(w.accounts.len(), 1);
         assert_eq!(w.config.settle_polls, 1);
+    }
+
+    #[test]
+    fn regions_are_isolated_and_start_from_the_config() {
+        let mut init = Initial::default();
+        init.config.delegated_admin = Some("111111111111".into());
+        init.config.members = ["222222222222".to_string()].into_iter().collect();
+        init.accounts.push(("111111111111".into(), AccountPatch { suspended: Some(true), ..AccountPatch::default() }));
+        let mut w = World::new(init);
+        assert_eq!(w.region(), DEFAULT_REGION);
+        w.account_mut("222222222222").set_resource(ResourceType::Ecr, Status::Enabled, Instant::now());
+        w.select_region("eu-west-1");
+        assert_eq!(w.region(), "eu-west-1");
+        // A new Region: the config's organization and preset accounts, none of us-east-1's changes.
+        assert!(w.org.is_admin("111111111111") && w.org.is_associated("222222222222"));
+        assert!(w.account("111111111111").suspended);
+        assert_eq!(w.account("222222222222").resource(ResourceType::Ecr), Status::Disabled);
+        w.org.members.clear();
+        w.select_region(DEFAULT_REGION);
+        assert_eq!(w.account("222222222222").resource(ResourceType::Ecr), Status::Enabled);
+        assert!(w.org.is_associated("222222222222"), "eu-west-1's change stays there");
+        w.select_region("eu-west-1");
+        assert!(w.org.members.is_empty());
+        assert_eq!(w.regions(), ["eu-west-1", "us-east-1"]);
+        assert!(w.parked_region(DEFAULT_REGION).is_some() && w.parked_region("eu-west-1").is_none());
+        w.reset();
+        assert_eq!((w.region(), w.regions().len()), (DEFAULT_REGION, 1));
+    }
+
+    #[test]
+    fn config_organization_applies_to_every_region() {
+        let mut w = World::new(Initial::default());
+        w.select_region("eu-west-1");
+        w.select_region("ap-south-1");
+        let config =
+            w.config.patched(&json!({"delegated_admin": "111111111111", "members": ["222222222222"]})).unwrap();
+        w.set_config(config);
+        for region in ["eu-west-1", "us-east-1", "ap-south-1", "ca-central-1"] {
+            w.select_region(region);
+            assert!(w.org.is_admin("111111111111"), "{region}");
+            assert!(w.org.is_associated("222222222222"), "{region}");
+        }
+        w.add_members_everywhere(&["333333333333".to_string()]);
+        w.select_region("eu-west-1");
+        assert!(w.org.is_associated("333333333333"));
+        w.select_region("sa-east-1");
+        assert!(w.org.is_associated("333333333333"), "a Region used later has them too");
     }
 
     #[test]

@@ -40,6 +40,22 @@ pub fn account_id_list(v: &serde_json::Value, field: &str) -> Result<Vec<String>
     arr.iter().map(|x| account_id(x, field)).collect()
 }
 
+/// The two-letter geographic prefixes of AWS Regions (commercial, GovCloud `us-gov-`, China `cn-`,
+/// ISO `us-iso-`): a name outside them is not a Region.
+const REGION_PREFIXES: &[&str] = &["af", "ap", "ca", "cn", "eu", "il", "me", "mx", "sa", "us"];
+
+/// True for an AWS Region name such as `us-east-1`, `us-gov-west-1` or `cn-north-1`.
+pub fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let Some((number, words)) = parts.split_last() else { return false };
+    let Some((geo, names)) = words.split_first() else { return false };
+    REGION_PREFIXES.contains(geo)
+        && (1..=3).contains(&names.len())
+        && names.iter().all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -164,6 +180,18 @@ mod tests {
         assert!(!is_account_id("12345678901"));
         assert!(!is_account_id("1234567890123"));
         assert!(!is_account_id("12345678901a"));
+    }
+
+    #[test]
+    fn region_names() {
+        for ok in ["us-east-1", "eu-west-3", "us-gov-west-1", "cn-northwest-1", "ap-southeast-4", "us-iso-east-1"] {
+            assert!(is_region(ok), "{ok}");
+        }
+        for bad in
+            ["", "us-east", "useast1", "US-EAST-1", "xx-east-1", "us-east-100", "us--1", "eu-west-1 ", "us-east-x"]
+        {
+            assert!(!is_region(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod common;
 
 use std::net::SocketAddr;
 
-use common::{auth, control, http, start, Resp};
+use common::{auth, auth_in, control, http, start, Resp};
 use serde_json::{json, Value};
 
 async fn inspector(addr: SocketAddr, akid: &str, path: &str, body: Value) -> Resp {
@@ -53,6 +53,26 @@ async fn enable_enabling_enabled_with_settle_polls_2() {
     let a = control(addr, "GET", "/_emulator/accounts/123456789012", json!(null)).await;
     assert_eq!(a["status"], "ENABLED");
     assert_eq!(a["resource_state"]["ECR"], "ENABLED");
+}
+
+#[tokio::test]
+async fn the_credential_scope_picks_the_region() {
+    let addr = start().await;
+    let a = auth_in("AKIATEST", "eu-west-1", "inspector2");
+    let headers = [("Authorization", a.as_str()), ("Content-Type", "application/json")];
+    let body = json!({"accountIds": ["123456789012"], "resourceTypes": ["ECR"]}).to_string();
+    let r = http(addr, "POST", "/enable", &headers, body.as_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let eu = control(addr, "GET", "/_emulator/accounts/123456789012?region=eu-west-1", json!(null)).await;
+    assert_eq!(eu["resource_state"]["ECR"], "ENABLING");
+    let us = control(addr, "GET", "/_emulator/accounts/123456789012", json!(null)).await;
+    assert_eq!(us["resource_state"]["ECR"], "DISABLED", "us-east-1 is untouched");
+    // Unsigned and us-east-1-signed calls act in us-east-1.
+    let v = inspector(addr, "AKIATEST", "/status/batch/get", json!({})).await.json();
+    assert_eq!(v["accounts"][0]["resourceState"]["ecr"]["status"], "DISABLED");
+    let log = control(addr, "GET", "/_emulator/requests", json!(null)).await;
+    let regions: Vec<&str> = log["log"].as_array().unwrap().iter().map(|e| e["region"].as_str().unwrap()).collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
 }
 
 #[tokio::test]

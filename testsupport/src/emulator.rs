@@ -9,6 +9,9 @@ use serde_json::Value;
 use crate::http::{request, Reply};
 use crate::json::{brief, field, str_field};
 
+/// The Region of the helpers that take none, as of the emulator's control API and unsigned calls.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
 /// Inspector2's Status values: what a scan type's state may read.
 const STATUSES: &[&str] = &["ENABLING", "ENABLED", "DISABLING", "DISABLED", "SUSPENDING", "SUSPENDED"];
 
@@ -60,9 +63,16 @@ impl Emulator {
         self.control("PUT", "/_emulator/config", Some(config));
     }
 
+    /// Sets `account`'s state in us-east-1 (see [`Emulator::set_account_in`]).
     #[track_caller]
     pub fn set_account(&self, account: &str, patch: Value) {
-        self.control("PUT", &format!("/_emulator/accounts/{account}"), Some(patch));
+        self.set_account_in(DEFAULT_REGION, account, patch);
+    }
+
+    /// Sets `account`'s state in `region` only (`PUT /_emulator/accounts/{id}?region=`).
+    #[track_caller]
+    pub fn set_account_in(&self, region: &str, account: &str, patch: Value) {
+        self.control("PUT", &format!("/_emulator/accounts/{account}?region={region}"), Some(patch));
     }
 
     #[track_caller]
@@ -75,25 +85,43 @@ impl Emulator {
         self.control("DELETE", "/_emulator/faults", None);
     }
 
-    /// The emulator's view of `account` (status, resource_state, ...).
+    /// The emulator's view of `account` in us-east-1 (status, resource_state, ...).
     #[track_caller]
     pub fn account(&self, account: &str) -> Value {
-        let view = self.control("GET", &format!("/_emulator/accounts/{account}"), None);
+        self.account_in(DEFAULT_REGION, account)
+    }
+
+    /// The emulator's view of `account` in `region`.
+    #[track_caller]
+    pub fn account_in(&self, region: &str, account: &str) -> Value {
+        let view = self.control("GET", &format!("/_emulator/accounts/{account}?region={region}"), None);
         assert_eq!(str_field(&view, "account_id"), account, "the emulator answered for another account");
         view
     }
 
-    /// The status of `scan_type` ("ECR", "EC2", ...) in `account`: failing when the emulator
-    /// does not report that scan type or reports something that is not an Inspector status.
+    /// The status of `scan_type` ("ECR", "EC2", ...) in `account` in us-east-1: failing when the
+    /// emulator does not report that scan type or reports something that is not an Inspector status.
     #[track_caller]
     pub fn resource_state(&self, account: &str, scan_type: &str) -> String {
-        resource_status(&self.account(account), scan_type)
+        self.resource_state_in(DEFAULT_REGION, account, scan_type)
     }
 
-    /// How many accounts the emulator holds with ECR scanning ENABLED.
+    /// [`Emulator::resource_state`] in `region`.
+    #[track_caller]
+    pub fn resource_state_in(&self, region: &str, account: &str, scan_type: &str) -> String {
+        resource_status(&self.account_in(region, account), scan_type)
+    }
+
+    /// How many accounts the emulator holds with ECR scanning ENABLED in us-east-1.
     #[track_caller]
     pub fn ecr_enabled_count(&self) -> usize {
-        let all = self.control("GET", "/_emulator/accounts", None);
+        self.ecr_enabled_count_in(DEFAULT_REGION)
+    }
+
+    /// How many accounts the emulator holds with ECR scanning ENABLED in `region`.
+    #[track_caller]
+    pub fn ecr_enabled_count_in(&self, region: &str) -> usize {
+        let all = self.control("GET", &format!("/_emulator/accounts?region={region}"), None);
         let list =
             field(&all, "accounts").as_array().unwrap_or_else(|| panic!("accounts is not a list: {}", brief(&all)));
         list.iter().filter(|a| resource_status(a, "ECR") == "ENABLED").count()
@@ -110,6 +138,13 @@ impl Emulator {
     #[track_caller]
     pub fn count(&self, operation: &str) -> u64 {
         self.requests().count(operation)
+    }
+
+    /// Calls of `operation` made in `region` (their SigV4 credential scope) since the last reset
+    /// of the request log.
+    #[track_caller]
+    pub fn count_in(&self, region: &str, operation: &str) -> u64 {
+        self.requests().count_in(region, operation)
     }
 
     /// The log entries of `operation` since the last reset, oldest first.
@@ -142,10 +177,18 @@ impl Emulator {
         assert_eq!(field(&added, "added"), &serde_json::json!(expected), "{added}");
     }
 
-    /// Every finding in `account`'s Security Hub, as the emulator stores it, by Id.
+    /// Every finding in `account`'s Security Hub in us-east-1, as the emulator stores it, by Id.
     #[track_caller]
     pub fn stored_findings(&self, account: &str) -> BTreeMap<String, Value> {
-        let v = self.control("GET", &format!("/_emulator/securityhub/findings?account_id={account}"), None);
+        self.stored_findings_in(DEFAULT_REGION, account)
+    }
+
+    /// Every finding in `account`'s Security Hub in `region` (its own store, not what an
+    /// aggregation Region gathers), by Id.
+    #[track_caller]
+    pub fn stored_findings_in(&self, region: &str, account: &str) -> BTreeMap<String, Value> {
+        let path = format!("/_emulator/securityhub/findings?account_id={account}&region={region}");
+        let v = self.control("GET", &path, None);
         let list = field(&v, "findings").as_array().unwrap_or_else(|| panic!("findings is not a list: {v}"));
         list.iter().map(|f| (str_field(f, "Id").to_owned(), f.clone())).collect()
     }
@@ -225,6 +268,18 @@ impl Requests {
             None if self.dropped == 0 => 0,
             None => panic!("no count of {operation} and {} log entries were dropped", self.dropped),
         }
+    }
+
+    /// Calls of `operation` in `region`, counted in the log, which must be complete (no entry
+    /// dropped) and name every call's Region.
+    #[track_caller]
+    pub fn count_in(&self, region: &str, operation: &str) -> u64 {
+        assert_eq!(self.dropped, 0, "{} log entries were dropped, so calls per Region cannot be counted", self.dropped);
+        let in_region = |e: &&Value| {
+            let named = e.get("region").and_then(Value::as_str);
+            named.unwrap_or_else(|| panic!("log entry without region: {}", brief(e))) == region
+        };
+        self.calls(operation).into_iter().filter(in_region).count() as u64
     }
 
     /// The log entries of `operation`, oldest first.

@@ -24,19 +24,26 @@ pub struct Hub {
     pub findings: BTreeMap<String, BTreeMap<String, Finding>>,
     /// Counter behind generated finding ids (deterministic from a reset).
     seq: u64,
+    /// The Region of this Security Hub: seeded findings default to it.
+    pub region: String,
 }
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub {
-            controls: Control::builtin().into_iter().map(|c| (c.id.clone(), c)).collect(),
-            findings: BTreeMap::new(),
-            seq: 0,
-        }
+        Hub::in_region("us-east-1")
     }
 }
 
 impl Hub {
+    pub fn in_region(region: &str) -> Hub {
+        Hub {
+            controls: Control::builtin().into_iter().map(|c| (c.id.clone(), c)).collect(),
+            findings: BTreeMap::new(),
+            seq: 0,
+            region: region.to_string(),
+        }
+    }
+
     pub fn store(&self, home: &str) -> Option<&BTreeMap<String, Finding>> {
         self.findings.get(home)
     }
@@ -59,6 +66,18 @@ impl Hub {
     /// Up to `max` findings of `home` matching `filters`, in Id order, after the cursor `after`.
     pub fn page(&self, home: &str, filters: &Filters, after: Option<&str>, max: usize) -> Page<'_> {
         page(self.findings.get(home), &self.controls, filters, after, max)
+    }
+
+    /// Like [`Hub::page`], over `store` (findings gathered from several Regions) with this Hub's
+    /// controls.
+    pub fn page_of<'a>(
+        &self,
+        store: &'a BTreeMap<String, Finding>,
+        filters: &Filters,
+        after: Option<&str>,
+        max: usize,
+    ) -> Page<'a> {
+        page(Some(store), &self.controls, filters, after, max)
     }
 
     /// Every finding of `home` (sorted by Id) as AwsSecurityFinding JSON.
@@ -122,7 +141,7 @@ impl Hub {
             .unwrap_or_else(|| initial_workflow(compliance));
         let record_state =
             parse_enum(obj, "RecordState", RecordState::parse, RecordState::NAMES)?.unwrap_or(RecordState::Active);
-        let region = opt_str(obj, "Region")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "us-east-1".into());
+        let region = opt_str(obj, "Region")?.filter(|r| !r.is_empty()).unwrap_or_else(|| self.region.clone());
         let resource_id = opt_str(obj, "ResourceId")?.unwrap_or_else(|| account_resource_id(&account));
         let updated_at = opt_str(obj, "UpdatedAt")?.unwrap_or_else(|| now.to_string());
         let created_at = opt_str(obj, "CreatedAt")?.unwrap_or_else(|| updated_at.clone());
@@ -159,7 +178,7 @@ impl Hub {
             .unwrap_or_else(|| initial_workflow(compliance));
         let record_state =
             parse_enum(obj, "record_state", RecordState::parse, RecordState::NAMES)?.unwrap_or(RecordState::Active);
-        let region = opt_str(obj, "region")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "us-east-1".into());
+        let region = opt_str(obj, "region")?.filter(|r| !r.is_empty()).unwrap_or_else(|| self.region.clone());
         let accounts = match obj.get("account_ids") {
             None | Some(Value::Null) => vec![home.to_string()],
             Some(v) => {

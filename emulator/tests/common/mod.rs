@@ -65,8 +65,13 @@ pub async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, 
 
 /// An `Authorization` header with a SigV4 credential scope (the signature is not checked).
 pub fn auth(akid: &str, service: &str) -> String {
+    auth_in(akid, "us-east-1", service)
+}
+
+/// [`auth`] with the credential scope of `region`.
+pub fn auth_in(akid: &str, region: &str, service: &str) -> String {
     format!(
-        "AWS4-HMAC-SHA256 Credential={akid}/20240101/us-east-1/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000"
+        "AWS4-HMAC-SHA256 Credential={akid}/20240101/{region}/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000"
     )
 }
 

@@ -124,3 +124,40 @@ fn control_raw_hands_back_the_status() {
     assert_eq!(reply.status, 400);
     assert!(field(&reply.body, "error").is_string());
 }
+
+#[test]
+fn calls_are_counted_per_region() {
+    let mut eu = entry("Enable");
+    eu["region"] = json!("eu-west-1");
+    let mut us = entry("Enable");
+    us["region"] = json!("us-east-1");
+    let r = Requests::parse(&log_json(json!({"Enable": 3}), json!([eu.clone(), us, eu]))).unwrap();
+    assert_eq!(r.count_in("eu-west-1", "Enable"), 2);
+    assert_eq!(r.count_in("us-east-1", "Enable"), 1);
+    assert_eq!(r.count_in("ap-south-1", "Enable"), 0);
+}
+
+#[test]
+#[should_panic(expected = "log entry without region")]
+fn a_count_per_region_fails_on_an_entry_without_region() {
+    Requests::parse(&log_json(json!({"Enable": 1}), json!([entry("Enable")]))).unwrap().count_in("us-east-1", "Enable");
+}
+
+#[test]
+#[should_panic(expected = "were dropped")]
+fn a_count_per_region_fails_when_entries_were_dropped() {
+    Requests::parse(&json!({"counts": {"Enable": 9}, "log": [], "dropped": 9}))
+        .unwrap()
+        .count_in("us-east-1", "Enable");
+}
+
+#[test]
+fn account_state_is_per_region_end_to_end() {
+    let emu = Emulator::start();
+    emu.set_account_in("eu-west-1", "123456789012", json!({"resource_state": {"ECR": "ENABLED"}}));
+    assert_eq!(emu.resource_state_in("eu-west-1", "123456789012", "ECR"), "ENABLED");
+    assert_eq!(emu.resource_state("123456789012", "ECR"), "DISABLED");
+    assert_eq!(str_field(&emu.account_in("eu-west-1", "123456789012"), "status"), "ENABLED");
+    assert_eq!((emu.ecr_enabled_count_in("eu-west-1"), emu.ecr_enabled_count()), (1, 0));
+    assert!(emu.stored_findings_in("eu-west-1", "123456789012").is_empty());
+}
