@@ -10,6 +10,7 @@ mod failfast;
 mod logs;
 mod moto;
 mod no_panic;
+mod organization_write;
 mod plan_unknowns;
 mod release;
 mod rescan;

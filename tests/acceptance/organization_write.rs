@@ -1,0 +1,209 @@
+//! The organization write side with the real Terraform against the emulator: resource
+//! `inspector2fix_ecr_auto_enable` and `associate_members` on `inspector2fix_ecr_scanning`.
+
+use serde_json::{json, Value};
+
+use crate::harness::*;
+
+const AUTO: &str = "inspector2fix_ecr_auto_enable.this";
+const SCANNING: &str = "inspector2fix_ecr_scanning.this";
+const ADMIN: &str = "111111111111";
+const MEMBER: &str = "222222222222";
+
+/// Flags other than ECR, set unlike one another so a flag sent back wrong shows.
+fn other_flags() -> Value {
+    json!({"ec2": true, "lambda": true, "lambdaCode": false, "codeRepository": true, "ami": false})
+}
+
+/// An organization: ADMIN is the delegated administrator (key AKIDADMIN), MEMBER an associated
+/// member (key AKIDMEMBER); auto-enable has the other flags set and ECR off.
+fn organization() -> Emulator {
+    let emu = Emulator::start();
+    emu.put_config(json!({
+        "credentials": {"AKIDADMIN": ADMIN, "AKIDMEMBER": MEMBER},
+        "delegated_admin": ADMIN,
+        "members": [MEMBER],
+    }));
+    let mut flags = other_flags();
+    flags["ecr"] = json!(false);
+    emu.control("PUT", "/_emulator/organization", Some(json!({"auto_enable": flags})));
+    emu
+}
+
+fn workspace(name: &str, emu: &Emulator, key: &str, body: &str) -> Workspace {
+    let mut ws = crate::harness::workspace(name, &emu.url());
+    ws.access_key = key.into();
+    ws.config(&format!("provider \"inspector2fix\" {{}}\n\n{body}"));
+    ws
+}
+
+fn auto_enable(attributes: &str) -> String {
+    format!("resource \"inspector2fix_ecr_auto_enable\" \"this\" {{\n{attributes}}}\n")
+}
+
+/// The emulator's auto-enable flags in us-east-1, each present and a bool.
+#[track_caller]
+fn flags(emu: &Emulator) -> Value {
+    let view = emu.control("GET", "/_emulator/organization", None);
+    let flags = field(&view, "auto_enable").clone();
+    for name in ["ec2", "ecr", "lambda", "lambdaCode", "codeRepository", "ami"] {
+        assert!(flags[name].is_boolean(), "auto_enable lacks {name}: {view}");
+    }
+    flags
+}
+
+#[track_caller]
+fn assert_flags(emu: &Emulator, ecr: bool) {
+    let mut expected = other_flags();
+    expected["ecr"] = json!(ecr);
+    assert_eq!(flags(emu), expected, "only the ECR flag may change");
+}
+
+/// The relationship of `account` in the emulator's organization (us-east-1); failing when absent.
+#[track_caller]
+fn relationship(emu: &Emulator, account: &str) -> String {
+    let view = emu.control("GET", "/_emulator/organization", None);
+    let members = field(&view, "members").as_array().unwrap_or_else(|| panic!("members is not a list: {view}"));
+    let member = members.iter().find(|m| m["account_id"] == account);
+    str_field(member.unwrap_or_else(|| panic!("{account} is not in the organization: {view}")), "relationship_status")
+        .to_owned()
+}
+
+#[track_caller]
+fn set_relationship(emu: &Emulator, account: &str, status: &str) {
+    let path = format!("/_emulator/organization/members/{account}");
+    emu.control("PUT", &path, Some(json!({"relationship_status": status})));
+}
+
+#[test]
+fn auto_enable_on_stale_reads_drift_import_and_destroy_touch_only_ecr() {
+    let emu = organization();
+    emu.fault(json!({"kind": "stale_org_config", "reads": 3, "times": 10}));
+    let ws = workspace("auto-enable", &emu, "AKIDADMIN", &auto_enable(""));
+
+    ws.apply().ok();
+    assert_flags(&emu, true);
+    let s = ws.state_of(AUTO);
+    assert_eq!((&s["id"], &s["region"]), (&json!(ADMIN), &json!("us-east-1")));
+    assert_eq!((&s["disable_on_destroy"], &s["max_account_limit_reached"]), (&json!(true), &json!(false)));
+    assert_eq!(emu.count("UpdateOrganizationConfiguration"), 1, "a stale read is waited out, not re-sent");
+    // The read before the update, 3 stale reads, and 2 confirming ones (plus the plan's check).
+    assert!(emu.count("DescribeOrganizationConfiguration") >= 6, "{:?}", emu.requests().nonzero_counts());
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "the stale reads must give no diff after apply:\n{}", plan.all());
+
+    // Turned off outside Terraform: planned as a create, and applied with the other flags kept.
+    emu.control("PUT", "/_emulator/organization", Some(json!({"auto_enable": {"ecr": false}})));
+    let drift = ws.plan();
+    assert_eq!(drift.code, 2, "{}", drift.all());
+    assert!(drift.all().contains("inspector2fix_ecr_auto_enable.this will be created"), "{}", drift.all());
+    ws.apply().ok();
+    assert_flags(&emu, true);
+    assert_eq!(ws.plan().code, 0);
+
+    // Import by the administrator's account, with and without @region; another account is refused.
+    for id in [format!("{ADMIN}@us-east-1"), ADMIN.to_owned()] {
+        ws.tf(&["state", "rm", "-no-color", AUTO]).ok();
+        let wrong = ws.tf(&["import", "-no-color", "-input=false", AUTO, MEMBER]).failed().all();
+        assert!(wrong.contains("account 222222222222 is not the provider's account 111111111111"), "{wrong}");
+        ws.tf(&["import", "-no-color", "-input=false", AUTO, &id]).ok();
+        assert_eq!(ws.state_of(AUTO)["region"], "us-east-1");
+        let plan = ws.plan();
+        assert_eq!(plan.code, 0, "plan after importing {id} must be clean:\n{}", plan.all());
+    }
+
+    ws.destroy().ok();
+    assert_flags(&emu, false);
+    for call in emu.calls("UpdateOrganizationConfiguration") {
+        let sent = field(&call, "auto_enable");
+        for (name, value) in other_flags().as_object().unwrap() {
+            assert_eq!(&sent[name], value, "{name} must be sent back as read: {call}");
+        }
+    }
+}
+
+#[test]
+fn disable_on_destroy_false_forgets_and_a_replacement_turns_nothing_off() {
+    let emu = organization();
+    let ws = workspace("auto-enable-forget", &emu, "AKIDADMIN", &auto_enable("  disable_on_destroy = false\n"));
+    ws.apply().ok();
+    assert_flags(&emu, true);
+    ws.tf(&["apply", "-no-color", "-input=false", "-auto-approve", "-replace", AUTO]).ok();
+    assert_flags(&emu, true);
+    emu.clear_log();
+    ws.destroy().ok();
+    emu.assert_no_call("UpdateOrganizationConfiguration", "disable_on_destroy = false only forgets");
+    assert_flags(&emu, true);
+}
+
+#[test]
+fn a_non_administrator_is_refused_at_plan() {
+    let emu = organization();
+    let ws = workspace("auto-enable-member", &emu, "AKIDMEMBER", &auto_enable(""));
+    let out = ws.plan().failed().all();
+    assert!(out.contains("not the delegated administrator"), "{out}");
+    assert!(out.contains("account 222222222222"), "{out}");
+    no_backtrace(&out);
+    emu.assert_no_call("UpdateOrganizationConfiguration", "a plan changes nothing");
+    assert_flags(&emu, false);
+}
+
+#[test]
+fn bad_input_for_each_new_argument_is_named_with_no_aws_call() {
+    let emu = organization();
+    emu.clear_log();
+    for (body, named) in [
+        (auto_enable("  region = \"Europe\"\n"), "region: \"Europe\""),
+        (auto_enable("  timeouts {\n    create = \"soon\"\n  }\n"), "timeouts.create: \"soon\""),
+        (auto_enable("  disable_on_destroy = \"sometimes\"\n"), "disable_on_destroy"),
+        (
+            format!("resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  associate_members = \"maybe\"\n}}\n"),
+            "associate_members",
+        ),
+    ] {
+        let ws = workspace("org-write-bad-input", &emu, "AKIDADMIN", &body);
+        let out = ws.plan().failed().all();
+        assert!(out.contains(named), "{named}: {out}");
+    }
+    assert_eq!(emu.aws_calls(), 0, "bad input makes no AWS call");
+}
+
+#[test]
+fn associate_members_takes_created_accounts_to_enabled_and_scanning_and_never_disassociates() {
+    let emu = organization();
+    let (created, created_too, suspended, outsider) = ("333333333333", "444444444444", "555555555555", "666666666666");
+    set_relationship(&emu, created, "CREATED");
+    set_relationship(&emu, created_too, "CREATED");
+    set_relationship(&emu, suspended, "ACCOUNT_SUSPENDED");
+    let accounts: Vec<String> = [ADMIN, MEMBER, created, created_too, suspended, outsider].map(String::from).to_vec();
+    let body = format!(
+        "resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  account_ids = {}\n  associate_members = true\n}}\n",
+        hcl_list(&accounts)
+    );
+    let ws = workspace("associate", &emu, "AKIDADMIN", &body);
+
+    let out = ws.apply().failed().all();
+    assert!(out.contains("associating members incomplete"), "{out}");
+    assert!(out.contains("555555555555: ACCOUNT_SUSPENDED"), "{out}");
+    assert!(out.contains("666666666666: ValidationException"), "{out}");
+    assert!(out.contains("does not list this account as a member"), "{out}");
+    no_backtrace(&out);
+    for account in [created, created_too] {
+        assert_eq!(relationship(&emu, account), "ENABLED");
+        assert_eq!(emu.resource_state(account, "ECR"), "ENABLED");
+    }
+    let status = ws.state_of(SCANNING)["status"].clone();
+    let expected: Value =
+        [ADMIN, MEMBER, created, created_too].iter().map(|a| (a.to_string(), json!("ENABLED"))).collect();
+    assert_eq!(status, expected, "failed accounts stay out of status");
+    assert_eq!(emu.count("AssociateMember"), 3, "the suspended account is not sent");
+
+    // Removing an account and destroying disables ECR, but never disassociates.
+    ws.destroy().ok();
+    assert_eq!(emu.resource_state(created, "ECR"), "DISABLED");
+    for account in [MEMBER, created, created_too] {
+        assert_eq!(relationship(&emu, account), "ENABLED", "{account} must stay associated");
+    }
+    let operations = emu.requests().nonzero_counts();
+    assert!(operations.keys().all(|op| !op.to_lowercase().contains("disassociate")), "{operations:?}");
+}
