@@ -123,6 +123,10 @@ fn associate_hint(e: &AwsError, listed: bool) -> Option<String> {
             "only the delegated Inspector administrator can associate members: run with the administrator's \
              credentials"
         }
+        Some("ServiceQuotaExceededException") => {
+            "the administrator manages the maximum number of Inspector members in this Region (10,000): remove \
+             accounts that left the organization, or ask AWS Support about the limit"
+        }
         _ if !listed => {
             "Inspector does not list this account as a member: check that it belongs to the AWS Organization (an \
              account outside it cannot be associated), or remove it from account_ids"

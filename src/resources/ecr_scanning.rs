@@ -669,6 +669,7 @@ mod tests {
         let (planned, _) = r.plan_create(&mut diags, State::default(), State::default(), Value::Null).await.unwrap();
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
         assert_eq!((planned.account_ids, planned.id, planned.status), (Value::Unknown, Value::Unknown, Value::Unknown));
+        assert_eq!(planned.associate_members, Value::Value(false), "associate_members defaults to false");
 
         let prior = owning(State::default(), BTreeMap::from([("111111111111".to_string(), "ENABLED".to_string())]));
         let config = State { account_ids: prior.account_ids.clone(), ..Default::default() };

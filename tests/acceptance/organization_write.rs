@@ -123,6 +123,23 @@ fn auto_enable_on_stale_reads_drift_import_and_destroy_touch_only_ecr() {
 }
 
 #[test]
+fn a_flag_that_never_sticks_times_out_naming_what_was_read_and_saves_nothing() {
+    let emu = organization();
+    emu.fault(json!({"kind": "stale_org_config", "reads": 100000, "times": 1}));
+    let body = auto_enable("  timeouts {\n    create = \"2s\"\n  }\n");
+    let ws = workspace("auto-enable-timeout", &emu, "AKIDADMIN", &body);
+    let out = ws.apply().failed().all();
+    assert!(
+        out.contains("Timed out after 2s waiting for the organization's auto-enable flag for ECR to read true"),
+        "{out}"
+    );
+    assert!(out.contains("the last read says ecr=false"), "{out}");
+    no_backtrace(&out);
+    assert!(!ws.in_state(AUTO), "an unconfirmed flag is not saved");
+    assert_eq!(emu.count("UpdateOrganizationConfiguration"), 1, "never re-sent while reads are stale");
+}
+
+#[test]
 fn disable_on_destroy_false_forgets_and_a_replacement_turns_nothing_off() {
     let emu = organization();
     let ws = workspace("auto-enable-forget", &emu, "AKIDADMIN", &auto_enable("  disable_on_destroy = false\n"));
@@ -171,6 +188,8 @@ fn bad_input_for_each_new_argument_is_named_with_no_aws_call() {
 #[test]
 fn associate_members_takes_created_accounts_to_enabled_and_scanning_and_never_disassociates() {
     let emu = organization();
+    // Each association settles only after a few member reads, so the provider has to wait.
+    emu.put_config(json!({"associate_polls": 3}));
     let (created, created_too, suspended, outsider) = ("333333333333", "444444444444", "555555555555", "666666666666");
     set_relationship(&emu, created, "CREATED");
     set_relationship(&emu, created_too, "CREATED");
@@ -198,7 +217,18 @@ fn associate_members_takes_created_accounts_to_enabled_and_scanning_and_never_di
     assert_eq!(status, expected, "failed accounts stay out of status");
     assert_eq!(emu.count("AssociateMember"), 3, "the suspended account is not sent");
 
-    // Removing an account and destroying disables ECR, but never disassociates.
+    // Removing accounts from the set disables their ECR, and destroy the rest, but nothing disassociates.
+    // (The failed create left the resource tainted; a replacement would disable nothing.)
+    ws.tf(&["untaint", "-no-color", SCANNING]).ok();
+    let kept: Vec<String> = [ADMIN, MEMBER, created].map(String::from).to_vec();
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {{\n  account_ids = {}\n  \
+         associate_members = true\n}}\n",
+        hcl_list(&kept)
+    ));
+    ws.apply().ok();
+    assert_eq!(emu.resource_state(created_too, "ECR"), "DISABLED");
+    assert_eq!(relationship(&emu, created_too), "ENABLED", "removal from the set never disassociates");
     ws.destroy().ok();
     assert_eq!(emu.resource_state(created, "ECR"), "DISABLED");
     for account in [MEMBER, created, created_too] {
