@@ -174,7 +174,7 @@ fn bad_input_for_each_new_argument_is_named_with_no_aws_call() {
         (auto_enable("  timeouts {\n    create = \"soon\"\n  }\n"), "timeouts.create: \"soon\""),
         (auto_enable("  disable_on_destroy = \"sometimes\"\n"), "disable_on_destroy"),
         (
-            format!("resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  associate_members = \"maybe\"\n}}\n"),
+            "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  associate_members = \"maybe\"\n}\n".to_owned(),
             "associate_members",
         ),
     ] {
