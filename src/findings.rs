@@ -56,10 +56,14 @@ pub async fn list(hub: &Hub<'_>, query: &FindingQuery) -> Result<Vec<Finding>, A
             None => break,
         }
     }
-    // Server-side filters are trusted but checked: the control's findings only, ACTIVE only.
+    // Server-side filters are trusted but checked: the control's findings only, ACTIVE only, of
+    // the query's account and Region only.
     all.retain(|f| matches!(f.record_state, Some(RecordState::Active) | None));
     if let Some(account) = &query.account_id {
         all.retain(|f| &f.account_id == account);
+    }
+    if let Some(region) = &query.region {
+        all.retain(|f| &f.region == region);
     }
     all.sort_by(|a, b| (&a.account_id, &a.id).cmp(&(&b.account_id, &b.id)));
     all.dedup_by(|a, b| a.id == b.id);

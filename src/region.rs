@@ -72,6 +72,17 @@ pub async fn of_state(shared: &Shared, diags: &mut Diagnostics, state: &Value<St
     }
 }
 
+/// The Region a data source reads: the configured one, checked again (it may have been unknown
+/// at validate), else the provider's.
+pub async fn to_read(shared: &Shared, diags: &mut Diagnostics, config: &Value<String>) -> Option<String> {
+    let before = diags.errors.len();
+    check(diags, config);
+    if diags.errors.len() > before {
+        return None;
+    }
+    of_state(shared, diags, config).await
+}
+
 /// The Region an apply works in: the planned one (always known at apply), as `clients_in` takes it.
 pub fn at_apply(planned: &Value<String>) -> Option<&str> {
     planned.as_ref_option().map(String::as_str)
@@ -106,9 +117,7 @@ mod tests {
     use crate::aws::clients::Settings;
 
     fn shared_in(region: &str) -> Shared {
-        let shared = Shared::default();
-        shared.configure(Settings { region: Some(region.into()), ..Settings::default() });
-        shared
+        Shared::configured(Settings { region: Some(region.into()), ..Settings::default() })
     }
 
     fn known(r: &str) -> Value<String> {
@@ -170,6 +179,17 @@ mod tests {
         assert_eq!(of_state(&shared, &mut diags, &Value::Null).await.as_deref(), Some("eu-central-1"));
         assert_eq!(of_state(&shared, &mut diags, &known("ap-south-1")).await.as_deref(), Some("ap-south-1"));
         assert_eq!(at_apply(&known("ap-south-1")), Some("ap-south-1"));
+    }
+
+    #[tokio::test]
+    async fn a_data_source_reads_its_region_or_the_provider_region() {
+        let shared = shared_in("eu-central-1");
+        let mut diags = Diagnostics::default();
+        assert_eq!(to_read(&shared, &mut diags, &Value::Null).await.as_deref(), Some("eu-central-1"));
+        assert_eq!(to_read(&shared, &mut diags, &known("us-gov-east-1")).await.as_deref(), Some("us-gov-east-1"));
+        assert!(diags.errors.is_empty());
+        assert_eq!(to_read(&shared, &mut diags, &known("Frankfurt")).await, None);
+        assert!(diags.errors[0].detail.starts_with("region: \"Frankfurt\" is not an AWS Region name"));
     }
 
     #[tokio::test]

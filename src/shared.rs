@@ -62,6 +62,13 @@ impl Shared {
         Shared { stop, ..Shared::default() }
     }
 
+    /// A handle already configured with `settings`, as tests and tools need it.
+    pub fn configured(settings: Settings) -> Self {
+        let shared = Shared::default();
+        shared.configure(settings);
+        shared
+    }
+
     /// Completes when Terraform asks the provider to stop.
     pub fn stop_future(&self) -> StopFuture {
         let stop = self.stop.clone();
@@ -239,9 +246,7 @@ mod tests {
     }
 
     fn in_region(region: &str) -> Shared {
-        let shared = Shared::default();
-        shared.configure(Settings { region: Some(region.into()), ..Settings::default() });
-        shared
+        Shared::configured(Settings { region: Some(region.into()), ..Settings::default() })
     }
 
     #[tokio::test]
@@ -267,7 +272,7 @@ mod tests {
     async fn a_stop_ends_a_security_hub_call_in_flight_and_every_later_one() {
         let stop = StopSignal::new();
         let hub = StoppableSecurityHub { inner: Arc::new(Silent), stop: stop.clone() };
-        let query = FindingQuery { control_id: "Inspector.2".into(), account_id: None };
+        let query = FindingQuery { control_id: "Inspector.2".into(), account_id: None, region: None };
         let stopper = stop.clone();
         tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;

@@ -80,6 +80,9 @@ impl SecurityHubApi for SdkSecurityHub {
         if let Some(account) = &query.account_id {
             filters = filters.aws_account_id(equals(account));
         }
+        if let Some(region) = &query.region {
+            filters = filters.region(equals(region));
+        }
         let out = self
             .client
             .get_findings()

@@ -73,11 +73,13 @@ impl Finding {
     }
 }
 
-/// Which findings to list: ACTIVE findings of one control, optionally of one account.
+/// Which findings to list: ACTIVE findings of one control, optionally of one account, and of
+/// one Region (the finding's `Region`), so an aggregation Region does not mix in other Regions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingQuery {
     pub control_id: String,
     pub account_id: Option<String>,
+    pub region: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -11,11 +11,12 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use crate::diag;
+use crate::aws::clients::Clients;
 use crate::estimate::{self, Durations, Prices};
 use crate::rescan::{explain, EcrRescanConfig, Setting};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
+use crate::{diag, region};
 
 const NAME: &str = "inspector2fix_ecr_scan_estimate";
 
@@ -88,6 +89,7 @@ pub struct EstimateState {
     pub images_pushed_last_30_days: Value<i64>,
     pub initial_scan_cost: Value<f64>,
     pub estimated_monthly_cost: Value<f64>,
+    pub region: Value<String>,
 }
 
 const NUMBERS: [&str; 3] = ["price_per_image_scan", "price_per_rescan", "rescans_per_image_per_month"];
@@ -146,7 +148,7 @@ impl EcrScanEstimate {
         let price = |d: &str| attribute(T::Number, C::Required, d);
         let duration = |d: &str| attribute(T::String, C::OptionalComputed, d);
         crate::schema::block(
-            "An estimate, not a quote, of what Amazon Inspector ECR scanning costs in the provider's account and Region, \
+            "An estimate, not a quote, of what Amazon Inspector ECR scanning costs in the provider's account, in `region`, \
              from the push and last-pull dates of the images in its ECR private registry, the rescan durations and the \
              prices you pass in. See the documentation for what it leaves out.",
             [
@@ -165,12 +167,18 @@ impl EcrScanEstimate {
                     "estimated_monthly_cost",
                     attribute(T::Number, C::Computed, "USD a month: `images_pushed_last_30_days` x `price_per_image_scan` + `continuous_rescan_images` x `rescans_per_image_per_month` x `price_per_rescan`."),
                 ),
+                ("region", region_attribute(RegionOf::DataSource)),
             ],
         )
     }
 
     /// The durations to estimate with: the configured ones, the rest from GetConfiguration.
-    async fn durations(&self, diags: &mut Diagnostics, config: &EstimateState) -> Option<(String, String)> {
+    async fn durations(
+        &self,
+        diags: &mut Diagnostics,
+        config: &EstimateState,
+        clients: &Clients,
+    ) -> Option<(String, String)> {
         let given = (
             config.rescan_duration.as_ref_option().cloned(),
             config.pull_date_rescan_duration.as_ref_option().cloned(),
@@ -178,7 +186,6 @@ impl EcrScanEstimate {
         if let (Some(push), Some(pull)) = given.clone() {
             return Some((push, pull));
         }
-        let clients = self.shared.clients_or_error(diags).await?;
         let current: EcrRescanConfig = match clients.inspector.ecr_rescan_configuration().await {
             Ok(c) => c,
             Err(e) => {
@@ -223,6 +230,7 @@ impl DataSource for EcrScanEstimate {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: EstimateState) -> Option<()> {
         check(diags, &config);
+        region::check(diags, &config.region);
         Some(())
     }
 
@@ -238,7 +246,9 @@ impl DataSource for EcrScanEstimate {
             rescan_micro_usd: config.micro("price_per_rescan").ok().flatten()?,
             rescans_per_month_micro: config.micro("rescans_per_image_per_month").ok().flatten()?,
         };
-        let (push, pull) = self.durations(diags, &config).await?;
+        let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
+        let (push, pull) = self.durations(diags, &config, &clients).await?;
         let durations = match (estimate::days(&push), estimate::days(&pull)) {
             (Ok(push_days), Ok(Some(pull_days))) => Durations { push_days, pull_days },
             _ => {
@@ -246,7 +256,6 @@ impl DataSource for EcrScanEstimate {
                 return None;
             }
         };
-        let clients = self.shared.clients_or_error(diags).await?;
         let account = match self.shared.caller_account().await {
             Ok(a) => a,
             Err(e) => {
@@ -278,6 +287,7 @@ impl DataSource for EcrScanEstimate {
             images_pushed_last_30_days: n(counts.pushed_last_30_days),
             initial_scan_cost: Value::Value(estimate::dollars(costs.initial_scan_micro_usd)),
             estimated_monthly_cost: Value::Value(estimate::dollars(costs.monthly_micro_usd)),
+            region: Value::Value(region),
             ..config
         })
     }

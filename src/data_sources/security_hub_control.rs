@@ -15,9 +15,9 @@ use crate::aws::clients::Clients;
 use crate::aws::securityhub_types::{Control, Finding, FindingQuery};
 use crate::aws::AwsError;
 use crate::findings::{self, Hub, DEFAULT_CONTROL};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
-use crate::{diag, validate};
+use crate::{diag, region, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -65,6 +65,7 @@ pub struct ControlState {
     pub failed_count: Value<i64>,
     pub suppressed_count: Value<i64>,
     pub findings: Value<Vec<FindingObject>>,
+    pub region: Value<String>,
 }
 
 pub struct SecurityHubControl {
@@ -123,11 +124,12 @@ impl SecurityHubControl {
                         T::List(Box::new(finding_type)),
                         C::Computed,
                         &format!(
-                            "Every ACTIVE finding of the control, suppressed ones included, sorted by account then id. Each has {}.",
+                            "Every ACTIVE finding of the control in `region` (whose `Region` is that Region, also in a Security Hub aggregation Region), suppressed ones included, sorted by account then id. Each has {}.",
                             FINDING_FIELDS.iter().map(|(n, d)| format!("`{n}` ({d})")).collect::<Vec<_>>().join(", ")
                         ),
                     ),
                 ),
+                ("region", region_attribute(RegionOf::DataSource)),
             ],
         )
     }
@@ -147,7 +149,7 @@ fn state(query: FindingQuery, control: Control, all: &[Finding]) -> ControlState
     ControlState {
         id: Value::Value(findings::scoped_id(&query.control_id, query.account_id.as_deref())),
         control_id: Value::Value(query.control_id),
-        account_id: query.account_id.map(Value::Value).unwrap_or(Value::Null),
+        account_id: query.account_id.clone().map(Value::Value).unwrap_or(Value::Null),
         title: Value::Value(control.title),
         severity: Value::Value(control.severity),
         remediation_url: Value::Value(control.remediation_url),
@@ -157,6 +159,7 @@ fn state(query: FindingQuery, control: Control, all: &[Finding]) -> ControlState
         failed_count: Value::Value(c.failed),
         suppressed_count: Value::Value(c.suppressed),
         findings: Value::Value(all.iter().map(FindingObject::from).collect()),
+        region: query.region.map(Value::Value).unwrap_or(Value::Null),
     }
 }
 
@@ -171,15 +174,18 @@ impl DataSource for SecurityHubControl {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: ControlState) -> Option<()> {
         validate::control_and_account(diags, &config.control_id, &config.account_id);
+        region::check(diags, &config.region);
         Some(())
     }
 
     async fn read<'a>(&self, diags: &mut Diagnostics, config: ControlState, _meta: ValueEmpty) -> Option<ControlState> {
+        let region = region::to_read(&self.shared, diags, &config.region).await?;
         let query = FindingQuery {
             control_id: findings::control_or_default(config.control_id.as_ref_option().map(String::as_str)),
             account_id: config.account_id.as_ref_option().cloned(),
+            region: Some(region),
         };
-        let clients = self.shared.clients_or_error(diags).await?;
+        let clients = self.shared.clients_in_or_error(diags, query.region.as_deref()).await?;
         let api = self.shared.securityhub(&clients);
         let hub = Hub {
             api: api.as_ref(),

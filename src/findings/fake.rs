@@ -45,6 +45,8 @@ pub struct Call {
     /// The findings named by BatchUpdateFindings.
     pub finding_ids: Vec<String>,
     pub update: Option<FindingUpdate>,
+    /// The query GetFindings was sent.
+    pub query: Option<FindingQuery>,
 }
 
 /// A finding of [`CONTROL`] about `account`, ACTIVE.
@@ -101,12 +103,14 @@ impl FakeSecurityHub {
     }
 
     fn call(&self, operation: &'static str) -> Call {
-        Call { operation, at: Instant::now(), finding_ids: Vec::new(), update: None }
+        Call { operation, at: Instant::now(), finding_ids: Vec::new(), update: None, query: None }
     }
 }
 
 fn matches(f: &Finding, query: &FindingQuery) -> bool {
-    f.record_state == Some(RecordState::Active) && query.account_id.as_ref().is_none_or(|a| &f.account_id == a)
+    f.record_state == Some(RecordState::Active)
+        && query.account_id.as_ref().is_none_or(|a| &f.account_id == a)
+        && query.region.as_ref().is_none_or(|r| &f.region == r)
 }
 
 fn apply(f: &mut Finding, update: &FindingUpdate) {
@@ -129,7 +133,7 @@ impl SecurityHubApi for FakeSecurityHub {
 
     async fn findings_page(&self, query: &FindingQuery, next_token: Option<String>) -> Result<FindingsPage, AwsError> {
         let mut world = self.inner.lock().unwrap();
-        self.record(&mut world, self.call("GetFindings"))?;
+        self.record(&mut world, Call { query: Some(query.clone()), ..self.call("GetFindings") })?;
         let start: usize = match next_token {
             Some(token) => token.parse().map_err(|_| error("GetFindings", "InvalidInputException"))?,
             None => 0,

@@ -11,7 +11,7 @@ fn rates() -> (RateLimiter, RateLimiter) {
 }
 
 fn query(account: Option<&str>) -> FindingQuery {
-    FindingQuery { control_id: CONTROL.into(), account_id: account.map(str::to_owned) }
+    FindingQuery { control_id: CONTROL.into(), account_id: account.map(str::to_owned), region: None }
 }
 
 /// `n` FAILED, NEW findings spread over three accounts, in an order that is not sorted.
@@ -80,6 +80,27 @@ async fn list_checks_the_filters_security_hub_was_asked_to_apply() {
     let ids = |all: Vec<Finding>| all.into_iter().map(|f| f.id).collect::<Vec<_>>();
     assert_eq!(ids(list(&hub, &query(None)).await.unwrap()), ["f1", "u1", "f2"], "ARCHIVED is dropped");
     assert_eq!(ids(list(&hub, &query(Some("222222222222"))).await.unwrap()), ["f2"], "other accounts are dropped");
+}
+
+/// An aggregation Region returns the findings of every linked Region: only the query's Region's
+/// are kept, whether Security Hub applied the Region filter or not.
+#[tokio::test(start_paused = true)]
+async fn list_keeps_only_the_findings_of_the_query_region() {
+    let in_region =
+        |id: &str, region: &str| Finding { region: region.into(), ..finding(id, "111111111111", "FAILED", "NEW") };
+    let findings = vec![in_region("e1", "eu-west-1"), in_region("u1", "us-east-1"), in_region("e2", "eu-west-1")];
+    let ids = |all: Vec<Finding>| all.into_iter().map(|f| f.id).collect::<Vec<_>>();
+    let eu = FindingQuery { region: Some("eu-west-1".into()), ..query(None) };
+    for ignore_filters in [false, true] {
+        let api = FakeSecurityHub::with(findings.clone());
+        api.inner.lock().unwrap().ignore_filters = ignore_filters;
+        let (list_rate, update_rate) = rates();
+        let hub = Hub { api: &api, list_rate: &list_rate, update_rate: &update_rate };
+        assert_eq!(ids(list(&hub, &eu).await.unwrap()), ["e1", "e2"], "ignore_filters {ignore_filters}");
+        let sent = api.calls("GetFindings")[0].query.clone().expect("the query is recorded");
+        assert_eq!(sent.region.as_deref(), Some("eu-west-1"), "the Region filter is sent");
+        assert_eq!(ids(list(&hub, &query(None)).await.unwrap()), ["e1", "e2", "u1"], "no Region: every Region");
+    }
 }
 
 #[tokio::test(start_paused = true)]

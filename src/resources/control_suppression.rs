@@ -16,10 +16,10 @@ use crate::aws::clients::Clients;
 use crate::aws::securityhub_types::{FindingQuery, SecurityHubApi};
 use crate::aws::AwsError;
 use crate::findings::{self, Hub, DEFAULT_CONTROL};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
 use crate::suppression::{self, Owned, SetupError, SuppressReport};
-use crate::{diag, validate};
+use crate::{diag, ids, region, validate};
 
 type Ids = Value<BTreeSet<Value<String>>>;
 
@@ -32,6 +32,7 @@ pub struct SuppressionState {
     pub account_id: Value<String>,
     pub finding_ids: Ids,
     pub pending_finding_ids: Ids,
+    pub region: Value<String>,
 }
 
 impl SuppressionState {
@@ -39,6 +40,7 @@ impl SuppressionState {
         FindingQuery {
             control_id: findings::control_or_default(self.control_id.as_ref_option().map(String::as_str)),
             account_id: self.account_id.as_ref_option().cloned(),
+            region: self.region.as_ref_option().cloned(),
         }
     }
 
@@ -143,8 +145,21 @@ impl ControlSuppression {
                     "pending_finding_ids",
                     ids("ACTIVE findings of the control that are not suppressed (new, or reopened by someone): the next apply suppresses them. Empty after a successful apply."),
                 ),
+                ("region", region_attribute(RegionOf::Resource)),
             ],
         )
+    }
+
+    /// The clients of the Region `state` is in; only findings whose `Region` is that Region are
+    /// read or changed (see [`SuppressionState::query`]).
+    async fn clients(&self, diags: &mut Diagnostics, state: &SuppressionState) -> Option<Arc<Clients>> {
+        self.shared.clients_in_or_error(diags, region::at_apply(&state.region)).await
+    }
+
+    /// `state` with its Region: a state written before `region` existed is in the provider's.
+    async fn in_region(&self, diags: &mut Diagnostics, mut state: SuppressionState) -> Option<SuppressionState> {
+        state.region = Value::Value(region::of_state(&self.shared, diags, &state.region).await?);
+        Some(state)
     }
 
     fn hub<'a>(&'a self, api: &'a dyn SecurityHubApi) -> Hub<'a> {
@@ -182,7 +197,7 @@ impl ControlSuppression {
     /// A new suppression: checks the control, adopts what a replaced instance had suppressed, and
     /// suppresses the rest; warns when the control has no finding to suppress.
     async fn start(&self, diags: &mut Diagnostics, state: SuppressionState) -> Option<SuppressionState> {
-        let clients = self.shared.clients_or_error(diags).await?;
+        let clients = self.clients(diags, &state).await?;
         let api = self.shared.securityhub(&clients);
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let query = state.query();
@@ -207,7 +222,7 @@ impl ControlSuppression {
         owned_before: &BTreeSet<String>,
         rewrite_note: bool,
     ) -> Option<SuppressionState> {
-        let clients = self.shared.clients_or_error(diags).await?;
+        let clients = self.clients(diags, &state).await?;
         let api = self.shared.securityhub(&clients);
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let report =
@@ -233,7 +248,7 @@ impl ControlSuppression {
         planned: SuppressionState,
     ) -> Option<SuppressionState> {
         if planned.control_id != prior.control_id {
-            let clients = self.shared.clients_or_error(diags).await?;
+            let clients = self.clients(diags, &planned).await?;
             let api = self.shared.securityhub(&clients);
             let control = planned.query().control_id;
             if let Err(e) = suppression::check_control(&self.hub(api.as_ref()), &control).await {
@@ -252,7 +267,7 @@ impl ControlSuppression {
 
     /// Refreshes the owned and pending findings; on import also adopts the reason.
     async fn refresh(&self, diags: &mut Diagnostics, state: &mut SuppressionState) {
-        let Some(clients) = self.shared.clients_or_error(diags).await else { return };
+        let Some(clients) = self.clients(diags, state).await else { return };
         let api = self.shared.securityhub(&clients);
         let owned_before = ids_of(&state.finding_ids);
         let owned = if state.reason.is_null() { Owned::Adopt } else { Owned::These(&owned_before) };
@@ -274,7 +289,7 @@ impl ControlSuppression {
         if owned.is_empty() {
             return true;
         }
-        let Some(clients) = self.shared.clients_or_error(diags).await else { return false };
+        let Some(clients) = self.clients(diags, prior).await else { return false };
         let api = self.shared.securityhub(&clients);
         let reason = prior.reason.as_ref_option().map(String::as_str);
         let report = match suppression::restore(&self.hub(api.as_ref()), &prior.query(), &owned, reason).await {
@@ -306,6 +321,7 @@ impl Resource for ControlSuppression {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: SuppressionState) -> Option<()> {
         validate::control_and_account(diags, &config.control_id, &config.account_id);
+        region::check(diags, &config.region);
         if let Value::Value(reason) = &config.reason {
             diag::invalid_attr(diags, AttributePath::new("reason"), "reason", validate::reason(reason));
         }
@@ -315,22 +331,26 @@ impl Resource for ControlSuppression {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        mut state: SuppressionState,
+        state: SuppressionState,
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>)> {
+        let Some(mut state) = self.in_region(diags, state.clone()).await else {
+            return Some((state, Some(Private::default())));
+        };
         self.refresh(diags, &mut state).await;
         Some((state, Some(Private::default())))
     }
 
     async fn plan_create<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         proposed: SuppressionState,
-        _config: SuppressionState,
+        config: SuppressionState,
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>)> {
         let mut planned = proposed;
+        planned.region = region::planned(&self.shared, diags, &config.region, None).await?;
         planned.default_control();
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
@@ -340,7 +360,7 @@ impl Resource for ControlSuppression {
 
     async fn plan_update<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         prior: SuppressionState,
         proposed: SuppressionState,
         config: SuppressionState,
@@ -348,6 +368,10 @@ impl Resource for ControlSuppression {
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>, Vec<AttributePath>)> {
         let mut planned = proposed;
+        planned.region = region::planned(&self.shared, diags, &config.region, Some(&prior.region)).await?;
+        // Another Region is another set of findings: a replacement, whose destroy half leaves the
+        // old Region's findings as they are.
+        let replace = region::requires_replace(&prior.region, &planned.region);
         if config.control_id.is_null() {
             planned.control_id = Value::Value(DEFAULT_CONTROL.into());
         }
@@ -360,7 +384,7 @@ impl Resource for ControlSuppression {
             planned.finding_ids = Value::Unknown;
             planned.pending_finding_ids = Value::Value(BTreeSet::new());
         }
-        Some((planned, Some(Private::default()), vec![]))
+        Some((planned, Some(Private::default()), replace))
     }
 
     async fn plan_destroy<'a>(
@@ -394,6 +418,7 @@ impl Resource for ControlSuppression {
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>)> {
+        let prior = self.in_region(diags, prior).await?;
         if prior.query() != planned.query() {
             let state = self.rescope(diags, &prior, planned).await?;
             return Some((state, Some(Private::default())));
@@ -415,11 +440,13 @@ impl Resource for ControlSuppression {
             // First half of a replacement: the new instance adopts these findings right after.
             return Some(());
         }
+        let prior = self.in_region(diags, prior).await?;
         self.restore(diags, &prior).await.then_some(())
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, Option<Private>)> {
-        match parse_id(&id) {
+        let (scoped, region) = region::of_import(&self.shared, diags, &id).await?;
+        match parse_id(scoped) {
             Ok((control, account)) => Some((
                 SuppressionState {
                     id: Value::Value(findings::scoped_id(&control, account.as_deref())),
@@ -428,6 +455,7 @@ impl Resource for ControlSuppression {
                     reason: Value::Null,
                     finding_ids: Value::Value(BTreeSet::new()),
                     pending_finding_ids: Value::Value(BTreeSet::new()),
+                    region: Value::Value(region),
                 },
                 Some(Private::default()),
             )),
@@ -436,7 +464,8 @@ impl Resource for ControlSuppression {
                     diags,
                     "Invalid import id",
                     format!(
-                        "Import id {id:?}: {e}. Use CONTROL_ID or CONTROL_ID/ACCOUNT_ID, e.g. {DEFAULT_CONTROL}/123456789012"
+                        "Import id {id:?}: {e}. Use CONTROL_ID or CONTROL_ID/ACCOUNT_ID, optionally followed by @REGION, e.g. {}",
+                        ids::with_region(&format!("{DEFAULT_CONTROL}/123456789012"), "eu-west-1")
                     ),
                 );
                 None
@@ -448,6 +477,59 @@ impl Resource for ControlSuppression {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::clients::Settings;
+
+    fn shared() -> Arc<Shared> {
+        Arc::new(Shared::configured(Settings { region: Some("us-east-1".into()), ..Settings::default() }))
+    }
+
+    fn in_region(region: &str) -> Value<String> {
+        Value::Value(region.into())
+    }
+
+    /// Another Region replaces; no `region` in a 0.1.0 state plans the provider's, in place.
+    #[tokio::test]
+    async fn a_region_change_replaces_and_a_state_without_region_stays() {
+        let r = ControlSuppression::new(shared());
+        let mut diags = Diagnostics::default();
+        let prior = SuppressionState { region: in_region("us-east-1"), ..owning(&["f1"]) };
+        let config = SuppressionState { region: in_region("eu-west-1"), ..prior.clone() };
+        let (planned, _, replace) =
+            r.plan_update(&mut diags, prior.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
+        assert_eq!((planned.region, replace), (in_region("eu-west-1"), vec![AttributePath::new("region")]));
+        let old = SuppressionState { region: Value::Null, ..prior.clone() };
+        let config = SuppressionState { region: Value::Null, ..prior };
+        let (planned, _, replace) =
+            r.plan_update(&mut diags, old.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
+        assert_eq!(planned.region, in_region("us-east-1"), "the provider's Region");
+        assert!(replace.is_empty(), "{replace:?}");
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    }
+
+    #[tokio::test]
+    async fn import_ids_take_a_region_suffix() {
+        let r = ControlSuppression::new(shared());
+        let mut diags = Diagnostics::default();
+        let (state, _) = r.import(&mut diags, "Inspector.2/123456789012@eu-west-1".into()).await.unwrap();
+        assert_eq!(state.id, Value::Value("Inspector.2/123456789012".into()), "the id keeps no Region");
+        assert_eq!(state.region, in_region("eu-west-1"));
+        let (state, _) = r.import(&mut diags, "Inspector.2".into()).await.unwrap();
+        assert_eq!(state.region, in_region("us-east-1"));
+        assert!(diags.errors.is_empty());
+        assert!(r.import(&mut diags, "Inspector.2@nowhere".into()).await.is_none());
+        assert!(diags.errors[0].detail.contains("\"nowhere\" is not an AWS Region name"), "{}", diags.errors[0].detail);
+    }
+
+    #[tokio::test]
+    async fn a_bad_region_is_refused_at_validate_naming_it() {
+        let r = ControlSuppression::new(shared());
+        let mut diags = Diagnostics::default();
+        let config =
+            SuppressionState { reason: Value::Value("R".into()), region: in_region("EU"), ..Default::default() };
+        r.validate(&mut diags, config).await;
+        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("region"));
+    }
 
     #[test]
     fn import_ids() {
@@ -470,7 +552,7 @@ mod tests {
     /// replacement) returns at once: with unconfigured clients any AWS attempt would fail.
     #[tokio::test(start_paused = true)]
     async fn only_a_planned_destroy_restores() {
-        let r = ControlSuppression::new(Arc::new(Shared::default()));
+        let r = ControlSuppression::new(shared());
         let mut diags = Diagnostics::default();
         let marker = r.plan_destroy(&mut diags, owning(&["f1"]), None, ValueEmpty::Null).await;
         assert_eq!(marker, Some(Some(Private { destroy_planned: true })));
@@ -485,7 +567,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_new_control_or_account_updates_in_place() {
-        let r = ControlSuppression::new(Arc::new(Shared::default()));
+        let r = ControlSuppression::new(shared());
         let mut diags = Diagnostics::default();
         let prior = SuppressionState { id: Value::Value("Inspector.2".into()), ..owning(&["f1"]) };
         let proposed = SuppressionState { control_id: Value::Value("S3.1".into()), ..prior.clone() };
@@ -503,7 +585,7 @@ mod tests {
 
     #[tokio::test]
     async fn bad_reasons_are_rejected_naming_it() {
-        let r = ControlSuppression::new(Arc::new(Shared::default()));
+        let r = ControlSuppression::new(shared());
         for reason in ["", "   ", &"x".repeat(513), "a\0b", "\u{1b}[2Jhidden", "\u{200B}\u{200D}"] {
             let mut diags = Diagnostics::default();
             r.validate(&mut diags, SuppressionState { reason: Value::Value(reason.to_string()), ..Default::default() })

@@ -13,9 +13,9 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::aws::clients::Clients;
 use crate::rescan::{explain, EcrRescanConfig, Setting};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
-use crate::{diag, validate};
+use crate::{diag, ids, region, validate};
 
 const NAME: &str = "inspector2fix_ecr_rescan_configuration";
 
@@ -27,6 +27,15 @@ pub struct RescanState {
     pub pull_date_rescan_duration: Value<String>,
     pub pull_date_rescan_mode: Value<String>,
     pub reset_on_destroy: Value<bool>,
+    pub region: Value<String>,
+}
+
+/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
+/// first half of a replacement (another `region`, a taint, `-replace`): it resets nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Private {
+    pub destroy_planned: bool,
 }
 
 impl RescanState {
@@ -75,17 +84,6 @@ pub fn check(diags: &mut Diagnostics, config: &RescanState) {
     }
 }
 
-/// `123456789012` or `123456789012@us-east-1`: the account, and the Region when given.
-pub fn parse_id(id: &str) -> Result<(String, Option<String>), String> {
-    let (account, region) = match id.split_once('@') {
-        Some((a, r)) if !r.is_empty() => (a, Some(r.to_owned())),
-        Some(_) => return Err("the Region after @ is empty".into()),
-        None => (id, None),
-    };
-    validate::account_id(account)?;
-    Ok((account.to_owned(), region))
-}
-
 pub struct EcrRescanConfiguration {
     shared: Arc<Shared>,
 }
@@ -124,15 +122,18 @@ impl EcrRescanConfiguration {
                         T::Bool,
                         C::Optional,
                         "On destroy, restore AWS's documented defaults (`DAYS_14`, `DAYS_14`, `LAST_IN_USE_AT`) for exactly \
-                         the settings this resource manages. Default `false`: destroy only forgets them.",
+                         the settings this resource manages. Default `false`: destroy only forgets them. A replacement \
+                         (e.g. for another `region`) resets nothing.",
                     ),
                 ),
+                ("region", region_attribute(RegionOf::Resource)),
             ],
         )
     }
 
-    async fn clients(&self, diags: &mut Diagnostics) -> Option<Arc<Clients>> {
-        self.shared.clients_or_error(diags).await
+    /// The clients of the Region `state` is in (a 0.1.0 state: the provider's).
+    async fn clients(&self, diags: &mut Diagnostics, state: &RescanState) -> Option<Arc<Clients>> {
+        self.shared.clients_in_or_error(diags, region::at_apply(&state.region)).await
     }
 
     async fn fail<T>(&self, diags: &mut Diagnostics, what: &str, e: &crate::aws::AwsError) -> Option<T> {
@@ -151,10 +152,10 @@ impl EcrRescanConfiguration {
         }
     }
 
-    /// Sets the `desired` settings, leaving the others as AWS has them. No call when nothing
-    /// would change.
-    async fn apply(&self, diags: &mut Diagnostics, desired: &EcrRescanConfig) -> Option<()> {
-        let clients = self.clients(diags).await?;
+    /// Sets the `desired` settings in `state`'s Region, leaving the others as AWS has them. No
+    /// call when nothing would change.
+    async fn apply(&self, diags: &mut Diagnostics, state: &RescanState, desired: &EcrRescanConfig) -> Option<()> {
+        let clients = self.clients(diags, state).await?;
         let current = match clients.inspector.ecr_rescan_configuration().await {
             Ok(c) => c,
             Err(e) => return self.fail(diags, "cannot read the settings", &e).await,
@@ -196,7 +197,7 @@ impl EcrRescanConfiguration {
 #[async_trait]
 impl Resource for EcrRescanConfiguration {
     type State<'a> = RescanState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -205,6 +206,7 @@ impl Resource for EcrRescanConfiguration {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: RescanState) -> Option<()> {
         check(diags, &config);
+        region::check(diags, &config.region);
         Some(())
     }
 
@@ -212,12 +214,13 @@ impl Resource for EcrRescanConfiguration {
         &self,
         diags: &mut Diagnostics,
         mut state: RescanState,
-        private: ValueEmpty,
+        private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, ValueEmpty)> {
+    ) -> Option<(RescanState, Option<Private>)> {
         let account = state.id.as_ref_option().cloned().unwrap_or_default();
         self.same_account(diags, &account).await?;
-        let clients = self.clients(diags).await?;
+        state.region = Value::Value(region::of_state(&self.shared, diags, &state.region).await?);
+        let clients = self.clients(diags, &state).await?;
         let current = match clients.inspector.ecr_rescan_configuration().await {
             Ok(c) => c,
             Err(e) => return self.fail(diags, "cannot read the settings", &e).await,
@@ -231,35 +234,38 @@ impl Resource for EcrRescanConfiguration {
 
     async fn plan_create<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         proposed: RescanState,
-        _config: RescanState,
+        config: RescanState,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, ValueEmpty)> {
+    ) -> Option<(RescanState, Option<Private>)> {
         // No AWS call at plan: the account is known once applied.
-        Some((RescanState { id: Value::Unknown, ..proposed }, ValueEmpty::Null))
+        let region = region::planned(&self.shared, diags, &config.region, None).await?;
+        Some((RescanState { id: Value::Unknown, region, ..proposed }, Some(Private::default())))
     }
 
     async fn plan_update<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         prior: RescanState,
         proposed: RescanState,
-        _config: RescanState,
-        _prior_private: ValueEmpty,
+        config: RescanState,
+        _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, ValueEmpty, Vec<AttributePath>)> {
-        Some((RescanState { id: prior.id, ..proposed }, ValueEmpty::Null, vec![]))
+    ) -> Option<(RescanState, Option<Private>, Vec<AttributePath>)> {
+        let region = region::planned(&self.shared, diags, &config.region, Some(&prior.region)).await?;
+        let replace = region::requires_replace(&prior.region, &region);
+        Some((RescanState { id: prior.id, region, ..proposed }, Some(Private::default()), replace))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
         _prior: RescanState,
-        _prior_private: ValueEmpty,
+        _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<ValueEmpty> {
-        Some(ValueEmpty::Null)
+    ) -> Option<Option<Private>> {
+        Some(Some(Private { destroy_planned: true }))
     }
 
     async fn create<'a>(
@@ -267,12 +273,12 @@ impl Resource for EcrRescanConfiguration {
         diags: &mut Diagnostics,
         planned: RescanState,
         _config: RescanState,
-        _private: ValueEmpty,
+        _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, ValueEmpty)> {
+    ) -> Option<(RescanState, Option<Private>)> {
         let account = self.caller(diags).await?;
-        self.apply(diags, &planned.desired()).await?;
-        Some((RescanState { id: Value::Value(account), ..planned }, ValueEmpty::Null))
+        self.apply(diags, &planned, &planned.desired()).await?;
+        Some((RescanState { id: Value::Value(account), ..planned }, Some(Private::default())))
     }
 
     async fn update<'a>(
@@ -281,60 +287,54 @@ impl Resource for EcrRescanConfiguration {
         prior: RescanState,
         planned: RescanState,
         _config: RescanState,
-        _private: ValueEmpty,
+        _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, ValueEmpty)> {
+    ) -> Option<(RescanState, Option<Private>)> {
         self.same_account(diags, prior.id.as_ref_option().map(String::as_str).unwrap_or_default()).await?;
-        self.apply(diags, &planned.desired()).await?;
-        Some((planned, ValueEmpty::Null))
+        self.apply(diags, &planned, &planned.desired()).await?;
+        Some((planned, Some(Private::default())))
     }
 
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
         prior: RescanState,
-        _private: ValueEmpty,
+        private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
         let managed = prior.desired();
-        if prior.reset_on_destroy != Value::Value(true) || managed.managed().is_empty() {
+        let planned = private.unwrap_or_default().destroy_planned;
+        // Without the marker this is the first half of a replacement: the old Region keeps its settings.
+        if !planned || prior.reset_on_destroy != Value::Value(true) || managed.managed().is_empty() {
             return Some(());
         }
         self.same_account(diags, prior.id.as_ref_option().map(String::as_str).unwrap_or_default()).await?;
-        self.apply(diags, &EcrRescanConfig::defaults_for(&managed)).await
+        self.apply(diags, &prior, &EcrRescanConfig::defaults_for(&managed)).await
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RescanState, ValueEmpty)> {
-        let (account, region) = match parse_id(&id) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                diag::error(
-                    diags,
-                    "Invalid import id",
-                    format!("Import id {id:?}: {e}. Use ACCOUNT_ID or ACCOUNT_ID@REGION, e.g. 123456789012@eu-west-1"),
-                );
-                return None;
-            }
-        };
-        let clients = self.clients(diags).await?;
-        if let Some(r) = region.filter(|r| *r != clients.region) {
-            diag::error(
-                diags,
-                "Invalid import id",
-                format!("Import id {id:?}: Region {r} is not the provider's Region {}", clients.region),
-            );
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RescanState, Option<Private>)> {
+        let (account, region) = region::of_import(&self.shared, diags, &id).await?;
+        if let Err(e) = validate::account_id(account) {
+            let accepted =
+                format!("Use ACCOUNT_ID or ACCOUNT_ID@REGION, e.g. {}", ids::with_region("123456789012", "eu-west-1"));
+            diag::invalid_import(diags, &id, &e, &accepted);
             return None;
         }
-        self.same_account(diags, &account).await?;
+        self.same_account(diags, account).await?;
+        let mut state = RescanState {
+            id: Value::Value(account.to_owned()),
+            region: Value::Value(region),
+            ..RescanState::default()
+        };
+        let clients = self.clients(diags, &state).await?;
         let current = match clients.inspector.ecr_rescan_configuration().await {
             Ok(c) => c,
             Err(e) => return self.fail(diags, "cannot read the settings", &e).await,
         };
-        let mut state = RescanState { id: Value::Value(account), ..RescanState::default() };
         for s in Setting::ALL {
             *state.value_mut(s) = current.get(s).cloned().map(Value::Value).unwrap_or(Value::Null);
         }
-        Some((state, ValueEmpty::Null))
+        Some((state, Some(Private::default())))
     }
 }
 
@@ -368,12 +368,45 @@ mod tests {
         assert!(diags.errors.is_empty());
     }
 
-    #[test]
-    fn import_ids() {
-        assert_eq!(parse_id("123456789012").unwrap(), ("123456789012".into(), None));
-        assert_eq!(parse_id("123456789012@eu-west-1").unwrap(), ("123456789012".into(), Some("eu-west-1".into())));
-        assert!(parse_id("123456789012@").is_err());
-        assert!(parse_id("12345@eu-west-1").is_err());
+    fn shared() -> Arc<Shared> {
+        let settings = crate::aws::clients::Settings { region: Some("us-east-1".into()), ..Default::default() };
+        Arc::new(Shared::configured(settings))
+    }
+
+    /// Bad import ids are refused before any AWS call (the clients here reach no AWS).
+    #[tokio::test]
+    async fn bad_import_ids_are_refused_naming_the_form() {
+        let r = EcrRescanConfiguration::new(shared());
+        for (id, problem) in [
+            ("123456789012@", "after @, \"\" is not an AWS Region name"),
+            ("12345@eu-west-1", "\"12345\" is not an AWS account id"),
+            ("123456789012@eu-west", "\"eu-west\" is not an AWS Region name"),
+        ] {
+            let mut diags = Diagnostics::default();
+            assert!(r.import(&mut diags, id.into()).await.is_none());
+            assert_eq!(diags.errors.len(), 1, "{id}");
+            assert!(diags.errors[0].detail.contains(problem), "{id}: {}", diags.errors[0].detail);
+        }
+    }
+
+    /// A Region change replaces; the destroy half (no marker) resets nothing and makes no call.
+    #[tokio::test]
+    async fn a_region_change_replaces_and_its_destroy_half_resets_nothing() {
+        let r = EcrRescanConfiguration::new(shared());
+        let mut diags = Diagnostics::default();
+        let prior = RescanState {
+            id: Value::Value("123456789012".into()),
+            rescan_duration: Value::Value("DAYS_30".into()),
+            reset_on_destroy: Value::Value(true),
+            region: Value::Value("us-east-1".into()),
+            ..RescanState::default()
+        };
+        let config = RescanState { region: Value::Value("eu-west-1".into()), ..prior.clone() };
+        let (planned, _, replace) =
+            r.plan_update(&mut diags, prior.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
+        assert_eq!((planned.region, replace), (Value::Value("eu-west-1".into()), vec![AttributePath::new("region")]));
+        assert_eq!(r.destroy(&mut diags, prior, None, ValueEmpty::Null).await, Some(()));
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     }
 
     #[test]

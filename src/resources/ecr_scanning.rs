@@ -13,12 +13,12 @@ use tf_provider::{AttributePath, Diagnostics, MoveSource, Resource};
 
 use crate::association::{self, AssociationReport};
 use crate::scanning::{self, Report};
-use crate::schema::attribute;
+use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
 use crate::status::{self, Direction};
 use crate::timeouts::{self, Operation, Timeouts};
 use crate::values::{has_unknown, known_entries, known_set, string_map, string_set, StringMap, StringSet};
-use crate::{diag, ids, text, validate};
+use crate::{diag, ids, region, text, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -29,6 +29,7 @@ pub struct State {
     pub status: StringMap,
     pub timeouts: Value<Vec<Timeouts>>,
     pub associate_members: Value<bool>,
+    pub region: Value<String>,
 }
 
 /// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
@@ -85,6 +86,7 @@ impl EcrScanning {
                          whose status Inspector did not report on the last read.",
                     ),
                 ),
+                ("region", region_attribute(RegionOf::Resource)),
             ],
         );
         b.attributes.insert(
@@ -200,12 +202,14 @@ struct EnablerState {
     id: Option<String>,
     account_ids: Option<Vec<String>>,
     resource_types: Option<Vec<String>>,
+    /// Set by AWS provider v6; older states are in the provider's Region.
+    region: Option<String>,
 }
 
 /// Our state for `accounts`, as a create that found them on would write it: ECR is `ENABLED`
 /// where the enabler had turned it on; otherwise status is empty, and the refresh and the plan
 /// after the move find ECR off and plan to turn it on.
-fn adopted(accounts: &BTreeSet<String>, ecr_on: bool) -> State {
+fn adopted(accounts: &BTreeSet<String>, ecr_on: bool, region: Option<String>) -> State {
     let status =
         if ecr_on { accounts.iter().map(|a| (a.clone(), "ENABLED".to_owned())).collect() } else { BTreeMap::new() };
     State {
@@ -215,6 +219,7 @@ fn adopted(accounts: &BTreeSet<String>, ecr_on: bool) -> State {
         status: string_map(status),
         timeouts: Value::Value(vec![]),
         associate_members: Value::Value(false),
+        region: region.map(Value::Value).unwrap_or(Value::Null),
     }
 }
 
@@ -251,7 +256,8 @@ fn moved_state(diags: &mut Diagnostics, source: &MoveSource) -> Option<State> {
         return None;
     }
     let ecr_on = enabler.resource_types.unwrap_or_default().iter().any(|t| t == "ECR");
-    Some(adopted(&accounts, ecr_on))
+    let region = enabler.region.filter(|r| validate::region(r).is_ok());
+    Some(adopted(&accounts, ecr_on, region))
 }
 
 impl EcrScanning {
@@ -291,6 +297,7 @@ impl EcrScanning {
             return None;
         }
         let mut planned = proposed;
+        planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
         planned.account_ids = self.planned_accounts(diags, config).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(true),
@@ -320,16 +327,17 @@ impl EcrScanning {
         Some(planned)
     }
 
-    /// Moves `accounts` in `direction` and waits, with the provider's clients.
+    /// Moves `accounts` in `direction` in `region` (None: the provider's) and waits.
     async fn converge(
         &self,
         diags: &mut Diagnostics,
         direction: Direction,
         accounts: &BTreeSet<String>,
         timeout: std::time::Duration,
+        region: Option<&str>,
     ) -> Option<Report> {
         let mut limit = self.shared.limit(timeout);
-        let clients = self.shared.clients_or_error(diags).await?;
+        let clients = self.shared.clients_in_or_error(diags, region).await?;
         // Used for hints ("only the delegated administrator can ..."), and counted against the
         // deadline. A final error (no credentials, a role that cannot be assumed) ends it here,
         // with its first, most telling message; anything else is no reason not to try.
@@ -350,12 +358,13 @@ impl EcrScanning {
         planned: &State,
         accounts: BTreeSet<String>,
         timeout: std::time::Duration,
+        in_region: Option<&str>,
     ) -> Option<(BTreeSet<String>, std::time::Duration)> {
         if planned.associate_members != Value::Value(true) || accounts.is_empty() {
             return Some((accounts, timeout));
         }
         let started = tokio::time::Instant::now();
-        let clients = self.shared.clients_or_error(diags).await?;
+        let clients = self.shared.clients_in_or_error(diags, in_region).await?;
         let Ok(caller) = self.shared.caller_account().await else {
             // The enable that follows reports why the caller cannot be found.
             return Some((accounts, timeout));
@@ -382,6 +391,7 @@ impl Resource for EcrScanning {
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         check_account_ids(diags, &config.account_ids);
         timeouts::validate(diags, &config.timeouts);
+        region::check(diags, &config.region);
         Some(())
     }
 
@@ -402,7 +412,11 @@ impl Resource for EcrScanning {
         if accounts.is_empty() {
             return None;
         }
-        let Some(clients) = self.shared.clients_or_error(diags).await else {
+        // A state written before `region` existed is in the provider's Region.
+        let Some(region) = region::of_state(&self.shared, diags, &state.region).await else {
+            return Some((state, private));
+        };
+        let Some(clients) = self.shared.clients_in_or_error(diags, Some(&region)).await else {
             return Some((state, private));
         };
         let reading = match scanning::read(clients.inspector.as_ref(), &accounts).await {
@@ -427,6 +441,7 @@ impl Resource for EcrScanning {
             return None;
         }
         let mut state = owning(state, kept);
+        state.region = Value::Value(region);
         if state.disable_on_destroy.is_null() {
             state.disable_on_destroy = Value::Value(true);
         }
@@ -458,7 +473,10 @@ impl Resource for EcrScanning {
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
         let planned = self.plan(diags, proposed, &config, Some(&prior)).await?;
-        Some((planned, Some(Private::default()), vec![]))
+        // Another Region is another resource; the destroy half of the replacement leaves the old
+        // Region's scanning as it is (see `destroy`).
+        let replace = region::requires_replace(&prior.region, &planned.region);
+        Some((planned, Some(Private::default()), replace))
     }
 
     async fn plan_destroy<'a>(
@@ -481,8 +499,9 @@ impl Resource for EcrScanning {
     ) -> Option<(State, Option<Private>)> {
         let accounts = accounts_at_apply(diags, &planned)?;
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
-        let (accounts, timeout) = self.associate_first(diags, &planned, accounts, timeout).await?;
-        let report = self.converge(diags, Direction::Enable, &accounts, timeout).await?;
+        let in_region = region::at_apply(&planned.region);
+        let (accounts, timeout) = self.associate_first(diags, &planned, accounts, timeout, in_region).await?;
+        let report = self.converge(diags, Direction::Enable, &accounts, timeout, in_region).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
         let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.to_string())).collect();
         if on.is_empty() {
@@ -514,12 +533,13 @@ impl Resource for EcrScanning {
             wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();
         if !to_enable.is_empty() || !to_disable.is_empty() {
             let timeout = timeouts::get(&planned.timeouts, Operation::Update);
-            let (to_enable, timeout) = self.associate_first(diags, &planned, to_enable, timeout).await?;
+            let in_region = region::at_apply(&planned.region);
+            let (to_enable, timeout) = self.associate_first(diags, &planned, to_enable, timeout, in_region).await?;
             let mut enable_diags = Diagnostics::default();
             let mut disable_diags = Diagnostics::default();
             let (enabled, disabled) = tokio::join!(
-                self.converge(&mut enable_diags, Direction::Enable, &to_enable, timeout),
-                self.converge(&mut disable_diags, Direction::Disable, &to_disable, timeout),
+                self.converge(&mut enable_diags, Direction::Enable, &to_enable, timeout, in_region),
+                self.converge(&mut disable_diags, Direction::Disable, &to_disable, timeout, in_region),
             );
             diags.add_diagnostics(enable_diags);
             diags.add_diagnostics(disable_diags);
@@ -560,7 +580,8 @@ impl Resource for EcrScanning {
             return Some(());
         }
         let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
-        let report = self.converge(diags, Direction::Disable, &accounts, timeout).await?;
+        let in_region = region::at_apply(&prior.region);
+        let report = self.converge(diags, Direction::Disable, &accounts, timeout, in_region).await?;
         if report.is_complete() {
             Some(())
         } else {
@@ -575,11 +596,12 @@ impl Resource for EcrScanning {
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
         // The AWS provider's enabler id (accounts joined by `:`, `-`, scan types) is accepted too,
-        // so its id works unchanged on Terraform older than 1.8.
-        let parsed = if id.contains('-') || id.contains(':') {
-            ids::parse_enabler_id(&id).map(|(accounts, _)| accounts)
+        // so its id works unchanged on Terraform older than 1.8. Either may end in `@REGION`.
+        let (accounts_id, region) = region::of_import(&self.shared, diags, &id).await?;
+        let parsed = if accounts_id.contains('-') || accounts_id.contains(':') {
+            ids::parse_enabler_id(accounts_id).map(|(accounts, _)| accounts)
         } else {
-            ids::parse_accounts(&id)
+            ids::parse_accounts(accounts_id)
         };
         match parsed {
             Ok(accounts) => Some((
@@ -590,12 +612,14 @@ impl Resource for EcrScanning {
                     status: Value::Value(BTreeMap::new()),
                     timeouts: Value::Value(vec![]),
                     associate_members: Value::Value(false),
+                    region: Value::Value(region),
                 },
                 Some(Private::default()),
             )),
             Err(e) => {
                 let accepted = "Use one account id, several joined with commas (111111111111,222222222222), \
-                                or an aws_inspector2_enabler id (111111111111:222222222222-EC2:ECR)";
+                                or an aws_inspector2_enabler id (111111111111:222222222222-EC2:ECR), each \
+                                optionally followed by @REGION (111111111111@eu-west-1)";
                 diag::invalid_import(diags, &id, &e, accepted);
                 None
             }
@@ -606,6 +630,11 @@ impl Resource for EcrScanning {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::clients::Settings;
+
+    fn shared() -> Arc<Shared> {
+        Arc::new(Shared::configured(Settings { region: Some("us-east-1".into()), ..Settings::default() }))
+    }
 
     #[test]
     fn state_round_trips_with_missing_fields() {
@@ -635,7 +664,7 @@ mod tests {
     /// as configured, unknown members included, however many there are.
     #[tokio::test]
     async fn unknown_members_plan_exactly_as_configured() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         let known = || Value::Value("111111111111".to_string());
         for members in [vec![known(), Value::Unknown], vec![Value::Unknown, Value::Unknown, known()]] {
             let config = accounts(members);
@@ -650,7 +679,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_member_that_becomes_known_is_checked_at_plan() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         let config = accounts(vec![Value::Value("111111111111".into()), Value::Value("not-an-id".into())]);
         let mut diags = Diagnostics::default();
         assert!(r.plan_create(&mut diags, config.clone(), config, Value::Null).await.is_none());
@@ -702,7 +731,7 @@ mod tests {
 
     #[tokio::test]
     async fn many_bad_accounts_give_one_short_error() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         let bad: Vec<Value<String>> = (0..10_000).map(|i| Value::Value(format!("bad-{i:05}"))).collect();
         let mut diags = Diagnostics::default();
         r.validate(&mut diags, accounts(bad)).await;
@@ -715,7 +744,7 @@ mod tests {
 
     #[tokio::test]
     async fn validate_rejects_bad_accounts_naming_the_attribute() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         for (accounts, expected) in [
             (vec![], "the set is empty"),
             (vec!["12345"], "\"12345\" is not an AWS account id"),
@@ -748,7 +777,7 @@ mod tests {
 
     #[tokio::test]
     async fn moves_from_the_enabler_keep_its_accounts_at_any_schema_version() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         for version in [0, 1, 7] {
             let mut diags = Diagnostics::default();
             let (state, private) =
@@ -764,13 +793,14 @@ mod tests {
             assert_eq!(status.len(), 2);
             assert!(status.values().all(|s| s == "ENABLED"), "{status:?}");
             assert_eq!(state.timeouts, Value::Value(vec![]));
+            assert_eq!(state.region, Value::Value("eu-west-1".to_string()), "the enabler's Region (AWS provider v6)");
             assert_eq!(private, Some(Private::default()), "no destroy is planned by a move");
         }
     }
 
     #[tokio::test]
     async fn an_enabler_without_ecr_moves_with_no_status() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         let json =
             r#"{"id":"111111111111-EC2:LAMBDA","account_ids":["111111111111"],"resource_types":["EC2","LAMBDA"]}"#;
         let mut diags = Diagnostics::default();
@@ -778,11 +808,12 @@ mod tests {
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
         assert_eq!(known_set(&state.account_ids).unwrap().into_iter().collect::<Vec<_>>(), ["111111111111"]);
         assert_eq!(state.status, Value::Value(BTreeMap::new()));
+        assert_eq!(state.region, Value::Null, "an AWS provider v5 enabler has no Region: the provider's, at refresh");
     }
 
     #[tokio::test]
     async fn moves_from_other_sources_are_refused_naming_type_and_provider() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         for (provider, type_name) in [
             (ENABLER_PROVIDER, "aws_inspector2_delegated_admin_account"),
             ("registry.terraform.io/example/aws", ENABLER_TYPE),
@@ -797,7 +828,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_moved_enabler_with_bad_accounts_names_account_ids() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         for json in
             [r#"{"account_ids":["12345"],"resource_types":["ECR"]}"#, r#"{"account_ids":[],"resource_types":["ECR"]}"#]
         {
@@ -811,14 +842,19 @@ mod tests {
 
     #[tokio::test]
     async fn import_accepts_the_enabler_id() {
-        let r = EcrScanning::new(Arc::new(Shared::default()));
+        let r = EcrScanning::new(shared());
         let mut diags = Diagnostics::default();
         let (state, _) = r.import(&mut diags, "222222222222:111111111111-EC2:ECR".into()).await.unwrap();
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
         assert_eq!(state.id, Value::Value("111111111111,222222222222".to_string()));
         assert_eq!(known_set(&state.account_ids).unwrap().len(), 2);
+        assert_eq!(state.region, Value::Value("us-east-1".to_string()), "the provider's Region");
         let (state, _) = r.import(&mut diags, "111111111111,222222222222".into()).await.unwrap();
         assert_eq!(state.id, Value::Value("111111111111,222222222222".to_string()));
+        let (state, _) = r.import(&mut diags, "111111111111@eu-west-1".into()).await.unwrap();
+        assert_eq!((state.id, state.region), (Value::Value("111111111111".into()), Value::Value("eu-west-1".into())));
+        let (state, _) = r.import(&mut diags, "111111111111:222222222222-ECR@ap-south-1".into()).await.unwrap();
+        assert_eq!(state.region, Value::Value("ap-south-1".to_string()));
         assert!(r.import(&mut diags, "111111111111:2-ECR".into()).await.is_none());
         assert!(diags.errors[0].detail.contains("aws_inspector2_enabler id"), "{}", diags.errors[0].detail);
     }

@@ -23,7 +23,7 @@ impl Rates {
 }
 
 fn query() -> FindingQuery {
-    FindingQuery { control_id: CONTROL.into(), account_id: None }
+    FindingQuery { control_id: CONTROL.into(), account_id: None, region: None }
 }
 
 fn set(ids: &[&str]) -> BTreeSet<String> {
@@ -247,7 +247,7 @@ fn with_control(api: FakeSecurityHub) -> FakeSecurityHub {
 async fn create_refuses_an_unknown_control_after_one_lookup_and_touches_nothing() {
     let api = with_control(world());
     let rates = Rates::new();
-    let misspelt = FindingQuery { control_id: "inspector.2".into(), account_id: None };
+    let misspelt = FindingQuery { control_id: "inspector.2".into(), account_id: None, region: None };
     let e = create(&rates.hub(&api), &misspelt, REASON).await.expect_err("no such control");
     assert_eq!(e, SetupError::UnknownControl("inspector.2".into()));
     assert_eq!(api.calls("BatchGetSecurityControls").len(), 1);
@@ -293,4 +293,32 @@ async fn create_adopts_what_a_replaced_instance_suppressed_without_reopening_it(
     let change = updates[0].update.as_ref().expect("recorded");
     assert_eq!(change.workflow_status, Some(WorkflowStatus::Suppressed));
     assert_eq!(workflow(&api, "f6"), "SUPPRESSED");
+}
+
+/// In an aggregation Region Security Hub also returns the linked Regions' findings: a suppression
+/// of one Region suppresses, and restores, only that Region's findings, even if the Region filter
+/// is not applied by the server.
+#[tokio::test(start_paused = true)]
+async fn a_suppression_changes_only_the_findings_of_its_region() {
+    let in_region =
+        |id: &str, region: &str| Finding { region: region.into(), ..finding(id, "111111111111", "FAILED", "NEW") };
+    let api = with_control(FakeSecurityHub::with(vec![
+        in_region("eu1", "eu-west-1"),
+        in_region("us1", "us-east-1"),
+        in_region("eu2", "eu-west-1"),
+    ]));
+    api.inner.lock().unwrap().ignore_filters = true;
+    let rates = Rates::new();
+    let eu = FindingQuery { region: Some("eu-west-1".into()), ..query() };
+    let report = create(&rates.hub(&api), &eu, REASON).await.expect("created");
+    assert_eq!(report.suppressed, set(&["eu1", "eu2"]));
+    assert_eq!((workflow(&api, "eu1"), workflow(&api, "us1")), ("SUPPRESSED".into(), "NEW".into()));
+    let updated: Vec<String> = api.calls("BatchUpdateFindings").into_iter().flat_map(|c| c.finding_ids).collect();
+    assert_eq!(updated, ["eu1", "eu2"], "the other Region's finding is never named");
+
+    api.inner.lock().unwrap().findings.get_mut(CONTROL).expect("seeded")[1].workflow_status =
+        Some(WorkflowStatus::Suppressed);
+    let restored = restore(&rates.hub(&api), &eu, &set(&["eu1", "eu2", "us1"]), Some(REASON)).await.expect("restored");
+    assert_eq!(restored.restored, ["eu1", "eu2"], "us1 is not this Region's to restore");
+    assert_eq!(workflow(&api, "us1"), "SUPPRESSED");
 }

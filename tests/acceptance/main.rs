@@ -12,6 +12,7 @@ mod moto;
 mod no_panic;
 mod organization_write;
 mod plan_unknowns;
+mod region;
 mod release;
 mod rescan;
 mod security_hub;

@@ -12,8 +12,8 @@ use crate::harness::*;
 
 const ACCOUNT: &str = "123456789012";
 
-struct Moto {
-    addr: SocketAddr,
+pub(crate) struct Moto {
+    pub(crate) addr: SocketAddr,
     child: Child,
 }
 
@@ -25,7 +25,7 @@ fn moto_server() -> PathBuf {
 }
 
 impl Moto {
-    fn start() -> Moto {
+    pub(crate) fn start() -> Moto {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(moto_server())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
