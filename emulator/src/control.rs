@@ -39,6 +39,7 @@ enum Endpoint {
     Aggregation,
     Organization,
     OrgMember,
+    OrgAccounts,
 }
 
 impl Endpoint {
@@ -75,6 +76,7 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/securityhub/aggregation", Endpoint::Aggregation),
     ("/organization", Endpoint::Organization),
     ("/organization/members/:id", Endpoint::OrgMember),
+    ("/organization/accounts", Endpoint::OrgAccounts),
 ];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
@@ -163,7 +165,7 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
         Endpoint::Findings | Endpoint::Finding => findings(w, endpoint, &call),
         Endpoint::ScanConfig | Endpoint::Registry => scan_data(w, endpoint, &call),
         Endpoint::Aggregation => aggregation(w, &call),
-        Endpoint::Organization | Endpoint::OrgMember => org(w, endpoint, &call),
+        Endpoint::Organization | Endpoint::OrgMember | Endpoint::OrgAccounts => org(w, endpoint, &call),
     }
 }
 
@@ -393,12 +395,13 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
     Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
 }
 
-/// The selected Region's organization: `/organization` (GET, PUT) and
-/// `/organization/members/{id}` (PUT a relationship status, DELETE).
+/// The selected Region's organization: `/organization` (GET, PUT), `/organization/members/{id}`
+/// (PUT a relationship status, DELETE) and `/organization/accounts` (POST: accounts join).
 fn org(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     match (call.method, endpoint) {
         ("GET", Endpoint::Organization) => Ok(organization::view(w)),
         ("PUT" | "PATCH", Endpoint::Organization) => organization::patch(w, &call.json()?).map_err(bad),
+        ("POST", Endpoint::OrgAccounts) => organization::join(w, &call.json()?).map_err(bad),
         ("PUT", Endpoint::OrgMember) => {
             let id = account_id(call.id)?.to_owned();
             organization::set_member(w, &id, &call.json()?).map_err(bad)
@@ -843,5 +846,55 @@ mod tests {
         }
         let (_, v) = call(&mut w, "POST", "/_emulator/faults", json!({"kind": "stale_org_config"}));
         assert_eq!(v["reads"], 1, "one stale read by default");
+    }
+
+    #[test]
+    fn accounts_join_as_auto_enable_says() {
+        let mut w = World::new(Initial::default());
+        call(&mut w, "PUT", "/_emulator/config", json!({"delegated_admin": "111111111111"}));
+        let join = json!({"account_id": "222222222222", "region": "eu-west-1"});
+        let (s, v) = call(&mut w, "POST", "/_emulator/organization/accounts", join);
+        assert_eq!(s, 200, "{v}");
+        assert_eq!((v["joined"].as_u64(), v["relationship_status"].as_str()), (Some(1), Some("CREATED")));
+        let (_, a) = call(&mut w, "GET", "/_emulator/accounts/222222222222?region=eu-west-1", Value::Null);
+        assert_eq!(a["resource_state"]["ECR"], "DISABLED", "auto-enable off: it does not scan");
+        call(&mut w, "PUT", "/_emulator/organization?region=eu-west-1", json!({"auto_enable": {"ecr": true}}));
+        let bulk = json!({"count": 1000, "first_account_id": "300000000000", "region": "eu-west-1"});
+        let (s, v) = call(&mut w, "POST", "/_emulator/organization/accounts", bulk.clone());
+        assert_eq!(s, 200, "{v}");
+        assert_eq!((v["joined"].as_u64(), v["relationship_status"].as_str()), (Some(1000), Some("ENABLED")));
+        assert_eq!(v["account_ids"][999], "300000000999");
+        let (_, a) = call(&mut w, "GET", "/_emulator/accounts/300000000999?region=eu-west-1", Value::Null);
+        assert_eq!(a["resource_state"]["ECR"], "ENABLING", "it starts scanning by itself");
+        assert_eq!(a["resource_state"]["EC2"], "DISABLED", "only the flagged scan types");
+        assert!(w.org.is_associated("300000000999"));
+        // Joining twice, the administrator, bad counts and bad overrides are refused, all or nothing.
+        for (body, says) in [
+            (bulk, "already in the organization"),
+            (json!({"account_id": "111111111111"}), "already in the organization"),
+            (json!({"count": 0, "first_account_id": "400000000000"}), "count"),
+            (json!({"count": 10001, "first_account_id": "400000000000"}), "count"),
+            (json!({"count": 2, "first_account_id": "999999999999"}), "past 999999999999"),
+            (json!({"count": 2}), "first_account_id"),
+            (json!({"account_id": "400000000000", "relationship_status": "JOINED"}), "relationship_status"),
+            (json!({"account_id": "400000000000", "ecr": "ON"}), "ecr"),
+            (json!({"account_id": "400000000000", "scan": true}), "scan"),
+        ] {
+            let (s, v) = call(&mut w, "POST", "/_emulator/organization/accounts?region=eu-west-1", body.clone());
+            assert_eq!(s, 400, "{body}");
+            assert!(v["error"].as_str().unwrap().contains(says), "{body}: {v}");
+        }
+        assert_eq!(w.org.members.len(), 1001);
+        // Overrides: a suspended member without ECR.
+        let body = json!({"account_id": "400000000000", "relationship_status": "ACCOUNT_SUSPENDED", "ecr": "DISABLED"});
+        let (_, v) = call(&mut w, "POST", "/_emulator/organization/accounts?region=eu-west-1", body);
+        assert_eq!(v["relationship_status"], "ACCOUNT_SUSPENDED");
+        assert_eq!(
+            w.account("400000000000").resource(crate::account::ResourceType::Ecr),
+            crate::account::Status::Disabled
+        );
+        // us-east-1 has none of them.
+        w.select_region("us-east-1");
+        assert!(w.org.members.is_empty());
     }
 }

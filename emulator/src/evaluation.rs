@@ -3,6 +3,7 @@
 
 use crate::account::{ResourceType, Status};
 use crate::findings::{finding_id, Compliance, Finding, INSPECTOR2_CONTROL};
+use crate::org::{ASSOCIATED, SUSPENDED};
 use crate::state::World;
 use crate::util::stable_uuid;
 
@@ -16,12 +17,22 @@ pub fn evaluated_finding_id(home: &str, region: &str) -> String {
     finding_id(home, region, INSPECTOR2_CONTROL, &uuid)
 }
 
+/// Does the organization pass in the delegated administrator `admin`: it and every associated
+/// member scan ECR, and no member whose account is suspended (relationship ACCOUNT_SUSPENDED)
+/// has ECR off (it keeps the control FAILED until the administrator disassociates it).
+fn organization_passes(w: &World, admin: &str) -> bool {
+    let counted = w.org.members.iter().filter(|(_, m)| m.status == ASSOCIATED || m.status == SUSPENDED);
+    ecr_enabled(w, admin) && counted.map(|(id, _)| id).all(|m| ecr_enabled(w, m))
+}
+
 /// (Re)compute the Inspector.2 finding of Security Hub home account `home` from the Inspector2
-/// state, as AWS does in the delegated administrator (or a standalone account):
-/// - the delegated administrator: PASSED iff it and every member have ECR scanning ENABLED;
-/// - a member (there is a delegated administrator): no finding (they live in the admin account);
-/// - any other (standalone) account: PASSED iff its ECR scanning is ENABLED (an account that
-///   never used Inspector reads all DISABLED, so it FAILS, as on AWS);
+/// state of the selected Region, as AWS does in the delegated administrator (or a standalone
+/// account):
+/// - the delegated administrator: see [`organization_passes`];
+/// - an associated or suspended member: no finding (findings live in the admin account);
+/// - any other account (standalone, or in the organization but not associated): PASSED iff its
+///   ECR scanning is ENABLED (an account that never used Inspector reads all DISABLED, so it
+///   FAILS, as on AWS);
 /// - nothing at all while the Inspector.2 control is DISABLED.
 ///
 /// A compliance change applies the workflow rules (see [`Finding::set_compliance`]) and bumps
@@ -32,9 +43,10 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
         return;
     }
     let admin = w.org.delegated_admin.as_deref();
+    let member = matches!(w.org.status(home), Some(ASSOCIATED | SUSPENDED));
     let passed = if admin == Some(home) {
-        ecr_enabled(w, home) && w.org.associated().all(|m| ecr_enabled(w, m))
-    } else if admin.is_some() && w.org.is_associated(home) {
+        organization_passes(w, home)
+    } else if admin.is_some() && member {
         return;
     } else {
         ecr_enabled(w, home)
@@ -51,5 +63,83 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
         None => {
             store.insert(id.clone(), Finding::new(id, home, region, INSPECTOR2_CONTROL, compliance, now));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::org::Member;
+
+    const ADMIN: &str = "111111111111";
+    const M1: &str = "222222222222";
+    const M2: &str = "333333333333";
+    const NOW: &str = "2024-01-01T00:00:00.000Z";
+
+    fn org() -> World {
+        World::with_org(ADMIN, [M1.to_string(), M2.to_string()])
+    }
+
+    fn set_ecr(w: &mut World, id: &str, s: Status) {
+        w.account_mut(id).set_resource(ResourceType::Ecr, s, Instant::now());
+    }
+
+    /// The evaluated compliance of `home` in the selected Region (None: no finding).
+    fn evaluated(w: &mut World, home: &str) -> Option<Compliance> {
+        let region = w.region().to_string();
+        evaluate_inspector2(w, home, &region, NOW);
+        let id = evaluated_finding_id(home, &region);
+        w.securityhub.store(home).and_then(|s| s.get(&id)).map(|f| f.compliance)
+    }
+
+    #[test]
+    fn the_organization_passes_only_when_every_associated_member_scans_ecr() {
+        let mut w = org();
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed));
+        for id in [ADMIN, M1] {
+            set_ecr(&mut w, id, Status::Enabled);
+        }
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed), "M2 does not scan");
+        set_ecr(&mut w, M2, Status::Enabling);
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed), "ENABLING is not ENABLED");
+        set_ecr(&mut w, M2, Status::Enabled);
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed));
+        // Members get no finding; an account of the organization that is not associated is
+        // evaluated on its own and does not count for the administrator.
+        assert_eq!(evaluated(&mut w, M1), None);
+        w.org.members.insert("444444444444".into(), Member::new("CREATED", 0));
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed));
+        assert_eq!(evaluated(&mut w, "444444444444"), Some(Compliance::Failed));
+    }
+
+    #[test]
+    fn a_suspended_member_without_ecr_fails_it_until_it_is_removed() {
+        let mut w = org();
+        for id in [ADMIN, M1, M2] {
+            set_ecr(&mut w, id, Status::Enabled);
+        }
+        w.org.members.insert(M2.into(), Member::new(SUSPENDED, 0));
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed), "suspended but still scanning");
+        set_ecr(&mut w, M2, Status::Disabled);
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed));
+        assert_eq!(evaluated(&mut w, M2), None, "a suspended member gets no finding either");
+        w.org.members.remove(M2);
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed), "disassociated: it no longer counts");
+    }
+
+    #[test]
+    fn each_region_is_evaluated_on_its_own() {
+        let mut w = org();
+        for id in [ADMIN, M1, M2] {
+            set_ecr(&mut w, id, Status::Enabled);
+        }
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed));
+        w.select_region("eu-west-1");
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed));
+        w.select_region("us-east-1");
+        set_ecr(&mut w, M1, Status::Disabled);
+        assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed));
     }
 }

@@ -26,6 +26,9 @@ pub const RELATIONSHIP_STATUSES: &[&str] = &[
 /// The status of an associated member: the administrator may act on it.
 pub const ASSOCIATED: &str = "ENABLED";
 
+/// The status of a member whose AWS account is suspended.
+pub const SUSPENDED: &str = "ACCOUNT_SUSPENDED";
+
 /// One member account of the organization in one Region.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {

@@ -2,11 +2,17 @@
 //! [`World`]): the delegated administrator, members and their relationship statuses, and the
 //! organization configuration.
 
+use std::time::Instant;
+
 use serde_json::{json, Map, Value};
 
-use crate::org::{Member, Org, RELATIONSHIP_STATUSES};
+use crate::account::{ResourceType, Status};
+use crate::org::{AutoEnable, Member, Org, ASSOCIATED, RELATIONSHIP_STATUSES};
 use crate::state::World;
-use crate::util::{account_id, unix_now_ms, unknown_key};
+use crate::util::{account_id, is_account_id, unix_now_ms, unknown_key};
+
+/// Most accounts one join call adds (an administrator manages at most 10,000 members).
+pub const MAX_JOIN: u64 = 10_000;
 
 fn member_view(id: &str, m: &Member) -> Value {
     json!({
@@ -88,4 +94,90 @@ pub fn set_member(w: &mut World, id: &str, v: &Value) -> Result<Value, String> {
 /// organization (as after a disassociation and removal). False if it was not in it.
 pub fn remove_member(w: &mut World, id: &str) -> bool {
     w.org.members.remove(id).is_some()
+}
+
+/// A validated join request.
+struct Join {
+    ids: Vec<String>,
+    status: Option<String>,
+    ecr: Option<Status>,
+}
+
+fn parse_join(w: &World, obj: &Map<String, Value>) -> Result<Join, String> {
+    const FIELDS: &[&str] = &["account_id", "count", "first_account_id", "relationship_status", "ecr"];
+    if let Some(k) = unknown_key(obj, FIELDS) {
+        return Err(format!("unknown field {k:?} (account_id|count|first_account_id|relationship_status|ecr)"));
+    }
+    let ids = match (obj.get("account_id"), obj.get("count"), obj.get("first_account_id")) {
+        (Some(id), None, None) => vec![account_id(id, "account_id")?],
+        (None, Some(n), Some(first)) => {
+            let n = n.as_u64().filter(|n| (1..=MAX_JOIN).contains(n));
+            let n = n.ok_or_else(|| format!("count: expected 1 to {MAX_JOIN}, got {}", obj["count"]))?;
+            let first: u64 = account_id(first, "first_account_id")?.parse().map_err(|_| "first_account_id")?;
+            let ids: Vec<String> = (first..first + n).map(|i| format!("{i:012}")).collect();
+            if ids.last().is_some_and(|l| !is_account_id(l)) {
+                return Err("first_account_id + count runs past 999999999999".into());
+            }
+            ids
+        }
+        _ => return Err("expected {\"account_id\"} or {\"count\", \"first_account_id\"}".into()),
+    };
+    if let Some(taken) = ids.iter().find(|id| w.org.is_admin(id) || w.org.members.contains_key(*id)) {
+        return Err(format!("account_id: {taken} is already in the organization in {}", w.region()));
+    }
+    let status = match obj.get("relationship_status") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(relationship_status(obj)?),
+    };
+    let ecr = match obj.get("ecr") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(Status::parse_resource)
+                .ok_or_else(|| format!("ecr: expected DISABLED|ENABLING|ENABLED|DISABLING, got {v}"))?,
+        ),
+    };
+    Ok(Join { ids, status, ecr })
+}
+
+/// The scan types the organization's auto-enable turns on in a new member.
+fn auto_enabled_types(flags: AutoEnable) -> Vec<ResourceType> {
+    let on = [
+        (flags.ec2, ResourceType::Ec2),
+        (flags.ecr, ResourceType::Ecr),
+        (flags.lambda, ResourceType::Lambda),
+        (flags.lambda_code, ResourceType::LambdaCode),
+        (flags.code_repository, ResourceType::CodeRepository),
+    ];
+    on.into_iter().filter(|(flag, _)| *flag).map(|(_, t)| t).collect()
+}
+
+/// `POST /_emulator/organization/accounts`: new accounts join the selected Region's organization,
+/// one (`account_id`) or `count` consecutive ids from `first_account_id`. As on AWS, with any
+/// auto-enable flag on they are associated (ENABLED) and start the flagged scan types (ENABLING,
+/// settling as usual); with every flag off they are CREATED and scan nothing. `relationship_status`
+/// and `ecr` (a scan status) override that. All or nothing.
+pub fn join(w: &mut World, v: &Value) -> Result<Value, String> {
+    let obj = v.as_object().ok_or("expected a JSON object")?;
+    let join = parse_join(w, obj)?;
+    let flags = w.org.auto_enable;
+    let types = auto_enabled_types(flags);
+    let status = join.status.clone().unwrap_or_else(|| if types.is_empty() { "CREATED" } else { ASSOCIATED }.into());
+    let (now, now_ms) = (Instant::now(), unix_now_ms());
+    for id in &join.ids {
+        w.org.members.insert(id.clone(), Member::new(&status, now_ms));
+        if status == ASSOCIATED && join.status.is_none() {
+            let account = w.account_mut(id);
+            types.iter().for_each(|t| account.enable(*t, now));
+        }
+        if let Some(ecr) = join.ecr {
+            w.account_mut(id).set_resource(ResourceType::Ecr, ecr, now);
+        }
+    }
+    Ok(json!({
+        "region": w.region(),
+        "joined": join.ids.len(),
+        "relationship_status": status,
+        "account_ids": join.ids,
+    }))
 }

@@ -6,6 +6,7 @@ mod harness;
 mod adopt;
 mod docs;
 mod ecr_scanning;
+mod emulator_org;
 mod failfast;
 mod logs;
 mod moto;

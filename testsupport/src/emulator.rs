@@ -193,6 +193,52 @@ impl Emulator {
         list.iter().map(|f| (str_field(f, "Id").to_owned(), f.clone())).collect()
     }
 
+    /// `region`'s organization: `{region, delegated_admin, auto_enable, max_account_limit_reached,
+    /// members: [{account_id, relationship_status, updated_at_ms, associating}]}`.
+    #[track_caller]
+    pub fn organization_in(&self, region: &str) -> Value {
+        let v = self.control("GET", &format!("/_emulator/organization?region={region}"), None);
+        assert_eq!(str_field(&v, "region"), region, "the emulator answered for another Region");
+        v
+    }
+
+    /// Changes `region`'s organization (any of `delegated_admin`, `auto_enable: {FLAG: bool}`,
+    /// `max_account_limit_reached`); the organization as it is then.
+    #[track_caller]
+    pub fn set_organization_in(&self, region: &str, patch: Value) -> Value {
+        self.control("PUT", &format!("/_emulator/organization?region={region}"), Some(patch))
+    }
+
+    /// New accounts join `region`'s organization (`{"account_id"}` or `{"count", "first_account_id"}`,
+    /// optionally `relationship_status` and `ecr`); the ids that joined, which must be as many as asked.
+    #[track_caller]
+    pub fn join_in(&self, region: &str, body: Value) -> Vec<String> {
+        let expected = body.get("count").and_then(Value::as_u64).unwrap_or(1);
+        let v = self.control("POST", &format!("/_emulator/organization/accounts?region={region}"), Some(body));
+        let ids = field(&v, "account_ids").as_array().unwrap_or_else(|| panic!("account_ids is not a list: {v}"));
+        let ids: Vec<String> = ids.iter().map(|id| id.as_str().expect("an account id string").to_owned()).collect();
+        assert_eq!(ids.len() as u64, expected, "{}", brief(&v));
+        ids
+    }
+
+    /// Sets the relationship status of `account` in `region`'s organization.
+    #[track_caller]
+    pub fn set_member_in(&self, region: &str, account: &str, status: &str) {
+        let path = format!("/_emulator/organization/members/{account}?region={region}");
+        let v = self.control("PUT", &path, Some(serde_json::json!({ "relationship_status": status })));
+        assert_eq!(str_field(&v, "relationship_status"), status);
+    }
+
+    /// The relationship status of `account` in `region`'s organization; fails when it is not in it.
+    #[track_caller]
+    pub fn relationship_in(&self, region: &str, account: &str) -> String {
+        let org = self.organization_in(region);
+        let members = field(&org, "members").as_array().unwrap_or_else(|| panic!("members is not a list: {org}"));
+        let member = members.iter().find(|m| m.get("account_id").and_then(Value::as_str) == Some(account));
+        let member = member.unwrap_or_else(|| panic!("{account} is not in the organization in {region}"));
+        str_field(member, "relationship_status").to_owned()
+    }
+
     #[track_caller]
     pub fn clear_log(&self) {
         self.control("DELETE", "/_emulator/requests", None);

@@ -161,3 +161,21 @@ fn account_state_is_per_region_end_to_end() {
     assert_eq!((emu.ecr_enabled_count_in("eu-west-1"), emu.ecr_enabled_count()), (1, 0));
     assert!(emu.stored_findings_in("eu-west-1", "123456789012").is_empty());
 }
+
+#[test]
+fn organization_helpers_end_to_end() {
+    let emu = Emulator::start();
+    emu.set_organization_in("eu-west-1", json!({"delegated_admin": "111111111111", "auto_enable": {"ecr": true}}));
+    let ids = emu.join_in("eu-west-1", json!({"count": 3, "first_account_id": "200000000000"}));
+    assert_eq!(ids, ["200000000000", "200000000001", "200000000002"]);
+    assert_eq!(emu.relationship_in("eu-west-1", "200000000001"), "ENABLED");
+    emu.set_member_in("eu-west-1", "200000000001", "ACCOUNT_SUSPENDED");
+    assert_eq!(emu.relationship_in("eu-west-1", "200000000001"), "ACCOUNT_SUSPENDED");
+    assert_eq!(field(&emu.organization_in("us-east-1"), "members"), &json!([]));
+}
+
+#[test]
+#[should_panic(expected = "is not in the organization in eu-west-1")]
+fn a_relationship_read_fails_for_an_account_outside_the_organization() {
+    Emulator::start().relationship_in("eu-west-1", "200000000000");
+}
