@@ -9,6 +9,8 @@ const AUTO: &str = "inspector2fix_ecr_auto_enable.this";
 const SCANNING: &str = "inspector2fix_ecr_scanning.this";
 const ADMIN: &str = "111111111111";
 const MEMBER: &str = "222222222222";
+const US_EAST_1: &str = "us-east-1";
+const EU_WEST_1: &str = "eu-west-1";
 
 /// Flags other than ECR, set unlike one another so a flag sent back wrong shows.
 fn other_flags() -> Value {
@@ -44,7 +46,12 @@ fn auto_enable(attributes: &str) -> String {
 /// The emulator's auto-enable flags in us-east-1, each present and a bool.
 #[track_caller]
 fn flags(emu: &Emulator) -> Value {
-    let view = emu.control("GET", "/_emulator/organization", None);
+    flags_in(emu, US_EAST_1)
+}
+
+#[track_caller]
+fn flags_in(emu: &Emulator, region: &str) -> Value {
+    let view = emu.organization_in(region);
     let flags = field(&view, "auto_enable").clone();
     for name in ["ec2", "ecr", "lambda", "lambdaCode", "codeRepository", "ami"] {
         assert!(flags[name].is_boolean(), "auto_enable lacks {name}: {view}");
@@ -59,20 +66,14 @@ fn assert_flags(emu: &Emulator, ecr: bool) {
     assert_eq!(flags(emu), expected, "only the ECR flag may change");
 }
 
-/// The relationship of `account` in the emulator's organization (us-east-1); failing when absent.
 #[track_caller]
 fn relationship(emu: &Emulator, account: &str) -> String {
-    let view = emu.control("GET", "/_emulator/organization", None);
-    let members = field(&view, "members").as_array().unwrap_or_else(|| panic!("members is not a list: {view}"));
-    let member = members.iter().find(|m| m["account_id"] == account);
-    str_field(member.unwrap_or_else(|| panic!("{account} is not in the organization: {view}")), "relationship_status")
-        .to_owned()
+    emu.relationship_in(US_EAST_1, account)
 }
 
 #[track_caller]
 fn set_relationship(emu: &Emulator, account: &str, status: &str) {
-    let path = format!("/_emulator/organization/members/{account}");
-    emu.control("PUT", &path, Some(json!({"relationship_status": status})));
+    emu.set_member_in(US_EAST_1, account, status);
 }
 
 #[test]
@@ -137,6 +138,32 @@ fn a_flag_that_never_sticks_times_out_naming_what_was_read_and_saves_nothing() {
     no_backtrace(&out);
     assert!(!ws.in_state(AUTO), "an unconfirmed flag is not saved");
     assert_eq!(emu.count("UpdateOrganizationConfiguration"), 1, "never re-sent while reads are stale");
+}
+
+#[test]
+fn auto_enable_in_another_region_covers_accounts_joining_there_only() {
+    let emu = organization();
+    let ws = workspace("auto-enable-region", &emu, "AKIDADMIN", &auto_enable("  region = \"eu-west-1\"\n"));
+    ws.apply().ok();
+    assert_eq!(ws.state_of(AUTO)["region"], EU_WEST_1);
+    assert_eq!(flags_in(&emu, EU_WEST_1)["ecr"], true);
+    assert_flags(&emu, false);
+
+    ws.tf(&["state", "rm", "-no-color", AUTO]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", AUTO, &format!("{ADMIN}@{EU_WEST_1}")]).ok();
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "plan after importing with @eu-west-1 must be clean:\n{}", plan.all());
+
+    // A new account is associated and scans ECR by itself where the flag is on, and only there.
+    let joined = emu.join_in(EU_WEST_1, json!({"account_id": "777777777777"}));
+    assert_eq!(emu.relationship_in(EU_WEST_1, &joined[0]), "ENABLED");
+    assert_ne!(emu.resource_state_in(EU_WEST_1, &joined[0], "ECR"), "DISABLED");
+    let elsewhere = emu.join_in(US_EAST_1, json!({"account_id": "888888888888"}));
+    // There the other flags are on, so it is associated, but its ECR scanning stays off.
+    assert_eq!(emu.resource_state_in(US_EAST_1, &elsewhere[0], "ECR"), "DISABLED");
+
+    ws.destroy().ok();
+    assert_eq!(flags_in(&emu, EU_WEST_1)["ecr"], false);
 }
 
 #[test]
