@@ -113,6 +113,12 @@ fn auto_enable_on_stale_reads_drift_import_and_destroy_touch_only_ecr() {
         assert_eq!(plan.code, 0, "plan after importing {id} must be clean:\n{}", plan.all());
     }
 
+    // The member limit is read into state, with a warning.
+    emu.set_organization_in(US_EAST_1, json!({"max_account_limit_reached": true}));
+    let full = ws.tf(&["apply", "-no-color", "-input=false", "-auto-approve", "-refresh-only"]).ok().all();
+    assert!(full.contains("Inspector's member account limit is reached"), "{full}");
+    assert_eq!(ws.state_of(AUTO)["max_account_limit_reached"], true);
+
     ws.destroy().ok();
     assert_flags(&emu, false);
     for call in emu.calls("UpdateOrganizationConfiguration") {
