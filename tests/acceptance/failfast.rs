@@ -118,10 +118,19 @@ fn a_region_the_sdk_refuses_fails_at_once() {
     let emu = Emulator::start();
     let mut ws = workspace("ff-bad-region", &emu.url());
     // Without an endpoint override the SDK resolves the endpoint from the Region, and refuses it.
+    // The provider block's `region` is checked at validate, so the bad Region comes from the
+    // environment, which only the SDK reads.
     ws.extra_env.push(("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS".into(), "true".into()));
+    ws.extra_env.push(("AWS_REGION".into(), "---".into()));
+    with_provider(&ws, "", "");
+    let out = failing_apply(&ws, "AWS_REGION \"---\"");
+    assert!(out.contains("check `region`"), "{out}");
+    assert_eq!(emu.aws_calls(), 0, "nothing can have reached the emulator");
+
+    // In the provider block, the same Region is refused at validate, naming the argument.
     with_provider(&ws, "  region = \"---\"\n", "");
     let out = failing_apply(&ws, "region \"---\"");
-    assert!(out.contains("check `region`"), "{out}");
+    assert!(out.contains("region: \"---\" is not an AWS Region name"), "{out}");
     assert_eq!(emu.aws_calls(), 0, "nothing can have reached the emulator");
 }
 

@@ -420,6 +420,16 @@ fn rescan_settings_live_in_their_region_and_a_region_change_resets_nothing() {
     assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
     assert_eq!(rescan_duration_in(&emu, "ap-south-1"), "DAYS_30");
 
+    // Import from that Region with @REGION: the settings read there, and a clean plan.
+    ws.tf(&["state", "rm", "-no-color", RESCAN]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", RESCAN, &format!("{STANDALONE}@ap-south-1")]).ok();
+    let s = ws.state_of(RESCAN);
+    assert_eq!((&s["region"], &s["rescan_duration"]), (&json!("ap-south-1"), &json!("DAYS_30")));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "the plan records what import left out, in place:\n{}", plan.all());
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    ws.apply().ok();
+
     ws.destroy().ok();
     assert_eq!(rescan_duration_in(&emu, "ap-south-1"), "DAYS_14", "destroy resets, in its Region");
     assert_eq!(rescan_duration_in(&emu, "eu-west-1"), "DAYS_30");
@@ -454,4 +464,34 @@ fn the_scan_estimate_reads_the_registry_of_its_region() {
     assert_eq!(home["images"].as_f64(), Some(1.0), "{home:?}");
     assert_eq!(eu["images"].as_f64(), Some(3.0), "{eu:?}");
     assert_eq!(emu.count_in("eu-west-1", "DescribeRepositories"), 1);
+}
+
+/// A `region` known only at apply plans as unknown, and is checked and used once known.
+#[test]
+fn a_region_known_only_at_apply_is_planned_unknown_then_used() {
+    let emu = Emulator::start();
+    let ws = workspace("region-unknown", &emu.url());
+    let config = |region: &str| {
+        format!(
+            "provider \"inspector2fix\" {{}}\n\nresource \"terraform_data\" \"region\" {{\n  input = \"{region}\"\n}}\n\n\
+             resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  region = terraform_data.region.output\n}}\n"
+        )
+    };
+    ws.config(&config("eu-west-1"));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.stdout.contains("region             = (known after apply)"), "{}", plan.stdout);
+    assert_eq!(emu.count("Enable"), 0, "a plan enables nothing");
+    ws.apply().ok();
+    assert_eq!(ws.state_of("inspector2fix_ecr_scanning.this")["region"], "eu-west-1");
+    assert_eq!(emu.count_in("eu-west-1", "Enable"), 1);
+    assert_eq!(ws.plan().code, 0);
+
+    // A bad Region that becomes known at apply is refused then, naming `region`, before any call.
+    ws.config(&config("moon-1"));
+    emu.clear_log();
+    let run = ws.apply().failed();
+    assert!(run.all().contains("region: \"moon-1\" is not an AWS Region name"), "{}", run.all());
+    assert_eq!(emu.count("Enable") + emu.count("Disable"), 0, "no write for a bad Region");
+    assert_eq!(emu.resource_state_in("eu-west-1", STANDALONE, "ECR"), "ENABLED", "the old Region is untouched");
 }
