@@ -327,13 +327,15 @@ impl Resource for EcrAutoEnable {
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        _prior: AutoEnableState,
+        prior: AutoEnableState,
         planned: AutoEnableState,
         _config: AutoEnableState,
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(AutoEnableState, Option<Private>)> {
-        let state = self.turn_on(diags, planned, Operation::Update).await?;
+        // On failure the prior state stays (a null one would drop the resource); the next refresh
+        // reads the flag as it is.
+        let state = self.turn_on(diags, planned, Operation::Update).await.unwrap_or(prior);
         Some((state, Some(Private::default())))
     }
 

@@ -175,9 +175,15 @@ fn auto_enable_in_another_region_covers_accounts_joining_there_only() {
 #[test]
 fn disable_on_destroy_false_forgets_and_a_replacement_turns_nothing_off() {
     let emu = organization();
-    let ws = workspace("auto-enable-forget", &emu, "AKIDADMIN", &auto_enable("  disable_on_destroy = false\n"));
+    let ws = workspace("auto-enable-forget", &emu, "AKIDADMIN", &auto_enable(""));
     ws.apply().ok();
     assert_flags(&emu, true);
+    // An update (here of disable_on_destroy) finds the flag on and writes nothing.
+    emu.clear_log();
+    ws.config(&format!("provider \"inspector2fix\" {{}}\n\n{}", auto_enable("  disable_on_destroy = false\n")));
+    ws.apply().ok();
+    emu.assert_no_call("UpdateOrganizationConfiguration", "the flag is already on");
+    assert_eq!(ws.state_of(AUTO)["disable_on_destroy"], false);
     ws.tf(&["apply", "-no-color", "-input=false", "-auto-approve", "-replace", AUTO]).ok();
     assert_flags(&emu, true);
     emu.clear_log();
