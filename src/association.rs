@@ -13,9 +13,10 @@ use futures::stream::{self, StreamExt};
 
 use crate::aws::organization::{Member, RelationshipStatus};
 use crate::aws::{AwsError, InspectorApi};
-use crate::scanning::Failure;
+use crate::scanning::{self, Failure, Report};
+use crate::status::Direction;
 use crate::text;
-use crate::wait::{Backoff, Ended, Limit};
+use crate::wait::{Backoff, Ended, Limit, StopFuture};
 
 /// AssociateMember and GetMember calls in flight at once: one account per call, so a few in
 /// parallel hide latency without provoking throttling.
@@ -152,6 +153,35 @@ pub async fn associate(
     run.report
 }
 
+/// Associates like [`associate`] and turns ECR scanning on for every account as soon as it is an
+/// ENABLED member: the caller and the members already associated at once, beside the wait for the
+/// others, and those once associated. A slow association so never uses up the time the others
+/// need. Every wait ends at `limit`'s deadline; `stop` gives each its own stop signal.
+pub async fn associate_and_enable(
+    api: &dyn InspectorApi,
+    account_ids: &BTreeSet<String>,
+    caller: &str,
+    mut limit: Limit,
+    stop: &(dyn Fn() -> StopFuture + Sync),
+) -> (AssociationReport, Report) {
+    let (now_limit, later_limit) = (limit.sibling(stop()), limit.sibling(stop()));
+    let candidates: BTreeSet<String> = account_ids.iter().filter(|a| *a != caller).cloned().collect();
+    let mut run = Association::new(api, &mut limit);
+    let started = if candidates.is_empty() { Ok(()) } else { run.start(candidates).await };
+    let ready_now: BTreeSet<String> =
+        account_ids.iter().filter(|a| *a == caller || run.report.ready.contains(*a)).cloned().collect();
+    let enable_now = scanning::converge(api, Direction::Enable, &ready_now, now_limit, Some(caller));
+    let (waited, mut enabled) = match started {
+        Ok(()) => tokio::join!(run.wait(), enable_now),
+        Err(ended) => (Err(ended), enable_now.await),
+    };
+    run.finish(waited.err());
+    let report = run.report;
+    let later = scanning::converge(api, Direction::Enable, &report.associated, later_limit, Some(caller)).await;
+    enabled.absorb(later);
+    (report, enabled)
+}
+
 struct Association<'a> {
     api: &'a dyn InspectorApi,
     limit: &'a mut Limit,
@@ -182,21 +212,44 @@ impl<'a> Association<'a> {
     }
 
     async fn run(&mut self, accounts: BTreeSet<String>) {
-        let ended = match self.list_all().await {
+        let ended = match self.start(accounts).await {
+            Ok(()) => self.wait().await.err(),
+            Err(ended) => Some(ended),
+        };
+        self.finish(ended);
+    }
+
+    /// Lists the members, sorts the accounts out and sends the first AssociateMember calls.
+    async fn start(&mut self, accounts: BTreeSet<String>) -> Result<(), Ended> {
+        match self.list_all().await {
             Ok(Ok(members)) => {
                 self.sort_out(&accounts, members);
-                self.associate_and_wait().await.err()
+                self.send().await
             }
             Ok(Err(e)) => {
                 let failure = Failure { hint: associate_hint(&e, true), ..Failure::from_call(&e) };
                 self.report.failed = accounts.iter().map(|a| (a.clone(), failure.clone())).collect();
-                None
+                Ok(())
             }
             Err(ended) => {
                 self.to_send = accounts.into_iter().collect();
-                Some(ended)
+                Err(ended)
             }
-        };
+        }
+    }
+
+    /// Polls, and sends again what a retryable error refused, until every association settles.
+    async fn wait(&mut self) -> Result<(), Ended> {
+        while !(self.to_send.is_empty() && self.waiting.is_empty()) {
+            self.limit.sleep(&mut self.backoff).await?;
+            self.poll().await?;
+            self.send().await?;
+        }
+        Ok(())
+    }
+
+    /// Whatever is unsettled when the limit ended is pending.
+    fn finish(&mut self, ended: Option<Ended>) {
         if let Some(ended) = ended {
             self.report.stopped = ended == Ended::Stopped;
             let waiting = std::mem::take(&mut self.waiting);
@@ -250,17 +303,6 @@ impl<'a> Association<'a> {
         let message = format!("Inspector reports the member relationship as {code}");
         self.waiting.remove(account);
         self.report.failed.insert(account.to_owned(), Failure { code, message, hint: Some(hint.to_owned()) });
-    }
-
-    async fn associate_and_wait(&mut self) -> Result<(), Ended> {
-        loop {
-            self.send().await?;
-            if self.to_send.is_empty() && self.waiting.is_empty() {
-                return Ok(());
-            }
-            self.limit.sleep(&mut self.backoff).await?;
-            self.poll().await?;
-        }
     }
 
     /// One AssociateMember per queued account, a few in flight; answers judged in account order.

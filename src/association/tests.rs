@@ -191,3 +191,37 @@ async fn no_path_disassociates() {
     assert!(seen.contains("AssociateMember"), "{seen:?}");
     assert!(seen.is_subset(&BTreeSet::from(["ListMembers", "AssociateMember", "GetMember"])), "{seen:?}");
 }
+
+fn no_stop() -> crate::wait::StopFuture {
+    futures::future::pending().boxed()
+}
+
+#[tokio::test(start_paused = true)]
+async fn members_are_enabled_at_once_and_associated_accounts_once_enabled_members() {
+    let api = organization(&[("222222222222", R::Enabled), ("333333333333", R::Created)], 3);
+    let accounts = ids(&[CALLER, "222222222222", "333333333333"]);
+    let (association, enabled) =
+        associate_and_enable(&api, &accounts, CALLER, Limit::deadline_only(MINUTE), &no_stop).await;
+    assert!(association.is_complete() && enabled.is_complete(), "{}\n{}", association.problems(), enabled.problems());
+    assert_eq!(enabled.done.keys().cloned().collect::<BTreeSet<_>>(), accounts);
+    assert_eq!(association.associated, ids(&["333333333333"]));
+    let calls = api.inner.lock().unwrap().calls.clone();
+    let enabled_for =
+        |account: &str| calls.iter().position(|(op, ids)| *op == "Enable" && ids.iter().any(|a| a == account));
+    let associated_at = calls.iter().position(|(op, _)| *op == "AssociateMember").unwrap();
+    assert!(enabled_for("333333333333").unwrap() > associated_at, "enabled only after its association");
+}
+
+/// An association that never settles leaves the time the others need: they are enabled at once.
+#[tokio::test(start_paused = true)]
+async fn a_slow_association_does_not_hold_up_the_others() {
+    let api = organization(&[("222222222222", R::Enabled), ("333333333333", R::Created)], 1_000_000);
+    let accounts = ids(&[CALLER, "222222222222", "333333333333"]);
+    let start = tokio::time::Instant::now();
+    let (association, enabled) =
+        associate_and_enable(&api, &accounts, CALLER, Limit::deadline_only(MINUTE), &no_stop).await;
+    assert_eq!(tokio::time::Instant::now() - start, MINUTE, "the association waits out the deadline");
+    assert_eq!(association.pending.keys().cloned().collect::<BTreeSet<_>>(), ids(&["333333333333"]));
+    assert!(enabled.is_complete(), "{}", enabled.problems());
+    assert_eq!(enabled.done.keys().cloned().collect::<BTreeSet<_>>(), ids(&[CALLER, "222222222222"]));
+}

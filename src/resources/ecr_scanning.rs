@@ -349,32 +349,29 @@ impl EcrScanning {
         Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, limit, caller.as_deref()).await)
     }
 
-    /// With `associate_members`, associates `accounts` first and returns those to enable now (the
-    /// caller and the ENABLED members) and the time left of `timeout`. Accounts that could not be
-    /// associated are reported in an error and left out.
-    async fn associate_first(
+    /// Enables `accounts`; with `associate_members`, those that are not ENABLED members are
+    /// associated first, and accounts that cannot be are reported in an error and left out.
+    async fn enable(
         &self,
         diags: &mut Diagnostics,
         planned: &State,
-        accounts: BTreeSet<String>,
+        accounts: &BTreeSet<String>,
         timeout: std::time::Duration,
-        in_region: Option<&str>,
-    ) -> Option<(BTreeSet<String>, std::time::Duration)> {
-        if planned.associate_members != Value::Value(true) || accounts.is_empty() {
-            return Some((accounts, timeout));
-        }
-        let started = tokio::time::Instant::now();
-        let clients = self.shared.clients_in_or_error(diags, in_region).await?;
-        let Ok(caller) = self.shared.caller_account().await else {
-            // The enable that follows reports why the caller cannot be found.
-            return Some((accounts, timeout));
+        region: Option<&str>,
+    ) -> Option<Report> {
+        let associate = planned.associate_members == Value::Value(true) && !accounts.is_empty();
+        // Without the caller, the plain converge reports why it cannot be found.
+        let caller = if associate { self.shared.caller_account().await.ok() } else { None };
+        let Some(caller) = caller else {
+            return self.converge(diags, Direction::Enable, accounts, timeout, region).await;
         };
-        let mut limit = self.shared.limit(timeout);
-        let report = association::associate(clients.inspector.as_ref(), &accounts, &caller, &mut limit).await;
-        report_association(diags, &report);
-        let ready: BTreeSet<String> =
-            accounts.into_iter().filter(|a| *a == caller || report.ready.contains(a)).collect();
-        Some((ready, timeout.saturating_sub(started.elapsed())))
+        let clients = self.shared.clients_in_or_error(diags, region).await?;
+        let stop = || self.shared.stop_future();
+        let limit = self.shared.limit(timeout);
+        let (association, report) =
+            association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, limit, &stop).await;
+        report_association(diags, &association);
+        Some(report)
     }
 }
 
@@ -500,8 +497,7 @@ impl Resource for EcrScanning {
         let accounts = accounts_at_apply(diags, &planned)?;
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
         let in_region = region::at_apply(&planned.region);
-        let (accounts, timeout) = self.associate_first(diags, &planned, accounts, timeout, in_region).await?;
-        let report = self.converge(diags, Direction::Enable, &accounts, timeout, in_region).await?;
+        let report = self.enable(diags, &planned, &accounts, timeout, in_region).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
         let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.to_string())).collect();
         if on.is_empty() {
@@ -534,11 +530,10 @@ impl Resource for EcrScanning {
         if !to_enable.is_empty() || !to_disable.is_empty() {
             let timeout = timeouts::get(&planned.timeouts, Operation::Update);
             let in_region = region::at_apply(&planned.region);
-            let (to_enable, timeout) = self.associate_first(diags, &planned, to_enable, timeout, in_region).await?;
             let mut enable_diags = Diagnostics::default();
             let mut disable_diags = Diagnostics::default();
             let (enabled, disabled) = tokio::join!(
-                self.converge(&mut enable_diags, Direction::Enable, &to_enable, timeout, in_region),
+                self.enable(&mut enable_diags, &planned, &to_enable, timeout, in_region),
                 self.converge(&mut disable_diags, Direction::Disable, &to_disable, timeout, in_region),
             );
             diags.add_diagnostics(enable_diags);

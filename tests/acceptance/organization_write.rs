@@ -276,3 +276,24 @@ fn associate_members_takes_created_accounts_to_enabled_and_scanning_and_never_di
     let operations = emu.requests().nonzero_counts();
     assert!(operations.keys().all(|op| !op.to_lowercase().contains("disassociate")), "{operations:?}");
 }
+
+#[test]
+fn an_association_that_never_settles_times_out_and_the_others_are_enabled() {
+    let emu = organization();
+    emu.put_config(json!({"associate_polls": 1_000_000}));
+    let slow = "333333333333";
+    set_relationship(&emu, slow, "CREATED");
+    let accounts: Vec<String> = [ADMIN, MEMBER, slow].map(String::from).to_vec();
+    let body = format!(
+        "resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  account_ids = {}\n  associate_members = true\n  \
+         timeouts {{\n    create = \"2s\"\n  }}\n}}\n",
+        hcl_list(&accounts)
+    );
+    let ws = workspace("associate-timeout", &emu, "AKIDADMIN", &body);
+    let out = ws.apply().failed().all();
+    assert!(out.contains("Timed out after 2s waiting for 1 account(s) to become ENABLED members"), "{out}");
+    assert!(out.contains("333333333333: relationship CREATED"), "{out}");
+    let status = ws.state_of(SCANNING)["status"].clone();
+    assert_eq!(status, json!({ADMIN: "ENABLED", MEMBER: "ENABLED"}), "the others are enabled in the time left");
+    assert_eq!(emu.count("AssociateMember"), 1, "one AssociateMember, then only reads");
+}
