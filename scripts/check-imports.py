@@ -53,6 +53,8 @@ RANKS = [('lib', 9), ('provider', 8), ('resources', 7), ('data_sources', 7), ('s
          ('scanning', 5), ('findings', 5), ('suppression', 5), ('rescan', 5), ('estimate', 5), ('organization', 5), ('compliance', 5), ('status', 4), ('wait', 4), ('batch', 4), ('ratelimit', 4),
          ('timeouts', 3), ('aws', 2), ('schema', 1), ('diag', 1), ('validate', 1), ('values', 1),
          ('ids', 1), ('text', 1), ('logging', 1)]
+# The organization write side (issue 9): domain modules beside `scanning`.
+RANKS += [('auto_enable', 5), ('association', 5)]
 def rank(m):
     top = m.split('::')[0] or 'lib'
     return dict(RANKS).get(top)

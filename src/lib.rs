@@ -25,6 +25,8 @@
 //! builders), [`diag`] (diagnostics without backtraces), [`validate`] (user input), [`values`]
 //! (Terraform sets and maps), [`ids`] (resource ids) and [`text`] (per-account error lists).
 
+pub mod association;
+pub mod auto_enable;
 pub mod aws;
 pub mod batch;
 pub mod compliance;

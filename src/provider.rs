@@ -16,6 +16,7 @@ use crate::data_sources::ecr_scanning_compliance::EcrScanningCompliance;
 use crate::data_sources::members::Members;
 use crate::data_sources::security_hub_control::SecurityHubControl;
 use crate::resources::control_suppression::ControlSuppression;
+use crate::resources::ecr_auto_enable::EcrAutoEnable;
 use crate::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::resources::ecr_scanning::EcrScanning;
 use crate::schema::{attribute, block, optional_block, sensitive};
@@ -262,6 +263,7 @@ impl Provider for Inspector2FixProvider {
         map.insert("ecr_scanning".into(), Box::new(EcrScanning::new(self.shared.clone())));
         map.insert("ecr_rescan_configuration".into(), Box::new(EcrRescanConfiguration::new(self.shared.clone())));
         map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
+        map.insert("ecr_auto_enable".into(), Box::new(EcrAutoEnable::new(self.shared.clone())));
         Some(map)
     }
 

@@ -94,6 +94,16 @@ impl Report {
         self.pending.is_empty() && self.failed.is_empty()
     }
 
+    /// Takes in the report of a later converge of other accounts in the same direction.
+    pub fn absorb(&mut self, later: Report) {
+        self.done.extend(later.done);
+        self.pending.extend(later.pending);
+        self.failed.extend(later.failed);
+        self.last_error.extend(later.last_error);
+        self.stopped |= later.stopped;
+        self.refused |= later.refused;
+    }
+
     /// Accounts whose ECR scanning is on or on its way, with their last ECR status.
     pub fn on(&self) -> impl Iterator<Item = (&String, &EcrStatus)> {
         let pending = self.pending.iter().filter_map(|(a, s)| Some((a, s.as_ref()?)));

@@ -81,6 +81,12 @@ impl Limit {
         Self::new(timeout, futures::future::pending().boxed())
     }
 
+    /// A limit with the same timeout and deadline and its own stop signal, for work that runs
+    /// beside this limit's (the waits of one operation share one deadline).
+    pub fn sibling(&self, stop: StopFuture) -> Limit {
+        Limit { timeout: self.timeout, deadline: self.deadline, stop: stop.fuse(), stopped: false }
+    }
+
     /// The `timeouts` value the deadline was set from, for messages.
     pub fn timeout(&self) -> Duration {
         self.timeout
@@ -172,6 +178,14 @@ mod tests {
         assert_eq!(Instant::now() - start, Duration::from_secs(3));
         assert_eq!(limit.sleep(&mut backoff).await, Err(Ended::Stopped));
         assert_eq!(limit.ended(), Some(Ended::Stopped));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_sibling_shares_the_deadline_and_timeout() {
+        let limit = Limit::deadline_only(Duration::from_secs(10));
+        tokio::time::advance(Duration::from_secs(4)).await;
+        let sibling = limit.sibling(futures::future::pending().boxed());
+        assert_eq!((sibling.deadline(), sibling.timeout()), (limit.deadline(), limit.timeout()));
     }
 
     #[tokio::test(start_paused = true)]

@@ -11,6 +11,7 @@ use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, S
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, Resource};
 
+use crate::association::{self, AssociationReport};
 use crate::scanning::{self, Report};
 use crate::schema::{attribute, region_attribute, RegionOf};
 use crate::shared::Shared;
@@ -27,6 +28,7 @@ pub struct State {
     pub disable_on_destroy: Value<bool>,
     pub status: StringMap,
     pub timeouts: Value<Vec<Timeouts>>,
+    pub associate_members: Value<bool>,
     pub region: Value<String>,
 }
 
@@ -87,6 +89,17 @@ impl EcrScanning {
                 ("region", region_attribute(RegionOf::Resource)),
             ],
         );
+        b.attributes.insert(
+            "associate_members".into(),
+            attribute(
+                T::Bool,
+                C::OptionalComputed,
+                "Whether accounts in `account_ids` that are not associated Inspector members are associated first \
+                 (AssociateMember, as the delegated administrator), waiting within the `timeouts` until their \
+                 relationship is `ENABLED`. Default `false`. Nothing ever disassociates an account: not destroy, not \
+                 removal from `account_ids`. Accounts that cannot be associated are reported and left out of `status`.",
+            ),
+        );
         b.blocks.insert("timeouts".into(), timeouts::schema());
         b
     }
@@ -107,6 +120,12 @@ fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
     let text: Vec<String> = reports.iter().filter(|r| !r.is_complete()).map(|r| r.problems()).collect();
     if !text.is_empty() {
         diag::error(diags, format!("inspector2fix_ecr_scanning: {action} incomplete"), text.join("\n"));
+    }
+}
+
+fn report_association(diags: &mut Diagnostics, report: &AssociationReport) {
+    if !report.is_complete() {
+        diag::error(diags, "inspector2fix_ecr_scanning: associating members incomplete", report.problems());
     }
 }
 
@@ -199,6 +218,7 @@ fn adopted(accounts: &BTreeSet<String>, ecr_on: bool, region: Option<String>) ->
         disable_on_destroy: Value::Value(true),
         status: string_map(status),
         timeouts: Value::Value(vec![]),
+        associate_members: Value::Value(false),
         region: region.map(Value::Value).unwrap_or(Value::Null),
     }
 }
@@ -283,6 +303,10 @@ impl EcrScanning {
             Value::Null => Value::Value(true),
             v => v,
         };
+        planned.associate_members = match config.associate_members {
+            Value::Null => Value::Value(false),
+            v => v,
+        };
         let accounts = known_set(&planned.account_ids);
         planned.id = accounts.as_ref().map(|a| Value::Value(ids::join_accounts(a))).unwrap_or(Value::Unknown);
         planned.timeouts = normalized_timeouts(&planned.timeouts);
@@ -323,6 +347,31 @@ impl EcrScanning {
             _ => None,
         };
         Some(scanning::converge(clients.inspector.as_ref(), direction, accounts, limit, caller.as_deref()).await)
+    }
+
+    /// Enables `accounts`; with `associate_members`, those that are not ENABLED members are
+    /// associated first, and accounts that cannot be are reported in an error and left out.
+    async fn enable(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &State,
+        accounts: &BTreeSet<String>,
+        timeout: std::time::Duration,
+        region: Option<&str>,
+    ) -> Option<Report> {
+        let associate = planned.associate_members == Value::Value(true) && !accounts.is_empty();
+        // Without the caller, the plain converge reports why it cannot be found.
+        let caller = if associate { self.shared.caller_account().await.ok() } else { None };
+        let Some(caller) = caller else {
+            return self.converge(diags, Direction::Enable, accounts, timeout, region).await;
+        };
+        let clients = self.shared.clients_in_or_error(diags, region).await?;
+        let stop = || self.shared.stop_future();
+        let limit = self.shared.limit(timeout);
+        let (association, report) =
+            association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, limit, &stop).await;
+        report_association(diags, &association);
+        Some(report)
     }
 }
 
@@ -393,6 +442,9 @@ impl Resource for EcrScanning {
         if state.disable_on_destroy.is_null() {
             state.disable_on_destroy = Value::Value(true);
         }
+        if state.associate_members.is_null() {
+            state.associate_members = Value::Value(false);
+        }
         state.timeouts = normalized_timeouts(&state.timeouts);
         Some((state, Some(Private::default())))
     }
@@ -444,8 +496,8 @@ impl Resource for EcrScanning {
     ) -> Option<(State, Option<Private>)> {
         let accounts = accounts_at_apply(diags, &planned)?;
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
-        let report =
-            self.converge(diags, Direction::Enable, &accounts, timeout, region::at_apply(&planned.region)).await?;
+        let in_region = region::at_apply(&planned.region);
+        let report = self.enable(diags, &planned, &accounts, timeout, in_region).await?;
         report_problems(diags, "enabling ECR scanning", &[&report]);
         let on: BTreeMap<String, String> = report.on().map(|(a, s)| (a.clone(), s.to_string())).collect();
         if on.is_empty() {
@@ -481,7 +533,7 @@ impl Resource for EcrScanning {
             let mut enable_diags = Diagnostics::default();
             let mut disable_diags = Diagnostics::default();
             let (enabled, disabled) = tokio::join!(
-                self.converge(&mut enable_diags, Direction::Enable, &to_enable, timeout, in_region),
+                self.enable(&mut enable_diags, &planned, &to_enable, timeout, in_region),
                 self.converge(&mut disable_diags, Direction::Disable, &to_disable, timeout, in_region),
             );
             diags.add_diagnostics(enable_diags);
@@ -554,6 +606,7 @@ impl Resource for EcrScanning {
                     disable_on_destroy: Value::Value(true),
                     status: Value::Value(BTreeMap::new()),
                     timeouts: Value::Value(vec![]),
+                    associate_members: Value::Value(false),
                     region: Value::Value(region),
                 },
                 Some(Private::default()),
@@ -640,6 +693,7 @@ mod tests {
         let (planned, _) = r.plan_create(&mut diags, State::default(), State::default(), Value::Null).await.unwrap();
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
         assert_eq!((planned.account_ids, planned.id, planned.status), (Value::Unknown, Value::Unknown, Value::Unknown));
+        assert_eq!(planned.associate_members, Value::Value(false), "associate_members defaults to false");
 
         let prior = owning(State::default(), BTreeMap::from([("111111111111".to_string(), "ENABLED".to_string())]));
         let config = State { account_ids: prior.account_ids.clone(), ..Default::default() };

@@ -55,6 +55,8 @@ pub struct Org {
     /// What GetMember answers a caller that is not the administrator about its own account
     /// (a member reading its membership); None refuses it like every other call.
     pub own_membership: Option<Member>,
+    /// account -> errors the next AssociateMember calls for it answer, oldest first.
+    pub association_errors: BTreeMap<String, VecDeque<AwsError>>,
 }
 
 impl FakeInspector {
@@ -269,6 +271,9 @@ impl InspectorApi for FakeInspector {
 
     async fn associate_member(&self, account_id: &str) -> Result<(), AwsError> {
         let mut w = self.org_call("AssociateMember", vec![account_id.into()])?;
+        if let Some(e) = w.org.association_errors.get_mut(account_id).and_then(VecDeque::pop_front) {
+            return Err(e);
+        }
         let delay = w.org.associate_after_reads;
         let entry = w.org.members.entry(account_id.into()).or_insert((RelationshipStatus::Created, 0));
         if entry.0 != RelationshipStatus::Enabled {

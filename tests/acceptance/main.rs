@@ -13,6 +13,7 @@ mod moto;
 mod no_panic;
 mod organization_module;
 mod organization_read;
+mod organization_write;
 mod plan_unknowns;
 mod region;
 mod release;

@@ -96,3 +96,42 @@ fn moto_lifecycle_create_drift_import_destroy_keeps_ec2() {
     assert_eq!(moto.resource_state("ecr"), "DISABLED");
     assert_eq!(moto.resource_state("ec2"), "ENABLED", "destroy must leave EC2 scanning alone");
 }
+
+/// `inspector2fix_ecr_auto_enable` and `associate_members` against moto: the organization calls'
+/// wire format (moto lets any caller act as the administrator, and associates at once).
+#[test]
+fn moto_auto_enable_and_association_keep_other_flags_and_members() {
+    let moto = Moto::start();
+    let member = "222222222222";
+    moto.inspector2(
+        "/organizationconfiguration/update",
+        json!({"autoEnable": {"ec2": true, "ecr": false, "lambda": true}}),
+    );
+    let ws = workspace("moto-org", &format!("http://{}", moto.addr));
+    ws.config(&format!(
+        "provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_ecr_auto_enable\" \"this\" {{}}\n\n\
+         resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  account_ids = [\"{ACCOUNT}\", \"{member}\"]\n  \
+         associate_members = true\n}}\n"
+    ));
+    let flags =
+        |moto: &Moto| field(&moto.inspector2("/organizationconfiguration/describe", json!({})), "autoEnable").clone();
+    let relationship = |moto: &Moto| {
+        let v = moto.inspector2("/members/get", json!({"accountId": member}));
+        str_field(field(&v, "member"), "relationshipStatus").to_owned()
+    };
+
+    ws.apply().ok();
+    let on = flags(&moto);
+    assert_eq!((&on["ecr"], &on["ec2"], &on["lambda"]), (&json!(true), &json!(true), &json!(true)), "{on}");
+    assert_eq!(ws.state_of("inspector2fix_ecr_auto_enable.this")["id"], ACCOUNT);
+    assert_eq!(relationship(&moto), "ENABLED");
+    let status = ws.state_of("inspector2fix_ecr_scanning.this")["status"].clone();
+    assert_eq!(status, json!({ACCOUNT: "ENABLED", member: "ENABLED"}));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "{}", plan.all());
+
+    ws.destroy().ok();
+    let off = flags(&moto);
+    assert_eq!((&off["ecr"], &off["ec2"], &off["lambda"]), (&json!(false), &json!(true), &json!(true)), "{off}");
+    assert_eq!(relationship(&moto), "ENABLED", "destroy never disassociates");
+}
