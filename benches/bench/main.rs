@@ -16,7 +16,12 @@
 //! 4. Security Hub: GetFindings calls and wall time for a control with 1,000 findings, against the
 //!    documented rate limit;
 //! 5. failfast: how soon an apply ends on a black-holed endpoint (against its create timeout), on a
-//!    final error (against Terraform's fixed cost), and after one Ctrl-C.
+//!    final error (against Terraform's fixed cost), and after one Ctrl-C;
+//! 6. shapes: Terraform alone with N account ids in each candidate shape (set, list, map, nested
+//!    blocks, `terraform_data`), through the echo fixture provider.
+//!
+//! BENCH_ONLY=shapes,organization (group names as above) runs only those groups, for a quick look
+//! while working; the page it writes is then partial.
 //!
 //! `measure` holds the helpers every figure group shares, `stats` and `report` the statistics and
 //! the page, `process` and `grpc` the provider process as Terraform sees it; Terraform workspaces
@@ -32,6 +37,7 @@ mod organization;
 mod process;
 mod report;
 mod security_hub;
+mod shapes;
 mod stats;
 
 use std::path::PathBuf;
@@ -60,6 +66,8 @@ pub struct Plan {
     findings_runs: usize,
     /// Runs of each fail-fast scenario.
     failfast_runs: usize,
+    shape_sizes: Vec<usize>,
+    shape_runs: usize,
 }
 
 impl Plan {
@@ -77,6 +85,8 @@ impl Plan {
                 findings: 1_000,
                 findings_runs: 1,
                 failfast_runs: 1,
+                shape_sizes: vec![10],
+                shape_runs: 1,
             }
         } else {
             Plan {
@@ -91,6 +101,8 @@ impl Plan {
                 findings: 1_000,
                 findings_runs: 5,
                 failfast_runs: 3,
+                shape_sizes: vec![1_000, 5_000, 10_000],
+                shape_runs: 1,
             }
         }
     }
@@ -108,11 +120,25 @@ fn main() {
     progress(&format!("{} run, writing {}", if smoke { "smoke" } else { "full" }, out.display()));
 
     let mut report = Report { machine: machine::machine(), ..Default::default() };
-    let fp = footprint::footprint(&plan, &mut report);
-    convergence::convergence(&plan, &mut report);
-    organization::organization(&plan, &mut report, &fp);
-    security_hub::security_hub(&plan, &mut report, fp.has_security_hub);
-    failfast::failfast(&plan, &mut report);
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let wants = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
+    let needs_footprint = ["footprint", "organization", "security_hub"].iter().any(|g| wants(g));
+    let fp = needs_footprint.then(|| footprint::footprint(&plan, &mut report));
+    if wants("convergence") {
+        convergence::convergence(&plan, &mut report);
+    }
+    if let Some(fp) = fp.as_ref().filter(|_| wants("organization")) {
+        organization::organization(&plan, &mut report, fp);
+    }
+    if let Some(fp) = fp.as_ref().filter(|_| wants("security_hub")) {
+        security_hub::security_hub(&plan, &mut report, fp.has_security_hub);
+    }
+    if wants("failfast") {
+        failfast::failfast(&plan, &mut report);
+    }
+    if wants("shapes") {
+        shapes::shapes(&plan, &mut report);
+    }
 
     let md = report.markdown(plan.smoke, started.elapsed());
     if let Some(dir) = out.parent() {
