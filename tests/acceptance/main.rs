@@ -13,5 +13,6 @@ mod no_panic;
 mod plan_unknowns;
 mod release;
 mod rescan;
+mod scale;
 mod security_hub;
 mod suppression_mistakes;
