@@ -18,7 +18,9 @@
 //! 5. failfast: how soon an apply ends on a black-holed endpoint (against its create timeout), on a
 //!    final error (against Terraform's fixed cost), and after one Ctrl-C;
 //! 6. shapes: Terraform alone with N account ids in each candidate shape (set, list, map, nested
-//!    blocks, `terraform_data`), through the echo fixture provider.
+//!    blocks, `terraform_data`), through the echo fixture provider;
+//! 7. scale: issue 10's targets for one resource of N accounts at L = 0 (create, refresh, a drift
+//!    plan and its repair, calls per pass, peak RSS of the provider and of Terraform).
 //!
 //! BENCH_ONLY=shapes,organization (group names as above) runs only those groups, for a quick look
 //! while working; the page it writes is then partial.
@@ -36,6 +38,7 @@ mod measure;
 mod organization;
 mod process;
 mod report;
+mod scale;
 mod security_hub;
 mod shapes;
 mod stats;
@@ -68,6 +71,8 @@ pub struct Plan {
     failfast_runs: usize,
     shape_sizes: Vec<usize>,
     shape_runs: usize,
+    scale_sizes: Vec<usize>,
+    scale_runs: usize,
 }
 
 impl Plan {
@@ -87,6 +92,8 @@ impl Plan {
                 failfast_runs: 1,
                 shape_sizes: vec![10],
                 shape_runs: 1,
+                scale_sizes: vec![250],
+                scale_runs: 1,
             }
         } else {
             Plan {
@@ -95,7 +102,7 @@ impl Plan {
                 schema_runs: 7,
                 plan_runs: 5,
                 convergence: vec![(2_000, 5), (20_000, 3)],
-                org_sizes: vec![1, 100, 1_000, 5_000],
+                org_sizes: vec![1, 100, 1_000, 5_000, 10_000],
                 org_runs: 3,
                 latency_ms: 50,
                 findings: 1_000,
@@ -103,6 +110,8 @@ impl Plan {
                 failfast_runs: 3,
                 shape_sizes: vec![1_000, 5_000, 10_000],
                 shape_runs: 1,
+                scale_sizes: vec![10_000],
+                scale_runs: 3,
             }
         }
     }
@@ -135,6 +144,9 @@ fn main() {
     }
     if wants("failfast") {
         failfast::failfast(&plan, &mut report);
+    }
+    if wants("scale") {
+        scale::scale(&plan, &mut report);
     }
     if wants("shapes") {
         shapes::shapes(&plan, &mut report);
