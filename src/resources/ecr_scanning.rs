@@ -26,6 +26,9 @@ use crate::values::{
 };
 use crate::{diag, ids, text, validate};
 
+/// State upgrades from older schema versions.
+mod upgrade;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
@@ -571,7 +574,7 @@ impl Resource for EcrScanning {
     }
 
     async fn upgrade<'a>(&self, diags: &mut Diagnostics, version: i64, prior_state: RawValue) -> Option<State> {
-        super::ecr_scanning_upgrade::upgrade(diags, version, prior_state)
+        upgrade::upgrade(diags, version, prior_state)
     }
 
     async fn move_state<'a>(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(State, Option<Private>)> {

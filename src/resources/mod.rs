@@ -3,4 +3,3 @@
 pub mod control_suppression;
 pub mod ecr_rescan_configuration;
 pub mod ecr_scanning;
-mod ecr_scanning_upgrade;

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use tf_provider::value::Value;
 use tf_provider::{Diagnostics, RawValue};
 
-use super::ecr_scanning::{State, SCHEMA_VERSION};
+use super::{State, SCHEMA_VERSION};
 use crate::values::known_members;
 use crate::{diag, ids};
 
