@@ -10,12 +10,16 @@ use testsupport::{accounts, echo_provider, hcl_list, Run, Workspace};
 use crate::measure::{expect_code, progress, timed};
 use crate::process::RssSampler;
 use crate::report::{Report, Row};
-use crate::stats::{mb, ms, thousands, Stats};
+use crate::stats::{mb, ms, ratio, thousands, Stats};
 use crate::Plan;
 
 const FIRST: u64 = 300_000_000_000;
 /// The id that replaces one element in the "one changed" plan.
 const CHANGED: &str = "999999999999";
+/// A shape whose create took more than this many times the fastest shape's at one size is not
+/// run at the larger sizes: set-like shapes grow quadratically (hashicorp/terraform#32940), and at
+/// 10,000 would take many minutes each, to confirm what the smaller size already decided.
+const SKIP_FACTOR: f64 = 10.0;
 
 #[derive(Clone, Copy)]
 enum Shape {
@@ -135,29 +139,54 @@ fn kb(bytes: f64) -> String {
     }
 }
 
+fn row(n: usize, shape: Shape, r: &ShapeResult) -> Row {
+    Row::new(
+        format!("N = {}: {}", thousands(n), shape.name()),
+        format!(
+            "create {} (TF {}); no change {}; one changed {} (TF {}, plan {})",
+            r.create.show(ms),
+            mb(r.create_tf_rss.median()),
+            r.unchanged.show(ms),
+            r.changed.show(ms),
+            mb(r.changed_tf_rss.median()),
+            kb(r.changed_bytes.median())
+        ),
+    )
+}
+
 pub fn shapes(plan: &Plan, report: &mut Report) {
     let echo_bin: PathBuf = echo_provider();
     let mut rows = Vec::new();
+    // Why a shape is out of the running, once it is.
+    let mut dropped: [Option<String>; Shape::ALL.len()] = Default::default();
     for &n in &plan.shape_sizes {
         let ids = accounts(n, FIRST);
-        for shape in Shape::ALL {
+        let mut creates = [f64::NAN; Shape::ALL.len()];
+        for (i, shape) in Shape::ALL.into_iter().enumerate() {
+            if let Some(why) = &dropped[i] {
+                rows.push(Row::new(format!("N = {}: {}", thousands(n), shape.name()), why.clone()));
+                continue;
+            }
             progress(&format!("shapes: {} at N = {n}", shape.name()));
             let mut r = ShapeResult::default();
             for _ in 0..plan.shape_runs {
                 run_once(&echo_bin, shape, &ids, &mut r);
             }
-            rows.push(Row::new(
-                format!("N = {}: {}", thousands(n), shape.name()),
-                format!(
-                    "create {} (TF {}); no change {}; one changed {} (TF {}, plan {})",
-                    r.create.show(ms),
-                    mb(r.create_tf_rss.median()),
-                    r.unchanged.show(ms),
-                    r.changed.show(ms),
-                    mb(r.changed_tf_rss.median()),
-                    kb(r.changed_bytes.median())
-                ),
-            ));
+            creates[i] = r.create.median();
+            let row = row(n, shape, &r);
+            progress(&format!("shapes: {}: {}", row.figure, row.ours));
+            rows.push(row);
+        }
+        let fastest = creates.iter().copied().filter(|c| !c.is_nan()).fold(f64::INFINITY, f64::min);
+        for (i, create) in creates.into_iter().enumerate() {
+            if create > SKIP_FACTOR * fastest {
+                dropped[i] = Some(format!(
+                    "not run: its create took {} at N = {}, {} the fastest shape's",
+                    ms(create),
+                    thousands(n),
+                    ratio(create / fastest)
+                ));
+            }
         }
     }
     report.method.push(format!(
@@ -166,8 +195,9 @@ pub fn shapes(plan: &Plan, report: &mut Report) {
          set, a list, a map (id => \"ENABLED\") or a set of nested blocks, and the built-in `terraform_data` with a list \
          or a set as input. Per run, a fresh workspace: `apply` (create), `plan` with no change (exit 0 checked), then \
          `plan` with the middle id replaced (exit 2 and the new id in its output checked). TF = Terraform's own peak RSS \
-         (VmHWM of the `terraform` process, sampled every 3 ms); plan = the size of that plan's output. {} run(s) per \
-         shape and N.",
+         (VmHWM of the `terraform` process, sampled every 3 ms); plan = the size of that plan's output. A shape whose \
+         create took more than {SKIP_FACTOR}× the fastest shape's at one size is not run at the larger sizes. {} run(s) \
+         per shape and N.",
         plan.shape_runs
     ));
     report.section("6. Account-list shapes: Terraform alone (echo provider, no AWS)", rows);
