@@ -88,6 +88,56 @@ fn organization_of_250_calls_the_floor_and_shows_one_drifted_account() {
     assert_eq!(ws.plan().code, 0);
 }
 
+/// The map form for large organizations: the same calls, `account_ids` stays null, a drifted account
+/// is one line of the plan, and bad keys are refused naming `accounts` with no AWS call.
+#[test]
+fn accounts_as_a_map_call_the_floor_and_show_one_drifted_account() {
+    let members = accounts(250, FIRST_MEMBER);
+    let emu = organization(&members);
+    let entries: Vec<String> = members.iter().map(|a| format!("    \"{a}\" = \"team-{a}\"")).collect();
+    let mut ws = workspace("scale-map", &emu.url());
+    ws.access_key = "AKIDADMIN".into();
+    let config = |entries: &[String]| {
+        format!(
+            "provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {{\n  accounts = {{\n{}\n  }}\n}}\n",
+            entries.join("\n")
+        )
+    };
+    ws.config(&config(&entries));
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!((emu.count("Enable"), emu.count("BatchGetAccountStatus")), (3, 3));
+    let s = ws.state_of(ADDR);
+    assert_eq!(s["account_ids"], serde_json::Value::Null, "no list beside the map");
+    assert_eq!(s["accounts"]["300000000007"], "team-300000000007");
+    assert_eq!(s["id"], "300000000000");
+    assert_eq!(s["status"].as_object().expect("status is a map").len(), 250);
+    emu.clear_log();
+    assert_eq!(ws.plan().code, 0, "an unchanged organization plans empty");
+    assert_eq!(emu.count("BatchGetAccountStatus"), 3);
+
+    let drifted = "300000000200";
+    emu.set_account(drifted, json!({"resource_state": {"ECR": "DISABLED"}}));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.stdout.contains(&format!("~ \"{drifted}\" = \"DISABLED\" -> \"ENABLED\"")), "{}", plan.stdout);
+    assert!(plan.stdout.lines().count() < 40, "the drift plan is short:\n{}", plan.stdout);
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!(emu.calls("Enable").len(), 1);
+    assert_eq!(field(&emu.calls("Enable")[0], "account_ids"), &json!([drifted]));
+    assert_eq!(ws.plan().code, 0);
+
+    let mut bad = entries.clone();
+    bad.push("    \"12345\" = \"typo\"".into());
+    ws.config(&config(&bad));
+    emu.clear_log();
+    let run = ws.plan();
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.all().contains("accounts: \"12345\" is not an AWS account id"), "{}", run.all());
+    assert_eq!(emu.aws_calls(), 0, "bad input makes no AWS call");
+}
+
 /// Adding and removing accounts keeps the id; reordering the list is an in-place update of
 /// `account_ids` alone, which calls no Enable or Disable.
 #[test]
