@@ -75,6 +75,7 @@ struct ShapeResult {
     create: Stats,
     create_tf_rss: Stats,
     unchanged: Stats,
+    unchanged_tf_rss: Stats,
     changed: Stats,
     changed_tf_rss: Stats,
     changed_bytes: Stats,
@@ -116,9 +117,10 @@ fn run_once(echo_bin: &Path, shape: Shape, ids: &[String], r: &mut ShapeResult) 
     expect_code(run, &[0], "create");
     r.create.push(wall);
     r.create_tf_rss.push(rss);
-    let (run, wall) = timed(|| plan(&ws));
+    let (run, wall, rss) = sampled(|| plan(&ws));
     expect_code(run, &[0], "a plan with no change");
     r.unchanged.push(wall);
+    r.unchanged_tf_rss.push(rss);
     let mut one_changed = ids.to_vec();
     let middle = one_changed.len() / 2;
     one_changed[middle] = CHANGED.to_owned();
@@ -143,10 +145,11 @@ fn row(n: usize, shape: Shape, r: &ShapeResult) -> Row {
     Row::new(
         format!("N = {}: {}", thousands(n), shape.name()),
         format!(
-            "create {} (TF {}); no change {}; one changed {} (TF {}, plan {})",
+            "create {} (TF {}); no change {} (TF {}); one changed {} (TF {}, plan {})",
             r.create.show(ms),
             mb(r.create_tf_rss.median()),
             r.unchanged.show(ms),
+            mb(r.unchanged_tf_rss.median()),
             r.changed.show(ms),
             mb(r.changed_tf_rss.median()),
             kb(r.changed_bytes.median())
