@@ -1,5 +1,5 @@
-//! Resource `inspector2fix_ecr_scanning`: Amazon Inspector ECR scanning, on and kept on, for a list
-//! of accounts. Create/Update call Enable, Read calls BatchGetAccountStatus, Delete calls Disable,
+//! Resource `inspector2fix_ecr_scanning`: Amazon Inspector ECR scanning, on and kept on, for the
+//! accounts it is given. Create/Update call Enable, Read calls BatchGetAccountStatus, Delete calls Disable,
 //! always with resourceTypes = `["ECR"]` only.
 //!
 //! Shape (schema version 1, chosen by the figures of docs/benchmarks.md groups 6 and 7): the wanted
