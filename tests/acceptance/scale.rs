@@ -128,6 +128,20 @@ fn accounts_as_a_map_call_the_floor_and_show_one_drifted_account() {
     assert_eq!(field(&emu.calls("Enable")[0], "account_ids"), &json!([drifted]));
     assert_eq!(ws.plan().code, 0);
 
+    // Import by the full account list works with the map form too: the next apply only moves
+    // the ids from account_ids to accounts in state, with no Enable or Disable.
+    ws.tf(&["state", "rm", "-no-color", ADDR]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", ADDR, &members.join(",")]).ok();
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.stdout.contains("will be updated in-place"), "{}", plan.stdout);
+    emu.clear_log();
+    ws.apply().ok();
+    emu.assert_no_call("Enable", "moving the ids to accounts enables nothing");
+    emu.assert_no_call("Disable", "moving the ids to accounts disables nothing");
+    assert_eq!(ws.state_of(ADDR)["account_ids"], serde_json::Value::Null);
+    assert_eq!(ws.plan().code, 0);
+
     let mut bad = entries.clone();
     bad.push("    \"12345\" = \"typo\"".into());
     ws.config(&config(&bad));
