@@ -9,6 +9,12 @@ pub fn join_accounts(accounts: &BTreeSet<String>) -> String {
     accounts.iter().cloned().collect::<Vec<_>>().join(",")
 }
 
+/// The short id of a resource owning `accounts`: the smallest account id, whatever their number.
+/// Kept once given, so it does not change when accounts are added or removed later.
+pub fn short_account_id(accounts: &BTreeSet<String>) -> Option<String> {
+    accounts.first().cloned()
+}
+
 /// `123456789012` or `111111111111,222222222222` (spaces around commas allowed), each checked.
 pub fn parse_accounts(id: &str) -> Result<BTreeSet<String>, String> {
     let accounts: BTreeSet<String> = id.split(',').map(|s| s.trim().to_owned()).collect();
@@ -78,6 +84,8 @@ mod tests {
         assert_eq!(parse_accounts("123456789012").unwrap().len(), 1);
         assert!(parse_accounts("12345").unwrap_err().contains("12 digits"));
         assert!(parse_accounts("111111111111,,222222222222").is_err());
+        assert_eq!(short_account_id(&set).as_deref(), Some("111111111111"));
+        assert_eq!(short_account_id(&BTreeSet::new()), None);
     }
 
     #[test]

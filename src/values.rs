@@ -7,8 +7,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-/// A Terraform set of strings. A Vec, not a BTreeSet: Terraform may send several unknown members
-/// (`[a.id, b.id]` before apply), which compare equal, and a plan must give back exactly as many.
+/// A Terraform set or list of strings. A Vec, not a BTreeSet: Terraform may send several unknown
+/// members (`[a.id, b.id]` before apply), which compare equal, and a plan must give back exactly as
+/// many, in the configured order for a list.
 pub type StringSet = Value<Vec<Value<String>>>;
 /// A Terraform map of strings.
 pub type StringMap = Value<BTreeMap<String, Value<String>>>;
@@ -46,6 +47,15 @@ pub fn known_members(set: &StringSet) -> BTreeSet<String> {
         Value::Value(members) => members.iter().filter_map(|v| v.as_ref_option().cloned()).collect(),
         _ => BTreeSet::new(),
     }
+}
+
+/// The known members that occur more than once, each named once, sorted.
+pub fn duplicates(list: &StringSet) -> Vec<String> {
+    let Value::Value(members) = list else { return vec![] };
+    let mut seen = BTreeSet::new();
+    let twice: BTreeSet<&String> =
+        members.iter().filter_map(Value::as_ref_option).filter(|m| !seen.insert(*m)).collect();
+    twice.into_iter().cloned().collect()
 }
 
 /// A known map holding `entries`.
@@ -115,6 +125,16 @@ mod tests {
         assert!(known_members(&Value::Unknown).is_empty());
         let members = BTreeSet::from(["x".to_string(), "y".to_string()]);
         assert_eq!(known_set(&string_set(&members)), Some(members));
+    }
+
+    #[test]
+    fn duplicates_are_named_once_each() {
+        let list = set(&[Value::Value("b"), Value::Value("a"), Value::Value("b"), Value::Unknown, Value::Value("b")]);
+        assert_eq!(duplicates(&list), ["b"]);
+        let list = set(&[Value::Value("c"), Value::Value("a"), Value::Value("c"), Value::Value("a")]);
+        assert_eq!(duplicates(&list), ["a", "c"]);
+        assert!(duplicates(&set(&[Value::Value("a"), Value::Unknown, Value::Unknown])).is_empty());
+        assert!(duplicates(&Value::Null).is_empty());
     }
 
     #[test]

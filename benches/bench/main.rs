@@ -18,7 +18,14 @@
 //! 5. failfast: how soon an apply ends on a black-holed endpoint (against its create timeout), on a
 //!    final error (against Terraform's fixed cost), and after one Ctrl-C;
 //! 6. compliance: calls and wall time of `inspector2fix_ecr_scanning_compliance` for N members,
-//!    against the same calls made directly.
+//!    against the same calls made directly;
+//! 7. shapes: Terraform alone with N account ids in each candidate shape (set, list, map, nested
+//!    blocks, `terraform_data`), through the echo fixture provider;
+//! 8. scale: issue 10's targets for one resource of N accounts at L = 0 (create, refresh, a drift
+//!    plan and its repair, calls per pass, peak RSS of the provider and of Terraform).
+//!
+//! BENCH_ONLY=shapes,organization (group names as above) runs only those groups, for a quick look
+//! while working; the page it writes is then partial.
 //!
 //! `measure` holds the helpers every figure group shares, `stats` and `report` the statistics and
 //! the page, `process` and `grpc` the provider process as Terraform sees it; Terraform workspaces
@@ -34,7 +41,9 @@ mod measure;
 mod organization;
 mod process;
 mod report;
+mod scale;
 mod security_hub;
+mod shapes;
 mod stats;
 
 use std::path::PathBuf;
@@ -66,6 +75,10 @@ pub struct Plan {
     /// Members of the organization the compliance data source reads.
     compliance_members: usize,
     compliance_runs: usize,
+    shape_sizes: Vec<usize>,
+    shape_runs: usize,
+    scale_sizes: Vec<usize>,
+    scale_runs: usize,
 }
 
 impl Plan {
@@ -85,6 +98,10 @@ impl Plan {
                 failfast_runs: 1,
                 compliance_members: 120,
                 compliance_runs: 1,
+                shape_sizes: vec![10],
+                shape_runs: 1,
+                scale_sizes: vec![250],
+                scale_runs: 1,
             }
         } else {
             Plan {
@@ -93,7 +110,7 @@ impl Plan {
                 schema_runs: 7,
                 plan_runs: 5,
                 convergence: vec![(2_000, 5), (20_000, 3)],
-                org_sizes: vec![1, 100, 1_000, 5_000],
+                org_sizes: vec![1, 100, 1_000, 5_000, 10_000],
                 org_runs: 3,
                 latency_ms: 50,
                 findings: 1_000,
@@ -101,6 +118,10 @@ impl Plan {
                 failfast_runs: 3,
                 compliance_members: 1_000,
                 compliance_runs: 3,
+                shape_sizes: vec![1_000, 5_000, 10_000],
+                shape_runs: 1,
+                scale_sizes: vec![10_000],
+                scale_runs: 3,
             }
         }
     }
@@ -148,6 +169,12 @@ fn main() {
     }
     if wanted("compliance") {
         compliance::compliance(&plan, &mut report);
+    }
+    if wanted("shapes") {
+        shapes::shapes(&plan, &mut report);
+    }
+    if wanted("scale") {
+        scale::scale(&plan, &mut report);
     }
 
     let md = report.markdown(plan.smoke, started.elapsed());

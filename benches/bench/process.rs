@@ -118,15 +118,22 @@ fn children_of(pid: u32, out: &mut Vec<u32>) {
     }
 }
 
-fn is_provider(pid: u32) -> bool {
+/// Whether the executable of `pid` has a file name for which `wanted` holds.
+fn runs(pid: u32, wanted: fn(&str) -> bool) -> bool {
     std::fs::read_link(format!("/proc/{pid}/exe"))
         .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().starts_with(PROVIDER_NAME)))
+        .and_then(|p| p.file_name().map(|n| wanted(&n.to_string_lossy())))
         .unwrap_or(false)
 }
 
 impl RssSampler {
+    /// Samples our provider's processes.
     pub fn start() -> Self {
+        Self::start_for(|name| name.starts_with(PROVIDER_NAME))
+    }
+
+    /// Samples the processes whose executable's file name satisfies `wanted` (e.g. Terraform itself).
+    pub fn start_for(wanted: fn(&str) -> bool) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let handle = std::thread::spawn(move || {
@@ -138,7 +145,7 @@ impl RssSampler {
                 let mut pids = Vec::new();
                 children_of(me, &mut pids);
                 for pid in pids {
-                    if is_provider(pid) {
+                    if runs(pid, wanted) {
                         if let Some(kb) = vm_hwm_kb(pid) {
                             peak = peak.max(kb);
                             if !seen.contains(&pid) {

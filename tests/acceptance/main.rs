@@ -18,5 +18,6 @@ mod plan_unknowns;
 mod region;
 mod release;
 mod rescan;
+mod scale;
 mod security_hub;
 mod suppression_mistakes;

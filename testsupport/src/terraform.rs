@@ -239,20 +239,31 @@ pub const AWS_STANDIN_VERSION: &str = "5.99.0";
 #[track_caller]
 pub fn aws_standin_mirror(dir: &Path) -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    let bin = BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "inspector2fix-testsupport", "--bin", "terraform-provider-aws-standin"])
-            .current_dir(repo_root())
-            .status();
-        assert!(status.is_ok_and(|s| s.success()), "building the AWS provider stand-in failed");
-        let target =
-            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
-        target.join("debug/terraform-provider-aws-standin")
-    });
+    let bin = BIN.get_or_init(|| fixture_bin("terraform-provider-aws-standin"));
     let mirror = dir.join("mirror");
     install_in_mirror(&mirror, "registry.terraform.io/hashicorp/aws", AWS_STANDIN_VERSION, bin);
     mirror
+}
+
+/// The echo provider (testsupport/src/bin/terraform-provider-echo.rs), built once: the bench's
+/// fixture for timing Terraform alone with each account-list shape.
+#[track_caller]
+pub fn echo_provider() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| fixture_bin("terraform-provider-echo")).clone()
+}
+
+/// Builds one of this crate's fixture binaries (debug profile) and returns its path.
+#[track_caller]
+fn fixture_bin(name: &str) -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", "inspector2fix-testsupport", "--bin", name])
+        .current_dir(repo_root())
+        .status();
+    assert!(status.is_ok_and(|s| s.success()), "building the fixture {name} failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    target.join("debug").join(name)
 }
 
 /// Links `bin` into the unpacked filesystem mirror layout:
