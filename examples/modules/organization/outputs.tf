@@ -10,7 +10,7 @@ output "failing_account_ids" {
 
 output "account_ids" {
   description = "The accounts scanning ECR under this module, per Region."
-  value       = { for region, r in inspector2fix_ecr_scanning.this : region => r.account_ids }
+  value       = { for region, r in inspector2fix_ecr_scanning.this : region => keys(r.accounts) }
 }
 
 output "suspended_account_ids" {
