@@ -68,6 +68,14 @@ pub fn get(timeouts: &ValueList<Timeouts>, op: Operation) -> Duration {
     }
 }
 
+/// An absent `timeouts` block as the empty list Terraform stores, so plans and reads agree.
+pub fn normalized(t: &Value<Vec<Timeouts>>) -> Value<Vec<Timeouts>> {
+    match t {
+        Value::Null => Value::Value(vec![]),
+        other => other.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

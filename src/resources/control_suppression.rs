@@ -51,14 +51,9 @@ impl SuppressionState {
     }
 }
 
-/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
-/// first half of a replacement (a tainted or `-replace`d instance): it must not reopen the
-/// findings the new instance adopts right after.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Private {
-    pub destroy_planned: bool,
-}
+/// Private state: see [`super::Private`]. A destroy without the marker is the first half of a
+/// replacement, so it must not reopen the findings the new instance adopts right after.
+pub use super::Private;
 
 pub struct ControlSuppression {
     shared: Arc<Shared>,

@@ -30,23 +30,12 @@ pub struct AutoEnableState {
     pub timeouts: Value<Vec<Timeouts>>,
 }
 
-/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
-/// first half of a replacement and must not turn the flag off that the new instance turns on.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Private {
-    pub destroy_planned: bool,
-}
+/// Private state: see [`super::Private`]. A destroy without the marker is the first half of a
+/// replacement, so it must not turn the flag off that the new instance turns on.
+pub use super::Private;
 
 pub struct EcrAutoEnable {
     shared: Arc<Shared>,
-}
-
-fn normalized_timeouts(t: &Value<Vec<Timeouts>>) -> Value<Vec<Timeouts>> {
-    match t {
-        Value::Null => Value::Value(vec![]),
-        other => other.clone(),
-    }
 }
 
 /// The warning for an organization at Inspector's member limit: auto-enable cannot cover newcomers.
@@ -177,7 +166,7 @@ impl EcrAutoEnable {
             Value::Null => Value::Value(true),
             v => v,
         };
-        planned.timeouts = normalized_timeouts(&planned.timeouts);
+        planned.timeouts = timeouts::normalized(&planned.timeouts);
         let replaced = prior.is_some_and(|p| !region::requires_replace(&p.region, &planned.region).is_empty());
         match prior {
             Some(prior) if !replaced => {
@@ -273,7 +262,7 @@ impl Resource for EcrAutoEnable {
         if state.disable_on_destroy.is_null() {
             state.disable_on_destroy = Value::Value(true);
         }
-        state.timeouts = normalized_timeouts(&state.timeouts);
+        state.timeouts = timeouts::normalized(&state.timeouts);
         Some((state, Some(Private::default())))
     }
 

@@ -30,13 +30,9 @@ pub struct RescanState {
     pub region: Value<String>,
 }
 
-/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
-/// first half of a replacement (another `region`, a taint, `-replace`): it resets nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Private {
-    pub destroy_planned: bool,
-}
+/// Private state: see [`super::Private`]. A destroy without the marker is the first half of a
+/// replacement, so it resets nothing.
+pub use super::Private;
 
 impl RescanState {
     fn value(&self, s: Setting) -> &Value<String> {

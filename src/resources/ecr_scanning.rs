@@ -45,14 +45,9 @@ pub struct State {
     pub region: Value<String>,
 }
 
-/// Private state. `destroy_planned` is set only by plan_destroy, so a destroy without it is the
-/// first half of a replacement (a tainted or `-replace`d instance) and must not turn scanning off
-/// for accounts the new instance is about to own.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Private {
-    pub destroy_planned: bool,
-}
+/// Private state: see [`super::Private`]. A destroy without the marker is the first half of a
+/// replacement, so it must not turn scanning off for accounts the new instance is about to own.
+pub use super::Private;
 
 /// 1: `account_ids` a list kept as configured, a short `id` (0.1.0 had a set and the joined ids).
 pub const SCHEMA_VERSION: i64 = 1;
@@ -141,13 +136,6 @@ impl EcrScanning {
         );
         b.blocks.insert("timeouts".into(), timeouts::schema());
         b
-    }
-}
-
-fn normalized_timeouts(t: &Value<Vec<Timeouts>>) -> Value<Vec<Timeouts>> {
-    match t {
-        Value::Null => Value::Value(vec![]),
-        other => other.clone(),
     }
 }
 
@@ -460,7 +448,7 @@ impl EcrScanning {
             Some(Value::Value(id)) => Value::Value(id.clone()),
             _ => new_id(accounts.as_ref()),
         };
-        planned.timeouts = normalized_timeouts(&planned.timeouts);
+        planned.timeouts = timeouts::normalized(&planned.timeouts);
         planned.status = planned_status(prior, accounts.as_ref(), self.shared.config_unknown());
         Some(planned)
     }
@@ -577,7 +565,7 @@ impl Resource for EcrScanning {
         if state.associate_members.is_null() {
             state.associate_members = Value::Value(false);
         }
-        state.timeouts = normalized_timeouts(&state.timeouts);
+        state.timeouts = timeouts::normalized(&state.timeouts);
         Some((state, Some(Private::default())))
     }
 

@@ -4,3 +4,14 @@ pub mod control_suppression;
 pub mod ecr_auto_enable;
 pub mod ecr_rescan_configuration;
 pub mod ecr_scanning;
+
+use serde::{Deserialize, Serialize};
+
+/// Every resource's private state. `destroy_planned` is written only by `plan_destroy`, so a
+/// destroy without it is the first half of a replacement (a taint, `-replace`, another `region`),
+/// whose new instance takes over right after: that destroy changes nothing in AWS.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Private {
+    pub destroy_planned: bool,
+}
