@@ -30,7 +30,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// glibc gives every thread that allocates an arena of its own, and keeps freed pages in the arena
+/// that first held them. Tokio moves a request between its threads, so a 10,000-account state
+/// decoded on one thread and freed on another left pages resident in several arenas at once: one
+/// arena took the provider's peak RSS at 10,000 accounts from 28.7 MB to 21.7 MB. The provider
+/// mostly waits on the network, so sharing one arena's lock costs it nothing measurable.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn one_malloc_arena() {
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn one_malloc_arena() {}
+
 fn serve() -> anyhow::Result<()> {
+    one_malloc_arena();
     // tf-provider appends std::backtrace::Backtrace::capture() to some diagnostics; with
     // RUST_BACKTRACE=1 in the environment users would read stack frames. RUST_LIB_BACKTRACE
     // governs capture() only, so panics still honour RUST_BACKTRACE. Set before any thread starts.

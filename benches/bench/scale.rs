@@ -5,11 +5,12 @@
 //! and Terraform's peak RSS.
 
 use serde_json::json;
-use testsupport::{accounts, hcl_list, Emulator, Run, Workspace};
+use testsupport::{accounts, echo_provider, hcl_list, Emulator, Run, Workspace};
 
 use crate::measure::{empty_workspace, expect_code, progress, refresh_only, timed, workspace};
 use crate::process::RssSampler;
 use crate::report::{Report, Row};
+use crate::shapes::{echo_map, echo_workspace};
 use crate::stats::{calls, ceil_div, mb, ms, ratio, thousands, Stats};
 use crate::Plan;
 
@@ -50,6 +51,10 @@ struct ScaleResult {
     n: usize,
     fixed_apply: Stats,
     fixed_refresh: Stats,
+    /// Terraform alone (the echo provider) holding the same N-entry map: a refresh-only plan that
+    /// changes nothing, and an apply changing one entry's value. Measured for the map form only.
+    alone_refresh: Stats,
+    alone_apply_one: Stats,
     create: Stats,
     create_calls: Stats,
     refresh: Stats,
@@ -95,8 +100,31 @@ fn plan(ws: &Workspace) -> Run {
     ws.tf(&["plan", "-detailed-exitcode", "-no-color", "-input=false"])
 }
 
+/// Terraform alone with `members` as an N-entry map (the echo provider, no AWS): the floor our
+/// map form's refresh and repair are compared with, since Terraform's own cost grows with the state.
+fn terraform_alone(members: &[String], r: &mut ScaleResult) {
+    let ws = echo_workspace(&echo_provider());
+    let enabled = |changed: Option<&str>| {
+        echo_map(members.iter().map(|m| (m.as_str(), if Some(m.as_str()) == changed { "DISABLED" } else { "ENABLED" })))
+    };
+    ws.write_main_tf(&enabled(None));
+    expect_code(ws.apply(), &[0], "Terraform alone: create the map");
+    let (run, t) = timed(|| refresh_only(&ws));
+    expect_code(run, &[0], "Terraform alone: refresh-only plan");
+    r.alone_refresh.push(t);
+    let changed = &members[members.len() / 2];
+    ws.write_main_tf(&enabled(Some(changed)));
+    let (run, t) = timed(|| ws.apply());
+    let run = expect_code(run, &[0], "Terraform alone: apply changing one entry");
+    assert!(run.stdout.contains("1 changed"), "Terraform alone: the apply did not change one resource:\n{}", run.all());
+    r.alone_apply_one.push(t);
+}
+
 /// One run at N: fixed costs, create, refresh, drift plan and repair, on a fresh emulator.
 fn run_once(form: Form, members: &[String], r: &mut ScaleResult) {
+    if form == Form::Map {
+        terraform_alone(members, r);
+    }
     let emu = org_emulator(members);
     let empty = empty_workspace(&emu, "AKIDADMIN");
     let (run, t) = timed(|| empty.apply());
@@ -167,13 +195,20 @@ fn ratios(a: &Stats, fixed: &Stats) -> Stats {
     Stats(a.0.iter().zip(&fixed.0).map(|(x, f)| x / f).collect())
 }
 
-fn rows_for(form: Form, r: &ScaleResult) -> Vec<Row> {
-    let nice = format!("{}, {}", thousands(r.n), form.name());
-    let chunks = ceil_div(r.n, PER_CALL);
+/// `ours` against Terraform alone holding the same map (no target: the issue's targets are against
+/// the fixed cost; this says how much of ours is Terraform's cost for that much state).
+fn alone_row(figure: String, ours: &Stats, alone: &Stats, what: &str) -> Option<Row> {
+    if alone.runs() == 0 {
+        return None;
+    }
+    let against = ratios(ours, alone);
+    Some(Row::new(figure, ours.show(ms)).floor(format!("{} ({what})", alone.show(ms)), against.show(ratio)))
+}
+
+fn create_refresh_rows(nice: &str, chunks: usize, r: &ScaleResult) -> Vec<Row> {
     let create_beyond = beyond(&r.create, &r.fixed_apply);
-    let repair_beyond = beyond(&r.repair, &r.fixed_apply);
     let refresh_ratio = ratios(&r.refresh, &r.fixed_refresh);
-    let rss_mb = r.provider_rss.max() * 1024.0 / 1e6;
+    let alone = "Terraform alone: the echo provider's `plan -refresh-only` of the same map, no change";
     vec![
         Row::new(format!("N = {nice}, L = 0: apply (create) beyond the fixed cost"), create_beyond.show(ms))
             .floor(format!("{} fixed (`apply` with no resources)", ms(r.fixed_apply.median())), "—")
@@ -193,9 +228,24 @@ fn rows_for(form: Form, r: &ScaleResult) -> Vec<Row> {
                 ratio(refresh_ratio.median()),
             )
             .target("≤ 1.5× floor", refresh_ratio.max() <= 1.5),
-        Row::new(format!("N = {nice}, L = 0: BatchGetAccountStatus calls (refresh)"), r.refresh_calls.show(calls))
-            .floor(chunks.to_string(), ratio(r.refresh_calls.median() / chunks as f64))
-            .target("= floor", r.refresh_calls.max() <= chunks as f64),
+    ]
+    .into_iter()
+    .chain(alone_row(
+        format!("N = {nice}, L = 0: refresh-only plan against Terraform alone"),
+        &r.refresh,
+        &r.alone_refresh,
+        alone,
+    ))
+    .chain([Row::new(format!("N = {nice}, L = 0: BatchGetAccountStatus calls (refresh)"), r.refresh_calls.show(calls))
+        .floor(chunks.to_string(), ratio(r.refresh_calls.median() / chunks as f64))
+        .target("= floor", r.refresh_calls.max() <= chunks as f64)])
+    .collect()
+}
+
+fn repair_rows(nice: &str, chunks: usize, r: &ScaleResult) -> Vec<Row> {
+    let repair_beyond = beyond(&r.repair, &r.fixed_apply);
+    let alone = "Terraform alone: the echo provider's `apply` changing one entry of the same map";
+    [
         Row::new(
             format!("N = {nice}, L = 0: plan after one account drifted: wall; output size; lines"),
             format!("{}; {}; {}", r.drift_plan.show(ms), r.drift_bytes.show(bytes), r.drift_lines.show(count)),
@@ -207,16 +257,35 @@ fn rows_for(form: Form, r: &ScaleResult) -> Vec<Row> {
         )
         .floor(format!("{} fixed", ms(r.fixed_apply.median())), "—")
         .target("≤ 3 s", repair_beyond.max() <= 3000.0),
-        Row::new(
-            format!("N = {nice}, L = 0: repair calls: Enable; BatchGetAccountStatus"),
-            format!("{}; {}", r.repair_enable.show(calls), r.repair_status.show(calls)),
-        )
-        .floor(format!("1; {} (refresh) + 1", chunks), "—")
-        .target("= floor", r.repair_enable.max() <= 1.0 && r.repair_status.max() <= (chunks + 1) as f64),
+    ]
+    .into_iter()
+    .chain(alone_row(
+        format!("N = {nice}, L = 0: apply repairing that account against Terraform alone"),
+        &r.repair,
+        &r.alone_apply_one,
+        alone,
+    ))
+    .chain([Row::new(
+        format!("N = {nice}, L = 0: repair calls: Enable; BatchGetAccountStatus"),
+        format!("{}; {}", r.repair_enable.show(calls), r.repair_status.show(calls)),
+    )
+    .floor(format!("1; {} (refresh) + 1", chunks), "—")
+    .target("= floor", r.repair_enable.max() <= 1.0 && r.repair_status.max() <= (chunks + 1) as f64)])
+    .collect()
+}
+
+fn rows_for(form: Form, r: &ScaleResult) -> Vec<Row> {
+    let nice = format!("{}, {}", thousands(r.n), form.name());
+    let chunks = ceil_div(r.n, PER_CALL);
+    let rss_mb = r.provider_rss.max() * 1024.0 / 1e6;
+    let mut rows = create_refresh_rows(&nice, chunks, r);
+    rows.extend(repair_rows(&nice, chunks, r));
+    rows.push(
         Row::new(format!("N = {nice}: peak RSS of the provider (whole run)"), r.provider_rss.show(mb))
             .target("≤ 30 MB", rss_mb <= 30.0),
-        Row::new(format!("N = {nice}: peak RSS of Terraform (whole run)"), r.terraform_rss.show(mb)),
-    ]
+    );
+    rows.push(Row::new(format!("N = {nice}: peak RSS of Terraform (whole run)"), r.terraform_rss.show(mb)));
+    rows
 }
 
 pub fn scale(plan: &Plan, report: &mut Report) {
@@ -245,7 +314,10 @@ pub fn scale(plan: &Plan, report: &mut Report) {
          `plan -refresh-only`, a `plan` that must be empty, then one account set DISABLED in the emulator, a `plan` \
          (exit 2, the account's `DISABLED -> ENABLED` line checked) and the `apply` repairing it. Calls are counted \
          from the emulator's request log. Peak RSS is the VmHWM of the provider's and Terraform's processes over the \
-         create, refresh, plans and repair. {} run(s) per N for the map.",
+         create, refresh, plans and repair. For the map, each run first measures Terraform alone holding the same \
+         N-entry map (the echo fixture provider, no AWS; entries id => \"ENABLED\"): a `plan -refresh-only` that \
+         changes nothing, and an `apply` changing one entry's value; our refresh-only plan and repair apply are shown \
+         against these as a ratio beside the issue's own floor. {} run(s) per N for the map.",
         plan.scale_runs
     ));
     report.section("8. One resource, N accounts, no added latency (issue 10's targets)", rows);

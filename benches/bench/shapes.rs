@@ -48,19 +48,10 @@ impl Shape {
     /// main.tf holding `ids` in this shape.
     fn config(self, ids: &[String]) -> String {
         let list = hcl_list(ids);
-        let echo = |body: String| {
-            format!(
-                "terraform {{\n  required_providers {{\n    echo = {{ source = \"inspector2fix/echo\" }}\n  }}\n}}\n\n\
-                 resource \"echo_shapes\" \"this\" {{\n{body}\n}}\n"
-            )
-        };
         match self {
             Shape::Set => echo(format!("  set = {list}")),
             Shape::List => echo(format!("  list = {list}")),
-            Shape::Map => {
-                let entries: Vec<String> = ids.iter().map(|i| format!("    \"{i}\" = \"ENABLED\"")).collect();
-                echo(format!("  map = {{\n{}\n  }}", entries.join("\n")))
-            }
+            Shape::Map => echo_map(ids.iter().map(|i| (i.as_str(), "ENABLED"))),
             Shape::NestedSet => echo(format!(
                 "  dynamic \"item\" {{\n    for_each = toset({list})\n    content {{\n      id = item.value\n    }}\n  }}"
             )),
@@ -68,6 +59,20 @@ impl Shape {
             Shape::DataSet => format!("resource \"terraform_data\" \"this\" {{\n  input = toset({list})\n}}\n"),
         }
     }
+}
+
+/// main.tf of one `echo_shapes` resource whose body is `body`.
+fn echo(body: String) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    echo = {{ source = \"inspector2fix/echo\" }}\n  }}\n}}\n\n\
+         resource \"echo_shapes\" \"this\" {{\n{body}\n}}\n"
+    )
+}
+
+/// main.tf of one `echo_shapes` resource holding `entries` in its `map`.
+pub fn echo_map<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let lines: Vec<String> = entries.map(|(k, v)| format!("    \"{k}\" = \"{v}\"")).collect();
+    echo(format!("  map = {{\n{}\n  }}", lines.join("\n")))
 }
 
 #[derive(Default)]
@@ -94,7 +99,7 @@ fn sampled(f: impl FnOnce() -> Run) -> (Run, f64, f64) {
 }
 
 /// A workspace whose Terraform takes the echo provider from `echo_dir` (dev_overrides).
-fn echo_workspace(echo_bin: &Path) -> Workspace {
+pub fn echo_workspace(echo_bin: &Path) -> Workspace {
     let ws = Workspace::new(echo_bin, "bench-shape", "http://127.0.0.1:1");
     let dir = echo_bin.parent().expect("the echo provider's directory");
     let rc = format!(

@@ -25,7 +25,8 @@ use crate::shared::Shared;
 use crate::status::{self, Direction};
 use crate::timeouts::{self, Operation, Timeouts};
 use crate::values::{
-    duplicates, known_entries, known_members, known_set, string_map, string_set, StringMap, StringSet,
+    duplicates, into_known_entries, known_entries, known_members, known_set, string_map, string_set, StringMap,
+    StringSet,
 };
 use crate::{diag, ids, region, text, validate};
 
@@ -248,6 +249,7 @@ fn warn_unreadable(diags: &mut Diagnostics, unreadable: &BTreeMap<String, scanni
 
 /// `state` with `status`; `account_ids` stays as configured.
 fn with_status(mut state: State, status: BTreeMap<String, String>) -> State {
+    state.status = Value::Null; // the old map freed before the new one is built
     state.status = string_map(status);
     state
 }
@@ -298,15 +300,20 @@ fn planned_status(prior: Option<&State>, accounts: Option<&BTreeSet<String>>, co
 /// Status after a read: what Inspector says for every wanted account, off included, so drift shows
 /// per account; removed accounts only while still on (they are released once off); the last known
 /// status for an account Inspector did not report, and nothing for one never known.
-fn read_status(state: &State, reading: &scanning::Reading) -> BTreeMap<String, String> {
+/// `owned` is `owned(state)`, taken so that it is not copied again.
+fn read_status(state: &State, owned: BTreeSet<String>, reading: &scanning::Reading) -> BTreeMap<String, String> {
     let wanted = wanted_known(state);
-    let prior = status_of(state);
+    // Looked up in place: a copy of a 10,000-entry status map is a megabyte.
+    let last_known = |account: &str| match &state.status {
+        Value::Value(status) => status.get(account).and_then(Value::as_ref_option),
+        _ => None,
+    };
     let mut kept = BTreeMap::new();
-    for account in owned(state) {
+    for account in owned {
         if reading.unreadable.contains_key(&account) {
             // Never known (a create that failed for it, say): not ours yet, so the plan shows it
             // as to be enabled, and removing it later releases it without a Disable.
-            if let Some(last) = prior.get(&account) {
+            if let Some(last) = last_known(&account) {
                 kept.insert(account, last.clone());
             }
         } else if let Some(ecr) = reading.ecr.get(&account) {
@@ -421,18 +428,18 @@ impl EcrScanning {
         &self,
         diags: &mut Diagnostics,
         proposed: State,
-        config: &State,
+        mut config: State,
         prior: Option<&State>,
     ) -> Option<State> {
         // Members unknown at validate are known now, or at the final plan of the apply.
         check_account_ids(diags, &config.account_ids);
-        check_accounts_map(diags, config);
+        check_accounts_map(diags, &config);
         if !diags.errors.is_empty() {
             return None;
         }
         let mut planned = proposed;
         planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
-        planned.account_ids = self.planned_accounts(diags, config).await?;
+        planned.account_ids = self.planned_accounts(diags, &config).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(true),
             v => v,
@@ -441,7 +448,11 @@ impl EcrScanning {
             Value::Null => Value::Value(false),
             v => v,
         };
-        planned.accounts = config.accounts.clone();
+        // Moved, not cloned, and the config and the proposed status (replaced below) freed: at
+        // 10,000 accounts each map is a megabyte.
+        planned.accounts = std::mem::take(&mut config.accounts);
+        drop(config);
+        planned.status = Value::Null;
         let accounts = wanted(&planned);
         // The id never changes once given; a new resource takes its smallest account.
         planned.id = match prior.map(|p| &p.id) {
@@ -553,7 +564,7 @@ impl Resource for EcrScanning {
             // Scanning is off everywhere: the resource is gone, and plan proposes to create it.
             return None;
         }
-        let kept = read_status(&state, &reading);
+        let kept = read_status(&state, accounts, &reading);
         let mut state = with_status(state, kept);
         if state.id.is_null() {
             state.id = new_id(wanted(&state).as_ref());
@@ -576,7 +587,7 @@ impl Resource for EcrScanning {
         config: State,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
-        let planned = self.plan(diags, proposed, &config, None).await?;
+        let planned = self.plan(diags, proposed, config, None).await?;
         Some((planned, Some(Private::default())))
     }
 
@@ -589,7 +600,7 @@ impl Resource for EcrScanning {
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
-        let planned = self.plan(diags, proposed, &config, Some(&prior)).await?;
+        let planned = self.plan(diags, proposed, config, Some(&prior)).await?;
         // Another Region is another resource; the destroy half of the replacement leaves the old
         // Region's scanning as it is (see `destroy`).
         let replace = region::requires_replace(&prior.region, &planned.region);
@@ -610,10 +621,11 @@ impl Resource for EcrScanning {
         &self,
         diags: &mut Diagnostics,
         planned: State,
-        _config: State,
+        config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
+        drop(config); // the planned state holds all the apply reads; free its maps now
         let accounts = accounts_at_apply(diags, &planned)?;
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
         let in_region = region::at_apply(&planned.region);
@@ -630,15 +642,21 @@ impl Resource for EcrScanning {
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: State,
-        planned: State,
-        _config: State,
+        mut prior: State,
+        mut planned: State,
+        config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(State, Option<Private>)> {
+        // At 10,000 accounts each map is a megabyte: free what the apply never reads (the config,
+        // the planned status it replaces) and move the prior status instead of copying it.
+        drop(config);
+        planned.status = Value::Null;
         let wanted = accounts_at_apply(diags, &planned)?;
-        let had = owned(&prior);
-        let prior_status = status_of(&prior);
+        let prior_status = into_known_entries(std::mem::take(&mut prior.status));
+        let mut had = wanted_known(&prior);
+        drop(prior);
+        had.extend(prior_status.keys().cloned());
         let to_enable: BTreeSet<String> =
             wanted.iter().filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED")).cloned().collect();
         let removed: BTreeSet<String> = had.difference(&wanted).cloned().collect();
@@ -882,7 +900,7 @@ mod tests {
             ]),
             unreadable: BTreeMap::from([("333333333333".to_string(), failure)]),
         };
-        let status = read_status(&state, &reading);
+        let status = read_status(&state, owned(&state), &reading);
         let expected: BTreeMap<String, String> =
             [("111111111111", "ENABLED"), ("222222222222", "DISABLED"), ("333333333333", "ENABLED")]
                 .map(|(a, s)| (a.to_string(), s.to_string()))
