@@ -14,6 +14,8 @@ use super::call_log::CallLog;
 use super::errors::ErrorContext;
 use super::inspector::api::InspectorApi;
 use super::inspector::sdk::SdkInspector;
+use super::organizations::api::OrganizationsApi;
+use super::organizations::sdk::SdkOrganizations;
 use super::securityhub::api::SecurityHubApi;
 use super::securityhub::sdk::SdkSecurityHub;
 
@@ -36,6 +38,7 @@ pub struct Endpoints {
     pub inspector2: Option<String>,
     pub securityhub: Option<String>,
     pub sts: Option<String>,
+    pub organizations: Option<String>,
 }
 
 /// The provider block, validated.
@@ -71,6 +74,9 @@ pub struct Clients {
     pub securityhub: Arc<dyn SecurityHubApi>,
     /// ECR, for the scan estimate (`AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` to redirect it).
     pub ecr: Arc<dyn super::ecr::EcrApi>,
+    /// AWS Organizations (global: the SDK's endpoint rules send every Region of a partition to
+    /// its one endpoint, us-east-1 in `aws`), for Inspector policies.
+    pub organizations: Arc<dyn OrganizationsApi>,
 }
 
 fn retry_config(max_retries: u32) -> RetryConfig {
@@ -194,11 +200,20 @@ pub async fn build_in(base: &Base, settings: &Settings, region: &str) -> Clients
         ),
         context: context.clone(),
     };
+    let organizations = SdkOrganizations {
+        client: aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&with_endpoint(&config, &settings.endpoints.organizations))
+                .interceptor(CallLog)
+                .build(),
+        ),
+        context: context.clone(),
+    };
     let inspector = SdkInspector { inspector2, sts, context };
     Clients {
         region: region.to_owned(),
         inspector: Arc::new(inspector),
         securityhub: Arc::new(securityhub),
         ecr: Arc::new(ecr),
+        organizations: Arc::new(organizations),
     }
 }

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod ecr;
 pub mod errors;
 pub mod inspector;
+pub mod organizations;
 pub mod securityhub;
 pub mod stop;
 pub mod wire;

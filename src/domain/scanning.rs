@@ -65,6 +65,10 @@ pub struct Report {
     /// Still moving when the timeout ran out; value: ECR status last read, if any yet.
     pub pending: BTreeMap<String, Option<EcrStatus>>,
     pub failed: BTreeMap<String, Failure>,
+    /// Disable only: accounts whose ECR scanning an AWS Organizations Inspector policy keeps on
+    /// (BLOCKED_BY_ORGANIZATION_POLICY). Nothing the provider does changes that, so they are
+    /// released, not failed; value: Inspector's answer.
+    pub kept_by_policy: BTreeMap<String, Failure>,
     /// For pending accounts: the last failed call that named them, if any (e.g. a network error).
     pub last_error: BTreeMap<String, String>,
     pub timeout: Duration,
@@ -83,6 +87,7 @@ impl Report {
             done: BTreeMap::new(),
             pending: BTreeMap::new(),
             failed: account_ids.iter().map(|a| (a.clone(), failure.clone())).collect(),
+            kept_by_policy: BTreeMap::new(),
             last_error: BTreeMap::new(),
             timeout: limit.timeout(),
             stopped: false,
@@ -99,6 +104,7 @@ impl Report {
         self.done.extend(later.done);
         self.pending.extend(later.pending);
         self.failed.extend(later.failed);
+        self.kept_by_policy.extend(later.kept_by_policy);
         self.last_error.extend(later.last_error);
         self.stopped |= later.stopped;
         self.refused |= later.refused;
@@ -108,6 +114,19 @@ impl Report {
     pub fn on(&self) -> impl Iterator<Item = (&String, &EcrStatus)> {
         let pending = self.pending.iter().filter_map(|(a, s)| Some((a, s.as_ref()?)));
         self.done.iter().chain(pending).filter(|(_, s)| status::is_on(s))
+    }
+
+    /// The warning users read when a Disable released accounts an Inspector policy keeps on;
+    /// None when there are none.
+    pub fn kept_by_policy_warning(&self, region: &str) -> Option<String> {
+        if self.kept_by_policy.is_empty() {
+            return None;
+        }
+        let accounts = text::capped_lines(self.kept_by_policy.keys());
+        Some(format!(
+            "An AWS Organizations Inspector policy (INSPECTOR_POLICY) keeps ECR scanning on in {region} for {}              account(s), so Inspector refused to disable it (BLOCKED_BY_ORGANIZATION_POLICY). They are no longer              managed by this resource and ECR scanning stays on under the policy:\n{accounts}\nTo turn it off,              change the policy's ecr_scanning (enable_in_regions / disable_in_regions) or detach it.",
+            self.kept_by_policy.len()
+        ))
     }
 
     /// Multi-line, per-account text for the error users read. Empty when complete.
@@ -282,6 +301,7 @@ impl<'a> Convergence<'a> {
                 done: BTreeMap::new(),
                 pending: BTreeMap::new(),
                 failed: BTreeMap::new(),
+                kept_by_policy: BTreeMap::new(),
                 last_error: BTreeMap::new(),
                 timeout,
                 stopped: false,
@@ -439,6 +459,14 @@ impl<'a> Convergence<'a> {
                 if via == Via::Request {
                     self.send_again(account, format!("{}: {}", f.error_code, f.error_message));
                 }
+            }
+            // The policy keeps ECR on, and the user asked to stop managing the account: release it.
+            Seen::Refused(f)
+                if direction == Direction::Disable && f.error_code == ErrorCode::BlockedByOrganizationPolicy =>
+            {
+                self.watching.remove(account);
+                let kept = Failure::from_failed(direction, f, self.caller);
+                self.report.kept_by_policy.insert(account.to_owned(), kept);
             }
             Seen::Refused(f) => self.fail(account, Failure::from_failed(direction, f, self.caller)),
             Seen::CallFailed(e) if e.is_final() => self.fail(account, Failure::from_call(e)),

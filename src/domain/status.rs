@@ -38,6 +38,18 @@ pub enum Progress {
 const SUSPENDED_HINT: &str =
     "a suspended account blocks enablement: reactivate it (or remove it from account_ids) and apply again";
 
+/// BLOCKED_BY_ORGANIZATION_POLICY on Enable. Not an SCP: an AWS Organizations Inspector policy
+/// (INSPECTOR_POLICY) decides ECR scanning for the account in this Region, above the Inspector API.
+pub const POLICY_DISABLES_HINT: &str = "an AWS Organizations Inspector policy (INSPECTOR_POLICY, not an SCP) disables ECR \
+     scanning for this account in this Region, and policies take precedence over the Inspector API: remove the Region \
+     from the policy's ecr_scanning.disable_in_regions (in the management account or the Organizations delegated \
+     administrator), or manage ECR scanning with the inspector2fix_ecr_scanning_policy resource";
+
+/// BLOCKED_BY_ORGANIZATION_POLICY on Disable.
+pub const POLICY_ENABLES_HINT: &str = "an AWS Organizations Inspector policy (INSPECTOR_POLICY, not an SCP) keeps ECR \
+     scanning on for this account in this Region, and policy-managed scan types cannot be turned off through the \
+     Inspector API: change the policy's ecr_scanning.enable_in_regions / disable_in_regions, or detach it";
+
 /// `None` stands for a status the answer did not carry.
 pub fn progress(direction: Direction, account: Option<&AccountStatus>, ecr: Option<&EcrStatus>) -> Progress {
     use EcrStatus::{Disabled, Disabling, Enabled, Enabling};
@@ -90,7 +102,10 @@ pub fn hint(direction: Direction, failure: &FailedAccount, caller: Option<&str>)
             Direction::Enable => "check the IAM permissions inspector2:Enable and iam:CreateServiceLinkedRole, and that ECR scanning is available in this Region; a member account cannot change itself, its delegated administrator must",
             Direction::Disable => "check the IAM permission inspector2:Disable; a member account cannot change itself, its delegated administrator must",
         }),
-        (ErrorCode::BlockedByOrganizationPolicy, _) => Some("an AWS Organizations policy (SCP) denies this: ask the organization's administrators"),
+        (ErrorCode::BlockedByOrganizationPolicy, _) => Some(match direction {
+            Direction::Enable => POLICY_DISABLES_HINT,
+            Direction::Disable => POLICY_ENABLES_HINT,
+        }),
         (ErrorCode::ResourceScanNotDisabled | ErrorCode::DisassociateAllMembers, _) => Some(
             "the delegated administrator's last scan type cannot be disabled while it has members: disassociate the members first, or set disable_on_destroy = false and apply before destroying",
         ),

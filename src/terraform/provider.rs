@@ -45,6 +45,8 @@ pub struct EndpointsBlock<'a> {
     pub securityhub: ValueString<'a>,
     #[serde(borrow)]
     pub sts: ValueString<'a>,
+    #[serde(borrow)]
+    pub organizations: ValueString<'a>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -106,7 +108,7 @@ impl ProviderConfig<'_> {
         };
         let endpoints_unknown = match &self.endpoints {
             Value::Value(eps) => {
-                eps.iter().any(|e| [&e.inspector2, &e.securityhub, &e.sts].into_iter().any(Value::is_unknown))
+                eps.iter().any(|e| [&e.inspector2, &e.securityhub, &e.sts, &e.organizations].into_iter().any(Value::is_unknown))
             }
             other => other.is_unknown(),
         };
@@ -155,8 +157,12 @@ impl AssumeRoleBlock<'_> {
 
 impl EndpointsBlock<'_> {
     fn check(&self, diags: &mut Diagnostics, path: AttributePath) {
-        for (name, value) in [("inspector2", &self.inspector2), ("securityhub", &self.securityhub), ("sts", &self.sts)]
-        {
+        for (name, value) in [
+            ("inspector2", &self.inspector2),
+            ("securityhub", &self.securityhub),
+            ("sts", &self.sts),
+            ("organizations", &self.organizations),
+        ] {
             if let Value::Value(url) = value {
                 let attribute = format!("endpoints.{name}");
                 diag::invalid_attr(diags, path.clone().attribute(name), &attribute, validate::endpoint_url(url));
@@ -169,6 +175,7 @@ impl EndpointsBlock<'_> {
             inspector2: known_string(&self.inspector2),
             securityhub: known_string(&self.securityhub),
             sts: known_string(&self.sts),
+            organizations: known_string(&self.organizations),
         }
     }
 }
@@ -220,6 +227,10 @@ impl Inspector2FixProvider {
                     ("inspector2", s("Inspector2 endpoint URL.")),
                     ("securityhub", s("Security Hub endpoint URL.")),
                     ("sts", s("STS endpoint URL (GetCallerIdentity, AssumeRole).")),
+                    (
+                        "organizations",
+                        s("AWS Organizations endpoint URL (Inspector policies). Organizations is global: the default is its partition's one endpoint, `organizations.us-east-1.amazonaws.com` in the `aws` partition."),
+                    ),
                 ],
             )),
         );

@@ -18,6 +18,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 
 use crate::domain::association::{self, AssociationReport};
+use crate::domain::policy_cause;
 use crate::domain::scanning::{self, Report};
 use crate::domain::status::{self, Direction};
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
@@ -130,6 +131,13 @@ fn report_problems(diags: &mut Diagnostics, action: &str, reports: &[&Report]) {
     let text: Vec<String> = reports.iter().filter(|r| !r.is_complete()).map(|r| r.problems()).collect();
     if !text.is_empty() {
         diag::error(diags, format!("inspector2fix_ecr_scanning: {action} incomplete"), text.join("\n"));
+    }
+}
+
+/// The warning naming accounts a Disable released because an Inspector policy keeps them on.
+fn warn_kept_by_policy(diags: &mut Diagnostics, report: &Report, region: Option<&str>) {
+    if let Some(text) = report.kept_by_policy_warning(region.unwrap_or("the provider's Region")) {
+        diag::warning(diags, "ECR scanning stays on under an AWS Organizations Inspector policy", text);
     }
 }
 
@@ -255,15 +263,22 @@ impl EcrScanning {
         let associate = planned.associate_members == Value::Value(true) && !accounts.is_empty();
         // Without the caller, the plain converge reports why it cannot be found.
         let caller = if associate { self.shared.caller_account().await.ok() } else { None };
-        let Some(caller) = caller else {
-            return self.converge(diags, Direction::Enable, accounts, timeout, region).await;
+        let mut report = match caller {
+            None => self.converge(diags, Direction::Enable, accounts, timeout, region).await?,
+            Some(caller) => {
+                let clients = self.shared.clients_in_or_error(diags, region).await?;
+                let stop = || self.shared.stop_future();
+                let limit = self.shared.limit(timeout);
+                let (association, report) =
+                    association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, limit, &stop)
+                        .await;
+                report_association(diags, &association);
+                report
+            }
         };
+        // Name the Inspector policy behind each BLOCKED_BY_ORGANIZATION_POLICY, where Organizations can be read.
         let clients = self.shared.clients_in_or_error(diags, region).await?;
-        let stop = || self.shared.stop_future();
-        let limit = self.shared.limit(timeout);
-        let (association, report) =
-            association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, limit, &stop).await;
-        report_association(diags, &association);
+        policy_cause::explain_blocked(clients.organizations.as_ref(), &clients.region, &mut report).await;
         Some(report)
     }
 }
@@ -438,6 +453,8 @@ impl Resource for EcrScanning {
             diags.add_diagnostics(disable_diags);
             let (enabled, disabled) = (enabled?, disabled?);
             result.extend(enabled.on().map(|(a, s)| (a.clone(), s.to_string())));
+            // Accounts an Inspector policy keeps on are released (not in `result`), with a warning.
+            warn_kept_by_policy(diags, &disabled, in_region);
             // Removed accounts that are not off yet are still owned: keep them until they are.
             for a in disabled.failed.keys() {
                 result.insert(a.clone(), prior_status.get(a).cloned().unwrap_or_else(|| "ENABLED".into()));
@@ -475,6 +492,8 @@ impl Resource for EcrScanning {
         let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
         let in_region = region::at_apply(&prior.region);
         let report = self.converge(diags, Direction::Disable, &accounts, timeout, in_region).await?;
+        // Accounts an Inspector policy keeps on leave state with the resource, with a warning.
+        warn_kept_by_policy(diags, &report, in_region);
         if report.is_complete() {
             Some(())
         } else {
