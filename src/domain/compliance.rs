@@ -10,9 +10,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::aws::inspector::organization::{Member, RelationshipStatus};
+use crate::aws::organizations::api::OrganizationsApi;
 use crate::aws::{EcrStatus, InspectorApi};
 use crate::domain::batch::for_each_chunk;
+use crate::domain::ecr_policy::EcrDecision;
 use crate::domain::organization::{self, ReadError};
+use crate::domain::policy_cause::{self, Cause};
 use crate::domain::scanning::Failure;
 use crate::domain::wait::Limit;
 
@@ -63,6 +66,9 @@ pub struct Verdict {
     pub passes: bool,
     pub reason: String,
     pub hint: Option<String>,
+    /// Whether an AWS Organizations Inspector policy decides the account's ECR scanning in the
+    /// Region; None when not looked up (passing accounts, or the lookup failed or was refused).
+    pub policy_managed: Option<bool>,
 }
 
 /// Inspector.2 for the caller's account (and organization) in one Region.
@@ -227,7 +233,58 @@ fn judge(
         true => (format!("suspended member: {reason}"), Some(disassociate_hint(account, caller, region))),
         false => (reason, hint),
     };
-    Verdict { account_id: account.to_owned(), relationship_status: relationship, ecr_status, passes, reason, hint }
+    Verdict {
+        account_id: account.to_owned(),
+        relationship_status: relationship,
+        ecr_status,
+        passes,
+        reason,
+        hint,
+        policy_managed: None,
+    }
+}
+
+/// Looks up, for the failing accounts only (the first [`policy_cause::MAX_LOOKUPS`]), whether an
+/// AWS Organizations Inspector policy disables their ECR scanning in `region`, and says so in
+/// their `reason` and `hint`. A passing evaluation makes no Organizations call. Returns how many
+/// failing accounts were not looked up, and why none could be when Organizations refused.
+pub async fn explain_failing(org: &dyn OrganizationsApi, region: &str, evaluation: &mut Evaluation) -> PolicyNotes {
+    if evaluation.failing_account_ids.is_empty() {
+        return PolicyNotes::default();
+    }
+    let lookups = policy_cause::look_up(org, region, &evaluation.failing_account_ids).await;
+    for verdict in evaluation.accounts.iter_mut().filter(|v| !v.passes) {
+        match lookups.by_account.get(&verdict.account_id) {
+            Some(Ok(cause)) => explain(verdict, cause, region),
+            Some(Err(e)) => {
+                verdict.reason =
+                    format!("{} (whether an Inspector policy decides it could not be read: {e})", verdict.reason)
+            }
+            None => {}
+        }
+    }
+    PolicyNotes { not_checked: lookups.not_checked, denied: lookups.denied_note() }
+}
+
+/// What the policy lookups of one evaluation could not cover.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyNotes {
+    /// Failing accounts beyond the lookup bound.
+    pub not_checked: usize,
+    /// Why Organizations could not be read, when it refused.
+    pub denied: Option<String>,
+}
+
+fn explain(verdict: &mut Verdict, cause: &Cause, region: &str) {
+    verdict.policy_managed = Some(cause.policy_managed());
+    if cause.decision == EcrDecision::Disabled {
+        verdict.reason = format!("{}: {}", verdict.reason, cause.sentence(region));
+        verdict.hint = Some(format!(
+            "Per-account enablement cannot override an Inspector policy: remove {region} from the policy's \
+             ecr_scanning.disable_in_regions (from the management account or the Organizations delegated \
+             administrator), or manage ECR scanning with the inspector2fix_ecr_scanning_policy resource."
+        ));
+    }
 }
 
 fn disassociate_hint(account: &str, caller: &str, region: &str) -> String {

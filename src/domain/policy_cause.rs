@@ -55,7 +55,9 @@ impl Cause {
         let does = match self.decision {
             EcrDecision::Disabled => "disables",
             EcrDecision::Enabled => "enables",
-            EcrDecision::Unmanaged => return format!("no AWS Organizations Inspector policy decides ECR scanning in {region}"),
+            EcrDecision::Unmanaged => {
+                return format!("no AWS Organizations Inspector policy decides ECR scanning in {region}")
+            }
         };
         format!("its effective AWS Organizations Inspector policy {does} ECR scanning in {region}: {}", self.named())
     }
@@ -188,7 +190,9 @@ pub async fn explain_blocked(org: &dyn OrganizationsApi, region: &str, report: &
         let note = match lookups.by_account.get(account) {
             Some(Ok(cause)) => cause.sentence(region),
             Some(Err(e)) => format!("the policy could not be looked up: {e}"),
-            None => lookups.denied_note().unwrap_or_else(|| format!("not looked up (only the first {MAX_LOOKUPS} are)")),
+            None => {
+                lookups.denied_note().unwrap_or_else(|| format!("not looked up (only the first {MAX_LOOKUPS} are)"))
+            }
         };
         if let Some(failure) = report.failed.get_mut(account) {
             failure.message = format!("{}; {note}", failure.message);

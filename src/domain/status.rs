@@ -40,7 +40,8 @@ const SUSPENDED_HINT: &str =
 
 /// BLOCKED_BY_ORGANIZATION_POLICY on Enable. Not an SCP: an AWS Organizations Inspector policy
 /// (INSPECTOR_POLICY) decides ECR scanning for the account in this Region, above the Inspector API.
-pub const POLICY_DISABLES_HINT: &str = "an AWS Organizations Inspector policy (INSPECTOR_POLICY, not an SCP) disables ECR \
+pub const POLICY_DISABLES_HINT: &str =
+    "an AWS Organizations Inspector policy (INSPECTOR_POLICY, not an SCP) disables ECR \
      scanning for this account in this Region, and policies take precedence over the Inspector API: remove the Region \
      from the policy's ecr_scanning.disable_in_regions (in the management account or the Organizations delegated \
      administrator), or manage ECR scanning with the inspector2fix_ecr_scanning_policy resource";

@@ -20,6 +20,7 @@ use crate::terraform::resources::control_suppression::ControlSuppression;
 use crate::terraform::resources::ecr_auto_enable::EcrAutoEnable;
 use crate::terraform::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::terraform::resources::ecr_scanning::EcrScanning;
+use crate::terraform::resources::ecr_scanning_policy::EcrScanningPolicy;
 use crate::terraform::schema::{attribute, block, optional_block, sensitive};
 use crate::terraform::shared::Shared;
 use crate::terraform::values::{known_string, Number};
@@ -107,9 +108,9 @@ impl ProviderConfig<'_> {
             other => other.is_unknown(),
         };
         let endpoints_unknown = match &self.endpoints {
-            Value::Value(eps) => {
-                eps.iter().any(|e| [&e.inspector2, &e.securityhub, &e.sts, &e.organizations].into_iter().any(Value::is_unknown))
-            }
+            Value::Value(eps) => eps
+                .iter()
+                .any(|e| [&e.inspector2, &e.securityhub, &e.sts, &e.organizations].into_iter().any(Value::is_unknown)),
             other => other.is_unknown(),
         };
         self.region.is_unknown() || self.profile.is_unknown() || role_unknown || endpoints_unknown
@@ -276,6 +277,7 @@ impl Provider for Inspector2FixProvider {
         map.insert("ecr_rescan_configuration".into(), Box::new(EcrRescanConfiguration::new(self.shared.clone())));
         map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
         map.insert("ecr_auto_enable".into(), Box::new(EcrAutoEnable::new(self.shared.clone())));
+        map.insert("ecr_scanning_policy".into(), Box::new(EcrScanningPolicy::new(self.shared.clone())));
         Some(map)
     }
 

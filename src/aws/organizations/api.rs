@@ -73,8 +73,11 @@ pub trait OrganizationsApi: Send + Sync {
     /// ListRoots, every page.
     async fn list_roots(&self) -> Result<Vec<Root>, AwsError>;
     /// CreatePolicy of type `INSPECTOR_POLICY`, with `tags`.
-    async fn create_policy(&self, input: &PolicyInput, tags: &BTreeMap<String, String>)
-        -> Result<PolicySummary, AwsError>;
+    async fn create_policy(
+        &self,
+        input: &PolicyInput,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<PolicySummary, AwsError>;
     /// UpdatePolicy: name, description and document.
     async fn update_policy(&self, policy_id: &str, input: &PolicyInput) -> Result<PolicySummary, AwsError>;
     /// DeletePolicy; the policy must be detached from every target first.

@@ -101,7 +101,11 @@ impl OrgWorld {
     fn known(&self, op: &'static str, id: &str) -> Result<(), AwsError> {
         match self.policies.contains_key(id) {
             true => Ok(()),
-            false => Err(error(op, "PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.")),
+            false => Err(error(
+                op,
+                "PolicyNotFoundException",
+                "We can't find a policy with the PolicyId that you specified.",
+            )),
         }
     }
 }
@@ -117,10 +121,18 @@ impl OrganizationsApi for FakeOrganizations {
         Ok(vec![Root { id: ROOT.into(), policy_types: types }])
     }
 
-    async fn create_policy(&self, input: &PolicyInput, tags: &BTreeMap<String, String>) -> Result<PolicySummary, AwsError> {
+    async fn create_policy(
+        &self,
+        input: &PolicyInput,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<PolicySummary, AwsError> {
         let mut w = self.begin("CreatePolicy", &input.name)?;
         if w.policies.values().any(|p| p.summary.name == input.name) {
-            return Err(error("CreatePolicy", "DuplicatePolicyException", "A policy with the same name already exists."));
+            return Err(error(
+                "CreatePolicy",
+                "DuplicatePolicyException",
+                "A policy with the same name already exists.",
+            ));
         }
         let id = w.new_id();
         let p = policy(&id, &input.name, &input.description, &input.content);
@@ -142,7 +154,11 @@ impl OrganizationsApi for FakeOrganizations {
         let mut w = self.begin("DeletePolicy", policy_id)?;
         w.known("DeletePolicy", policy_id)?;
         if w.targets.get(policy_id).is_some_and(|t| !t.is_empty()) {
-            return Err(error("DeletePolicy", "PolicyInUseException", "The policy is attached to one or more entities."));
+            return Err(error(
+                "DeletePolicy",
+                "PolicyInUseException",
+                "The policy is attached to one or more entities.",
+            ));
         }
         w.policies.remove(policy_id);
         w.targets.remove(policy_id);
@@ -159,10 +175,18 @@ impl OrganizationsApi for FakeOrganizations {
         let mut w = self.begin("AttachPolicy", &format!("{policy_id} {target_id}"))?;
         w.known("AttachPolicy", policy_id)?;
         if !w.inspector_policy_enabled {
-            return Err(error("AttachPolicy", "PolicyTypeNotEnabledException", "The specified policy type isn't currently enabled in this root."));
+            return Err(error(
+                "AttachPolicy",
+                "PolicyTypeNotEnabledException",
+                "The specified policy type isn't currently enabled in this root.",
+            ));
         }
         if !w.targets.get_mut(policy_id).map(|t| t.insert(target_id.into())).unwrap_or(false) {
-            return Err(error("AttachPolicy", "DuplicatePolicyAttachmentException", "The selected policy is already attached to the specified target."));
+            return Err(error(
+                "AttachPolicy",
+                "DuplicatePolicyAttachmentException",
+                "The selected policy is already attached to the specified target.",
+            ));
         }
         Ok(())
     }
@@ -171,7 +195,11 @@ impl OrganizationsApi for FakeOrganizations {
         let mut w = self.begin("DetachPolicy", &format!("{policy_id} {target_id}"))?;
         w.known("DetachPolicy", policy_id)?;
         if !w.targets.get_mut(policy_id).map(|t| t.remove(target_id)).unwrap_or(false) {
-            return Err(error("DetachPolicy", "PolicyNotAttachedException", "The policy isn't attached to the specified target."));
+            return Err(error(
+                "DetachPolicy",
+                "PolicyNotAttachedException",
+                "The policy isn't attached to the specified target.",
+            ));
         }
         Ok(())
     }

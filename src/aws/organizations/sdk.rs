@@ -101,7 +101,12 @@ impl OrganizationsApi for SdkOrganizations {
     }
 
     async fn delete_policy(&self, policy_id: &str) -> Result<(), AwsError> {
-        self.client.delete_policy().policy_id(policy_id).send().await.map_err(|e| self.context.error("DeletePolicy", &e))?;
+        self.client
+            .delete_policy()
+            .policy_id(policy_id)
+            .send()
+            .await
+            .map_err(|e| self.context.error("DeletePolicy", &e))?;
         Ok(())
     }
 

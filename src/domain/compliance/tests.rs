@@ -278,3 +278,48 @@ async fn ten_thousand_members_cost_their_pages_and_a_status_read_per_hundred() {
         .map(|op| api.count(op));
     assert_eq!(calls, [1, 200, 101, 0]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_passing_organization_costs_no_organizations_call() {
+    let api = organization(&member_ids(3));
+    let mut e = run(&api).await;
+    let org = crate::aws::organizations::fake::FakeOrganizations::new(true);
+    let notes = explain_failing(&org, REGION, &mut e).await;
+    assert_eq!((notes, org.total_calls()), (PolicyNotes::default(), 0));
+    assert!(e.accounts.iter().all(|v| v.policy_managed.is_none()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_account_whose_policy_disables_ecr_names_it() {
+    let ids = member_ids(2);
+    let api = organization(&ids);
+    api.set(&ids[0], "DISABLED");
+    api.set(&ids[1], "DISABLED");
+    let mut e = run(&api).await;
+    let org = crate::aws::organizations::fake::FakeOrganizations::new(true);
+    let off = r#"{"inspector":{"enablement":{"ecr_scanning":{"enable_in_regions":{"@@assign":[]},"disable_in_regions":{"@@assign":["eu-west-1"]}}}}}"#;
+    let id = org.add_policy("no-ecr-eu", off, &[&ids[0]]);
+    org.set_effective(&ids[0], off);
+    let notes = explain_failing(&org, REGION, &mut e).await;
+    assert_eq!(notes, PolicyNotes::default());
+    let v = verdict(&e, &ids[0]);
+    assert_eq!(v.policy_managed, Some(true));
+    assert!(
+        v.reason.starts_with("ECR scanning is DISABLED: ") && v.reason.contains(&format!("{id} (no-ecr-eu)")),
+        "{}",
+        v.reason
+    );
+    assert!(v.hint.as_deref().unwrap().contains("remove eu-west-1 from the policy's ecr_scanning.disable_in_regions"));
+    let other = verdict(&e, &ids[1]);
+    assert_eq!(other.policy_managed, Some(false), "looked up: no policy");
+    assert_eq!(other.reason, "ECR scanning is DISABLED");
+    assert_eq!(verdict(&e, CALLER).policy_managed, None, "a passing account is not looked up");
+
+    // Refused: nothing looked up, policy_managed stays null, and the note says why.
+    let mut e = run(&api).await;
+    let denied = crate::aws::organizations::fake::FakeOrganizations::new(true);
+    denied.inner.lock().unwrap().access_denied = true;
+    let notes = explain_failing(&denied, REGION, &mut e).await;
+    assert!(notes.denied.unwrap().contains("AccessDeniedException"));
+    assert!(e.accounts.iter().all(|v| v.policy_managed.is_none()));
+}

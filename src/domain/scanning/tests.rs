@@ -486,3 +486,37 @@ async fn the_fake_organization_pages_settles_associations_and_reads_stale() {
     let e = fake.list_members(false, None).await.unwrap_err();
     assert_eq!(e.code.as_deref(), Some("AccessDeniedException"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn disable_refused_by_an_inspector_policy_releases_the_account_with_a_warning() {
+    let api = FakeInspector::new(1);
+    api.set("111111111111", "ENABLED");
+    api.set("222222222222", "ENABLED");
+    api.inner.lock().unwrap().failing.insert("222222222222".into(), ("BLOCKED_BY_ORGANIZATION_POLICY".into(), 99));
+    let accounts = ids(&["111111111111", "222222222222"]);
+    let r = converge(&api, Direction::Disable, &accounts, Limit::deadline_only(MINUTE), Some("999999999999")).await;
+    assert!(r.is_complete(), "a policy-kept account is not a failure: {}", r.problems());
+    assert_eq!(r.done.keys().collect::<Vec<_>>(), vec!["111111111111"]);
+    assert_eq!(r.kept_by_policy.keys().collect::<Vec<_>>(), vec!["222222222222"]);
+    assert_eq!(r.kept_by_policy["222222222222"].code, "BLOCKED_BY_ORGANIZATION_POLICY");
+    assert_eq!(api.count("Disable"), 1, "never retried");
+    let warning = r.kept_by_policy_warning("eu-west-1").expect("a warning");
+    assert!(warning.contains("  222222222222") && warning.contains("eu-west-1"), "{warning}");
+    assert!(warning.contains("stays on under the policy"), "{warning}");
+    assert!(!warning.contains("SCP"), "{warning}");
+    assert_eq!(api.ecr("222222222222"), "ENABLED");
+}
+
+#[tokio::test(start_paused = true)]
+async fn enable_blocked_by_an_inspector_policy_fails_at_once_with_the_policy_hint() {
+    let api = FakeInspector::new(1);
+    api.inner.lock().unwrap().failing.insert("222222222222".into(), ("BLOCKED_BY_ORGANIZATION_POLICY".into(), 99));
+    let accounts = ids(&["222222222222"]);
+    let r = converge(&api, Direction::Enable, &accounts, Limit::deadline_only(MINUTE), Some("999999999999")).await;
+    let f = &r.failed["222222222222"];
+    assert_eq!(f.code, "BLOCKED_BY_ORGANIZATION_POLICY");
+    let hint = f.hint.as_deref().expect("a hint");
+    assert!(hint.contains("ecr_scanning.disable_in_regions") && hint.contains("not an SCP"), "{hint}");
+    assert!(r.kept_by_policy.is_empty(), "only a Disable releases accounts");
+    assert_eq!(api.count("Enable"), 1, "never retried");
+}

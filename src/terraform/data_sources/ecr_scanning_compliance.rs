@@ -12,8 +12,9 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::aws::clients::Clients;
-use crate::domain::compliance::{self, Evaluation, Verdict};
+use crate::domain::compliance::{self, Evaluation, PolicyNotes, Verdict};
 use crate::domain::organization::{ReadError, READ_TIMEOUT};
+use crate::domain::policy_cause;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::terraform::values::{string_set, StringSet};
@@ -28,6 +29,7 @@ pub struct AccountObject {
     pub passes: Value<bool>,
     pub reason: Value<String>,
     pub hint: Value<String>,
+    pub policy_managed: Value<bool>,
 }
 
 impl From<&Verdict> for AccountObject {
@@ -40,6 +42,7 @@ impl From<&Verdict> for AccountObject {
             passes: Value::Value(v.passes),
             reason: Value::Value(v.reason.clone()),
             hint: opt(v.hint.as_deref()),
+            policy_managed: v.policy_managed.map_or(Value::Null, Value::Value),
         }
     }
 }
@@ -55,7 +58,7 @@ pub struct ComplianceState {
     pub auto_enable_ecr: Value<bool>,
 }
 
-pub const ACCOUNT_FIELDS: [(&str, &str); 6] = [
+pub const ACCOUNT_FIELDS: [(&str, &str); 7] = [
     ("account_id", "The account judged."),
     (
         "relationship_status",
@@ -65,6 +68,13 @@ pub const ACCOUNT_FIELDS: [(&str, &str); 6] = [
     ("passes", "Whether the account satisfies the rule (its ECR scanning is `ENABLED`)."),
     ("reason", "Why, e.g. `ECR scanning is ENABLING`."),
     ("hint", "A next step; null when none is needed."),
+    (
+        "policy_managed",
+        "Whether an AWS Organizations Inspector policy (`INSPECTOR_POLICY`) decides the account's ECR scanning in this \
+         Region; looked up only for failing accounts (the first 100), null when not looked up or when Organizations \
+         could not be read. When a policy disables it, `reason` names the policy (id and name) and `hint` says what \
+         to change.",
+    ),
 ];
 
 pub struct EcrScanningCompliance {
@@ -81,7 +91,9 @@ impl EcrScanningCompliance {
         let account_type = T::Object(
             ACCOUNT_FIELDS
                 .iter()
-                .map(|(n, _)| (n.to_string(), if *n == "passes" { T::Bool } else { T::String }))
+                .map(|(n, _)| {
+                    (n.to_string(), if *n == "passes" || *n == "policy_managed" { T::Bool } else { T::String })
+                })
                 .collect::<HashMap<_, _>>(),
         );
         let fields = ACCOUNT_FIELDS.iter().map(|(n, d)| format!("`{n}` ({d})")).collect::<Vec<_>>().join(", ");
@@ -114,7 +126,7 @@ impl EcrScanningCompliance {
     }
 
     /// The evaluation for the caller in the provider's Region, or the error users read.
-    async fn evaluate(&self, clients: &Clients) -> Result<Evaluation, (String, String)> {
+    async fn evaluate(&self, clients: &Clients) -> Result<(Evaluation, PolicyNotes), (String, String)> {
         let mut limit = self.shared.limit(READ_TIMEOUT);
         let caller = match limit.run(self.shared.caller_account()).await {
             Ok(Ok(account)) => account,
@@ -125,7 +137,32 @@ impl EcrScanningCompliance {
             }
         };
         let evaluation = compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region).await;
-        evaluation.map_err(|e| (e.summary().into(), e.to_string()))
+        let mut evaluation = evaluation.map_err(|e| (e.summary().into(), e.to_string()))?;
+        let notes = compliance::explain_failing(clients.organizations.as_ref(), &clients.region, &mut evaluation).await;
+        Ok((evaluation, notes))
+    }
+}
+
+/// Failing accounts whose Inspector policy was not looked up, and why.
+fn warn_policy_notes(diags: &mut Diagnostics, notes: &PolicyNotes) {
+    if notes.not_checked > 0 {
+        diag::warning(
+            diags,
+            "Inspector policies looked up for the first 100 failing accounts only",
+            format!(
+                "Whether an AWS Organizations Inspector policy disables ECR scanning was looked up for the first {} \
+                 failing accounts, and {} more not checked: their policy_managed is null.",
+                policy_cause::MAX_LOOKUPS,
+                notes.not_checked
+            ),
+        );
+    }
+    if let Some(denied) = &notes.denied {
+        diag::warning(
+            diags,
+            "AWS Organizations could not be read",
+            format!("{denied}. policy_managed is null for the accounts not looked up."),
+        );
     }
 }
 
@@ -163,10 +200,11 @@ impl DataSource for EcrScanningCompliance {
         let region = region::to_read(&self.shared, diags, &config.region).await?;
         let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
         match self.evaluate(&clients).await {
-            Ok(evaluation) => {
+            Ok((evaluation, notes)) => {
                 if let Some(warning) = evaluation.auto_enable_warning(&region) {
                     diag::warning(diags, "Auto-enable for ECR scanning is off", warning);
                 }
+                warn_policy_notes(diags, &notes);
                 Some(state(region, &evaluation))
             }
             Err((summary, detail)) => {

@@ -4,6 +4,7 @@ pub mod control_suppression;
 pub mod ecr_auto_enable;
 pub mod ecr_rescan_configuration;
 pub mod ecr_scanning;
+pub mod ecr_scanning_policy;
 
 use serde::{Deserialize, Serialize};
 

@@ -13,6 +13,7 @@ fn verdict(account: &str, passes: bool, hint: Option<&str>) -> Verdict {
         passes,
         reason: "why".into(),
         hint: hint.map(str::to_owned),
+        policy_managed: (!passes).then_some(true),
     }
 }
 
@@ -37,6 +38,8 @@ fn an_evaluation_becomes_state_with_nulls_where_nothing_is_known() {
     assert_eq!(accounts[1].relationship_status, Value::Value("ENABLED".into()));
     assert_eq!(accounts[1].ecr_status, Value::Null, "not read");
     assert_eq!(accounts[1].hint, Value::Value("enable it".into()));
+    assert_eq!(accounts[0].policy_managed, Value::Null, "not looked up");
+    assert_eq!(accounts[1].policy_managed, Value::Value(true));
 
     let member = Evaluation {
         role: Role::Member("999999999999".into()),

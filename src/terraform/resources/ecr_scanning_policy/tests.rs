@@ -1,0 +1,59 @@
+use super::*;
+use crate::terraform::values::string_set;
+
+fn config(regions: &[&str], targets: &[&str]) -> PolicyState {
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    PolicyState {
+        name: Value::Value("ecr".into()),
+        enable_in_regions: string_set(&owned(regions)),
+        target_ids: string_set(&owned(targets)),
+        ..PolicyState::default()
+    }
+}
+
+fn errors(config: &PolicyState) -> Vec<(String, AttributePath)> {
+    let mut diags = Diagnostics::default();
+    check(&mut diags, config);
+    diags.errors.iter().map(|d| (d.detail.to_string(), d.attribute.clone())).collect()
+}
+
+#[test]
+fn bad_arguments_are_refused_naming_the_attribute() {
+    assert!(errors(&config(&["us-east-1"], &["r-ab12", "ou-ab12-abcdefgh", "123456789012"])).is_empty());
+    let e = errors(&config(&["ALL_SUPPORTED", "us-east-1"], &["r-ab12"]));
+    assert_eq!(e.len(), 1);
+    assert!(e[0].0.starts_with("enable_in_regions: ") && e[0].0.contains("only value"), "{e:?}");
+    assert_eq!(e[0].1, AttributePath::new("enable_in_regions"));
+    let e = errors(&config(&["us-east-1"], &["r-ab12", "ou-bad"]));
+    assert_eq!(e.len(), 1);
+    assert!(e[0].0.starts_with("target_ids: ") && e[0].0.contains("ou-bad"), "{e:?}");
+    assert_eq!(e[0].1, AttributePath::new("target_ids").index(1));
+    let mut long = config(&["us-east-1"], &[]);
+    long.name = Value::Value("x".repeat(129));
+    assert_eq!(errors(&long)[0].1, AttributePath::new("name"));
+    // Unknown values are checked once known.
+    let unknown = PolicyState { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
+    assert!(errors(&unknown).is_empty());
+}
+
+#[tokio::test]
+async fn a_plan_makes_no_aws_call_and_shows_the_document() {
+    // An unconfigured handle: any AWS call would fail for want of a Region and credentials.
+    let resource = EcrScanningPolicy::new(Arc::new(Shared::default()));
+    let mut diags = Diagnostics::default();
+    let c = config(&["us-east-1"], &["r-ab12"]);
+    let (planned, _) = resource.plan_create(&mut diags, c.clone(), c, ValueEmpty::default()).await.expect("planned");
+    assert!(diags.errors.is_empty());
+    assert_eq!((planned.id, planned.arn), (Value::Unknown, Value::Unknown));
+    assert_eq!(planned.description, Value::Value(String::new()));
+    let expected = ecr_policy::document(&["us-east-1".to_owned()].into_iter().collect());
+    assert_eq!(planned.content, Value::Value(expected));
+}
+
+#[tokio::test]
+async fn a_bad_import_id_is_refused_without_aws() {
+    let resource = EcrScanningPolicy::new(Arc::new(Shared::default()));
+    let mut diags = Diagnostics::default();
+    assert!(resource.import(&mut diags, "ou-ab12-abcdefgh".into()).await.is_none());
+    assert!(diags.errors[0].detail.contains("p-"), "{}", diags.errors[0].detail);
+}
