@@ -59,7 +59,10 @@ impl Cause {
                 return format!("no AWS Organizations Inspector policy decides ECR scanning in {region}")
             }
         };
-        format!("its effective AWS Organizations Inspector policy {does} ECR scanning in {region}: {}", self.named())
+        format!(
+            "the account's effective AWS Organizations Inspector policy {does} ECR scanning in {region}: {}",
+            self.named()
+        )
     }
 }
 

@@ -11,6 +11,7 @@ mod failfast;
 mod logs;
 mod moto;
 mod no_panic;
+mod org_policies;
 mod organization_module;
 mod organization_read;
 mod organization_write;
