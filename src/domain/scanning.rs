@@ -543,6 +543,8 @@ pub async fn read(api: &dyn EcrScanningApi, account_ids: &BTreeSet<String>) -> R
     Ok(reading)
 }
 
+pub mod change;
+
 #[cfg(test)]
 pub(crate) mod fake;
 
