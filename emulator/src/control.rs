@@ -9,13 +9,13 @@ use serde_json::{json, Map, Value};
 use crate::config::AccountPatch;
 use crate::evaluation::evaluate_inspector2;
 use crate::findings::Control;
-use crate::organization;
 use crate::registry::Registry;
 use crate::reply::Reply;
 use crate::state::{World, DEFAULT_REGION};
 use crate::util::{
     account_id_list, is_account_id, is_region, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key,
 };
+use crate::{organization, organizations_setup};
 
 pub const PREFIX: &str = "/_emulator";
 
@@ -40,6 +40,8 @@ enum Endpoint {
     Organization,
     OrgMember,
     OrgAccounts,
+    Organizations,
+    OrganizationsAccounts,
 }
 
 impl Endpoint {
@@ -53,6 +55,8 @@ impl Endpoint {
                 | Endpoint::Faults
                 | Endpoint::Fault
                 | Endpoint::Requests
+                | Endpoint::Organizations
+                | Endpoint::OrganizationsAccounts
         )
     }
 }
@@ -77,6 +81,8 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/organization", Endpoint::Organization),
     ("/organization/members/:id", Endpoint::OrgMember),
     ("/organization/accounts", Endpoint::OrgAccounts),
+    ("/organizations", Endpoint::Organizations),
+    ("/organizations/accounts", Endpoint::OrganizationsAccounts),
 ];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
@@ -166,6 +172,7 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
         Endpoint::ScanConfig | Endpoint::Registry => scan_data(w, endpoint, &call),
         Endpoint::Aggregation => aggregation(w, &call),
         Endpoint::Organization | Endpoint::OrgMember | Endpoint::OrgAccounts => org(w, endpoint, &call),
+        Endpoint::Organizations | Endpoint::OrganizationsAccounts => organizations(w, endpoint, &call),
     }
 }
 
@@ -414,6 +421,23 @@ fn org(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
                 Err((404, format!("{id} is not a member of the organization in {}", w.region())))
             }
         }
+        _ => Err(call.not_found()),
+    }
+}
+
+/// AWS Organizations (global): `/organizations` (GET, PUT to build it anew, DELETE) and
+/// `/organizations/accounts` (POST: accounts join or move).
+fn organizations(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Organizations) => {
+            organizations_setup::view(w).ok_or_else(|| (404, "there is no organization".to_string()))
+        }
+        ("PUT", Endpoint::Organizations) => organizations_setup::replace(w, &call.json()?).map_err(bad),
+        ("DELETE", Endpoint::Organizations) => match organizations_setup::remove(w) {
+            true => Ok(ok()),
+            false => Err((404, "there is no organization".to_string())),
+        },
+        ("POST", Endpoint::OrganizationsAccounts) => organizations_setup::place(w, &call.json()?).map_err(bad),
         _ => Err(call.not_found()),
     }
 }

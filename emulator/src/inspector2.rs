@@ -335,6 +335,25 @@ fn write_state(out: &mut String, status: &str, error_fields: bool) {
     }
 }
 
+/// Why an Inspector policy of AWS Organizations forbids this change of ECR scanning in `id`, if
+/// it does: an Enable where the effective policy disables ECR in this Region, or a Disable where
+/// it enables it. (AWS documents the error code, not its message: this one is the emulator's.)
+fn blocked_by_policy(w: &World, op: Op, id: &str, types: &[ResourceType]) -> Option<String> {
+    if !types.contains(&ResourceType::Ecr) {
+        return None;
+    }
+    let policy_on = w.organizations.as_ref()?.ecr_decision(id, w.region())?;
+    let (verb, state) = match (op, policy_on) {
+        (Op::Enable, false) => ("enabled", "disables"),
+        (Op::Disable, true) => ("disabled", "enables"),
+        _ => return None,
+    };
+    Some(format!(
+        "Amazon ECR scanning of account {id} in {} cannot be {verb} through the Amazon Inspector API: the account's effective AWS Organizations Inspector policy {state} it in this Region",
+        w.region()
+    ))
+}
+
 /// Enable or Disable `types` in each of `ids`.
 fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[ResourceType]) -> Vec<u8> {
     let now = Instant::now();
@@ -343,6 +362,10 @@ fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[Resource
     for id in ids {
         if let Some(f) = rejected(w, caller, op, id, leads) {
             body.failed.push(f);
+            continue;
+        }
+        if let Some(msg) = blocked_by_policy(w, op, id, types) {
+            body.failed.push(failed(id, Some((w.account(id), leads)), "BLOCKED_BY_ORGANIZATION_POLICY", &msg));
             continue;
         }
         // A suspended account blocks enablement. (Disable goes ahead: resources move to

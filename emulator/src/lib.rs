@@ -19,14 +19,19 @@
 //! 2. `auth` (SigV4 scope parsing), `errors` (AWS error encodings), `request_log`, `account` (one
 //!    account's Inspector2 state), `findings` (the Security Hub model, filters, paging and store),
 //!    `scan_config` (one account's Inspector2 scan settings), `registry` (one account's ECR images),
-//!    `org` (one Region's organization: delegated administrator and members).
-//! 3. `faults`, `config` (configuration and account patches).
+//!    `org` (one Region's organization: delegated administrator and members), `inspector_policy`
+//!    (the INSPECTOR_POLICY document and its inheritance operators).
+//! 3. `faults`, `config` (configuration and account patches), `organizations` (AWS Organizations:
+//!    the tree, policy types, policies and attachments).
 //! 4. `state` (the `World` that holds all of the above).
 //! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding),
-//!    `organization` (the control API's view and changes of a Region's organization).
+//!    `organization` (the control API's view and changes of a Region's organization),
+//!    `organizations_setup` (the control API's building of the AWS Organizations tree).
 //! 6. `inspector2_config` (GetConfiguration, UpdateConfiguration), `inspector2_org` (ListMembers,
 //!    GetMember, AssociateMember, Describe/UpdateOrganizationConfiguration), `ecr` (DescribeRepositories,
-//!    DescribeImages), `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the control API).
+//!    DescribeImages), `inspector2_admin` (the delegated-administrator operations), `organizations_api`
+//!    (AWS Organizations), `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the
+//!    control API).
 //! 7. `server` (HTTP, routing to 6).
 //!
 //! Embedding in tests:
@@ -50,11 +55,16 @@ pub mod evaluation;
 pub mod faults;
 pub mod findings;
 pub mod inspector2;
+pub mod inspector2_admin;
 pub mod inspector2_config;
 pub mod inspector2_org;
+pub mod inspector_policy;
 pub mod operations;
 pub mod org;
 pub mod organization;
+pub mod organizations;
+pub mod organizations_api;
+pub mod organizations_setup;
 pub mod registry;
 pub mod reply;
 pub mod request_log;

@@ -1,5 +1,6 @@
 //! The AWS operations the emulator serves: fault targets, and always listed in the request
-//! counts.
+//! counts. A name two services share (Inspector2's and Security Hub's
+//! DescribeOrganizationConfiguration) is one counter; each log entry names its `service`.
 
 pub const OPERATIONS: &[&str] = &[
     "Enable",
@@ -20,4 +21,22 @@ pub const OPERATIONS: &[&str] = &[
     "AssociateMember",
     "DescribeOrganizationConfiguration",
     "UpdateOrganizationConfiguration",
+    "EnableDelegatedAdminAccount",
+    "DisableDelegatedAdminAccount",
+    "GetDelegatedAdminAccount",
+    "ListDelegatedAdminAccounts",
+    "DescribeOrganization",
+    "ListRoots",
+    "EnablePolicyType",
+    "DisablePolicyType",
+    "CreatePolicy",
+    "UpdatePolicy",
+    "DeletePolicy",
+    "DescribePolicy",
+    "ListPolicies",
+    "AttachPolicy",
+    "DetachPolicy",
+    "ListTargetsForPolicy",
+    "ListPoliciesForTarget",
+    "DescribeEffectivePolicy",
 ];

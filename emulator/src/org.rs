@@ -152,9 +152,42 @@ pub struct Org {
     /// After an update under a `stale_org_config` fault: the previous flags and how many more
     /// DescribeOrganizationConfiguration calls answer them.
     pub stale: Option<(AutoEnable, u64)>,
+    /// An EnableDelegatedAdminAccount or DisableDelegatedAdminAccount under way.
+    pub admin_change: Option<AdminChange>,
+    /// The AWS Organizations change count whose Inspector policies this Region last applied.
+    pub applied_policy_epoch: u64,
+}
+
+/// A change of the delegated administrator under way: it settles like an association (after
+/// `polls` GetDelegatedAdminAccount/ListDelegatedAdminAccounts reads and `ms`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdminChange {
+    pub account: String,
+    /// True for an Enable (the account becomes the administrator), false for a Disable.
+    pub enabling: bool,
+    pub pending: Pending,
 }
 
 impl Org {
+    /// A delegated-administrator read sees the change under way.
+    pub fn poll_admin_change(&mut self) {
+        if let Some(c) = self.admin_change.as_mut() {
+            c.pending.polls = c.pending.polls.saturating_add(1);
+        }
+    }
+
+    /// The change under way if it is due now (it is then taken out).
+    pub fn take_settled_admin_change(&mut self, settle: AssociateSettle, now: Instant) -> Option<AdminChange> {
+        let due = self.admin_change.as_ref().is_some_and(|c| {
+            c.pending.polls >= settle.polls && now.duration_since(c.pending.since) >= Duration::from_millis(settle.ms)
+        });
+        if due {
+            self.admin_change.take()
+        } else {
+            None
+        }
+    }
+
     /// An organization whose `members` are all associated.
     pub fn new(delegated_admin: Option<String>, members: impl IntoIterator<Item = String>, now_ms: u64) -> Org {
         let mut org = Org { delegated_admin, ..Org::default() };

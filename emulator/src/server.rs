@@ -17,7 +17,8 @@ use crate::config::Initial;
 use crate::errors::ApiError;
 use crate::reply::Reply;
 use crate::state::{World, DEFAULT_REGION};
-use crate::{auth, control, ecr, inspector2, inspector2_config, inspector2_org, securityhub, sts};
+use crate::{auth, control, ecr, inspector2, inspector2_admin, inspector2_config, inspector2_org};
+use crate::{organizations_api, securityhub, sts};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -148,10 +149,12 @@ fn aws_call(
     let scope = auth::scope(headers.authorization, query);
     let service = match &scope {
         Some(s) => s.service.as_str(),
+        None if organizations_api::owns_target(headers.target) => organizations_api::SERVICE,
         None if path == "/" => sts::SERVICE,
         None if inspector2::owns_path(path)
             || inspector2_config::owns_path(path)
-            || inspector2_org::owns_path(path) =>
+            || inspector2_org::owns_path(path)
+            || inspector2_admin::owns_path(path) =>
         {
             inspector2::SERVICE
         }
@@ -178,10 +181,12 @@ fn aws_call(
     let mut reply = match service {
         inspector2::SERVICE if inspector2_config::owns_path(path) => inspector2_config::handle(&mut w, &req),
         inspector2::SERVICE if inspector2_org::owns_path(path) => inspector2_org::handle(&mut w, &req),
+        inspector2::SERVICE if inspector2_admin::owns_path(path) => inspector2_admin::handle(&mut w, &req),
         inspector2::SERVICE => inspector2::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
         securityhub::SERVICE => securityhub::handle(&mut w, &req),
         ecr::SERVICE => ecr::handle(&mut w, &req),
+        organizations_api::SERVICE => organizations_api::handle(&mut w, &req),
         other => ApiError::new(
             400,
             "UnrecognizedClientException",

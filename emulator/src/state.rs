@@ -13,11 +13,12 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
+use crate::account::{Account, ResourceType, Settle, Status, UNTOUCHED};
 use crate::config::{AccountPatch, Config, Initial};
 use crate::faults::{FaultErrors, Faults, Injected};
 use crate::findings::Hub;
-use crate::org::{AssociateSettle, Org};
+use crate::org::{AssociateSettle, Member, Org, ASSOCIATED};
+use crate::organizations::Organizations;
 use crate::registry::Registry;
 use crate::request_log::{LogEntry, RequestLog};
 use crate::scan_config::ScanConfig;
@@ -57,6 +58,11 @@ pub struct World {
     pub started_unix_ms: u64,
     /// Requests a `black_hole` fault is holding open right now (a reset does not change it).
     pub held_open: u64,
+    /// AWS Organizations (global): None until the control API builds the organization.
+    pub organizations: Option<Organizations>,
+    /// Counts changes of AWS Organizations, so that each Region applies the Inspector policies
+    /// once per change (see [`World::enforce_inspector_policies`]).
+    pub organizations_epoch: u64,
     /// The selected Region: the per-Region fields below are its state.
     region: String,
     /// Every other Region used so far.
@@ -104,6 +110,8 @@ impl World {
             ids: IdGen::new(),
             started_unix_ms: unix_now_ms(),
             held_open: 0,
+            organizations: None,
+            organizations_epoch: 0,
             region: DEFAULT_REGION.into(),
             parked: BTreeMap::new(),
             accounts: BTreeMap::new(),
@@ -127,6 +135,8 @@ impl World {
         self.faults = Faults::default();
         self.requests.clear();
         self.sessions.clear();
+        self.organizations = None;
+        self.organizations_epoch += 1;
         self.parked.clear();
         self.region = DEFAULT_REGION.into();
         let first = self.fresh_region(DEFAULT_REGION);
@@ -155,13 +165,76 @@ impl World {
 
     /// Make `region` the selected one (created on first use). Callers validate the name.
     pub fn select_region(&mut self, region: &str) {
-        if region == self.region {
+        if region != self.region {
+            let incoming = self.parked.remove(region).unwrap_or_else(|| self.fresh_region(region));
+            let outgoing = self.put_region(incoming);
+            let previous = std::mem::replace(&mut self.region, region.to_string());
+            self.parked.insert(previous, outgoing);
+        }
+        self.enforce_inspector_policies();
+    }
+
+    /// Record a change of AWS Organizations (its tree, policies or attachments) and apply the
+    /// Inspector policies in the selected Region now (other Regions apply them when next selected).
+    pub fn organizations_changed(&mut self, now_ms: u64) {
+        self.organizations_epoch += 1;
+        if let Some(o) = self.organizations.as_mut() {
+            o.changed_ms = now_ms;
+        }
+        self.enforce_inspector_policies();
+    }
+
+    /// What the effective Inspector policies decide for ECR scanning, applied to the selected
+    /// Region once per Organizations change: an account whose policy enables ECR here scans ECR
+    /// (ENABLED at once) and is associated with the Region's delegated administrator; one whose
+    /// policy disables it here does not. Accounts no policy manages are left alone, and so is a
+    /// later control-API change (drift).
+    pub fn enforce_inspector_policies(&mut self) {
+        if self.org.applied_policy_epoch == self.organizations_epoch {
             return;
         }
-        let incoming = self.parked.remove(region).unwrap_or_else(|| self.fresh_region(region));
-        let outgoing = self.put_region(incoming);
-        let previous = std::mem::replace(&mut self.region, region.to_string());
-        self.parked.insert(previous, outgoing);
+        self.org.applied_policy_epoch = self.organizations_epoch;
+        let Some(orgs) = self.organizations.as_ref() else { return };
+        let region = self.region.clone();
+        let decided: Vec<(String, bool)> =
+            orgs.accounts.keys().filter_map(|a| orgs.ecr_decision(a, &region).map(|on| (a.clone(), on))).collect();
+        let (now, now_ms) = (Instant::now(), unix_now_ms());
+        for (account, on) in decided {
+            let ecr = self.account(&account).resource(ResourceType::Ecr);
+            let want = if on { Status::Enabled } else { Status::Disabled };
+            if ecr != want {
+                self.account_mut(&account).set_resource(ResourceType::Ecr, want, now);
+            }
+            let admin = self.org.delegated_admin.clone();
+            if on && admin.is_some_and(|a| a != account) && !self.org.is_associated(&account) {
+                self.org.members.insert(account, Member::new(ASSOCIATED, now_ms));
+            }
+        }
+    }
+
+    /// Settle a delegated-administrator change under way in the selected Region (see the config's
+    /// `delegated_admin_polls` and `delegated_admin_delay_ms`). A new administrator sees every
+    /// other account of the organization as a member (CREATED, policy-managed ones associated);
+    /// a removed one leaves every member a standalone account.
+    fn settle_admin_change(&mut self) {
+        let settle =
+            AssociateSettle { polls: self.config.delegated_admin_polls, ms: self.config.delegated_admin_delay_ms };
+        let Some(change) = self.org.take_settled_admin_change(settle, Instant::now()) else { return };
+        if !change.enabling {
+            self.org.delegated_admin = None;
+            self.org.members.clear();
+            return;
+        }
+        let now_ms = unix_now_ms();
+        let accounts =
+            self.organizations.as_ref().map(|o| o.accounts.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        for a in accounts.into_iter().filter(|a| *a != change.account) {
+            self.org.members.entry(a).or_insert_with(|| Member::new("CREATED", now_ms));
+        }
+        self.org.members.remove(&change.account);
+        self.org.delegated_admin = Some(change.account);
+        self.org.applied_policy_epoch = self.organizations_epoch.wrapping_sub(1);
+        self.enforce_inspector_policies();
     }
 
     /// Every Region used so far, sorted.
@@ -216,10 +289,12 @@ impl World {
     }
 
     /// Turn the associations that have settled (by the config's `associate_polls` and
-    /// `associate_delay_ms`) ENABLED in the selected Region.
+    /// `associate_delay_ms`) ENABLED in the selected Region, and settle a delegated-administrator
+    /// change.
     pub fn settle_associations(&mut self) {
         let settle = AssociateSettle { polls: self.config.associate_polls, ms: self.config.associate_delay_ms };
         self.org.settle_associations(settle, Instant::now(), unix_now_ms());
+        self.settle_admin_change();
     }
 
     /// Add associated members in every Region (and to the config, so new Regions have them).

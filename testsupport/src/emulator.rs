@@ -239,6 +239,54 @@ impl Emulator {
         str_field(member, "relationship_status").to_owned()
     }
 
+    /// Builds the AWS Organizations organization anew (`PUT /_emulator/organizations`):
+    /// `{"management_account", "policy_admin"?, "enabled_policy_types"?, "ous"?: [{"name",
+    /// "parent"?}], "accounts"?: {id: parent}}`; the organization as it is then.
+    #[track_caller]
+    pub fn put_organizations(&self, tree: Value) -> Value {
+        let v = self.control("PUT", "/_emulator/organizations", Some(tree));
+        str_field(&v, "root_id");
+        v
+    }
+
+    /// The AWS Organizations organization: `{id, management_account, policy_admin, root_id,
+    /// enabled_policy_types, ous: [{id, name, parent_id}], accounts: [{account_id, parent_id}],
+    /// policies: [{id, name, type, targets}]}`; fails when there is none.
+    #[track_caller]
+    pub fn organizations(&self) -> Value {
+        self.control("GET", "/_emulator/organizations", None)
+    }
+
+    /// The id of the organization's root (`r-...`).
+    #[track_caller]
+    pub fn root_id(&self) -> String {
+        str_field(&self.organizations(), "root_id").to_owned()
+    }
+
+    /// The id of the OU named `name`; fails when there is no such OU.
+    #[track_caller]
+    pub fn ou_id(&self, name: &str) -> String {
+        let org = self.organizations();
+        let ous = field(&org, "ous").as_array().unwrap_or_else(|| panic!("ous is not a list: {}", brief(&org)));
+        let ou = ous.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(name));
+        str_field(ou.unwrap_or_else(|| panic!("no OU named {name:?}: {}", brief(&org))), "id").to_owned()
+    }
+
+    /// Puts `account` in `parent` ("Root", an OU name or id): it joins the organization or moves.
+    #[track_caller]
+    pub fn place_account(&self, account: &str, parent: &str) {
+        let body = serde_json::json!({"account_id": account, "parent": parent});
+        let v = self.control("POST", "/_emulator/organizations/accounts", Some(body));
+        assert_eq!(field(&v, "placed"), &serde_json::json!(1), "{}", brief(&v));
+    }
+
+    /// The Organizations policies of the organization (`[{id, name, type, targets}]`).
+    #[track_caller]
+    pub fn org_policies(&self) -> Vec<Value> {
+        let org = self.organizations();
+        field(&org, "policies").as_array().unwrap_or_else(|| panic!("policies is not a list: {}", brief(&org))).clone()
+    }
+
     #[track_caller]
     pub fn clear_log(&self) {
         self.control("DELETE", "/_emulator/requests", None);
@@ -326,6 +374,19 @@ impl Requests {
             named.unwrap_or_else(|| panic!("log entry without region: {}", brief(e))) == region
         };
         self.calls(operation).into_iter().filter(in_region).count() as u64
+    }
+
+    /// Calls of `operation` to `service` (`inspector2`, `securityhub`, `organizations`, ...): for
+    /// a name two services share (DescribeOrganizationConfiguration). The log must be complete.
+    #[track_caller]
+    pub fn count_of(&self, service: &str, operation: &str) -> u64 {
+        assert_eq!(
+            self.dropped, 0,
+            "{} log entries were dropped, so calls per service cannot be counted",
+            self.dropped
+        );
+        let of_service = |e: &&Value| e.get("service").and_then(Value::as_str) == Some(service);
+        self.calls(operation).into_iter().filter(of_service).count() as u64
     }
 
     /// The log entries of `operation`, oldest first.
