@@ -5,7 +5,8 @@
 //! - Jobs: [`scanning`] (enable, disable and read ECR scanning for many accounts: send, wait,
 //!   judge, report), [`association`] (associate members, never disassociate), [`organization`]
 //!   (the members an administrator sees), [`compliance`] (Inspector.2 by AWS's rule),
-//!   [`auto_enable`] (the organization's ECR auto-enable flag), [`rescan`] (ECR rescan settings),
+//!   [`auto_enable`] (the organization's ECR auto-enable flag), [`delegated_admin`] (designating
+//!   the organization's Inspector administrator), [`rescan`] (ECR rescan settings),
 //!   [`estimate`] (the cost of enhanced scanning), [`findings`] (a control's findings and
 //!   compliance) and [`suppression`] (what to suppress, restore or adopt).
 //! - Their parts: [`status`] (what Inspector's statuses and error codes mean), [`wait`] (polling
@@ -16,6 +17,7 @@ pub mod association;
 pub mod auto_enable;
 pub mod batch;
 pub mod compliance;
+pub mod delegated_admin;
 pub mod estimate;
 pub mod findings;
 pub mod organization;
