@@ -8,14 +8,14 @@ use serde_json::{json, Map, Value};
 
 use crate::config::AccountPatch;
 use crate::evaluation::evaluate_inspector2;
-use crate::findings::Control;
+use crate::findings::{Control, INSPECTOR2_CONTROL};
 use crate::registry::Registry;
 use crate::reply::Reply;
 use crate::state::{World, DEFAULT_REGION};
 use crate::util::{
     account_id_list, is_account_id, is_region, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key,
 };
-use crate::{organization, organizations_setup};
+use crate::{organization, organizations_setup, securityhub_setup};
 
 pub const PREFIX: &str = "/_emulator";
 
@@ -42,6 +42,9 @@ enum Endpoint {
     OrgAccounts,
     Organizations,
     OrganizationsAccounts,
+    HubAssociations,
+    HubStandards,
+    HubOrganization,
 }
 
 impl Endpoint {
@@ -83,6 +86,9 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/organization/accounts", Endpoint::OrgAccounts),
     ("/organizations", Endpoint::Organizations),
     ("/organizations/accounts", Endpoint::OrganizationsAccounts),
+    ("/securityhub/associations/:id", Endpoint::HubAssociations),
+    ("/securityhub/standards/:id", Endpoint::HubStandards),
+    ("/securityhub/organization", Endpoint::HubOrganization),
 ];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
@@ -173,6 +179,9 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
         Endpoint::Aggregation => aggregation(w, &call),
         Endpoint::Organization | Endpoint::OrgMember | Endpoint::OrgAccounts => org(w, endpoint, &call),
         Endpoint::Organizations | Endpoint::OrganizationsAccounts => organizations(w, endpoint, &call),
+        Endpoint::HubAssociations | Endpoint::HubStandards | Endpoint::HubOrganization => {
+            hub_governance(w, endpoint, &call)
+        }
     }
 }
 
@@ -438,6 +447,30 @@ fn organizations(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value
             false => Err((404, "there is no organization".to_string())),
         },
         ("POST", Endpoint::OrganizationsAccounts) => organizations_setup::place(w, &call.json()?).map_err(bad),
+        _ => Err(call.not_found()),
+    }
+}
+
+/// What governs Security Hub controls in the selected Region: `/securityhub/associations/{id}`
+/// (GET `?control_id=`, default Inspector.2; PUT), `/securityhub/standards/{id}` (GET, PUT) and
+/// `/securityhub/organization` (GET, PUT).
+fn hub_governance(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::HubAssociations) => {
+            let control = call.param("control_id").unwrap_or(INSPECTOR2_CONTROL).to_string();
+            Ok(securityhub_setup::view(w, account_id(call.id)?, &control))
+        }
+        ("GET", Endpoint::HubStandards) => Ok(securityhub_setup::view(w, account_id(call.id)?, INSPECTOR2_CONTROL)),
+        ("PUT", Endpoint::HubAssociations) => {
+            let id = account_id(call.id)?.to_owned();
+            securityhub_setup::set_association(w, &id, &call.json()?).map_err(bad)
+        }
+        ("PUT", Endpoint::HubStandards) => {
+            let id = account_id(call.id)?.to_owned();
+            securityhub_setup::set_standards(w, &id, &call.json()?).map_err(bad)
+        }
+        ("GET", Endpoint::HubOrganization) => Ok(securityhub_setup::organization_view(w)),
+        ("PUT", Endpoint::HubOrganization) => securityhub_setup::set_organization(w, &call.json()?).map_err(bad),
         _ => Err(call.not_found()),
     }
 }

@@ -2,7 +2,7 @@
 //! control finding in the caller's home account. Used by GetFindings and the control API.
 
 use crate::account::{ResourceType, Status};
-use crate::findings::{finding_id, Compliance, Finding, INSPECTOR2_CONTROL};
+use crate::findings::{finding_id, Compliance, Finding, RecordState, INSPECTOR2_CONTROL};
 use crate::org::{ASSOCIATED, SUSPENDED};
 use crate::state::World;
 use crate::util::stable_uuid;
@@ -25,6 +25,16 @@ fn organization_passes(w: &World, admin: &str) -> bool {
     ecr_enabled(w, admin) && counted.map(|(id, _)| id).all(|m| ecr_enabled(w, m))
 }
 
+/// A disabled control has no findings: archive the evaluated one, as Security Hub does.
+fn archive(w: &mut World, home: &str, id: &str, now: &str) {
+    if let Some(f) = w.securityhub.find_mut(home, id) {
+        if f.set_record_state(RecordState::Archived) {
+            f.updated_at = now.to_string();
+            w.securityhub.associations.archived.insert(id.to_string());
+        }
+    }
+}
+
 /// (Re)compute the Inspector.2 finding of Security Hub home account `home` from the Inspector2
 /// state of the selected Region, as AWS does in the delegated administrator (or a standalone
 /// account):
@@ -33,7 +43,9 @@ fn organization_passes(w: &World, admin: &str) -> bool {
 /// - any other account (standalone, or in the organization but not associated): PASSED iff its
 ///   ECR scanning is ENABLED (an account that never used Inspector reads all DISABLED, so it
 ///   FAILS, as on AWS);
-/// - nothing at all while the Inspector.2 control is DISABLED.
+/// - nothing at all while the Inspector.2 control is DISABLED; and while it is disabled for
+///   `home` in every standard `home` has enabled (standards control associations), the evaluated
+///   finding is archived (RecordState ARCHIVED), active again once the control is enabled.
 ///
 /// A compliance change applies the workflow rules (see [`Finding::set_compliance`]) and bumps
 /// UpdatedAt; an unchanged result leaves the finding alone.
@@ -41,6 +53,17 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
     let control_on = w.securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
     if !control_on {
         return;
+    }
+    let id = evaluated_finding_id(home, region);
+    if w.securityhub.associations.control_disabled(home, INSPECTOR2_CONTROL) {
+        archive(w, home, &id, now);
+        return;
+    }
+    if w.securityhub.associations.archived.remove(&id) {
+        if let Some(f) = w.securityhub.find_mut(home, &id) {
+            f.set_record_state(RecordState::Active);
+            f.updated_at = now.to_string();
+        }
     }
     let admin = w.org.delegated_admin.as_deref();
     let member = matches!(w.org.status(home), Some(ASSOCIATED | SUSPENDED));
@@ -52,7 +75,6 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
         ecr_enabled(w, home)
     };
     let compliance = if passed { Compliance::Passed } else { Compliance::Failed };
-    let id = evaluated_finding_id(home, region);
     let store = w.securityhub.store_mut(home);
     match store.get_mut(&id) {
         Some(f) => {

@@ -26,11 +26,14 @@
 //! 4. `state` (the `World` that holds all of the above).
 //! 5. `call` (an AWS call as services see it), `evaluation` (the Inspector.2 control finding),
 //!    `organization` (the control API's view and changes of a Region's organization),
-//!    `organizations_setup` (the control API's building of the AWS Organizations tree).
+//!    `organizations_setup` (the control API's building of the AWS Organizations tree),
+//!    `securityhub_setup` (the control API's standards, control associations and Security Hub
+//!    organization configuration).
 //! 6. `inspector2_config` (GetConfiguration, UpdateConfiguration), `inspector2_org` (ListMembers,
 //!    GetMember, AssociateMember, Describe/UpdateOrganizationConfiguration), `ecr` (DescribeRepositories,
 //!    DescribeImages), `inspector2_admin` (the delegated-administrator operations), `organizations_api`
-//!    (AWS Organizations), `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the
+//!    (AWS Organizations), `securityhub_governance` (standards control associations and Security
+//!    Hub's organization configuration), `inspector2`, `securityhub`, `sts` (the AWS services), `control` (the
 //!    control API).
 //! 7. `server` (HTTP, routing to 6).
 //!
@@ -70,6 +73,8 @@ pub mod reply;
 pub mod request_log;
 pub mod scan_config;
 pub mod securityhub;
+pub mod securityhub_governance;
+pub mod securityhub_setup;
 pub mod server;
 pub mod state;
 pub mod sts;

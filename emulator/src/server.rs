@@ -18,7 +18,7 @@ use crate::errors::ApiError;
 use crate::reply::Reply;
 use crate::state::{World, DEFAULT_REGION};
 use crate::{auth, control, ecr, inspector2, inspector2_admin, inspector2_config, inspector2_org};
-use crate::{organizations_api, securityhub, sts};
+use crate::{organizations_api, securityhub, securityhub_governance, sts};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -158,7 +158,7 @@ fn aws_call(
         {
             inspector2::SERVICE
         }
-        None if securityhub::owns_path(path) => securityhub::SERVICE,
+        None if securityhub::owns_path(path) || securityhub_governance::owns_path(path) => securityhub::SERVICE,
         None => "",
     };
     let region = scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| DEFAULT_REGION.into());
@@ -184,6 +184,9 @@ fn aws_call(
         inspector2::SERVICE if inspector2_admin::owns_path(path) => inspector2_admin::handle(&mut w, &req),
         inspector2::SERVICE => inspector2::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
+        securityhub::SERVICE if securityhub_governance::owns_route(method, path) => {
+            securityhub_governance::handle(&mut w, &req)
+        }
         securityhub::SERVICE => securityhub::handle(&mut w, &req),
         ecr::SERVICE => ecr::handle(&mut w, &req),
         organizations_api::SERVICE => organizations_api::handle(&mut w, &req),
