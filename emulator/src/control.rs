@@ -263,11 +263,11 @@ fn members(w: &mut World, call: &Call) -> Result<Value> {
         .and_then(|ids| account_id_list(ids, "account_ids").map_err(bad))?;
     let one_region = region_given(call);
     if one_region {
-        w.org.associate_all(ids, unix_now_ms());
+        w.here_mut().org.associate_all(ids, unix_now_ms());
     } else {
         w.add_members_everywhere(&ids);
     }
-    Ok(json!({"members": w.org.associated().count()}))
+    Ok(json!({"members": w.here().org.associated().count()}))
 }
 
 fn account_id(id: &str) -> Result<&str> {
@@ -281,7 +281,7 @@ fn account_id(id: &str) -> Result<&str> {
 fn accounts(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     match (call.method, endpoint) {
         ("GET", Endpoint::Accounts) => {
-            let list: Vec<Value> = w.accounts.keys().map(|id| w.account_view(id)).collect();
+            let list: Vec<Value> = w.here().accounts.keys().map(|id| w.account_view(id)).collect();
             Ok(json!({ "accounts": list }))
         }
         ("GET", Endpoint::Account) => Ok(w.account_view(account_id(call.id)?)),
@@ -327,7 +327,7 @@ fn faults(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
 fn controls(w: &mut World, call: &Call) -> Result<Value> {
     match call.method {
         "GET" => {
-            let list: Vec<Value> = w.securityhub.controls.values().map(Control::to_json).collect();
+            let list: Vec<Value> = w.here().securityhub.controls.values().map(Control::to_json).collect();
             Ok(json!({ "controls": list }))
         }
         "POST" | "PUT" => {
@@ -336,7 +336,7 @@ fn controls(w: &mut World, call: &Call) -> Result<Value> {
                 one => vec![one],
             };
             // All or nothing; later entries see earlier ones.
-            let mut controls = w.securityhub.controls.clone();
+            let mut controls = w.here().securityhub.controls.clone();
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.iter().enumerate() {
                 let id = v.get("SecurityControlId").and_then(Value::as_str).unwrap_or("");
@@ -344,7 +344,7 @@ fn controls(w: &mut World, call: &Call) -> Result<Value> {
                 out.push(c.to_json());
                 controls.insert(c.id.clone(), c);
             }
-            w.securityhub.controls = controls;
+            w.here_mut().securityhub.controls = controls;
             Ok(json!({ "controls": out }))
         }
         _ => Err(call.not_found()),
@@ -366,9 +366,9 @@ fn findings(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
         ("DELETE", Endpoint::Findings) => {
             if call.param("account_id").is_some() {
                 let home = home_param(w, call)?;
-                w.securityhub.findings.remove(&home);
+                w.here_mut().securityhub.findings.remove(&home);
             } else {
-                w.securityhub.findings.clear();
+                w.here_mut().securityhub.findings.clear();
             }
             Ok(ok())
         }
@@ -376,7 +376,7 @@ fn findings(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
             let id = percent_decode(call.id);
             let home = home_param(w, call)?;
             let now = iso8601_ms(unix_now_ms());
-            match w.securityhub.patch_finding(&home, &id, &call.json()?, &now).map_err(bad)? {
+            match w.here_mut().securityhub.patch_finding(&home, &id, &call.json()?, &now).map_err(bad)? {
                 Some(v) => Ok(v),
                 None => Err((404, format!("no finding {id:?} in account {home}"))),
             }
@@ -392,7 +392,7 @@ fn list_findings(w: &mut World, call: &Call) -> Result<Value> {
         let region = w.region().to_string();
         evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
     }
-    Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
+    Ok(json!({ "account_id": home, "findings": w.here().securityhub.findings_json(&home) }))
 }
 
 fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
@@ -407,7 +407,7 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
         Some(a) => account_id(a.as_str().unwrap_or_default())?.to_string(),
     };
     let now = iso8601_ms(unix_now_ms());
-    let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
+    let ids = w.here_mut().securityhub.seed(&home, obj, &now).map_err(bad)?;
     Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
 }
 
@@ -499,11 +499,11 @@ fn aggregation(w: &mut World, call: &Call) -> Result<Value> {
                 }
                 linked.insert(name.to_string());
             }
-            w.linked_regions = linked;
+            w.here_mut().linked_regions = linked;
         }
         _ => return Err(call.not_found()),
     }
-    Ok(json!({"region": w.region(), "linked_regions": w.linked_regions}))
+    Ok(json!({"region": w.region(), "linked_regions": w.here().linked_regions}))
 }
 
 /// An account's Inspector2 scan settings (`/configuration/{id}`: GET, PUT with any of
@@ -512,19 +512,19 @@ fn aggregation(w: &mut World, call: &Call) -> Result<Value> {
 fn scan_data(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     let id = account_id(call.id)?.to_owned();
     match (call.method, endpoint) {
-        ("GET", Endpoint::ScanConfig) => Ok(w.scan_configs.get(&id).cloned().unwrap_or_default().to_json()),
+        ("GET", Endpoint::ScanConfig) => Ok(w.here().scan_configs.get(&id).cloned().unwrap_or_default().to_json()),
         ("PUT" | "PATCH", Endpoint::ScanConfig) => {
             let patch = call.json()?;
             let obj = patch.as_object().ok_or_else(|| bad("expected a JSON object"))?;
-            let config = w.scan_configs.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
-            w.scan_configs.insert(id, config.clone());
+            let config = w.here().scan_configs.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
+            w.here_mut().scan_configs.insert(id, config.clone());
             Ok(config.to_json())
         }
-        ("GET", Endpoint::Registry) => Ok(w.registries.get(&id).cloned().unwrap_or_default().to_json()),
+        ("GET", Endpoint::Registry) => Ok(w.here().registries.get(&id).cloned().unwrap_or_default().to_json()),
         ("PUT", Endpoint::Registry) => {
             let registry = Registry::parse(&call.json()?).map_err(bad)?;
             let view = registry.to_json();
-            w.registries.insert(id, registry);
+            w.here_mut().registries.insert(id, registry);
             Ok(view)
         }
         _ => Err(call.not_found()),
@@ -640,7 +640,7 @@ mod tests {
         let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/controls", Value::Null);
         assert_eq!(v["controls"].as_array().unwrap().len(), 4);
         call(&mut w, "POST", "/_emulator/reset", Value::Null);
-        assert_eq!(w.securityhub.controls.len(), 3);
+        assert_eq!(w.here().securityhub.controls.len(), 3);
     }
 
     #[test]
@@ -704,8 +704,8 @@ mod tests {
             call(&mut w, "GET", "/_emulator/securityhub/findings?account_id=111111111111&evaluate=1", Value::Null);
         assert_eq!(v["findings"][0]["Compliance"]["Status"], "FAILED");
         call(&mut w, "POST", "/_emulator/reset", Value::Null);
-        assert!(w.securityhub.findings.is_empty());
-        assert_eq!(w.securityhub.controls.len(), 3);
+        assert!(w.here().securityhub.findings.is_empty());
+        assert_eq!(w.here().securityhub.controls.len(), 3);
     }
 
     #[test]
@@ -814,13 +814,13 @@ mod tests {
         let (s, v) =
             call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["222222222222"], "region": "eu-west-1"}));
         assert_eq!((s, &v["members"]), (200, &json!(1)));
-        assert!(w.org.is_associated("222222222222") && w.region() == "eu-west-1");
+        assert!(w.here().org.is_associated("222222222222") && w.region() == "eu-west-1");
         w.select_region("us-east-1");
-        assert!(!w.org.is_associated("222222222222"));
+        assert!(!w.here().org.is_associated("222222222222"));
         let (_, v) = call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["333333333333"]}));
         assert_eq!(v["members"], 1);
         w.select_region("eu-west-1");
-        assert!(w.org.is_associated("333333333333") && w.org.is_associated("222222222222"));
+        assert!(w.here().org.is_associated("333333333333") && w.here().org.is_associated("222222222222"));
         assert_eq!(call(&mut w, "POST", "/_emulator/members", json!({"account_ids": [], "x": 1})).0, 400);
     }
 
@@ -924,7 +924,7 @@ mod tests {
         let (_, a) = call(&mut w, "GET", "/_emulator/accounts/300000000999?region=eu-west-1", Value::Null);
         assert_eq!(a["resource_state"]["ECR"], "ENABLING", "it starts scanning by itself");
         assert_eq!(a["resource_state"]["EC2"], "DISABLED", "only the flagged scan types");
-        assert!(w.org.is_associated("300000000999"));
+        assert!(w.here().org.is_associated("300000000999"));
         // Joining twice, the administrator, bad counts and bad overrides are refused, all or nothing.
         for (body, says) in [
             (bulk, "already in the organization"),
@@ -941,7 +941,7 @@ mod tests {
             assert_eq!(s, 400, "{body}");
             assert!(v["error"].as_str().unwrap().contains(says), "{body}: {v}");
         }
-        assert_eq!(w.org.members.len(), 1001);
+        assert_eq!(w.here().org.members.len(), 1001);
         // Overrides: a suspended member without ECR.
         let body = json!({"account_id": "400000000000", "relationship_status": "ACCOUNT_SUSPENDED", "ecr": "DISABLED"});
         let (_, v) = call(&mut w, "POST", "/_emulator/organization/accounts?region=eu-west-1", body);
@@ -952,6 +952,6 @@ mod tests {
         );
         // us-east-1 has none of them.
         w.select_region("us-east-1");
-        assert!(w.org.members.is_empty());
+        assert!(w.here().org.members.is_empty());
     }
 }

@@ -42,7 +42,7 @@ fn respond(w: &World, req: &AwsRequest, op: &str, obj: &Map<String, Value>) -> R
         ));
     }
     let (start, size) = paging(obj)?;
-    let registry = w.registries.get(account).cloned().unwrap_or_default();
+    let registry = w.here().registries.get(account).cloned().unwrap_or_default();
     let arn = |name: &str| format!("arn:aws:ecr:{}:{account}:repository/{name}", req.region);
     let (items, total): (Vec<Value>, usize) = if op == "DescribeRepositories" {
         let names: Vec<&String> = registry.repositories.keys().collect();
@@ -125,7 +125,7 @@ mod tests {
             .map(|i| json!({"pushed_at": 1000 + i, "last_pulled_at": if i == 0 { Value::Null } else { json!(2000) }}))
             .collect();
         let seed = json!({"repositories": {"app": images, "web": []}});
-        w.registries.insert(ME.into(), Registry::parse(&seed).unwrap());
+        w.here_mut().registries.insert(ME.into(), Registry::parse(&seed).unwrap());
         let (s, v) = call(&mut w, "DescribeRepositories", json!({"maxResults": 1}));
         assert_eq!(s, 200);
         assert_eq!(v["repositories"][0]["repositoryName"], "app");

@@ -21,16 +21,16 @@ pub fn evaluated_finding_id(home: &str, region: &str) -> String {
 /// member scan ECR, and no member whose account is suspended (relationship ACCOUNT_SUSPENDED)
 /// has ECR off (it keeps the control FAILED until the administrator disassociates it).
 fn organization_passes(w: &World, admin: &str) -> bool {
-    let counted = w.org.members.iter().filter(|(_, m)| m.status == ASSOCIATED || m.status == SUSPENDED);
+    let counted = w.here().org.members.iter().filter(|(_, m)| m.status == ASSOCIATED || m.status == SUSPENDED);
     ecr_enabled(w, admin) && counted.map(|(id, _)| id).all(|m| ecr_enabled(w, m))
 }
 
 /// A disabled control has no findings: archive the evaluated one, as Security Hub does.
 fn archive(w: &mut World, home: &str, id: &str, now: &str) {
-    if let Some(f) = w.securityhub.find_mut(home, id) {
+    if let Some(f) = w.here_mut().securityhub.find_mut(home, id) {
         if f.set_record_state(RecordState::Archived) {
             f.updated_at = now.to_string();
-            w.securityhub.associations.archived.insert(id.to_string());
+            w.here_mut().securityhub.associations.archived.insert(id.to_string());
         }
     }
 }
@@ -50,23 +50,23 @@ fn archive(w: &mut World, home: &str, id: &str, now: &str) {
 /// A compliance change applies the workflow rules (see [`Finding::set_compliance`]) and bumps
 /// UpdatedAt; an unchanged result leaves the finding alone.
 pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
-    let control_on = w.securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
+    let control_on = w.here().securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
     if !control_on {
         return;
     }
     let id = evaluated_finding_id(home, region);
-    if w.securityhub.associations.control_disabled(home, INSPECTOR2_CONTROL) {
+    if w.here().securityhub.associations.control_disabled(home, INSPECTOR2_CONTROL) {
         archive(w, home, &id, now);
         return;
     }
-    if w.securityhub.associations.archived.remove(&id) {
-        if let Some(f) = w.securityhub.find_mut(home, &id) {
+    if w.here_mut().securityhub.associations.archived.remove(&id) {
+        if let Some(f) = w.here_mut().securityhub.find_mut(home, &id) {
             f.set_record_state(RecordState::Active);
             f.updated_at = now.to_string();
         }
     }
-    let admin = w.org.delegated_admin.as_deref();
-    let member = matches!(w.org.status(home), Some(ASSOCIATED | SUSPENDED));
+    let admin = w.here().org.delegated_admin.as_deref();
+    let member = matches!(w.here().org.status(home), Some(ASSOCIATED | SUSPENDED));
     let passed = if admin == Some(home) {
         organization_passes(w, home)
     } else if admin.is_some() && member {
@@ -75,7 +75,7 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
         ecr_enabled(w, home)
     };
     let compliance = if passed { Compliance::Passed } else { Compliance::Failed };
-    let store = w.securityhub.store_mut(home);
+    let store = w.here_mut().securityhub.store_mut(home);
     match store.get_mut(&id) {
         Some(f) => {
             if f.set_compliance(compliance) {
@@ -113,7 +113,7 @@ mod tests {
         let region = w.region().to_string();
         evaluate_inspector2(w, home, &region, NOW);
         let id = evaluated_finding_id(home, &region);
-        w.securityhub.store(home).and_then(|s| s.get(&id)).map(|f| f.compliance)
+        w.here().securityhub.store(home).and_then(|s| s.get(&id)).map(|f| f.compliance)
     }
 
     #[test]
@@ -131,7 +131,7 @@ mod tests {
         // Members get no finding; an account of the organization that is not associated is
         // evaluated on its own and does not count for the administrator.
         assert_eq!(evaluated(&mut w, M1), None);
-        w.org.members.insert("444444444444".into(), Member::new("CREATED", 0));
+        w.here_mut().org.members.insert("444444444444".into(), Member::new("CREATED", 0));
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed));
         assert_eq!(evaluated(&mut w, "444444444444"), Some(Compliance::Failed));
     }
@@ -142,12 +142,12 @@ mod tests {
         for id in [ADMIN, M1, M2] {
             set_ecr(&mut w, id, Status::Enabled);
         }
-        w.org.members.insert(M2.into(), Member::new(SUSPENDED, 0));
+        w.here_mut().org.members.insert(M2.into(), Member::new(SUSPENDED, 0));
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed), "suspended but still scanning");
         set_ecr(&mut w, M2, Status::Disabled);
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed));
         assert_eq!(evaluated(&mut w, M2), None, "a suspended member gets no finding either");
-        w.org.members.remove(M2);
+        w.here_mut().org.members.remove(M2);
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed), "disassociated: it no longer counts");
     }
 

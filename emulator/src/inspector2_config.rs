@@ -33,8 +33,8 @@ fn operation(path: &str) -> Option<&'static str> {
 
 /// Whose settings `caller` reads: a member reads its administrator's.
 fn owner(w: &World, caller: &str) -> String {
-    match &w.org.delegated_admin {
-        Some(admin) if w.org.is_associated(caller) && caller != admin => admin.clone(),
+    match &w.here().org.delegated_admin {
+        Some(admin) if w.here().org.is_associated(caller) && caller != admin => admin.clone(),
         _ => caller.to_owned(),
     }
 }
@@ -69,12 +69,14 @@ fn get(w: &World, req: &AwsRequest, obj: &Map<String, Value>) -> Reply {
         return ApiError::field_validation(vec![(k.into(), format!("Unknown field {k}"))]).to_json_reply();
     }
     let owner = owner(w, &req.caller.account);
-    Reply::json(200, &w.scan_configs.get(&owner).cloned().unwrap_or_default().to_wire())
+    Reply::json(200, &w.here().scan_configs.get(&owner).cloned().unwrap_or_default().to_wire())
 }
 
 fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Reply, ApiError> {
     let caller = req.caller.account.as_str();
-    if let Some(admin) = w.org.delegated_admin.as_deref().filter(|a| *a != caller && w.org.is_associated(caller)) {
+    if let Some(admin) =
+        w.here().org.delegated_admin.as_deref().filter(|a| *a != caller && w.here().org.is_associated(caller))
+    {
         return Err(ApiError::new(
             403,
             "AccessDeniedException",
@@ -84,7 +86,7 @@ fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<R
     if let Some(k) = unknown_key(obj, &["ecrConfiguration", "ec2Configuration"]) {
         return Err(ApiError::field_validation(vec![(k.into(), format!("The emulator does not support field {k}"))]));
     }
-    let mut config = w.scan_configs.get(caller).cloned().unwrap_or_default();
+    let mut config = w.here().scan_configs.get(caller).cloned().unwrap_or_default();
     let mut errs = Vec::new();
     if let Some(ecr) = obj.get("ecrConfiguration") {
         if ecr.get("rescanDuration").is_none() {
@@ -102,7 +104,7 @@ fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<R
         return Err(ApiError::field_validation(errs));
     }
     config.updated_at = unix_now();
-    w.scan_configs.insert(caller.to_owned(), config);
+    w.here_mut().scan_configs.insert(caller.to_owned(), config);
     Ok(Reply::json(200, &Value::Object(Map::new())))
 }
 
@@ -180,11 +182,11 @@ mod tests {
             call(&mut w, ADMIN, "/configuration/update", json!({"ecrConfiguration": {"rescanDuration": "DAYS_1"}}));
         assert_eq!(s, 400);
         assert_eq!(call(&mut w, ADMIN, "/configuration/update", json!({})).0, 400);
-        assert!(w.scan_configs.is_empty(), "nothing changed");
+        assert!(w.here().scan_configs.is_empty(), "nothing changed");
         assert_eq!(
             call(&mut w, ADMIN, "/configuration/update", json!({"ec2Configuration": {"scanMode": "EC2_HYBRID"}})).0,
             200
         );
-        assert_eq!(w.scan_configs[ADMIN].ec2_scan_mode, "EC2_HYBRID");
+        assert_eq!(w.here().scan_configs[ADMIN].ec2_scan_mode, "EC2_HYBRID");
     }
 }

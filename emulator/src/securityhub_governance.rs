@@ -95,7 +95,7 @@ fn respond(w: &World, req: &AwsRequest, op: &str, query: &[(String, String)]) ->
 /// One association of `control` in `standard` for the caller, in the shape both operations share.
 fn association(w: &World, req: &AwsRequest, control: &Control, standard: &str) -> Value {
     let account = req.caller.account.as_str();
-    let a = w.securityhub.associations.get(account, &control.id, standard);
+    let a = w.here().securityhub.associations.get(account, &control.id, standard);
     let mut v = json!({
         "StandardsArn": standards_arn(&req.region, standard),
         "SecurityControlId": control.id,
@@ -132,9 +132,13 @@ fn list(w: &World, req: &AwsRequest, query: &[(String, String)]) -> Result<Value
             .and_then(|n| n.parse::<usize>().ok())
             .ok_or_else(|| invalid_input("The NextToken is not valid"))?,
     };
-    let control =
-        w.securityhub.controls.get(id).ok_or_else(|| invalid_input(format!("Security control {id} was not found")))?;
-    let standards = w.securityhub.associations.standards_of(&req.caller.account);
+    let control = w
+        .here()
+        .securityhub
+        .controls
+        .get(id)
+        .ok_or_else(|| invalid_input(format!("Security control {id} was not found")))?;
+    let standards = w.here().securityhub.associations.standards_of(&req.caller.account);
     let all: Vec<Value> = standards.iter().map(|s| association(w, req, control, s)).collect();
     let more = start + max < all.len();
     let page: Vec<Value> = all.into_iter().skip(start).take(max).collect();
@@ -156,7 +160,7 @@ fn batch_get(w: &World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Va
             ids.len()
         )));
     }
-    let enabled = w.securityhub.associations.standards_of(&req.caller.account);
+    let enabled = w.here().securityhub.associations.standards_of(&req.caller.account);
     let mut details = Vec::new();
     let mut unprocessed = Vec::new();
     for id in ids {
@@ -168,6 +172,7 @@ fn batch_get(w: &World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Va
             ));
         }
         let found = w
+            .here()
             .securityhub
             .controls
             .get(control)
@@ -193,8 +198,8 @@ fn batch_get(w: &World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Va
 
 fn describe_organization_configuration(w: &World, req: &AwsRequest) -> Result<Value, ApiError> {
     let caller = req.caller.account.as_str();
-    let hub = &w.securityhub.organization;
-    let admin = hub.admin.as_deref().or(w.org.delegated_admin.as_deref());
+    let hub = &w.here().securityhub.organization;
+    let admin = hub.admin.as_deref().or(w.here().org.delegated_admin.as_deref());
     if admin != Some(caller) {
         return Err(ApiError::new(
             401,

@@ -10,7 +10,7 @@ use crate::util::{account_id, iso8601_ms, unix_now_ms, unknown_key};
 
 /// `{account_id, region, control_id, standards, associations: [{standard, status, reason, updated_at}]}`.
 pub fn view(w: &World, account: &str, control: &str) -> Value {
-    let hub = &w.securityhub.associations;
+    let hub = &w.here().securityhub.associations;
     let standards = hub.standards_of(account);
     let list: Vec<Value> = standards
         .iter()
@@ -51,7 +51,7 @@ pub fn set_association(w: &mut World, account: &str, v: &Value) -> Result<Value,
         None | Some(Value::Null) => INSPECTOR2_CONTROL.to_string(),
         Some(c) => c.as_str().ok_or("control_id: expected a control id")?.to_string(),
     };
-    if !w.securityhub.controls.contains_key(&control) {
+    if !w.here().securityhub.controls.contains_key(&control) {
         return Err(format!("control_id: no control {control:?} (add it with POST /_emulator/securityhub/controls)"));
     }
     let reason = match obj.get("reason") {
@@ -59,13 +59,13 @@ pub fn set_association(w: &mut World, account: &str, v: &Value) -> Result<Value,
         Some(r) => Some(r.as_str().filter(|r| !r.is_empty()).ok_or("reason: expected a non-empty string")?.to_string()),
     };
     let standards = match obj.get("standards") {
-        None | Some(Value::Null) => w.securityhub.associations.standards_of(account),
+        None | Some(Value::Null) => w.here().securityhub.associations.standards_of(account),
         Some(s) => standard_list(s, "standards")?,
     };
     let updated_at = iso8601_ms(unix_now_ms());
     for s in &standards {
         let a = Association { enabled, reason: reason.clone(), updated_at: updated_at.clone() };
-        w.securityhub.associations.set(account, &control, s, a);
+        w.here_mut().securityhub.associations.set(account, &control, s, a);
     }
     Ok(view(w, account, &control))
 }
@@ -78,13 +78,13 @@ pub fn set_standards(w: &mut World, account: &str, v: &Value) -> Result<Value, S
         return Err(format!("unknown field {k:?} (standards)"));
     }
     let standards = standard_list(obj.get("standards").ok_or("standards is required")?, "standards")?;
-    w.securityhub.associations.set_standards(account, standards);
+    w.here_mut().securityhub.associations.set_standards(account, standards);
     Ok(view(w, account, INSPECTOR2_CONTROL))
 }
 
 /// `{region, configuration_type, admin}` of Security Hub's organization configuration.
 pub fn organization_view(w: &World) -> Value {
-    let o = &w.securityhub.organization;
+    let o = &w.here().securityhub.organization;
     json!({"region": w.region(), "configuration_type": o.configuration_type, "admin": o.admin})
 }
 
@@ -95,7 +95,7 @@ pub fn set_organization(w: &mut World, v: &Value) -> Result<Value, String> {
     if let Some(k) = unknown_key(obj, &["configuration_type", "admin"]) {
         return Err(format!("unknown field {k:?} (configuration_type|admin)"));
     }
-    let mut o = w.securityhub.organization.clone();
+    let mut o = w.here().securityhub.organization.clone();
     if let Some(t) = obj.get("configuration_type") {
         o.configuration_type = match t.as_str() {
             Some(t @ ("CENTRAL" | "LOCAL")) => t.to_string(),
@@ -105,6 +105,6 @@ pub fn set_organization(w: &mut World, v: &Value) -> Result<Value, String> {
     if let Some(a) = obj.get("admin") {
         o.admin = if a.is_null() { None } else { Some(account_id(a, "admin")?) };
     }
-    w.securityhub.organization = o;
+    w.here_mut().securityhub.organization = o;
     Ok(organization_view(w))
 }
