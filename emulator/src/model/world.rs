@@ -14,15 +14,15 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{Account, ResourceType, Settle, Status, UNTOUCHED};
-use crate::config::{AccountPatch, Config, Initial};
+use crate::emulator_config::{AccountPatch, Config, Initial};
 use crate::faults::{FaultErrors, Faults, Injected};
-use crate::findings::Hub;
-use crate::org::{AssociateSettle, Member, Org, ASSOCIATED};
-use crate::organizations::Organizations;
-use crate::registry::Registry;
+use crate::model::account::{Account, ResourceType, Settle, Status, UNTOUCHED};
+use crate::model::findings::Hub;
+use crate::model::inspector_org::{AssociateSettle, InspectorOrg, Member, ASSOCIATED};
+use crate::model::organizations::Organizations;
+use crate::model::registry::Registry;
+use crate::model::scan_settings::ScanSettings;
 use crate::request_log::{LogEntry, RequestLog};
-use crate::scan_config::ScanConfig;
 use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
@@ -85,11 +85,11 @@ pub struct RegionState {
     /// Security Hub: controls, findings, standards control associations.
     pub securityhub: Hub,
     /// Inspector2 scan settings per account that changed them (others read the defaults).
-    pub scan_configs: BTreeMap<String, ScanConfig>,
+    pub scan_settings: BTreeMap<String, ScanSettings>,
     /// ECR private registries per account.
     pub registries: BTreeMap<String, Registry>,
     /// The Inspector organization: delegated administrator and members.
-    pub org: Org,
+    pub org: InspectorOrg,
     /// Regions whose Security Hub findings this Region aggregates (a Security Hub aggregation Region).
     pub linked_regions: BTreeSet<String>,
 }
@@ -136,7 +136,11 @@ impl World {
         let now = Instant::now();
         let mut r = RegionState {
             securityhub: Hub::in_region(region),
-            org: Org::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms()),
+            org: InspectorOrg::new(
+                self.config.delegated_admin.clone(),
+                self.config.members.iter().cloned(),
+                unix_now_ms(),
+            ),
             ..RegionState::default()
         };
         for (id, patch) in &self.initial.accounts {
@@ -261,7 +265,8 @@ impl World {
         if !admin_changed && !members_changed {
             return;
         }
-        let fresh = Org::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms());
+        let fresh =
+            InspectorOrg::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms());
         for org in self.regions.values_mut().map(|r| &mut r.org) {
             if admin_changed {
                 org.delegated_admin = fresh.delegated_admin.clone();
@@ -414,9 +419,9 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
 
-    use crate::account::Status;
+    use crate::model::account::Status;
 
     #[test]
     fn untouched_reads_disabled() {
@@ -455,7 +460,7 @@ mod tests {
         assert!(w.authorize(outsider, member, false).is_err());
         // Admin on an account of the organization that is not associated: says so.
         let mut w = w;
-        w.here_mut().org.members.insert("555555555555".into(), crate::org::Member::new("CREATED", 0));
+        w.here_mut().org.members.insert("555555555555".into(), crate::model::inspector_org::Member::new("CREATED", 0));
         let e = w.authorize(admin, "555555555555", true).unwrap_err();
         assert!(
             e.contains("not an associated member") && e.contains("CREATED") && e.contains("AssociateMember"),

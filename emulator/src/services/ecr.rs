@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::parse_object;
 
 pub const SERVICE: &str = "ecr";
@@ -104,8 +104,8 @@ fn paging(obj: &Map<String, Value>) -> Result<(usize, usize), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
-    use crate::registry::Registry;
+    use crate::emulator_config::Initial;
+    use crate::model::registry::Registry;
 
     const ME: &str = "123456789012";
 

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{ResourceType, Status};
-use crate::org::{AutoEnable, Member, Org, ASSOCIATED, RELATIONSHIP_STATUSES};
-use crate::state::World;
+use crate::model::account::{ResourceType, Status};
+use crate::model::inspector_org::{AutoEnable, InspectorOrg, Member, ASSOCIATED, RELATIONSHIP_STATUSES};
+use crate::model::world::World;
 use crate::util::{account_id, is_account_id, unix_now_ms, unknown_key};
 
 /// Most accounts one join call adds (an administrator manages at most 10,000 members).
@@ -25,7 +25,7 @@ fn member_view(id: &str, m: &Member) -> Value {
 
 /// `GET /_emulator/organization`: the selected Region's organization.
 pub fn view(w: &World) -> Value {
-    let org: &Org = &w.here().org;
+    let org: &InspectorOrg = &w.here().org;
     let members: Vec<Value> = org.members.iter().map(|(id, m)| member_view(id, m)).collect();
     json!({
         "region": w.region(),

@@ -12,9 +12,9 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::findings::{standard_of_arn, standards_arn, Control};
+use crate::model::findings::{standard_of_arn, standards_arn, Control};
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::{iso8601_ms, parse_form, parse_object};
 
 const SERVICE: &str = "securityhub";

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::findings::{Association, INSPECTOR2_CONTROL, STANDARDS};
-use crate::state::World;
+use crate::model::findings::{Association, INSPECTOR2_CONTROL, STANDARDS};
+use crate::model::world::World;
 use crate::util::{account_id, iso8601_ms, unix_now_ms, unknown_key};
 
 /// `{account_id, region, control_id, standards, associations: [{standard, status, reason, updated_at}]}`.

@@ -1,6 +1,6 @@
 //! AWS Security Hub (restJson1, PascalCase JSON): GetFindings, BatchGetSecurityControls,
 //! BatchUpdateFindings, DescribeHub. Findings live in the store of the caller's account (its
-//! Security Hub "home"); see [`crate::findings`] for the data model.
+//! Security Hub "home"); see [`crate::model::findings`] for the data model.
 //!
 //! Errors carry `x-amzn-ErrorType` and a `{"Message": ..., "Code": ...}` body.
 
@@ -10,14 +10,14 @@ use serde_json::{json, Map, Value};
 
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
-use crate::evaluation::evaluate_inspector2;
 use crate::faults::FaultErrors;
-use crate::findings::{
+use crate::model::evaluation::evaluate_inspector2;
+use crate::model::findings::{
     decode_token, dedup, encode_token, query_digest, Filters, Finding, Note, Workflow, SEVERITY_LABELS,
 };
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{iso8601_ms, parse_form, parse_object, unix_now_ms};
 
 pub const SERVICE: &str = "securityhub";
@@ -422,9 +422,9 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::account::{ResourceType, Status};
-    use crate::config::Initial;
-    use crate::evaluation::evaluated_finding_id;
+    use crate::emulator_config::Initial;
+    use crate::model::account::{ResourceType, Status};
+    use crate::model::evaluation::evaluated_finding_id;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";

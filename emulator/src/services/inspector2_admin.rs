@@ -17,9 +17,9 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::org::{AdminChange, Pending};
+use crate::model::inspector_org::{AdminChange, Pending};
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object, unknown_key};
 
 const SERVICE: &str = "inspector2";

@@ -14,10 +14,10 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::org::{AutoEnable, Member, ASSOCIATED};
+use crate::model::inspector_org::{AutoEnable, Member, ASSOCIATED};
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object, unknown_key};
 
 const SERVICE: &str = "inspector2";
@@ -306,8 +306,8 @@ fn associate_member(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
-    use crate::org::Member;
+    use crate::emulator_config::Initial;
+    use crate::model::inspector_org::Member;
 
     const ADMIN: &str = "111111111111";
     const JOINED: &str = "333333333333";

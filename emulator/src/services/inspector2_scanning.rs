@@ -7,13 +7,13 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{Account, ResourceType, UNTOUCHED};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
+use crate::model::account::{Account, ResourceType, UNTOUCHED};
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object};
 
 pub const SERVICE: &str = "inspector2";
@@ -433,8 +433,8 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::Status;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
+    use crate::model::account::Status;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";

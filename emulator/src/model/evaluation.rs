@@ -1,10 +1,10 @@
 //! The Inspector.2 control evaluation: Security Hub's view of Inspector2 ECR scanning, as one
 //! control finding in the caller's home account. Used by GetFindings and the control API.
 
-use crate::account::{ResourceType, Status};
-use crate::findings::{finding_id, Compliance, Finding, RecordState, INSPECTOR2_CONTROL};
-use crate::org::{ASSOCIATED, SUSPENDED};
-use crate::state::World;
+use crate::model::account::{ResourceType, Status};
+use crate::model::findings::{finding_id, Compliance, Finding, RecordState, INSPECTOR2_CONTROL};
+use crate::model::inspector_org::{ASSOCIATED, SUSPENDED};
+use crate::model::world::World;
 use crate::util::stable_uuid;
 
 fn ecr_enabled(w: &World, account: &str) -> bool {
@@ -93,7 +93,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::org::Member;
+    use crate::model::inspector_org::Member;
 
     const ADMIN: &str = "111111111111";
     const M1: &str = "222222222222";

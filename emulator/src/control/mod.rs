@@ -1,21 +1,27 @@
 //! The JSON control API under `/_emulator/` (no auth). Errors are `{"error": "..."}` with 400
-//! (bad input) or 404 (unknown endpoint).
+//! (bad input) or 404 (unknown endpoint). This module routes; its children hold the larger views
+//! and changes: `inspector_org` (a Region's Inspector organization), `organizations` (AWS
+//! Organizations) and `securityhub` (standards, control associations, Security Hub's organization
+//! configuration).
+
+pub mod inspector_org;
+pub mod organizations;
+pub mod securityhub;
 
 use std::sync::OnceLock;
 
 use matchit::Router;
 use serde_json::{json, Map, Value};
 
-use crate::config::AccountPatch;
-use crate::evaluation::evaluate_inspector2;
-use crate::findings::{Control, INSPECTOR2_CONTROL};
-use crate::registry::Registry;
+use crate::emulator_config::AccountPatch;
+use crate::model::evaluation::evaluate_inspector2;
+use crate::model::findings::{Control, INSPECTOR2_CONTROL};
+use crate::model::registry::Registry;
+use crate::model::world::{World, DEFAULT_REGION};
 use crate::reply::Reply;
-use crate::state::{World, DEFAULT_REGION};
 use crate::util::{
     account_id_list, is_account_id, is_region, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key,
 };
-use crate::{organization, organizations_setup, securityhub_setup};
 
 pub const PREFIX: &str = "/_emulator";
 
@@ -34,7 +40,7 @@ enum Endpoint {
     Controls,
     Findings,
     Finding,
-    ScanConfig,
+    ScanSettings,
     Registry,
     Aggregation,
     Organization,
@@ -78,7 +84,7 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/securityhub/controls", Endpoint::Controls),
     ("/securityhub/findings", Endpoint::Findings),
     ("/securityhub/findings/*id", Endpoint::Finding),
-    ("/configuration/:id", Endpoint::ScanConfig),
+    ("/configuration/:id", Endpoint::ScanSettings),
     ("/ecr/:id", Endpoint::Registry),
     ("/securityhub/aggregation", Endpoint::Aggregation),
     ("/organization", Endpoint::Organization),
@@ -175,7 +181,7 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
         Endpoint::Faults | Endpoint::Fault => faults(w, endpoint, &call),
         Endpoint::Controls => controls(w, &call),
         Endpoint::Findings | Endpoint::Finding => findings(w, endpoint, &call),
-        Endpoint::ScanConfig | Endpoint::Registry => scan_data(w, endpoint, &call),
+        Endpoint::ScanSettings | Endpoint::Registry => scan_data(w, endpoint, &call),
         Endpoint::Aggregation => aggregation(w, &call),
         Endpoint::Organization | Endpoint::OrgMember | Endpoint::OrgAccounts => org(w, endpoint, &call),
         Endpoint::Organizations | Endpoint::OrganizationsAccounts => organizations(w, endpoint, &call),
@@ -415,16 +421,16 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
 /// (PUT a relationship status, DELETE) and `/organization/accounts` (POST: accounts join).
 fn org(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     match (call.method, endpoint) {
-        ("GET", Endpoint::Organization) => Ok(organization::view(w)),
-        ("PUT" | "PATCH", Endpoint::Organization) => organization::patch(w, &call.json()?).map_err(bad),
-        ("POST", Endpoint::OrgAccounts) => organization::join(w, &call.json()?).map_err(bad),
+        ("GET", Endpoint::Organization) => Ok(inspector_org::view(w)),
+        ("PUT" | "PATCH", Endpoint::Organization) => inspector_org::patch(w, &call.json()?).map_err(bad),
+        ("POST", Endpoint::OrgAccounts) => inspector_org::join(w, &call.json()?).map_err(bad),
         ("PUT", Endpoint::OrgMember) => {
             let id = account_id(call.id)?.to_owned();
-            organization::set_member(w, &id, &call.json()?).map_err(bad)
+            inspector_org::set_member(w, &id, &call.json()?).map_err(bad)
         }
         ("DELETE", Endpoint::OrgMember) => {
             let id = account_id(call.id)?;
-            if organization::remove_member(w, id) {
+            if inspector_org::remove_member(w, id) {
                 Ok(ok())
             } else {
                 Err((404, format!("{id} is not a member of the organization in {}", w.region())))
@@ -439,14 +445,14 @@ fn org(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
 fn organizations(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     match (call.method, endpoint) {
         ("GET", Endpoint::Organizations) => {
-            organizations_setup::view(w).ok_or_else(|| (404, "there is no organization".to_string()))
+            organizations::view(w).ok_or_else(|| (404, "there is no organization".to_string()))
         }
-        ("PUT", Endpoint::Organizations) => organizations_setup::replace(w, &call.json()?).map_err(bad),
-        ("DELETE", Endpoint::Organizations) => match organizations_setup::remove(w) {
+        ("PUT", Endpoint::Organizations) => organizations::replace(w, &call.json()?).map_err(bad),
+        ("DELETE", Endpoint::Organizations) => match organizations::remove(w) {
             true => Ok(ok()),
             false => Err((404, "there is no organization".to_string())),
         },
-        ("POST", Endpoint::OrganizationsAccounts) => organizations_setup::place(w, &call.json()?).map_err(bad),
+        ("POST", Endpoint::OrganizationsAccounts) => organizations::place(w, &call.json()?).map_err(bad),
         _ => Err(call.not_found()),
     }
 }
@@ -458,19 +464,19 @@ fn hub_governance(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Valu
     match (call.method, endpoint) {
         ("GET", Endpoint::HubAssociations) => {
             let control = call.param("control_id").unwrap_or(INSPECTOR2_CONTROL).to_string();
-            Ok(securityhub_setup::view(w, account_id(call.id)?, &control))
+            Ok(securityhub::view(w, account_id(call.id)?, &control))
         }
-        ("GET", Endpoint::HubStandards) => Ok(securityhub_setup::view(w, account_id(call.id)?, INSPECTOR2_CONTROL)),
+        ("GET", Endpoint::HubStandards) => Ok(securityhub::view(w, account_id(call.id)?, INSPECTOR2_CONTROL)),
         ("PUT", Endpoint::HubAssociations) => {
             let id = account_id(call.id)?.to_owned();
-            securityhub_setup::set_association(w, &id, &call.json()?).map_err(bad)
+            securityhub::set_association(w, &id, &call.json()?).map_err(bad)
         }
         ("PUT", Endpoint::HubStandards) => {
             let id = account_id(call.id)?.to_owned();
-            securityhub_setup::set_standards(w, &id, &call.json()?).map_err(bad)
+            securityhub::set_standards(w, &id, &call.json()?).map_err(bad)
         }
-        ("GET", Endpoint::HubOrganization) => Ok(securityhub_setup::organization_view(w)),
-        ("PUT", Endpoint::HubOrganization) => securityhub_setup::set_organization(w, &call.json()?).map_err(bad),
+        ("GET", Endpoint::HubOrganization) => Ok(securityhub::organization_view(w)),
+        ("PUT", Endpoint::HubOrganization) => securityhub::set_organization(w, &call.json()?).map_err(bad),
         _ => Err(call.not_found()),
     }
 }
@@ -512,12 +518,12 @@ fn aggregation(w: &mut World, call: &Call) -> Result<Value> {
 fn scan_data(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     let id = account_id(call.id)?.to_owned();
     match (call.method, endpoint) {
-        ("GET", Endpoint::ScanConfig) => Ok(w.here().scan_configs.get(&id).cloned().unwrap_or_default().to_json()),
-        ("PUT" | "PATCH", Endpoint::ScanConfig) => {
+        ("GET", Endpoint::ScanSettings) => Ok(w.here().scan_settings.get(&id).cloned().unwrap_or_default().to_json()),
+        ("PUT" | "PATCH", Endpoint::ScanSettings) => {
             let patch = call.json()?;
             let obj = patch.as_object().ok_or_else(|| bad("expected a JSON object"))?;
-            let config = w.here().scan_configs.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
-            w.here_mut().scan_configs.insert(id, config.clone());
+            let config = w.here().scan_settings.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
+            w.here_mut().scan_settings.insert(id, config.clone());
             Ok(config.to_json())
         }
         ("GET", Endpoint::Registry) => Ok(w.here().registries.get(&id).cloned().unwrap_or_default().to_json()),
@@ -534,7 +540,7 @@ fn scan_data(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
 
     fn call(w: &mut World, method: &str, path: &str, body: Value) -> (u16, Value) {
         let b = serde_json::to_vec(&body).unwrap();
@@ -947,8 +953,8 @@ mod tests {
         let (_, v) = call(&mut w, "POST", "/_emulator/organization/accounts?region=eu-west-1", body);
         assert_eq!(v["relationship_status"], "ACCOUNT_SUSPENDED");
         assert_eq!(
-            w.account("400000000000").resource(crate::account::ResourceType::Ecr),
-            crate::account::Status::Disabled
+            w.account("400000000000").resource(crate::model::account::ResourceType::Ecr),
+            crate::model::account::Status::Disabled
         );
         // us-east-1 has none of them.
         w.select_region("us-east-1");
