@@ -77,7 +77,8 @@ fn designates_in_every_region_waits_for_enabled_imports_and_heals_drift() {
 
     // Import by ACCOUNT@REGION; another account is refused, naming the administrator there.
     ws.tf(&["state", "rm", "-no-color", ADDR_EU]).ok();
-    let wrong = ws.tf(&["import", "-no-color", "-input=false", ADDR_EU, &format!("{OTHER}@{EU_WEST_1}")]).failed().all();
+    let wrong =
+        ws.tf(&["import", "-no-color", "-input=false", ADDR_EU, &format!("{OTHER}@{EU_WEST_1}")]).failed().all();
     assert!(
         wrong.contains("account 333333333333 is not the Inspector delegated administrator in eu-west-1: the administrator there is account 111111111111 (ENABLED)"),
         "{wrong}"
@@ -146,7 +147,12 @@ fn another_administrator_is_named_at_plan_and_nothing_is_sent() {
     let ws = workspace("delegated-admin-elsewhere", &emu, "AKIDMGMT", &single(ADMIN, EU_WEST_1, ""));
     let out = ws.apply().failed().all();
     assert!(out.contains("EnableDelegatedAdminAccount: ConflictException"), "{out}");
-    assert!(out.contains("Inspector names no other delegated administrator in eu-west-1, so another Region most likely has one"), "{out}");
+    assert!(
+        out.contains(
+            "Inspector names no other delegated administrator in eu-west-1, so another Region most likely has one"
+        ),
+        "{out}"
+    );
     assert_eq!(emu.count_in(EU_WEST_1, "EnableDelegatedAdminAccount"), 1, "a Conflict is not retried");
     assert!(!ws.in_state("inspector2fix_delegated_admin.this"), "nothing took effect");
     assert_eq!(admin_in(&emu, EU_WEST_1), Value::Null);

@@ -4,6 +4,7 @@
 mod harness;
 
 mod adopt;
+mod control_governance;
 mod delegated_admin;
 mod docs;
 mod ecr_scanning;
