@@ -1,6 +1,7 @@
 //! The AWS operations the emulator serves: fault targets, and always listed in the request
 //! counts. A name two services share (Inspector2's and Security Hub's
-//! DescribeOrganizationConfiguration) is one counter; each log entry names its `service`.
+//! DescribeOrganizationConfiguration) is one counter and one fault target; each log entry names
+//! its `service`.
 
 pub const OPERATIONS: &[&str] = &[
     "Enable",
@@ -39,4 +40,6 @@ pub const OPERATIONS: &[&str] = &[
     "ListTargetsForPolicy",
     "ListPoliciesForTarget",
     "DescribeEffectivePolicy",
+    "ListStandardsControlAssociations",
+    "BatchGetStandardsControlAssociations",
 ];

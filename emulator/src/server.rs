@@ -13,12 +13,13 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::call::AwsRequest;
-use crate::config::Initial;
+use crate::emulator_config::Initial;
 use crate::errors::ApiError;
+use crate::model::world::{World, DEFAULT_REGION};
 use crate::reply::Reply;
-use crate::state::{World, DEFAULT_REGION};
-use crate::{auth, control, ecr, inspector2, inspector2_admin, inspector2_config, inspector2_org};
-use crate::{organizations_api, securityhub, sts};
+use crate::services::{ecr, inspector2_admin, inspector2_members, inspector2_scan_settings, inspector2_scanning};
+use crate::services::{organizations, securityhub_findings, securityhub_governance, sts};
+use crate::{auth, control};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -149,16 +150,18 @@ fn aws_call(
     let scope = auth::scope(headers.authorization, query);
     let service = match &scope {
         Some(s) => s.service.as_str(),
-        None if organizations_api::owns_target(headers.target) => organizations_api::SERVICE,
+        None if organizations::owns_target(headers.target) => organizations::SERVICE,
         None if path == "/" => sts::SERVICE,
-        None if inspector2::owns_path(path)
-            || inspector2_config::owns_path(path)
-            || inspector2_org::owns_path(path)
+        None if inspector2_scanning::owns_path(path)
+            || inspector2_scan_settings::owns_path(path)
+            || inspector2_members::owns_path(path)
             || inspector2_admin::owns_path(path) =>
         {
-            inspector2::SERVICE
+            inspector2_scanning::SERVICE
         }
-        None if securityhub::owns_path(path) => securityhub::SERVICE,
+        None if securityhub_findings::owns_path(path) || securityhub_governance::owns_path(path) => {
+            securityhub_findings::SERVICE
+        }
         None => "",
     };
     let region = scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| DEFAULT_REGION.into());
@@ -179,14 +182,19 @@ fn aws_call(
         request_id: request_id.clone(),
     };
     let mut reply = match service {
-        inspector2::SERVICE if inspector2_config::owns_path(path) => inspector2_config::handle(&mut w, &req),
-        inspector2::SERVICE if inspector2_org::owns_path(path) => inspector2_org::handle(&mut w, &req),
-        inspector2::SERVICE if inspector2_admin::owns_path(path) => inspector2_admin::handle(&mut w, &req),
-        inspector2::SERVICE => inspector2::handle(&mut w, &req),
+        inspector2_scanning::SERVICE if inspector2_scan_settings::owns_path(path) => {
+            inspector2_scan_settings::handle(&mut w, &req)
+        }
+        inspector2_scanning::SERVICE if inspector2_members::owns_path(path) => inspector2_members::handle(&mut w, &req),
+        inspector2_scanning::SERVICE if inspector2_admin::owns_path(path) => inspector2_admin::handle(&mut w, &req),
+        inspector2_scanning::SERVICE => inspector2_scanning::handle(&mut w, &req),
         sts::SERVICE => sts::handle(&mut w, &req),
-        securityhub::SERVICE => securityhub::handle(&mut w, &req),
+        securityhub_findings::SERVICE if securityhub_governance::owns_route(method, path) => {
+            securityhub_governance::handle(&mut w, &req)
+        }
+        securityhub_findings::SERVICE => securityhub_findings::handle(&mut w, &req),
         ecr::SERVICE => ecr::handle(&mut w, &req),
-        organizations_api::SERVICE => organizations_api::handle(&mut w, &req),
+        organizations::SERVICE => organizations::handle(&mut w, &req),
         other => ApiError::new(
             400,
             "UnrecognizedClientException",

@@ -17,6 +17,7 @@ use crate::terraform::data_sources::ecr_scanning_compliance::EcrScanningComplian
 use crate::terraform::data_sources::members::Members;
 use crate::terraform::data_sources::security_hub_control::SecurityHubControl;
 use crate::terraform::resources::control_suppression::ControlSuppression;
+use crate::terraform::resources::delegated_admin::DelegatedAdminResource;
 use crate::terraform::resources::ecr_auto_enable::EcrAutoEnable;
 use crate::terraform::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::terraform::resources::ecr_scanning::EcrScanning;
@@ -278,6 +279,7 @@ impl Provider for Inspector2FixProvider {
         map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
         map.insert("ecr_auto_enable".into(), Box::new(EcrAutoEnable::new(self.shared.clone())));
         map.insert("ecr_scanning_policy".into(), Box::new(EcrScanningPolicy::new(self.shared.clone())));
+        map.insert("delegated_admin".into(), Box::new(DelegatedAdminResource::new(self.shared.clone())));
         Some(map)
     }
 

@@ -4,6 +4,8 @@
 mod harness;
 
 mod adopt;
+mod control_governance;
+mod delegated_admin;
 mod docs;
 mod ecr_scanning;
 mod emulator_org;

@@ -287,6 +287,42 @@ impl Emulator {
         field(&org, "policies").as_array().unwrap_or_else(|| panic!("policies is not a list: {}", brief(&org))).clone()
     }
 
+    /// Sets Inspector.2 ENABLED or DISABLED (with `reason`) for `account` in `region`, in every
+    /// standard it has enabled, as a central configuration policy would; whether the control is
+    /// now off for the account (disabled in every enabled standard).
+    #[track_caller]
+    pub fn set_inspector2_association_in(
+        &self,
+        region: &str,
+        account: &str,
+        enabled: bool,
+        reason: Option<&str>,
+    ) -> bool {
+        let status = if enabled { "ENABLED" } else { "DISABLED" };
+        let body = serde_json::json!({"status": status, "reason": reason});
+        let path = format!("/_emulator/securityhub/associations/{account}?region={region}");
+        let v = self.control("PUT", &path, Some(body));
+        field(&v, "control_disabled")
+            .as_bool()
+            .unwrap_or_else(|| panic!("control_disabled is not a bool: {}", brief(&v)))
+    }
+
+    /// The security standards `account` has enabled in `region` (full names such as
+    /// `aws-foundational-security-best-practices/v/1.0.0`).
+    #[track_caller]
+    pub fn set_standards_in(&self, region: &str, account: &str, standards: &[&str]) {
+        let path = format!("/_emulator/securityhub/standards/{account}?region={region}");
+        self.control("PUT", &path, Some(serde_json::json!({ "standards": standards })));
+    }
+
+    /// Security Hub's organization configuration type in `region` (`CENTRAL` or `LOCAL`).
+    #[track_caller]
+    pub fn set_securityhub_configuration_in(&self, region: &str, configuration_type: &str) {
+        let path = format!("/_emulator/securityhub/organization?region={region}");
+        let v = self.control("PUT", &path, Some(serde_json::json!({ "configuration_type": configuration_type })));
+        assert_eq!(str_field(&v, "configuration_type"), configuration_type);
+    }
+
     #[track_caller]
     pub fn clear_log(&self) {
         self.control("DELETE", "/_emulator/requests", None);

@@ -13,10 +13,10 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::inspector_policy::Document;
-use crate::organizations::{Organizations, Policy, TargetKind, INSPECTOR_POLICY, POLICY_TYPES};
+use crate::model::inspector_policy::Document;
+use crate::model::organizations::{Organizations, Policy, TargetKind, INSPECTOR_POLICY, POLICY_TYPES};
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::{parse_object, unix_now_ms};
 
 pub const SERVICE: &str = "organizations";

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::organizations::{Organizations, POLICY_TYPES};
-use crate::state::World;
+use crate::model::organizations::{Organizations, POLICY_TYPES};
+use crate::model::world::World;
 use crate::util::{account_id, is_account_id, unix_now_ms, unknown_key};
 
 /// Most accounts one call places (AWS's default quota is far lower; Inspector policies reach 50,000).
@@ -156,7 +156,7 @@ pub fn place(w: &mut World, v: &Value) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
 
     #[test]
     fn build_place_and_refuse() {

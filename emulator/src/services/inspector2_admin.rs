@@ -17,9 +17,9 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::org::{AdminChange, Pending};
+use crate::model::inspector_org::{AdminChange, Pending};
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object, unknown_key};
 
 const SERVICE: &str = "inspector2";
@@ -158,9 +158,9 @@ fn management_only(w: &World, req: &AwsRequest) -> Result<(), ApiError> {
 
 /// The account that is, or is becoming, the administrator in the selected Region.
 fn current_admin(w: &World) -> Option<String> {
-    match &w.org.admin_change {
+    match &w.here().org.admin_change {
         Some(c) if c.enabling => Some(c.account.clone()),
-        _ => w.org.delegated_admin.clone(),
+        _ => w.here().org.delegated_admin.clone(),
     }
 }
 
@@ -168,7 +168,7 @@ fn current_admin(w: &World) -> Option<String> {
 /// account for every Region.
 fn admin_elsewhere(w: &World, id: &str) -> Option<(String, String)> {
     w.regions().into_iter().filter(|r| r != w.region()).find_map(|r| {
-        let org = &w.parked_region(&r)?.org;
+        let org = &w.region_state(&r)?.org;
         let admin = match &org.admin_change {
             Some(c) if c.enabling => Some(c.account.clone()),
             _ => org.delegated_admin.clone(),
@@ -209,14 +209,14 @@ fn enable(w: &mut World, req: &AwsRequest, id: &str) -> Result<Value, ApiError> 
         return Err(conflict(format!("Account {a} is the Amazon Inspector delegated administrator in {r}; the same account must be the delegated administrator in every Region")));
     }
     let pending = Pending { since: Instant::now(), polls: 0 };
-    w.org.admin_change = Some(AdminChange { account: id.into(), enabling: true, pending });
+    w.here_mut().org.admin_change = Some(AdminChange { account: id.into(), enabling: true, pending });
     w.settle_associations();
     Ok(json!({ "delegatedAdminAccountId": id }))
 }
 
 fn disable(w: &mut World, req: &AwsRequest, id: &str) -> Result<Value, ApiError> {
     if current_admin(w).as_deref() != Some(id) {
-        if w.org.admin_change.as_ref().is_some_and(|c| !c.enabling && c.account == id) {
+        if w.here().org.admin_change.as_ref().is_some_and(|c| !c.enabling && c.account == id) {
             return Ok(json!({ "delegatedAdminAccountId": id })); // already being disabled
         }
         return Err(ApiError::new(
@@ -226,20 +226,20 @@ fn disable(w: &mut World, req: &AwsRequest, id: &str) -> Result<Value, ApiError>
         ));
     }
     let pending = Pending { since: Instant::now(), polls: 0 };
-    w.org.admin_change = Some(AdminChange { account: id.into(), enabling: false, pending });
+    w.here_mut().org.admin_change = Some(AdminChange { account: id.into(), enabling: false, pending });
     w.settle_associations();
     Ok(json!({ "delegatedAdminAccountId": id }))
 }
 
 /// Count a read of the change under way and settle it if due.
 fn read(w: &mut World) {
-    w.org.poll_admin_change();
+    w.here_mut().org.poll_admin_change();
     w.settle_associations();
 }
 
 fn get(w: &mut World) -> Value {
     read(w);
-    let status = match (&w.org.admin_change, &w.org.delegated_admin) {
+    let status = match (&w.here().org.admin_change, &w.here().org.delegated_admin) {
         (Some(c), _) if c.enabling => Some((c.account.clone(), "CREATED")),
         (Some(c), _) => Some((c.account.clone(), "DISABLED")),
         (None, Some(a)) => Some((a.clone(), "ENABLED")),
@@ -253,7 +253,7 @@ fn get(w: &mut World) -> Value {
 
 fn list(w: &mut World) -> Value {
     read(w);
-    let listed = match (&w.org.admin_change, &w.org.delegated_admin) {
+    let listed = match (&w.here().org.admin_change, &w.here().org.delegated_admin) {
         (Some(c), _) if !c.enabling => vec![json!({"accountId": c.account, "status": "DISABLE_IN_PROGRESS"})],
         (_, Some(a)) => vec![json!({"accountId": a, "status": "ENABLED"})],
         _ => vec![],

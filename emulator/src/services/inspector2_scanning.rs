@@ -7,13 +7,13 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{Account, ResourceType, UNTOUCHED};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
+use crate::model::account::{Account, ResourceType, UNTOUCHED};
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object};
 
 pub const SERVICE: &str = "inspector2";
@@ -411,7 +411,7 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
             continue;
         }
         // Untouched accounts have nothing pending; don't materialize them.
-        let a = match w.accounts.get_mut(id.as_str()) {
+        let a = match w.here_mut().accounts.get_mut(id.as_str()) {
             Some(a) => {
                 a.poll(now, settle);
                 &*a
@@ -433,8 +433,8 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::Status;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
+    use crate::model::account::Status;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";
@@ -499,7 +499,7 @@ mod tests {
         let a = status_of(&mut w, ME, ME);
         assert_eq!(a["state"]["errorCode"], "");
         assert_eq!(a["resourceState"]["ec2"]["errorMessage"], "");
-        assert!(w.accounts.is_empty());
+        assert!(w.here().accounts.is_empty());
     }
 
     #[test]
@@ -550,7 +550,7 @@ mod tests {
         assert_eq!(call(&mut w, ME, "/disable", json!({})).0, 200);
         assert_eq!(call_raw(&mut w, ME, "/status/batch/get", b"").0, 200);
         // Nothing changed.
-        assert!(w.accounts.is_empty());
+        assert!(w.here().accounts.is_empty());
         // Two field errors at once.
         let (_, v) = call(&mut w, ME, "/enable", json!({"accountIds": ["x"]}));
         assert_eq!(v["fields"].as_array().unwrap().len(), 2);

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::inspector_policy::{Document, Effective, ECR_SCANNING};
+use crate::model::inspector_policy::{Document, Effective, ECR_SCANNING};
 use crate::util::{is_account_id, stable_id};
 
 /// The policy type of Amazon Inspector policies.

@@ -1,4 +1,6 @@
-//! Emulator configuration: the JSON shape shared by `PUT /_emulator/config` and `--config FILE`.
+//! The emulator's own configuration (settling, latency, credentials, the organization every Region
+//! starts with): the JSON shape shared by `PUT /_emulator/config` and `--config FILE`. Not to be
+//! confused with an account's Inspector2 scan settings (`model::scan_settings`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use std::time::Instant;
 
-use crate::account::{Account, ResourceType, Status};
+use crate::model::account::{Account, ResourceType, Status};
 use crate::util::{account_id, account_id_list, is_account_id};
 
 pub const DEFAULT_ACCOUNT: &str = "123456789012";
