@@ -11,6 +11,7 @@ mod ecr_scanning;
 mod emulator_org;
 mod failfast;
 mod logs;
+mod management_module;
 mod moto;
 mod no_panic;
 mod org_policies;
