@@ -32,6 +32,16 @@ fn every_schema_attribute_is_documented() {
     assert_documents("docs/resources/ecr_scanning.md", &attribute_names(&EcrScanning::schema_block()));
     assert_documents("docs/resources/control_suppression.md", &attribute_names(&ControlSuppression::schema_block()));
     assert_documents(
+        "docs/resources/ecr_scanning_policy.md",
+        &attribute_names(&inspector2fix::terraform::resources::ecr_scanning_policy::EcrScanningPolicy::schema_block()),
+    );
+    assert_documents(
+        "docs/data-sources/ecr_scanning_compliance.md",
+        &attribute_names(
+            &inspector2fix::terraform::data_sources::ecr_scanning_compliance::EcrScanningCompliance::schema_block(),
+        ),
+    );
+    assert_documents(
         "docs/data-sources/security_hub_control.md",
         &attribute_names(&SecurityHubControl::schema_block()),
     );
@@ -122,5 +132,25 @@ fn the_organization_data_sources_are_documented_with_their_examples() {
         let example = format!("examples/data-sources/inspector2fix_{name}/data-source.tf");
         assert!(!read(&example).trim().is_empty(), "{example} is empty");
         assert!(read(&doc).contains(read(&example).trim()), "{doc} must embed {example}");
+    }
+}
+
+#[test]
+fn the_organization_policies_guide_covers_what_the_issue_asks() {
+    let guide = read("docs/guides/organization-policies.md");
+    for needle in [
+        "10,000",
+        "50,000",
+        "BLOCKED_BY_ORGANIZATION_POLICY",
+        "inspector2fix_ecr_scanning_policy",
+        "without a gap",
+        "Who runs it",
+        "Timing",
+        "enable-policy-type",
+    ] {
+        assert!(guide.contains(needle), "docs/guides/organization-policies.md does not mention {needle:?}");
+    }
+    for page in ["docs/resources/ecr_scanning_policy.md", "docs/data-sources/ecr_scanning_compliance.md"] {
+        assert!(read(page).contains("guides/organization-policies.md"), "{page} does not link the guide");
     }
 }

@@ -66,7 +66,11 @@ fn the_management_module_test_designates_the_administrator_and_attaches_the_poli
     let requests = emu.requests();
     assert_eq!(requests.count_of("organizations", "CreatePolicy"), 1);
     assert_eq!(requests.count_of("organizations", "AttachPolicy"), 1, "attached to the OU once");
-    assert_eq!(requests.count_of("organizations", "DeletePolicy"), 1, "the third run and the final destroy delete it once");
+    assert_eq!(
+        requests.count_of("organizations", "DeletePolicy"),
+        1,
+        "the third run and the final destroy delete it once"
+    );
     assert_eq!(requests.count_of("organizations", "EnablePolicyType"), 0, "policy types are never enabled");
     assert!(emu.org_policies().is_empty());
     emu.assert_no_call("DisableDelegatedAdminAccount", "disable_on_destroy = false keeps the administrator");

@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use aws_sdk_inspector2::types::{self as i2, ResourceScanType};
 
 use super::api::{
-    AccountEcr, BatchOutcome, CallerApi, DelegatedAdmin, DelegatedAdminAccount, DelegatedAdminApi,
-    DelegatedAdminPage, DelegatedAdminStatus, EcrScanningApi, ErrorCode, FailedAccount, MembersApi,
-    OrganizationConfigurationApi, RescanConfigurationApi,
+    AccountEcr, BatchOutcome, CallerApi, DelegatedAdmin, DelegatedAdminAccount, DelegatedAdminApi, DelegatedAdminPage,
+    DelegatedAdminStatus, EcrScanningApi, ErrorCode, FailedAccount, MembersApi, OrganizationConfigurationApi,
+    RescanConfigurationApi,
 };
 use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus};
 use crate::aws::errors::ErrorContext;
