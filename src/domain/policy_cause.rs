@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::organizations::api::{is_access_denied, OrganizationsApi, PolicySummary};
+use crate::aws::organizations::api::{is_access_denied, is_not_in_organization, OrganizationsApi, PolicySummary};
 use crate::aws::AwsError;
 use crate::domain::ecr_policy::{self, EcrDecision};
 use crate::domain::scanning::Report;
@@ -116,9 +116,12 @@ pub async fn look_up<'a>(
 }
 
 async fn cause(org: &dyn OrganizationsApi, namer: &mut Namer, region: &str, account: &str) -> Result<Cause, AwsError> {
-    let decision = match org.effective_inspector_policy(account).await? {
-        Some(content) => ecr_policy::decision(&content, region),
-        None => EcrDecision::Unmanaged,
+    let decision = match org.effective_inspector_policy(account).await {
+        Ok(Some(content)) => ecr_policy::decision(&content, region),
+        // No effective policy, or no organization at all: no policy decides it.
+        Ok(None) => EcrDecision::Unmanaged,
+        Err(e) if is_not_in_organization(&e) => EcrDecision::Unmanaged,
+        Err(e) => return Err(e),
     };
     if decision == EcrDecision::Unmanaged {
         return Ok(Cause { decision, policies: Vec::new(), naming_error: None });

@@ -110,5 +110,11 @@ pub fn is_policy_not_found(e: &AwsError) -> bool {
 /// Whether `e` says the caller may not use Organizations (not the management account, not a
 /// delegated administrator for policies, or no IAM permission).
 pub fn is_access_denied(e: &AwsError) -> bool {
-    matches!(e.code.as_deref(), Some("AccessDeniedException" | "AWSOrganizationsNotInUseException"))
+    e.code.as_deref() == Some("AccessDeniedException")
+}
+
+/// Whether `e` says the caller's account is in no organization: then no Organizations policy
+/// applies to it or to anything it manages. An answer, not a refusal.
+pub fn is_not_in_organization(e: &AwsError) -> bool {
+    e.code.as_deref() == Some("AWSOrganizationsNotInUseException")
 }

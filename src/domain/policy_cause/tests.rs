@@ -101,3 +101,19 @@ async fn a_blocked_enable_names_the_policy_and_keeps_the_hint() {
     assert!(f.message.contains("AWS Organizations could not be read"), "{}", f.message);
     assert_eq!(f.hint.as_deref(), Some(status::POLICY_DISABLES_HINT));
 }
+
+#[tokio::test]
+async fn an_account_in_no_organization_has_no_policy_and_that_is_no_refusal() {
+    let org = FakeOrganizations::new(true);
+    let not_in_use = crate::aws::AwsError::new(
+        "DescribeEffectivePolicy",
+        crate::aws::ErrorClass::Final,
+        Some("AWSOrganizationsNotInUseException"),
+        "Your account is not a member of an organization.",
+    );
+    org.inner.lock().unwrap().call_errors.push_back(not_in_use);
+    let lookups = look_up(&org, EU, &["222222222222".to_owned()]).await;
+    assert_eq!(lookups.denied, None);
+    let cause = lookups.by_account["222222222222"].as_ref().expect("an answer");
+    assert!(!cause.policy_managed());
+}
