@@ -19,6 +19,9 @@ use crate::domain::status;
 /// Accounts looked up at most per read or apply; the rest are reported as not checked.
 pub const MAX_LOOKUPS: usize = 100;
 
+/// The longest the lookups of one apply may take (each call is bounded by the SDK's timeouts too).
+pub const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// What the policies decide for one account in one Region.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cause {

@@ -138,7 +138,16 @@ impl EcrScanningCompliance {
         };
         let evaluation = compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region).await;
         let mut evaluation = evaluation.map_err(|e| (e.summary().into(), e.to_string()))?;
-        let notes = compliance::explain_failing(clients.organizations.as_ref(), &clients.region, &mut evaluation).await;
+        let explained = compliance::explain_failing(clients.organizations.as_ref(), &clients.region, &mut evaluation);
+        let notes = match limit.run(explained).await {
+            Ok(notes) => notes,
+            Err(_) => PolicyNotes {
+                not_checked: 0,
+                denied: Some(
+                    "the Inspector policy lookups ended before they finished (timeout or Terraform's stop)".into(),
+                ),
+            },
+        };
         Ok((evaluation, notes))
     }
 }

@@ -278,8 +278,11 @@ impl EcrScanning {
             }
         };
         // Name the Inspector policy behind each BLOCKED_BY_ORGANIZATION_POLICY, where Organizations can be read.
+        // Bounded, and ended by Terraform's stop: cut off, the failures keep their hint, unnamed.
         let clients = self.shared.clients_in_or_error(diags, region).await?;
-        policy_cause::explain_blocked(clients.organizations.as_ref(), &clients.region, &mut report).await;
+        let mut limit = self.shared.limit(policy_cause::LOOKUP_TIMEOUT);
+        let explained = policy_cause::explain_blocked(clients.organizations.as_ref(), &clients.region, &mut report);
+        let _ = limit.run(explained).await;
         Some(report)
     }
 }
