@@ -40,6 +40,9 @@ pub const OPERATIONS: &[&str] = &[
     "ListTargetsForPolicy",
     "ListPoliciesForTarget",
     "DescribeEffectivePolicy",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
     "ListStandardsControlAssociations",
     "BatchGetStandardsControlAssociations",
 ];

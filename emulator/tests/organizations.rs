@@ -465,3 +465,42 @@ async fn faults_reach_organizations_calls() {
     assert_eq!(code, "TooManyRequestsException");
     ok(addr, MGMT, "ListRoots", json!({})).await;
 }
+
+#[tokio::test]
+async fn tags_of_policies() {
+    let (addr, _) = world(false).await;
+    let content = ecr_policy(json!({"@@assign": []}), json!({"@@assign": []}));
+    let body = json!({"Name": "tagged", "Description": "d", "Type": "INSPECTOR_POLICY", "Content": content,
+        "Tags": [{"Key": "owner", "Value": "security"}]});
+    let id = ok(addr, MGMT, "CreatePolicy", body).await["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+    let tags = |v: Value| v["Tags"].clone();
+    assert_eq!(
+        tags(ok(addr, MGMT, "ListTagsForResource", json!({"ResourceId": id})).await),
+        json!([{"Key": "owner", "Value": "security"}])
+    );
+    let add =
+        json!({"ResourceId": id, "Tags": [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "platform"}]});
+    assert_eq!(ok(addr, ADMIN, "TagResource", add).await, json!({}));
+    ok(addr, MGMT, "UntagResource", json!({"ResourceId": id, "TagKeys": ["env"]})).await;
+    assert_eq!(
+        tags(ok(addr, MGMT, "ListTagsForResource", json!({"ResourceId": id})).await),
+        json!([{"Key": "owner", "Value": "platform"}])
+    );
+    assert_eq!(
+        refused(addr, MGMT, "ListTagsForResource", json!({"ResourceId": "p-zzzzzzzz"})).await.0,
+        "TargetNotFoundException"
+    );
+    assert_eq!(
+        refused(addr, MGMT, "TagResource", json!({"ResourceId": id, "Tags": [{"Key": ""}]})).await.0,
+        "InvalidInputException"
+    );
+    assert_eq!(
+        refused(addr, MEMBER, "ListTagsForResource", json!({"ResourceId": id})).await.0,
+        "AccessDeniedException"
+    );
+    ok(addr, MGMT, "DeletePolicy", json!({"PolicyId": id})).await;
+    assert_eq!(
+        refused(addr, MGMT, "ListTagsForResource", json!({"ResourceId": id})).await.0,
+        "TargetNotFoundException"
+    );
+}
