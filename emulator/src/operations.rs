@@ -43,6 +43,9 @@ pub const OPERATIONS: &[&str] = &[
     "TagResource",
     "UntagResource",
     "ListTagsForResource",
+    "ListParents",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
     "ListStandardsControlAssociations",
     "BatchGetStandardsControlAssociations",
 ];

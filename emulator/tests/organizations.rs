@@ -504,3 +504,46 @@ async fn tags_of_policies() {
         "TargetNotFoundException"
     );
 }
+
+#[tokio::test]
+async fn the_tree_can_be_walked() {
+    let (addr, view) = world(false).await;
+    let (root, prod, web) = (view["root_id"].as_str().unwrap().to_string(), ou_id(&view, "Prod"), ou_id(&view, "Web"));
+    let parents = |v: Value| v["Parents"].clone();
+    assert_eq!(
+        parents(ok(addr, MGMT, "ListParents", json!({"ChildId": MEMBER})).await),
+        json!([{"Id": web, "Type": "ORGANIZATIONAL_UNIT"}])
+    );
+    assert_eq!(
+        parents(ok(addr, MGMT, "ListParents", json!({"ChildId": web})).await),
+        json!([{"Id": prod, "Type": "ORGANIZATIONAL_UNIT"}])
+    );
+    assert_eq!(
+        parents(ok(addr, ADMIN, "ListParents", json!({"ChildId": prod})).await),
+        json!([{"Id": root, "Type": "ROOT"}])
+    );
+    assert_eq!(refused(addr, MGMT, "ListParents", json!({"ChildId": OUTSIDER})).await.0, "ChildNotFoundException");
+    assert_eq!(refused(addr, MGMT, "ListParents", json!({"ChildId": root})).await.0, "InvalidInputException");
+    assert_eq!(refused(addr, MEMBER, "ListParents", json!({"ChildId": MEMBER})).await.0, "AccessDeniedException");
+    let v = ok(addr, MGMT, "ListOrganizationalUnitsForParent", json!({"ParentId": root})).await;
+    assert_eq!(
+        v["OrganizationalUnits"].as_array().map(|a| a.iter().map(|o| o["Name"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!("Prod")])
+    );
+    let v = ok(addr, MGMT, "ListAccountsForParent", json!({"ParentId": root, "MaxResults": 2})).await;
+    let ids: Vec<&str> = v["Accounts"].as_array().unwrap().iter().map(|a| a["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [MGMT, ADMIN]);
+    let v = ok(
+        addr,
+        MGMT,
+        "ListAccountsForParent",
+        json!({"ParentId": root, "MaxResults": 2, "NextToken": v["NextToken"]}),
+    )
+    .await;
+    assert_eq!(v["Accounts"][0]["Id"], OTHER);
+    assert_eq!(v["Accounts"][0]["Status"], "ACTIVE");
+    assert_eq!(
+        refused(addr, MGMT, "ListAccountsForParent", json!({"ParentId": MEMBER})).await.0,
+        "ParentNotFoundException"
+    );
+}

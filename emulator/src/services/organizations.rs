@@ -44,6 +44,9 @@ pub const OPERATIONS: &[&str] = &[
     "TagResource",
     "UntagResource",
     "ListTagsForResource",
+    "ListParents",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
 ];
 
 /// The operations that change the organization.
@@ -165,6 +168,8 @@ fn respond(w: &mut World, req: &AwsRequest, op: &str, obj: &Map<String, Value>) 
         "ListTargetsForPolicy" => list_targets_for_policy(o, obj),
         "ListPoliciesForTarget" => list_policies_for_target(o, obj),
         "ListTagsForResource" => list_tags(o, obj),
+        "ListParents" => list_parents(o, obj),
+        "ListOrganizationalUnitsForParent" | "ListAccountsForParent" => list_children(o, op, obj),
         _ => change(w.organizations.as_mut().ok_or_else(access_denied)?, op, obj),
     }
 }
@@ -584,4 +589,47 @@ fn list_tags(o: &Organizations, obj: &Map<String, Value>) -> Result<Value, ApiEr
     let tags = o.tags.get(&id).into_iter().flatten();
     let items = tags.map(|(k, v)| json!({"Key": k, "Value": v})).collect();
     page(items, "Tags", obj)
+}
+
+/// ListParents (`ChildId`: an OU or an account): `{Parents: [{Id, Type}]}`, its one parent.
+fn list_parents(o: &Organizations, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let child = required(obj, "ChildId")?;
+    let not_found = || {
+        error("ChildNotFoundException", format!("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified: {child}."))
+    };
+    let parent = match TargetKind::of_id(child) {
+        Some(TargetKind::Account) => o.accounts.get(child).ok_or_else(not_found)?,
+        Some(TargetKind::Ou) => &o.ous.get(child).ok_or_else(not_found)?.parent,
+        _ => {
+            return Err(invalid(
+                "INVALID_PATTERN",
+                format!("ChildId {child:?} is not an OU (ou-...-...) or 12-digit account id."),
+            ))
+        }
+    };
+    let kind = if *parent == o.root { TargetKind::Root } else { TargetKind::Ou };
+    page(vec![json!({"Id": parent, "Type": kind.wire_name()})], "Parents", obj)
+}
+
+/// ListOrganizationalUnitsForParent / ListAccountsForParent (`ParentId`: the root or an OU):
+/// the OUs `{Id, Arn, Name}` or accounts `{Id, Arn, Name, Email, Status}` directly in it.
+fn list_children(o: &Organizations, op: &str, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let parent = required(obj, "ParentId")?;
+    if !matches!(o.kind(parent), Some(TargetKind::Root | TargetKind::Ou)) {
+        let msg = format!("We can't find a root or OU with the ParentId that you specified: {parent}.");
+        return Err(error("ParentNotFoundException", msg));
+    }
+    if op == "ListOrganizationalUnitsForParent" {
+        let ous = o.ous.iter().filter(|(_, ou)| ou.parent == parent);
+        let items = ous.map(|(id, ou)| json!({"Id": id, "Arn": o.arn_of(id), "Name": ou.name})).collect();
+        return page(items, "OrganizationalUnits", obj);
+    }
+    let accounts = o.accounts.iter().filter(|(_, p)| *p == parent);
+    let items = accounts
+        .map(|(id, _)| {
+            json!({"Id": id, "Arn": o.arn_of(id), "Name": o.name_of(id), "Email": format!("{id}@example.com"),
+                "Status": "ACTIVE", "State": "ACTIVE"})
+        })
+        .collect();
+    page(items, "Accounts", obj)
 }
