@@ -547,3 +547,41 @@ async fn the_tree_can_be_walked() {
         "ParentNotFoundException"
     );
 }
+
+#[tokio::test]
+async fn disabling_a_policy_type_detaches_its_policies_and_frees_the_accounts() {
+    let (addr, view) = world(false).await;
+    let root = view["root_id"].as_str().unwrap().to_string();
+    let switch = json!({"RootId": root, "PolicyType": "INSPECTOR_POLICY"});
+    assert_eq!(refused(addr, MGMT, "DisablePolicyType", switch.clone()).await.0, "PolicyTypeNotEnabledException");
+    ok(addr, MGMT, "EnablePolicyType", switch.clone()).await;
+    let id = create(addr, MGMT, "on", &ecr_policy(json!({"@@assign": ["us-east-1"]}), json!({"@@assign": []}))).await;
+    ok(addr, MGMT, "AttachPolicy", json!({"PolicyId": id, "TargetId": root})).await;
+    assert_eq!(refused(addr, ADMIN, "DisablePolicyType", switch.clone()).await.0, "AccessDeniedException");
+    let v = ok(addr, MGMT, "DisablePolicyType", switch).await;
+    assert_eq!(v["Root"]["PolicyTypes"], json!([]));
+    assert_eq!(ok(addr, MGMT, "ListTargetsForPolicy", json!({"PolicyId": id})).await["Targets"], json!([]));
+    let effective = json!({"PolicyType": "INSPECTOR_POLICY", "TargetId": MEMBER});
+    assert_eq!(refused(addr, MGMT, "DescribeEffectivePolicy", effective).await.0, "EffectivePolicyNotFoundException");
+    // ECR stays as the policy left it, but the API may change it again.
+    let a = control(addr, "GET", &format!("/_emulator/accounts/{MEMBER}"), Value::Null).await;
+    assert_eq!(a["resource_state"]["ECR"], "ENABLED");
+    let v = inspector_in(addr, "us-east-1", MEMBER, "/disable", json!({"resourceTypes": ["ECR"]})).await.json();
+    assert_eq!(
+        (v["failedAccounts"].clone(), v["accounts"][0]["resourceStatus"]["ecr"].as_str()),
+        (json!([]), Some("DISABLING"))
+    );
+}
+
+#[tokio::test]
+async fn the_management_account_cannot_be_the_delegated_administrator() {
+    let (addr, _) = world(false).await;
+    let r = admin_call(addr, "us-east-1", MGMT, "enable", json!({"delegatedAdminAccountId": MGMT})).await;
+    assert_eq!((r.status, r.json()["fields"][0]["name"].as_str()), (400, Some("delegatedAdminAccountId")));
+    let r = admin_call(addr, "us-east-1", MGMT, "get", json!({"x": 1})).await;
+    assert_eq!((r.status, r.header("x-amzn-ErrorType")), (400, Some("ValidationException")));
+    // Without an organization nobody is the management account.
+    control(addr, "DELETE", "/_emulator/organizations", Value::Null).await;
+    let r = admin_call(addr, "us-east-1", MGMT, "list", json!({})).await;
+    assert_eq!((r.status, r.header("x-amzn-ErrorType")), (403, Some("AccessDeniedException")));
+}
