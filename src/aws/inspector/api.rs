@@ -1,7 +1,7 @@
-//! The AWS boundary: everything the provider needs from AWS, as one async trait.
-//!
-//! Resource logic talks only to [`InspectorApi`], so it can be unit-tested against an
-//! in-memory fake and the SDK types never leak past `aws::sdk`.
+//! Inspector's traits at the boundary: the narrow traits the domain takes (caller, ECR scanning,
+//! rescan settings, members, organization configuration), `InspectorApi` over all of them, and the
+//! typed answers. Domain code can be unit-tested against in-memory fakes, and SDK types never leak
+//! past `aws::inspector::sdk`.
 
 use async_trait::async_trait;
 
