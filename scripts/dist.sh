@@ -146,12 +146,30 @@ build_zips() {
 
 # --- Merge ----------------------------------------------------------------------------------------
 
-# Checks one per-platform zip before it is listed: this version's name, a known platform, and inside
-# exactly the binary Terraform looks for (with .exe on Windows).
+# Checks one per-platform zip before it is listed: this version's name, a known platform, inside
+# exactly the binary Terraform looks for (with .exe on Windows), and that binary built for the
+# platform its name says (ELF, Mach-O or PE header: format and CPU), so a runner that built for
+# the wrong machine cannot slip a mislabelled zip into a release.
 check_zip() {
   py - "$1" "$name" "$version" <<'PY'
-import os, re, sys, zipfile
+import os, re, struct, sys, zipfile
 path, name, version = sys.argv[1:]
+
+def platform_of(head):
+    if head[:4] == b"\x7fELF" and len(head) >= 20:
+        little = head[5] == 1
+        machine = struct.unpack("<H" if little else ">H", head[18:20])[0]
+        return "linux", {0x3E: "amd64", 0xB7: "arm64"}.get(machine)
+    if head[:4] == b"\xcf\xfa\xed\xfe" and len(head) >= 8:
+        cpu = struct.unpack("<I", head[4:8])[0]
+        return "darwin", {0x01000007: "amd64", 0x0100000C: "arm64"}.get(cpu)
+    if head[:2] == b"MZ" and len(head) >= 0x40:
+        pe = struct.unpack("<I", head[0x3C:0x40])[0]
+        if head[pe:pe + 4] == b"PE\0\0":
+            machine = struct.unpack("<H", head[pe + 4:pe + 6])[0]
+            return "windows", {0x8664: "amd64", 0xAA64: "arm64"}.get(machine)
+    return None, None
+
 base = os.path.basename(path)
 m = re.fullmatch(re.escape(name) + r"_(.+)_(linux|darwin|windows)_(amd64|arm64)\.zip", base)
 if not m:
@@ -165,6 +183,12 @@ except zipfile.BadZipFile as e:
     sys.exit(f"dist.sh: {base}: not a zip ({e})")
 if members != [want]:
     sys.exit(f"dist.sh: {base} holds {members}, expected exactly [{want!r}]")
+with zipfile.ZipFile(path) as z, z.open(want) as f:
+    head = f.read(4096)
+found = platform_of(head)
+if found != (m.group(2), m.group(3)):
+    what = "_".join(p or "?" for p in found) if found[0] else "not an executable this checks"
+    sys.exit(f"dist.sh: {base}: the binary inside is {what}, not {m.group(2)}_{m.group(3)}")
 PY
 }
 

@@ -78,16 +78,41 @@ impl Drop for Keyring {
     }
 }
 
-/// A per-platform folder as a build runner uploads it: `<dir>/<zip>` holding `member` (fake bytes).
-fn platform_dir(root: &Path, platform: &str, member: &str) -> PathBuf {
+/// The first bytes of an executable for `platform` (format and CPU in the header), all the merge
+/// reads of a binary; the rest is filler.
+fn fake_executable(platform: &str) -> Vec<u8> {
+    let mut bytes = vec![0u8; 256];
+    let mut put = |at: usize, b: &[u8]| bytes[at..at + b.len()].copy_from_slice(b);
+    match platform {
+        "linux_amd64" | "linux_arm64" => {
+            put(0, b"\x7fELF\x02\x01\x01");
+            put(18, &(if platform == "linux_amd64" { 0x3Eu16 } else { 0xB7 }).to_le_bytes());
+        }
+        "darwin_amd64" | "darwin_arm64" => {
+            put(0, &0xFEED_FACFu32.to_le_bytes());
+            put(4, &(if platform == "darwin_amd64" { 0x0100_0007u32 } else { 0x0100_000C }).to_le_bytes());
+        }
+        "windows_amd64" => {
+            put(0, b"MZ");
+            put(0x3C, &0x80u32.to_le_bytes());
+            put(0x80, b"PE\0\0");
+            put(0x84, &0x8664u16.to_le_bytes());
+        }
+        other => panic!("no fake executable for {other}"),
+    }
+    bytes
+}
+
+/// A per-platform folder as a build runner uploads it: `<dir>/<zip>` holding `member`, whose bytes
+/// are an executable header for `built_for`.
+fn platform_dir(root: &Path, platform: &str, member: &str, built_for: &str) -> PathBuf {
     let dir = root.join(format!("zip-{platform}"));
     std::fs::create_dir_all(&dir).unwrap();
+    let binary = root.join(format!("binary-{platform}"));
+    std::fs::write(&binary, fake_executable(built_for)).unwrap();
     let zip = dir.join(format!("{NAME}_{VERSION}_{platform}.zip"));
-    let script =
-        "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z: z.writestr(sys.argv[2], sys.argv[3])";
-    run_ok(
-        Command::new("python3").args(["-c", script]).arg(&zip).args([member, &format!("fake binary for {platform}")]),
-    );
+    let script = "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z: z.write(sys.argv[2], sys.argv[3])";
+    run_ok(Command::new("python3").args(["-c", script]).arg(&zip).arg(&binary).arg(member));
     dir
 }
 
@@ -141,8 +166,8 @@ fn verify(key: &Keyring, sig: &Path, data: &Path) -> (bool, String) {
 fn merge_writes_one_signed_sha256sums_over_every_platform_zip_and_the_manifest() {
     let root = scratch("two");
     let key = Keyring::new(root.join("gnupg"), "");
-    let linux = platform_dir(&root, "linux_amd64", &binary("linux_amd64"));
-    let windows = platform_dir(&root, "windows_amd64", &binary("windows_amd64"));
+    let linux = platform_dir(&root, "linux_amd64", &binary("linux_amd64"), "linux_amd64");
+    let windows = platform_dir(&root, "windows_amd64", &binary("windows_amd64"), "windows_amd64");
     let dist = root.join("dist");
     let (ok, out) = merge(&dist, Some(&key), "windows_amd64 linux_amd64", &[linux.as_path(), windows.as_path()]);
     assert!(ok, "merge failed:\n{out}");
@@ -181,6 +206,15 @@ fn merge_writes_one_signed_sha256sums_over_every_platform_zip_and_the_manifest()
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A merge that must be refused, and what its error must say.
+struct Refusal<'a> {
+    case: &'a str,
+    key: Option<&'a Keyring>,
+    expect: &'a str,
+    inputs: Vec<&'a Path>,
+    message: String,
+}
+
 /// Every refused merge names its cause and leaves the previous dist/ exactly as it was, with no
 /// staging directory beside it.
 #[test]
@@ -188,13 +222,13 @@ fn a_refused_merge_names_its_cause_and_leaves_the_previous_dist_whole() {
     let root = scratch("refused");
     let key = Keyring::new(root.join("gnupg"), "");
     let dist = root.join("dist");
-    let linux = platform_dir(&root, "linux_amd64", &binary("linux_amd64"));
+    let linux = platform_dir(&root, "linux_amd64", &binary("linux_amd64"), "linux_amd64");
     let (ok, out) = merge(&dist, Some(&key), "", &[linux.as_path()]);
     assert!(ok, "first merge failed:\n{out}");
     let before: Vec<(String, Vec<u8>)> =
         listing(&dist).into_iter().map(|f| (f.clone(), std::fs::read(dist.join(&f)).unwrap())).collect();
 
-    let no_exe = platform_dir(&root.join("no-exe"), "windows_amd64", &binary("linux_amd64"));
+    let no_exe = platform_dir(&root.join("no-exe"), "windows_amd64", &binary("linux_amd64"), "windows_amd64");
     let other_version = root.join("old");
     std::fs::create_dir_all(&other_version).unwrap();
     std::fs::copy(
@@ -204,40 +238,50 @@ fn a_refused_merge_names_its_cause_and_leaves_the_previous_dist_whole() {
     .unwrap();
     let empty = root.join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let darwin = platform_dir(&root, "darwin_arm64", &binary("darwin_arm64"));
-    let cases: [(&str, Option<&Keyring>, &str, Vec<&Path>, String); 6] = [
-        ("no key", None, "", vec![linux.as_path()], "no signing key".into()),
-        (
+    let darwin = platform_dir(&root, "darwin_arm64", &binary("darwin_arm64"), "darwin_arm64");
+    let mislabelled = platform_dir(&root.join("mislabelled"), "linux_arm64", &binary("linux_arm64"), "linux_amd64");
+    let refuse = |case, key, expect, inputs, message: String| Refusal { case, key, expect, inputs, message };
+    let any_key = Some(&key);
+    let cases = [
+        refuse("no key", None, "", vec![linux.as_path()], "no signing key".into()),
+        refuse(
             "windows zip without .exe",
-            Some(&key),
+            any_key,
             "",
             vec![no_exe.as_path()],
             format!("expected exactly ['{}']", binary("windows_amd64")),
         ),
-        (
+        refuse(
+            "a binary for another platform",
+            any_key,
+            "",
+            vec![mislabelled.as_path()],
+            "the binary inside is linux_amd64, not linux_arm64".into(),
+        ),
+        refuse(
             "another version",
-            Some(&key),
+            any_key,
             "",
             vec![other_version.as_path()],
             format!("is version 0.0.1, Cargo.toml says {VERSION}"),
         ),
-        ("an empty folder", Some(&key), "", vec![linux.as_path(), empty.as_path()], "no zip in".into()),
-        (
+        refuse("an empty folder", any_key, "", vec![linux.as_path(), empty.as_path()], "no zip in".into()),
+        refuse(
             "one platform twice",
-            Some(&key),
+            any_key,
             "",
             vec![linux.as_path(), linux.as_path()],
             "two zips for linux_amd64".into(),
         ),
-        (
+        refuse(
             "a platform missing",
-            Some(&key),
+            any_key,
             "linux_amd64 darwin_arm64 windows_amd64",
             vec![linux.as_path(), darwin.as_path()],
             "expected: darwin_arm64 linux_amd64 windows_amd64".into(),
         ),
     ];
-    for (case, key, expect, inputs, message) in cases {
+    for Refusal { case, key, expect, inputs, message } in cases {
         let (ok, out) = merge(&dist, key, expect, &inputs);
         assert!(!ok, "{case}: merge succeeded:\n{out}");
         assert!(out.contains(&message), "{case}: the error should say {message:?}:\n{out}");
