@@ -42,8 +42,19 @@ os_arch() {
   esac
 }
 
-# Windows runners may have only `python`; the zip and its check need nothing beyond the standard library.
-py() { "$(command -v python3 || command -v python || die "python3 is needed")" "$@"; }
+# The zip and its check need only Python's standard library. Windows runners may have only `python`,
+# and a `python3` there may be the Microsoft Store's stub, so the first one that really runs is used.
+python_cmd=""
+py() {
+  if [ -z "$python_cmd" ]; then
+    local p
+    for p in python3 python; do
+      if "$p" -c 'import zipfile' >/dev/null 2>&1; then python_cmd="$p"; break; fi
+    done
+    [ -n "$python_cmd" ] || die "python3 is needed"
+  fi
+  "$python_cmd" "$@"
+}
 
 sha256() { if command -v sha256sum >/dev/null; then sha256sum -- "$@"; else shasum -a 256 -- "$@"; fi; }
 
