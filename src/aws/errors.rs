@@ -23,6 +23,13 @@ wire_enum! {
         Conflict = "ConflictException",
         Throttling = "ThrottlingException",
         InternalServer = "InternalServerException",
+        // AWS Organizations.
+        PolicyNotFound = "PolicyNotFoundException",
+        PolicyNotAttached = "PolicyNotAttachedException",
+        PolicyTypeNotEnabled = "PolicyTypeNotEnabledException",
+        DuplicatePolicy = "DuplicatePolicyException",
+        EffectivePolicyNotFound = "EffectivePolicyNotFoundException",
+        OrganizationsNotInUse = "AWSOrganizationsNotInUseException",
     }
 }
 

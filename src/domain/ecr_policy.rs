@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::organizations::api::{
     is_access_denied, is_policy_not_found, OrganizationsApi, PolicyInput, PolicySummary,
 };
@@ -207,13 +208,13 @@ pub struct Applied {
 
 /// A failed Organizations call, with what to do about it.
 pub fn explain(e: &AwsError) -> String {
-    match e.code.as_deref() {
+    match e.service_code() {
         _ if is_access_denied(e) => format!(
             "{e}. Inspector policies are managed from the organization's management account, or from an account \
              AWS Organizations delegates policy management to (organizations:CreatePolicy, UpdatePolicy, DeletePolicy, \
              DescribePolicy, AttachPolicy, DetachPolicy, ListTargetsForPolicy, ListRoots, TagResource, UntagResource)."
         ),
-        Some("DuplicatePolicyException") => {
+        Some(ServiceErrorCode::DuplicatePolicy) => {
             format!(
                 "{e}. Choose another `name`, or import the existing policy with `terraform import` and its id (p-...)."
             )
@@ -264,7 +265,7 @@ async fn retarget(org: &dyn OrganizationsApi, policy_id: &str, wanted: &BTreeSet
         match org.detach_policy(policy_id, &target).await {
             Ok(()) => {}
             // Already detached outside Terraform: the goal is met.
-            Err(e) if e.code.as_deref() == Some("PolicyNotAttachedException") => {}
+            Err(e) if e.is(ServiceErrorCode::PolicyNotAttached) => {}
             Err(e) => {
                 applied.error = Some(format!("detaching from {target}: {}", explain(&e)));
                 return;
@@ -275,7 +276,7 @@ async fn retarget(org: &dyn OrganizationsApi, policy_id: &str, wanted: &BTreeSet
 }
 
 async fn attach_error(org: &dyn OrganizationsApi, target: &str, e: &AwsError) -> String {
-    if e.code.as_deref() == Some("PolicyTypeNotEnabledException") {
+    if e.is(ServiceErrorCode::PolicyTypeNotEnabled) {
         let root = org.list_roots().await.ok().and_then(|r| r.into_iter().next()).map(|r| r.id);
         return policy_type_not_enabled(root.as_deref().unwrap_or("(the root: aws organizations list-roots)"));
     }

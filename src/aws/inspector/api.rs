@@ -1,8 +1,7 @@
-//! The AWS boundary for Amazon Inspector: [`InspectorApi`] (ECR scanning, members, settings) and
-//! [`DelegatedAdminApi`] (the organization's delegated administrator).
-//!
-//! Resource logic talks only to these traits, so it can be unit-tested against an
-//! in-memory fake and the SDK types never leak past `aws::sdk`.
+//! Inspector's traits at the boundary: the narrow traits the domain takes (caller, ECR scanning,
+//! rescan settings, members, organization configuration, delegated administrator), `InspectorApi` over the first five, and the
+//! typed answers. Domain code can be unit-tested against in-memory fakes, and SDK types never leak
+//! past `aws::inspector::sdk`.
 
 use async_trait::async_trait;
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::wire::wire_enum;
 use crate::aws::AwsError;
 
@@ -104,17 +105,17 @@ pub trait OrganizationsApi: Send + Sync {
 
 /// Whether `e` says the policy does not exist (deleted outside Terraform, or a wrong id).
 pub fn is_policy_not_found(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("PolicyNotFoundException")
+    e.is(ServiceErrorCode::PolicyNotFound)
 }
 
 /// Whether `e` says the caller may not use Organizations (not the management account, not a
 /// delegated administrator for policies, or no IAM permission).
 pub fn is_access_denied(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("AccessDeniedException")
+    e.is(ServiceErrorCode::AccessDenied)
 }
 
 /// Whether `e` says the caller's account is in no organization: then no Organizations policy
 /// applies to it or to anything it manages. An answer, not a refusal.
 pub fn is_not_in_organization(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("AWSOrganizationsNotInUseException")
+    e.is(ServiceErrorCode::OrganizationsNotInUse)
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_organizations::types::{self as o, EffectivePolicyType, PolicyType};
 
 use super::api::{OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root, TargetType};
-use crate::aws::errors::ErrorContext;
+use crate::aws::errors::{ErrorContext, ServiceErrorCode};
 use crate::aws::{AwsError, ErrorClass};
 
 pub struct SdkOrganizations {
@@ -188,9 +188,9 @@ impl OrganizationsApi for SdkOrganizations {
             )),
             Err(e) => {
                 let error = self.context.error("DescribeEffectivePolicy", &e);
-                match error.code.as_deref() {
-                    Some("EffectivePolicyNotFoundException") => Ok(None),
-                    _ => Err(error),
+                match error.is(ServiceErrorCode::EffectivePolicyNotFound) {
+                    true => Ok(None),
+                    false => Err(error),
                 }
             }
         }
