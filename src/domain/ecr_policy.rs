@@ -168,12 +168,13 @@ impl Wanted {
     }
 }
 
-/// A policy as read: DescribePolicy and ListTargetsForPolicy.
+/// A policy as read: DescribePolicy, ListTargetsForPolicy and ListTagsForResource.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Found {
     pub summary: PolicySummary,
     pub content: String,
     pub target_ids: BTreeSet<String>,
+    pub tags: BTreeMap<String, String>,
 }
 
 /// The policy `policy_id`, or None when AWS says it does not exist (deleted outside Terraform).
@@ -189,8 +190,13 @@ pub async fn read(org: &dyn OrganizationsApi, policy_id: &str) -> Result<Option<
         Err(e) if is_policy_not_found(&e) => return Ok(None),
         Err(e) => return Err(explain(&e)),
     };
+    let tags = match org.policy_tags(policy_id).await {
+        Ok(t) => t,
+        Err(e) if is_policy_not_found(&e) => return Ok(None),
+        Err(e) => return Err(explain(&e)),
+    };
     let target_ids = targets.into_iter().map(|t| t.target_id).collect();
-    Ok(Some(Found { summary: policy.summary, content: policy.content, target_ids }))
+    Ok(Some(Found { summary: policy.summary, content: policy.content, target_ids, tags }))
 }
 
 /// What an apply did: the policy (when it exists), the targets it is attached to now, and the
@@ -212,7 +218,8 @@ pub fn explain(e: &AwsError) -> String {
         _ if is_access_denied(e) => format!(
             "{e}. Inspector policies are managed from the organization's management account, or from an account \
              AWS Organizations delegates policy management to (organizations:CreatePolicy, UpdatePolicy, DeletePolicy, \
-             DescribePolicy, AttachPolicy, DetachPolicy, ListTargetsForPolicy, ListRoots, TagResource, UntagResource)."
+             DescribePolicy, AttachPolicy, DetachPolicy, ListTargetsForPolicy, ListRoots, TagResource, UntagResource, \
+             ListTagsForResource)."
         ),
         Some(ServiceErrorCode::DuplicatePolicy) => {
             format!(

@@ -3,10 +3,10 @@
 //! account that fails Inspector.2 because a policy disables ECR scanning there.
 //!
 //! Per account: DescribeEffectivePolicy (INSPECTOR_POLICY) says what applies; when it decides
-//! ECR scanning in the Region, the policies attached to the account itself and to the root
-//! (ListPoliciesForTarget, DescribePolicy once per policy) that decide it the same way are named.
-//! A policy inherited from an OU in between is reported as such (Organizations has no call that
-//! names it without walking the tree). Bounded: at most [`MAX_LOOKUPS`] accounts.
+//! ECR scanning in the Region, the policies attached to the account and to each OU and the root
+//! above it (ListParents up the tree, ListPoliciesForTarget, DescribePolicy once per policy) that
+//! decide it the same way are named, with where they are attached. Each OU's parent and policies
+//! are read once per run. Bounded: at most [`MAX_LOOKUPS`] accounts.
 
 use std::collections::BTreeMap;
 
@@ -27,9 +27,9 @@ pub const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1
 pub struct Cause {
     /// The account's effective Inspector policy's word on ECR scanning in the Region.
     pub decision: EcrDecision,
-    /// Policies attached to the account or the root that decide it that way (may be empty: the
-    /// policy is attached to an OU above the account).
-    pub policies: Vec<PolicySummary>,
+    /// Policies attached to the account, an OU above it or the root that decide it that way, each
+    /// with where it is attached (empty when only the combination of several decides it).
+    pub policies: Vec<(PolicySummary, String)>,
     /// Why the policies could not be named, when they could not.
     pub naming_error: Option<AwsError>,
 }
@@ -46,10 +46,14 @@ impl Cause {
             return format!("the policy could not be named: {e}");
         }
         match self.policies.is_empty() {
-            true => "inherited from an organizational unit above the account (no Inspector policy attached to the \
-                     account or the root decides it)"
+            true => "no single Inspector policy attached to the account, its OUs or the root decides it: the \
+                     effective policy combines several (aws organizations describe-effective-policy)"
                 .to_owned(),
-            false => self.policies.iter().map(|p| format!("{} ({})", p.id, p.name)).collect::<Vec<_>>().join(", "),
+            false => {
+                let named =
+                    self.policies.iter().map(|(p, target)| format!("{} ({}) attached to {target}", p.id, p.name));
+                named.collect::<Vec<_>>().join(", ")
+            }
         }
     }
 
@@ -88,7 +92,7 @@ impl Lookups {
             format!(
                 "AWS Organizations could not be read to name the policy ({e}); run from the management account or \
                  the Organizations delegated administrator for policies, with organizations:DescribeEffectivePolicy, \
-                 organizations:ListPoliciesForTarget, organizations:ListRoots and organizations:DescribePolicy"
+                 organizations:ListPoliciesForTarget, organizations:ListParents and organizations:DescribePolicy"
             )
         })
     }
@@ -136,49 +140,73 @@ async fn cause(org: &dyn OrganizationsApi, namer: &mut Namer, region: &str, acco
     }
 }
 
-/// Names policies, reading the root's policies and each policy's document once per lookup run.
+/// The most levels walked up from an account: AWS Organizations nests OUs five deep under the root.
+const MAX_DEPTH: usize = 7;
+
+/// Names policies, reading each target's policies, each OU's parent and each policy's document
+/// once per lookup run.
 #[derive(Default)]
 struct Namer {
-    root_policies: Option<Vec<PolicySummary>>,
+    attached: BTreeMap<String, Vec<PolicySummary>>,
+    parent: BTreeMap<String, Option<String>>,
     contents: BTreeMap<String, String>,
 }
 
 impl Namer {
-    /// The policies attached to `account` or to the root whose own document decides ECR scanning
-    /// in `region` as `decision`.
+    /// The policies attached to `account`, an OU above it or the root whose own document decides
+    /// ECR scanning in `region` as `decision`, each with its target.
     async fn deciding(
         &mut self,
         org: &dyn OrganizationsApi,
         region: &str,
         account: &str,
         decision: EcrDecision,
-    ) -> Result<Vec<PolicySummary>, AwsError> {
-        let mut candidates = org.list_policies_for_target(account).await?;
-        candidates.extend(self.root_policies(org).await?);
-        let mut named = Vec::new();
-        for policy in candidates {
-            if !self.contents.contains_key(&policy.id) {
-                let content = org.describe_policy(&policy.id).await?.content;
-                self.contents.insert(policy.id.clone(), content);
+    ) -> Result<Vec<(PolicySummary, String)>, AwsError> {
+        let mut named: Vec<(PolicySummary, String)> = Vec::new();
+        let mut target = Some(account.to_owned());
+        for _ in 0..MAX_DEPTH {
+            let Some(current) = target.take() else { break };
+            for policy in self.attached(org, &current).await? {
+                if self.decides(org, &policy, region).await? == decision
+                    && !named.iter().any(|(p, _)| p.id == policy.id)
+                {
+                    named.push((policy, current.clone()));
+                }
             }
-            let decides = ecr_policy::decision(&self.contents[&policy.id], region) == decision;
-            if decides && !named.iter().any(|p: &PolicySummary| p.id == policy.id) {
-                named.push(policy);
+            if !current.starts_with("r-") {
+                target = self.parent(org, &current).await?;
             }
         }
         Ok(named)
     }
 
-    async fn root_policies(&mut self, org: &dyn OrganizationsApi) -> Result<Vec<PolicySummary>, AwsError> {
-        if let Some(p) = &self.root_policies {
-            return Ok(p.clone());
+    async fn attached(&mut self, org: &dyn OrganizationsApi, target: &str) -> Result<Vec<PolicySummary>, AwsError> {
+        if !self.attached.contains_key(target) {
+            let policies = org.list_policies_for_target(target).await?;
+            self.attached.insert(target.to_owned(), policies);
         }
-        let mut policies = Vec::new();
-        for root in org.list_roots().await? {
-            policies.extend(org.list_policies_for_target(&root.id).await?);
+        Ok(self.attached[target].clone())
+    }
+
+    async fn parent(&mut self, org: &dyn OrganizationsApi, child: &str) -> Result<Option<String>, AwsError> {
+        if !self.parent.contains_key(child) {
+            let parent = org.parents(child).await?.into_iter().next();
+            self.parent.insert(child.to_owned(), parent);
         }
-        self.root_policies = Some(policies.clone());
-        Ok(policies)
+        Ok(self.parent[child].clone())
+    }
+
+    async fn decides(
+        &mut self,
+        org: &dyn OrganizationsApi,
+        policy: &PolicySummary,
+        region: &str,
+    ) -> Result<EcrDecision, AwsError> {
+        if !self.contents.contains_key(&policy.id) {
+            let content = org.describe_policy(&policy.id).await?.content;
+            self.contents.insert(policy.id.clone(), content);
+        }
+        Ok(ecr_policy::decision(&self.contents[&policy.id], region))
     }
 }
 

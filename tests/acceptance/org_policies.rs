@@ -256,6 +256,7 @@ fn the_policy_resource_lifecycle_with_drift_and_import() {
     assert_eq!(plan.code, 2, "drift shows as a change:\n{}", plan.all());
     let text = plan.all();
     assert!(text.contains("content") && text.contains("target_ids") && text.contains(M1), "{text}");
+    assert!(text.contains("disable_in_regions"), "the drifted document shows: {text}");
     ws.apply().ok();
     assert_eq!(targets_of(&emu, &id), now);
     let content = runtime().block_on(async {
@@ -265,14 +266,19 @@ fn the_policy_resource_lifecycle_with_drift_and_import() {
     assert_eq!(content, ecr_document(&[EU, US], &[]), "the document is written back");
     assert_eq!(ws.plan().code, 0);
 
-    // Import into a new workspace: the same configuration (without tags, which are not read
-    // back) plans no change.
-    let imported = workspace(
-        "policy-import",
-        &emu,
-        "AKIDMGMT",
-        &policy(&[US, EU], &[prod.clone(), M1.to_owned()], "  description = \"ECR everywhere\"\n"),
-    );
+    // Tags changed outside Terraform show as drift too.
+    runtime().block_on(async {
+        client.untag_resource().resource_id(&id).tag_keys("team").send().await.expect("UntagResource");
+    });
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(plan.all().contains("+ \"team\" = \"sec\""), "{}", plan.all());
+    ws.apply().ok();
+    assert_eq!(ws.plan().code, 0);
+
+    // Import into a new workspace: the same configuration plans no change.
+    let imported =
+        workspace("policy-import", &emu, "AKIDMGMT", &policy(&[US, EU], &[prod.clone(), M1.to_owned()], extra));
     imported.tf(&["import", "-no-color", "-input=false", POLICY, &id]).ok();
     assert_eq!(id_of(&imported), id);
     let plan = imported.plan();

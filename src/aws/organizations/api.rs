@@ -101,6 +101,10 @@ pub trait OrganizationsApi: Send + Sync {
     async fn tag_policy(&self, policy_id: &str, tags: &BTreeMap<String, String>) -> Result<(), AwsError>;
     /// UntagResource on a policy.
     async fn untag_policy(&self, policy_id: &str, keys: &[String]) -> Result<(), AwsError>;
+    /// ListTagsForResource of a policy, every page.
+    async fn policy_tags(&self, policy_id: &str) -> Result<BTreeMap<String, String>, AwsError>;
+    /// ListParents: the ids of the root or OU directly above an account or OU.
+    async fn parents(&self, child_id: &str) -> Result<Vec<String>, AwsError>;
 }
 
 /// Whether `e` says the policy does not exist (deleted outside Terraform, or a wrong id).

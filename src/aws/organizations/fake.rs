@@ -24,6 +24,8 @@ pub struct OrgWorld {
     /// id -> targets it is attached to
     pub targets: BTreeMap<String, BTreeSet<String>>,
     pub tags: BTreeMap<String, BTreeMap<String, String>>,
+    /// child (account or OU) -> its parent; a child not listed sits in the root.
+    pub parents: BTreeMap<String, String>,
     /// account -> effective INSPECTOR_POLICY document
     pub effective: BTreeMap<String, String>,
     /// Every call refused with AccessDeniedException (not the management account).
@@ -48,6 +50,11 @@ impl FakeOrganizations {
 
     pub fn count(&self, op: &str) -> usize {
         self.inner.lock().unwrap().calls.iter().filter(|(o, _)| *o == op).count()
+    }
+
+    /// Calls of `op` with `arg` (a policy or target id).
+    pub fn calls_of(&self, op: &str, arg: &str) -> usize {
+        self.inner.lock().unwrap().calls.iter().filter(|(o, a)| *o == op && a == arg).count()
     }
 
     pub fn total_calls(&self) -> usize {
@@ -242,5 +249,16 @@ impl OrganizationsApi for FakeOrganizations {
             tags.remove(k);
         });
         Ok(())
+    }
+
+    async fn policy_tags(&self, policy_id: &str) -> Result<BTreeMap<String, String>, AwsError> {
+        let w = self.begin("ListTagsForResource", policy_id)?;
+        w.known("ListTagsForResource", policy_id)?;
+        Ok(w.tags.get(policy_id).cloned().unwrap_or_default())
+    }
+
+    async fn parents(&self, child_id: &str) -> Result<Vec<String>, AwsError> {
+        let w = self.begin("ListParents", child_id)?;
+        Ok(vec![w.parents.get(child_id).cloned().unwrap_or_else(|| ROOT.to_owned())])
     }
 }

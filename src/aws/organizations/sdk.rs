@@ -217,4 +217,24 @@ impl OrganizationsApi for SdkOrganizations {
             .map_err(|e| self.context.error("UntagResource", &e))?;
         Ok(())
     }
+
+    async fn policy_tags(&self, policy_id: &str) -> Result<BTreeMap<String, String>, AwsError> {
+        let mut pages = self.client.list_tags_for_resource().resource_id(policy_id).into_paginator().send();
+        let mut out = BTreeMap::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.context.error("ListTagsForResource", &e))?;
+            out.extend(page.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())));
+        }
+        Ok(out)
+    }
+
+    async fn parents(&self, child_id: &str) -> Result<Vec<String>, AwsError> {
+        let mut pages = self.client.list_parents().child_id(child_id).into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.context.error("ListParents", &e))?;
+            out.extend(page.parents().iter().filter_map(|p| p.id().map(str::to_owned)));
+        }
+        Ok(out)
+    }
 }

@@ -24,29 +24,48 @@ async fn the_policy_that_disables_ecr_in_the_region_is_named() {
     let lookups = look_up(&org, EU, &accounts).await;
     let cause = lookups.by_account["222222222222"].as_ref().unwrap();
     assert_eq!(cause.decision, EcrDecision::Disabled);
-    assert_eq!(cause.policies.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), vec![off.as_str()]);
+    let named: Vec<(&str, &str)> = cause.policies.iter().map(|(p, t)| (p.id.as_str(), t.as_str())).collect();
+    assert_eq!(named, vec![(off.as_str(), "222222222222")]);
     let text = cause.sentence(EU);
-    assert!(
-        text.contains(&format!("{off} (no-ecr-eu)")) && text.contains("disables ECR scanning in eu-west-1"),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{off} (no-ecr-eu) attached to 222222222222")), "{text}");
+    assert!(text.contains("disables ECR scanning in eu-west-1"), "{text}");
     let enabled = lookups.by_account["333333333333"].as_ref().unwrap();
     assert_eq!(enabled.decision, EcrDecision::Enabled);
-    assert_eq!(enabled.policies[0].id, on, "the root's policy enables it");
+    let first = &enabled.policies[0];
+    assert_eq!((first.0.id.as_str(), first.1.as_str()), (on.as_str(), ROOT), "the root's policy enables it");
     assert!(!lookups.by_account["444444444444"].as_ref().unwrap().policy_managed(), "no effective policy");
     // The root's policies and each document are read once for the whole run.
-    assert_eq!((org.count("ListRoots"), org.count("DescribePolicy")), (1, 2));
+    assert_eq!(org.calls_of("ListPoliciesForTarget", ROOT), 1);
+    assert_eq!(org.count("DescribePolicy"), 2);
     assert_eq!(org.count("DescribeEffectivePolicy"), 3);
 }
 
 #[tokio::test]
-async fn a_policy_inherited_from_an_ou_is_reported_as_such() {
+async fn a_policy_on_an_ou_above_the_account_is_named_with_its_ou() {
     let org = FakeOrganizations::new(true);
-    org.add_policy("elsewhere", &doc(&[], &[EU]), &["ou-ab12-abcdefgh"]);
+    let (inner, outer) = ("ou-ab12-inner000", "ou-ab12-outer000");
+    let id = org.add_policy("no-ecr-eu", &doc(&[], &[EU]), &[outer]);
+    {
+        let mut w = org.inner.lock().unwrap();
+        for (child, parent) in [("222222222222", inner), ("333333333333", inner), (inner, outer), (outer, ROOT)] {
+            w.parents.insert(child.into(), parent.into());
+        }
+    }
     org.set_effective("222222222222", &doc(&[], &[EU]));
-    let lookups = look_up(&org, EU, &["222222222222".to_owned()]).await;
-    let cause = lookups.by_account["222222222222"].as_ref().unwrap();
-    assert!(cause.named().contains("inherited from an organizational unit"), "{}", cause.named());
+    org.set_effective("333333333333", &doc(&[], &[EU]));
+    let lookups = look_up(&org, EU, &["222222222222".to_owned(), "333333333333".to_owned()]).await;
+    for account in ["222222222222", "333333333333"] {
+        let named = lookups.by_account[account].as_ref().unwrap().named();
+        assert_eq!(named, format!("{id} (no-ecr-eu) attached to {outer}"));
+    }
+    // The OUs' parents and policies are read once for both accounts.
+    assert_eq!((org.calls_of("ListParents", inner), org.calls_of("ListPoliciesForTarget", outer)), (1, 1));
+
+    // A decision no single policy makes (one enables, a lower one removes nothing) says so.
+    org.set_effective("444444444444", &doc(&["ALL_SUPPORTED"], &[EU]));
+    let lookups = look_up(&org, "us-east-1", &["444444444444".to_owned()]).await;
+    let named = lookups.by_account["444444444444"].as_ref().unwrap().named();
+    assert!(named.contains("combines several"), "{named}");
 }
 
 #[tokio::test]
@@ -86,7 +105,11 @@ async fn a_blocked_enable_names_the_policy_and_keeps_the_hint() {
     };
     explain_blocked(&org, EU, &mut report).await;
     let f = &report.failed["222222222222"];
-    assert!(f.message.starts_with("refused; ") && f.message.contains(&format!("{off} (no-ecr-eu)")), "{}", f.message);
+    assert!(
+        f.message.starts_with("refused; ") && f.message.contains(&format!("{off} (no-ecr-eu) attached to {ROOT}")),
+        "{}",
+        f.message
+    );
     assert_eq!(f.hint.as_deref(), Some(status::POLICY_DISABLES_HINT));
     assert_eq!(report.failed["333333333333"], denied, "other failures are left alone");
     assert_eq!(org.count("DescribeEffectivePolicy"), 1, "only blocked accounts are looked up");

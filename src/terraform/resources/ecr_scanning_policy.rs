@@ -17,7 +17,7 @@ use crate::domain::ecr_policy::{self, Applied, Found, Wanted};
 use crate::terraform::diag;
 use crate::terraform::schema::attribute;
 use crate::terraform::shared::Shared;
-use crate::terraform::values::{duplicates, known_entries, known_set, string_set, StringMap, StringSet};
+use crate::terraform::values::{duplicates, known_entries, known_set, string_map, string_set, StringMap, StringSet};
 
 const NAME: &str = "inspector2fix_ecr_scanning_policy";
 
@@ -109,6 +109,10 @@ impl PolicyState {
             }
         }
         self.target_ids = string_set(&found.target_ids);
+        // No tags and none configured stays null, so a configuration without `tags` shows no diff.
+        if !(found.tags.is_empty() && self.tags.is_null()) {
+            self.tags = string_map(found.tags);
+        }
         self
     }
 }
@@ -157,8 +161,8 @@ impl EcrScanningPolicy {
                     attribute(
                         T::Map(Box::new(T::String)),
                         C::Optional,
-                        "Tags of the policy, set at creation and changed with TagResource / UntagResource. Tags changed \
-                         outside Terraform are not read back.",
+                        "Tags of the policy, set at creation and changed with TagResource / UntagResource; tags changed \
+                         outside Terraform show as drift.",
                     ),
                 ),
                 (
