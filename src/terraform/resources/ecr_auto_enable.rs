@@ -101,7 +101,7 @@ impl EcrAutoEnable {
         match clients.inspector.organization_configuration().await {
             Err(e) if auto_enable::is_not_administrator(&e) => {
                 let text = auto_enable::explain(&e, self.caller().await.as_deref());
-                diag::error(diags, format!("{NAME}: not the delegated administrator"), text);
+                diag::error(diags, format!("{NAME}: the organization configuration was refused"), text);
                 None
             }
             _ => Some(()),
