@@ -194,22 +194,7 @@ pub async fn evaluate(
     region: &str,
     expected: Option<&Role>,
 ) -> Result<Evaluation, EvaluationError> {
-    let config =
-        organization::retrying(limit, "DescribeOrganizationConfiguration", || api.organization_configuration()).await?;
-    let (role, auto_enable_ecr, unread) = match config {
-        Ok(config) => match expected {
-            Some(expected) if *expected != Role::DelegatedAdmin => {
-                let evidence = "Inspector answered DescribeOrganizationConfiguration, which it answers only the \
-                                delegated administrator";
-                return Err(not_expected(caller, region, expected, Role::DelegatedAdmin, evidence.to_owned()));
-            }
-            _ => (Role::DelegatedAdmin, Some(config.auto_enable.ecr), None),
-        },
-        Err(describe) => {
-            let role = role_without_configuration(api, limit, caller, region, expected, &describe).await?;
-            (role, None, Some(describe))
-        }
-    };
+    let (role, auto_enable_ecr, unread) = decide_role(api, limit, caller, region, expected).await?;
     let judged = match &role {
         Role::Member(admin) => return Ok(not_applicable(admin.clone())),
         Role::DelegatedAdmin => judged_accounts(caller, organization::list_members(api, limit, caller, region).await?),
@@ -228,6 +213,33 @@ pub async fn evaluate(
     let status = if failing_account_ids.is_empty() { Status::Passed } else { Status::Failed };
     let unread_configuration = unread.filter(|_| role == Role::DelegatedAdmin);
     Ok(Evaluation { role, status, accounts, failing_account_ids, auto_enable_ecr, unread_configuration })
+}
+
+/// The caller's role, the organization's auto-enable ECR flag when DescribeOrganizationConfiguration
+/// answered, and its error when it did not.
+async fn decide_role(
+    api: &dyn InspectorApi,
+    limit: &mut Limit,
+    caller: &str,
+    region: &str,
+    expected: Option<&Role>,
+) -> Result<(Role, Option<bool>, Option<AwsError>), EvaluationError> {
+    let config =
+        organization::retrying(limit, "DescribeOrganizationConfiguration", || api.organization_configuration()).await?;
+    match config {
+        Ok(config) => match expected {
+            Some(expected) if *expected != Role::DelegatedAdmin => {
+                let evidence = "Inspector answered DescribeOrganizationConfiguration, which it answers only the \
+                                delegated administrator";
+                Err(not_expected(caller, region, expected, Role::DelegatedAdmin, evidence.to_owned()))
+            }
+            _ => Ok((Role::DelegatedAdmin, Some(config.auto_enable.ecr), None)),
+        },
+        Err(describe) => {
+            let role = role_without_configuration(api, limit, caller, region, expected, &describe).await?;
+            Ok((role, None, Some(describe)))
+        }
+    }
 }
 
 fn not_expected(caller: &str, region: &str, expected: &Role, found: Role, evidence: String) -> EvaluationError {
