@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Builds a Go command once and caches it outside the repo; prints its path.
-#   scripts/go-tool.sh tfplugindocs | tofu
-# Both are built from a throwaway module of our own that requires the tool's module: OpenTofu's
+#   scripts/go-tool.sh tfplugindocs | tofu | actionlint
+# Each is built from a throwaway module of our own that requires the tool's module: OpenTofu's
 # go.mod carries a `replace` for hcl/v2, so plain `go install ...@version` refuses it, and a module
-# pins the whole dependency graph the same way for both tools.
+# pins the whole dependency graph the same way for every tool.
 set -euo pipefail
 TFPLUGINDOCS_VERSION=v0.25.0
 OPENTOFU_VERSION=v1.12.6
+ACTIONLINT_VERSION=v1.7.12
 
-tool="${1:?usage: go-tool.sh tfplugindocs|tofu}"
+tool="${1:?usage: go-tool.sh tfplugindocs|tofu|actionlint}"
 case "$tool" in
   tfplugindocs) module=github.com/hashicorp/terraform-plugin-docs; version=$TFPLUGINDOCS_VERSION
                 package=$module/cmd/tfplugindocs ;;
   tofu) module=github.com/opentofu/opentofu; version=$OPENTOFU_VERSION; package=$module/cmd/tofu ;;
+  actionlint) module=github.com/rhysd/actionlint; version=$ACTIONLINT_VERSION; package=$module/cmd/actionlint ;;
   *) echo "go-tool.sh: unknown tool $tool" >&2; exit 2 ;;
 esac
 

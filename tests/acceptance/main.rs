@@ -17,6 +17,7 @@ mod organization_write;
 mod plan_unknowns;
 mod region;
 mod release;
+mod release_merge;
 mod rescan;
 mod scale;
 mod security_hub;
