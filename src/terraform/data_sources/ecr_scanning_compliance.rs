@@ -9,10 +9,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::aws::clients::Clients;
-use crate::domain::compliance::{self, Evaluation, PolicyNotes, Verdict};
+use crate::domain::compliance::{self, Evaluation, EvaluationError, PolicyNotes, Role, Verdict};
 use crate::domain::organization::{ReadError, READ_TIMEOUT};
 use crate::domain::policy_cause;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
@@ -51,6 +51,7 @@ impl From<&Verdict> for AccountObject {
 #[serde(default)]
 pub struct ComplianceState {
     pub region: Value<String>,
+    pub expected_role: Value<String>,
     pub role: Value<String>,
     pub compliance_status: Value<String>,
     pub accounts: Value<Vec<AccountObject>>,
@@ -103,6 +104,19 @@ impl EcrScanningCompliance {
              Hub's periodic evaluation (up to about 12 hours).",
             [
                 ("region", region_attribute(RegionOf::DataSource)),
+                (
+                    "expected_role",
+                    attribute(
+                        T::String,
+                        C::Optional,
+                        "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the role the caller is expected to have. The role \
+                         is decided from Inspector's answers (DescribeOrganizationConfiguration answers only the \
+                         delegated administrator; GetMember of the caller names a member's administrator); when they \
+                         prove no role, because a call was refused or failed, the read fails naming the permission, \
+                         unless this is set: then the caller is judged in this role. An answer proving another role \
+                         is an error. A DELEGATED_ADMIN is judged only after every member was read.",
+                    ),
+                ),
                 ("role", computed(T::String, "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the caller's place in Inspector's organization.")),
                 (
                     "compliance_status",
@@ -126,18 +140,21 @@ impl EcrScanningCompliance {
     }
 
     /// The evaluation for the caller in the provider's Region, or the error users read.
-    async fn evaluate(&self, clients: &Clients) -> Result<(Evaluation, PolicyNotes), (String, String)> {
+    async fn evaluate(
+        &self,
+        clients: &Clients,
+        expected: Option<&Role>,
+    ) -> Result<(Evaluation, PolicyNotes), EvaluationError> {
         let mut limit = self.shared.limit(READ_TIMEOUT);
         let caller = match limit.run(self.shared.caller_account()).await {
             Ok(Ok(account)) => account,
-            Ok(Err(e)) => return Err(("Cannot identify the caller".into(), e.to_string())),
+            Ok(Err(e)) => return Err(EvaluationError::Read(ReadError::Failed(e))),
             Err(ended) => {
-                let e = ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" };
-                return Err((e.summary().into(), e.to_string()));
+                return Err(ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" }.into())
             }
         };
-        let evaluation = compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region).await;
-        let mut evaluation = evaluation.map_err(|e| (e.summary().into(), e.to_string()))?;
+        let mut evaluation =
+            compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region, expected).await?;
         let explained = compliance::explain_failing(clients.organizations.as_ref(), &clients.region, &mut evaluation);
         let notes = match limit.run(explained).await {
             Ok(notes) => notes,
@@ -175,9 +192,10 @@ fn warn_policy_notes(diags: &mut Diagnostics, notes: &PolicyNotes) {
     }
 }
 
-fn state(region: String, e: &Evaluation) -> ComplianceState {
+fn state(config: ComplianceState, region: String, e: &Evaluation) -> ComplianceState {
     ComplianceState {
         region: Value::Value(region),
+        expected_role: config.expected_role,
         role: Value::Value(e.role.as_str().to_owned()),
         compliance_status: Value::Value(e.status.as_str().to_owned()),
         accounts: Value::Value(e.accounts.iter().map(AccountObject::from).collect()),
@@ -197,6 +215,9 @@ impl DataSource for EcrScanningCompliance {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: ComplianceState) -> Option<()> {
         region::check(diags, &config.region);
+        if let Value::Value(role) = &config.expected_role {
+            diag::invalid_attr(diags, AttributePath::new("expected_role"), "expected_role", Role::expected(role));
+        }
         Some(())
     }
 
@@ -207,17 +228,31 @@ impl DataSource for EcrScanningCompliance {
         _meta: ValueEmpty,
     ) -> Option<ComplianceState> {
         let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let expected = match config.expected_role.as_ref_option().map(|r| Role::expected(r)).transpose() {
+            Ok(expected) => expected,
+            Err(reason) => {
+                diag::invalid_attr::<()>(diags, AttributePath::new("expected_role"), "expected_role", Err(reason));
+                return None;
+            }
+        };
         let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
-        match self.evaluate(&clients).await {
+        match self.evaluate(&clients, expected.as_ref()).await {
             Ok((evaluation, notes)) => {
                 if let Some(warning) = evaluation.auto_enable_warning(&region) {
                     diag::warning(diags, "Auto-enable for ECR scanning is off", warning);
                 }
+                if let Some(warning) = evaluation.unread_configuration_warning() {
+                    diag::warning(diags, "Auto-enable for ECR scanning could not be read", warning);
+                }
                 warn_policy_notes(diags, &notes);
-                Some(state(region, &evaluation))
+                Some(state(config, region, &evaluation))
             }
-            Err((summary, detail)) => {
-                diag::error(diags, summary, detail);
+            Err(e) if e.is_about_expected_role() => {
+                diag::attr_error(diags, AttributePath::new("expected_role"), e.summary(), e.to_string());
+                None
+            }
+            Err(e) => {
+                diag::error(diags, e.summary(), e.to_string());
                 None
             }
         }
