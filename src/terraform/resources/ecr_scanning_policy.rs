@@ -21,6 +21,9 @@ use crate::terraform::values::{duplicates, known_entries, known_set, string_map,
 
 const NAME: &str = "inspector2fix_ecr_scanning_policy";
 
+/// Where AWS Organizations answers in the `aws` partition, used when the provider has no Region.
+const GLOBAL_REGION: &str = "us-east-1";
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PolicyState {
@@ -179,8 +182,11 @@ impl EcrScanningPolicy {
         )
     }
 
+    /// The Organizations client: global, so any Region of the partition serves; the provider's,
+    /// or us-east-1 when the provider has none (every other resource may set its own `region`).
     async fn org(&self, diags: &mut Diagnostics) -> Option<Arc<dyn OrganizationsApi>> {
-        Some(self.shared.clients_or_error(diags).await?.organizations.clone())
+        let region = self.shared.provider_region().await.unwrap_or_else(|_| GLOBAL_REGION.to_owned());
+        Some(self.shared.clients_in_or_error(diags, Some(&region)).await?.organizations.clone())
     }
 }
 
