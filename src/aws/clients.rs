@@ -11,11 +11,15 @@ use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsPr
 use std::sync::Arc;
 
 use super::call_log::CallLog;
+use super::ecr::stoppable::StoppableEcr;
 use super::errors::ErrorContext;
 use super::inspector::api::InspectorApi;
 use super::inspector::sdk::SdkInspector;
+use super::inspector::stoppable::StoppableInspector;
 use super::securityhub::api::SecurityHubApi;
 use super::securityhub::sdk::SdkSecurityHub;
+use super::securityhub::stoppable::StoppableSecurityHub;
+use super::stop::StopWatch;
 
 /// Environment variable that shortens the SDK's first retry backoff (default 1 s).
 /// Meant for tests against a local emulator; never needed against AWS.
@@ -71,6 +75,20 @@ pub struct Clients {
     pub securityhub: Arc<dyn SecurityHubApi>,
     /// ECR, for the scan estimate (`AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` to redirect it).
     pub ecr: Arc<dyn super::ecr::EcrApi>,
+}
+
+impl Clients {
+    /// The same clients with every call cut off when `stop` fires (one Ctrl-C): the call in
+    /// flight and every later one fail `Final`, naming the stop. The one place clients are handed
+    /// out (`Shared`) wraps them all, so no resource or data source can forget it.
+    pub fn stoppable(self, stop: Arc<dyn StopWatch>) -> Clients {
+        Clients {
+            region: self.region,
+            inspector: Arc::new(StoppableInspector::new(self.inspector, stop.clone())),
+            securityhub: Arc::new(StoppableSecurityHub::new(self.securityhub, stop.clone())),
+            ecr: Arc::new(StoppableEcr::new(self.ecr, stop)),
+        }
+    }
 }
 
 fn retry_config(max_retries: u32) -> RetryConfig {

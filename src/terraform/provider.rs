@@ -97,6 +97,12 @@ impl ProviderConfig<'_> {
 
     /// Whether anything that decides who the caller is (Region, profile, role, endpoints) is not
     /// known yet, as when `role_arn` comes from a resource created in the same apply.
+    /// Whether the provider's Region is known only at apply: its `region`, or the profile it may
+    /// come from.
+    pub fn region_unknown(&self) -> bool {
+        self.region.is_unknown() || self.profile.is_unknown()
+    }
+
     pub fn caller_unknown(&self) -> bool {
         let role_unknown = match &self.assume_role {
             Value::Value(roles) => {
@@ -254,6 +260,9 @@ impl Provider for Inspector2FixProvider {
         if config.caller_unknown() {
             // Settings built now would fall back to the base credentials: plans must not guess.
             self.shared.mark_config_unknown();
+        }
+        if config.region_unknown() {
+            self.shared.mark_region_unknown();
         }
         self.shared.configure(config.settings());
         Some(())

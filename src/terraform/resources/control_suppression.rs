@@ -194,7 +194,7 @@ impl ControlSuppression {
     /// suppresses the rest; warns when the control has no finding to suppress.
     async fn start(&self, diags: &mut Diagnostics, state: SuppressionState) -> Option<SuppressionState> {
         let clients = self.clients(diags, &state).await?;
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let query = state.query();
         let report = match suppression::create(&self.hub(api.as_ref()), &query, &reason).await {
@@ -219,7 +219,7 @@ impl ControlSuppression {
         rewrite_note: bool,
     ) -> Option<SuppressionState> {
         let clients = self.clients(diags, &state).await?;
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let report =
             match suppression::suppress(&self.hub(api.as_ref()), &state.query(), &reason, owned_before, rewrite_note)
@@ -245,7 +245,7 @@ impl ControlSuppression {
     ) -> Option<SuppressionState> {
         if planned.control_id != prior.control_id {
             let clients = self.clients(diags, &planned).await?;
-            let api = self.shared.securityhub(&clients);
+            let api = clients.securityhub.clone();
             let control = planned.query().control_id;
             if let Err(e) = suppression::check_control(&self.hub(api.as_ref()), &control).await {
                 self.report_setup(diags, &e, &clients).await;
@@ -264,7 +264,7 @@ impl ControlSuppression {
     /// Refreshes the owned and pending findings; on import also adopts the reason.
     async fn refresh(&self, diags: &mut Diagnostics, state: &mut SuppressionState) {
         let Some(clients) = self.clients(diags, state).await else { return };
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let owned_before = ids_of(&state.finding_ids);
         let owned = if state.reason.is_null() { Owned::Adopt } else { Owned::These(&owned_before) };
         let observed = match suppression::observe(&self.hub(api.as_ref()), &state.query(), owned).await {
@@ -286,7 +286,7 @@ impl ControlSuppression {
             return true;
         }
         let Some(clients) = self.clients(diags, prior).await else { return false };
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let reason = prior.reason.as_ref_option().map(String::as_str);
         let report = match suppression::restore(&self.hub(api.as_ref()), &prior.query(), &owned, reason).await {
             Ok(report) => report,
@@ -346,7 +346,7 @@ impl Resource for ControlSuppression {
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>)> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, None).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.default_control();
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
@@ -364,7 +364,7 @@ impl Resource for ControlSuppression {
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>, Vec<AttributePath>)> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, Some(&prior.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         // Another Region is another set of findings: a replacement, whose destroy half leaves the
         // old Region's findings as they are.
         let replace = region::requires_replace(&prior.region, &planned.region);

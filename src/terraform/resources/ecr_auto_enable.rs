@@ -161,7 +161,7 @@ impl EcrAutoEnable {
         prior: Option<&AutoEnableState>,
     ) -> Option<AutoEnableState> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(true),
             v => v,

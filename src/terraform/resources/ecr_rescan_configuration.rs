@@ -236,7 +236,7 @@ impl Resource for EcrRescanConfiguration {
         _meta: ValueEmpty,
     ) -> Option<(RescanState, Option<Private>)> {
         // No AWS call at plan: the account is known once applied.
-        let region = region::planned(&self.shared, diags, &config.region, None).await?;
+        let region = region::planned(&self.shared, diags, &config.region).await?;
         Some((RescanState { id: Value::Unknown, region, ..proposed }, Some(Private::default())))
     }
 
@@ -249,7 +249,7 @@ impl Resource for EcrRescanConfiguration {
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(RescanState, Option<Private>, Vec<AttributePath>)> {
-        let region = region::planned(&self.shared, diags, &config.region, Some(&prior.region)).await?;
+        let region = region::planned(&self.shared, diags, &config.region).await?;
         let replace = region::requires_replace(&prior.region, &region);
         Some((RescanState { id: prior.id, region, ..proposed }, Some(Private::default()), replace))
     }

@@ -194,7 +194,7 @@ impl EcrScanning {
             return None;
         }
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.account_ids = self.planned_accounts(diags, &config).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(true),
@@ -419,9 +419,11 @@ impl Resource for EcrScanning {
         let disable = planned.disable_on_destroy.as_ref_option().copied().unwrap_or(true);
         // Only what may be on is turned off: a removed account known to be off, or never turned on
         // (absent from status), is released without a call.
-        let may_be_on = |a: &&String| prior_status.get(*a).is_some_and(|s| s != "DISABLED");
-        let to_disable: BTreeSet<String> =
-            if disable { removed.iter().filter(may_be_on).cloned().collect() } else { BTreeSet::new() };
+        let to_disable: BTreeSet<String> = if disable {
+            removed.iter().filter(|a| prior_status.get(*a).is_some_and(|s| status_may_be_on(s))).cloned().collect()
+        } else {
+            BTreeSet::new()
+        };
 
         let mut result: BTreeMap<String, String> =
             wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();
@@ -468,7 +470,10 @@ impl Resource for EcrScanning {
         if prior.disable_on_destroy == Value::Value(false) {
             return Some(());
         }
-        let accounts = owned(&prior);
+        // Only what the resource turned on, or what last read as on, is turned off: an account
+        // never known to be on (one that could not be associated, say) or known to be off is
+        // released without a call, so a Disable it would be refused cannot keep it in state.
+        let accounts = may_be_on(&prior);
         if accounts.is_empty() {
             return Some(());
         }

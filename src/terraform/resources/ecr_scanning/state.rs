@@ -65,6 +65,20 @@ pub(super) fn owned(state: &State) -> BTreeSet<String> {
     accounts
 }
 
+/// Whether an account with this `status` may have ECR scanning on, so that turning it off takes
+/// a Disable: anything but `DISABLED` (`ENABLING`, `DISABLING` and statuses AWS adds later
+/// included).
+pub(super) fn status_may_be_on(status: &str) -> bool {
+    status != "DISABLED"
+}
+
+/// The accounts a destroy turns off: those in `status` that may be on. An account absent from
+/// `status` was never known to be on (it could not be associated or read, say), so nothing of it
+/// is the resource's to turn off.
+pub(super) fn may_be_on(state: &State) -> BTreeSet<String> {
+    status_of(state).into_iter().filter(|(_, s)| status_may_be_on(s)).map(|(a, _)| a).collect()
+}
+
 /// The id a new resource owning `accounts` gets; unknown while they are.
 pub(super) fn new_id(accounts: Option<&BTreeSet<String>>) -> Value<String> {
     accounts.and_then(ids::short_account_id).map_or(Value::Unknown, Value::Value)

@@ -231,13 +231,14 @@ async fn a_member_that_becomes_known_is_checked_at_plan() {
 /// planned so, with no read of the caller through the base credentials.
 #[tokio::test]
 async fn unknown_provider_configuration_plans_caller_values_unknown() {
-    let shared = Arc::new(Shared::default());
+    let shared = shared();
     shared.mark_config_unknown();
     let r = EcrScanning::new(shared);
     let mut diags = Diagnostics::default();
     let (planned, _) = r.plan_create(&mut diags, State::default(), State::default(), Value::Null).await.unwrap();
     assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     assert_eq!((planned.account_ids, planned.id, planned.status), (Value::Unknown, Value::Unknown, Value::Unknown));
+    assert_eq!(planned.region, Value::Value("us-east-1".into()), "an unknown role leaves the Region known");
     assert_eq!(planned.associate_members, Value::Value(false), "associate_members defaults to false");
 
     let prior = prior_of(&[("111111111111", "ENABLED")]);
@@ -396,4 +397,22 @@ async fn import_accepts_the_enabler_id() {
     assert_eq!(state.region, Value::Value("ap-south-1".to_string()));
     assert!(r.import(&mut diags, "111111111111:2-ECR".into()).await.is_none());
     assert!(diags.errors[0].detail.contains("aws_inspector2_enabler id"), "{}", diags.errors[0].detail);
+}
+
+/// Destroy turns off only what may be on: an account absent from `status` (never known to be on,
+/// like one that could not be associated) and one read as DISABLED are released without a call.
+#[test]
+fn destroy_turns_off_only_accounts_that_may_be_on() {
+    let mut prior = prior_of(&[
+        ("111111111111", "ENABLED"),
+        ("222222222222", "ENABLING"),
+        ("333333333333", "DISABLED"),
+        ("444444444444", "SUSPENDED"),
+    ]);
+    prior.account_ids = list(&["111111111111", "222222222222", "333333333333", "444444444444", "555555555555"]);
+    let off: Vec<String> = may_be_on(&prior).into_iter().collect();
+    assert_eq!(off, ["111111111111", "222222222222", "444444444444"]);
+    assert_eq!(owned(&prior).len(), 5, "all five are still the resource's to read");
+    prior.status = Value::Value(BTreeMap::new());
+    assert!(may_be_on(&prior).is_empty());
 }
