@@ -20,4 +20,5 @@ mod release;
 mod rescan;
 mod scale;
 mod security_hub;
+mod stop;
 mod suppression_mistakes;

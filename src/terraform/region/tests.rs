@@ -15,7 +15,8 @@ fn known(r: &str) -> Value<String> {
 async fn planned_is_config_else_provider() {
     let shared = shared_in("us-east-1");
     let mut diags = Diagnostics::default();
-    let cases = [(known("eu-west-1"), known("eu-west-1")), (Value::Null, known("us-east-1")), (Value::Unknown, Value::Unknown)];
+    let cases =
+        [(known("eu-west-1"), known("eu-west-1")), (Value::Null, known("us-east-1")), (Value::Unknown, Value::Unknown)];
     for (config, expected) in cases {
         let got = planned(&shared, &mut diags, &config).await;
         assert_eq!(got, Some(expected), "config {config:?}");

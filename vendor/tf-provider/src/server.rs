@@ -253,7 +253,7 @@ pub async fn serve_with_stop<U: ToString, V: DynamicProvider>(name: U, provider:
 ///
 /// It is not safe to cancel the output future
 pub async fn serve_dynamic_with_stop(name: String, provider: Box<dyn DynamicProvider>, stop: StopSignal) -> Result<()> {
-    ignore_interrupts()?;
+    stop_on_interrupt(stop.clone())?;
     init_log_file(&name)?;
     let server = Arc::new(Server::with_stop(name, provider, stop));
     let addrs = SockAddrIter::new()?;
@@ -288,31 +288,38 @@ pub async fn serve_dynamic_with_stop(name: String, provider: Box<dyn DynamicProv
     Ok(())
 }
 
-/// Interrupt signals received and ignored since the process started
-static INTERRUPTS_IGNORED: AtomicUsize = AtomicUsize::new(0);
+/// Interrupt signals received since the process started
+static INTERRUPTS_RECEIVED: AtomicUsize = AtomicUsize::new(0);
 
-/// How many interrupt signals were ignored
+/// How many interrupt signals were received
 #[cfg(test)]
-pub(crate) fn interrupts_ignored() -> usize {
-    INTERRUPTS_IGNORED.load(Ordering::Relaxed)
+pub(crate) fn interrupts_received() -> usize {
+    INTERRUPTS_RECEIVED.load(Ordering::Relaxed)
 }
 
-/// inspector2fix patch: survive Ctrl-C, as go-plugin servers do
+/// inspector2fix patch: survive Ctrl-C, as go-plugin servers do, and treat it as StopProvider
 ///
 /// A terminal sends SIGINT to its whole foreground process group, Terraform's plugins included.
-/// Terraform handles the interrupt itself and sends StopProvider; a provider killed by the signal
-/// instead would lose the in-flight call and the state it would have returned.
-pub(crate) fn ignore_interrupts() -> Result<()> {
+/// A provider killed by the signal would lose the in-flight call and the state it would have
+/// returned, so the process survives it. Terraform turns the interrupt into StopProvider itself,
+/// but only while it applies or plans alone: `terraform apply` runs its own plan phase (refresh
+/// and data source reads) without relaying the interrupt, and a call held there by an endpoint
+/// that never answers would run on for the SDK's timeouts. The user's Ctrl-C means the same as
+/// StopProvider, so it fires the same signal.
+pub(crate) fn stop_on_interrupt(stop: StopSignal) -> Result<()> {
     #[cfg(unix)]
     {
         let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
         tokio::spawn(async move {
             while interrupts.recv().await.is_some() {
-                INTERRUPTS_IGNORED.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!("interrupt signal ignored: Terraform stops the provider with StopProvider");
+                INTERRUPTS_RECEIVED.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!("interrupt signal: stopping, as StopProvider does");
+                stop.stop();
             }
         });
     }
+    #[cfg(not(unix))]
+    let _ = stop;
     Ok(())
 }
 

@@ -184,6 +184,37 @@ async fn a_bad_accounts_map_is_refused_naming_accounts() {
     }
 }
 
+/// `account_ids = ["111111111111", null]` and a null label in `accounts` are refused at validate
+/// and again at plan, naming the attribute: a null is no account, and it once reached apply as
+/// "a bug in the provider".
+#[tokio::test]
+async fn a_null_account_or_label_is_refused_at_validate_and_plan_naming_the_attribute() {
+    let r = EcrScanning::new(shared());
+    let with_null = State {
+        account_ids: Value::Value(vec![Value::Value("111111111111".into()), Value::Null]),
+        ..Default::default()
+    };
+    let mut null_label = labelled(&["111111111111", "222222222222"]);
+    if let Value::Value(map) = &mut null_label {
+        map.insert("222222222222".into(), Value::Null);
+    }
+    let null_label = State { accounts: null_label, ..Default::default() };
+    for (config, attribute, expected) in [
+        (with_null, "account_ids", "account_ids: 1 element(s) are null ([1])"),
+        (null_label, "accounts", "accounts: 1 account(s) have a null label"),
+    ] {
+        let mut diags = Diagnostics::default();
+        r.validate(&mut diags, config.clone()).await;
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert_eq!(diags.errors[0].attribute, AttributePath::new(attribute));
+        assert!(diags.errors[0].detail.starts_with(expected), "{}", diags.errors[0].detail);
+        let mut diags = Diagnostics::default();
+        let planned = r.plan_create(&mut diags, config.clone(), config, Value::Null).await;
+        assert!(planned.is_none(), "a null account is never planned");
+        assert!(diags.errors[0].detail.starts_with(expected), "{}", diags.errors[0].detail);
+    }
+}
+
 #[tokio::test]
 async fn duplicates_are_rejected_at_validate_naming_the_attribute_and_the_ids() {
     let r = EcrScanning::new(shared());
