@@ -4,6 +4,7 @@
 mod harness;
 
 mod adopt;
+mod destroy;
 mod docs;
 mod ecr_scanning;
 mod emulator_org;
