@@ -4,6 +4,7 @@
 mod harness;
 
 mod adopt;
+mod bad_input;
 mod destroy;
 mod docs;
 mod ecr_scanning;

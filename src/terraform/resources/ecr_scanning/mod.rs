@@ -261,8 +261,11 @@ impl EcrScanning {
         let clients = self.shared.clients_in_or_error(diags, region).await?;
         let stop = || self.shared.stop_future();
         let limit = self.shared.limit(timeout);
+        // Hints say "remove it from <the attribute the user wrote>".
+        let named_in = if planned.accounts.is_null() { "account_ids" } else { "accounts" };
         let (association, report) =
-            association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, limit, &stop).await;
+            association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, named_in, limit, &stop)
+                .await;
         report_association(diags, &association);
         Some(report)
     }
