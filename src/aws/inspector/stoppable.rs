@@ -8,13 +8,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::{BatchOutcome, EcrRescanConfig, InspectorApi};
+use super::api::{
+    BatchOutcome, CallerApi, EcrRescanConfig, EcrScanningApi, InspectorApi, MembersApi, OrganizationConfigurationApi,
+    RescanConfigurationApi,
+};
 use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration};
 use crate::aws::stop::{unless_stopped, StopWatch};
 use crate::aws::AwsError;
 
-/// An [`InspectorApi`] whose calls end at once when `stop` fires: the call in flight, and every
-/// later one, fail `Final` naming the stop.
+/// An [`InspectorApi`] (every narrow trait of it) whose calls end at once when `stop` fires: the
+/// call in flight, and every later one, fail `Final` naming the stop.
 pub struct StoppableInspector {
     inner: Arc<dyn InspectorApi>,
     stop: Arc<dyn StopWatch>,
@@ -27,11 +30,14 @@ impl StoppableInspector {
 }
 
 #[async_trait]
-impl InspectorApi for StoppableInspector {
+impl CallerApi for StoppableInspector {
     async fn caller_account(&self) -> Result<String, AwsError> {
         unless_stopped(&*self.stop, "GetCallerIdentity", self.inner.caller_account()).await
     }
+}
 
+#[async_trait]
+impl EcrScanningApi for StoppableInspector {
     async fn enable_ecr(&self, account_ids: &[String], client_token: &str) -> Result<BatchOutcome, AwsError> {
         unless_stopped(&*self.stop, "Enable", self.inner.enable_ecr(account_ids, client_token)).await
     }
@@ -43,7 +49,10 @@ impl InspectorApi for StoppableInspector {
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError> {
         unless_stopped(&*self.stop, "BatchGetAccountStatus", self.inner.account_status(account_ids)).await
     }
+}
 
+#[async_trait]
+impl RescanConfigurationApi for StoppableInspector {
     async fn ecr_rescan_configuration(&self) -> Result<EcrRescanConfig, AwsError> {
         unless_stopped(&*self.stop, "GetConfiguration", self.inner.ecr_rescan_configuration()).await
     }
@@ -51,7 +60,10 @@ impl InspectorApi for StoppableInspector {
     async fn update_ecr_rescan_configuration(&self, config: &EcrRescanConfig) -> Result<(), AwsError> {
         unless_stopped(&*self.stop, "UpdateConfiguration", self.inner.update_ecr_rescan_configuration(config)).await
     }
+}
 
+#[async_trait]
+impl MembersApi for StoppableInspector {
     async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError> {
         unless_stopped(&*self.stop, "ListMembers", self.inner.list_members(only_associated, next_token)).await
     }
@@ -63,7 +75,10 @@ impl InspectorApi for StoppableInspector {
     async fn associate_member(&self, account_id: &str) -> Result<(), AwsError> {
         unless_stopped(&*self.stop, "AssociateMember", self.inner.associate_member(account_id)).await
     }
+}
 
+#[async_trait]
+impl OrganizationConfigurationApi for StoppableInspector {
     async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError> {
         unless_stopped(&*self.stop, "DescribeOrganizationConfiguration", self.inner.organization_configuration()).await
     }

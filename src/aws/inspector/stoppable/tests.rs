@@ -11,13 +11,17 @@ use crate::aws::stop::TestStop;
 struct Silent(Option<&'static str>);
 
 #[async_trait]
-impl InspectorApi for Silent {
+impl CallerApi for Silent {
     async fn caller_account(&self) -> Result<String, AwsError> {
         match self.0 {
             Some(account) => Ok(account.to_owned()),
             None => std::future::pending().await,
         }
     }
+}
+
+#[async_trait]
+impl EcrScanningApi for Silent {
     async fn enable_ecr(&self, _: &[String], _: &str) -> Result<BatchOutcome, AwsError> {
         std::future::pending().await
     }
@@ -27,12 +31,20 @@ impl InspectorApi for Silent {
     async fn account_status(&self, _: &[String]) -> Result<BatchOutcome, AwsError> {
         std::future::pending().await
     }
+}
+
+#[async_trait]
+impl RescanConfigurationApi for Silent {
     async fn ecr_rescan_configuration(&self) -> Result<EcrRescanConfig, AwsError> {
         std::future::pending().await
     }
     async fn update_ecr_rescan_configuration(&self, _: &EcrRescanConfig) -> Result<(), AwsError> {
         std::future::pending().await
     }
+}
+
+#[async_trait]
+impl MembersApi for Silent {
     async fn list_members(&self, _: bool, _: Option<String>) -> Result<MembersPage, AwsError> {
         std::future::pending().await
     }
@@ -42,6 +54,10 @@ impl InspectorApi for Silent {
     async fn associate_member(&self, _: &str) -> Result<(), AwsError> {
         std::future::pending().await
     }
+}
+
+#[async_trait]
+impl OrganizationConfigurationApi for Silent {
     async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError> {
         std::future::pending().await
     }
@@ -50,7 +66,7 @@ impl InspectorApi for Silent {
     }
 }
 
-/// Every method of the trait, each as the error it ends with (Ok: it answered).
+/// Every method of every narrow trait, each as the error it ends with (Ok: it answered).
 fn every_call(api: &StoppableInspector) -> Vec<BoxFuture<'_, Result<(), AwsError>>> {
     let ids = vec!["222222222222".to_owned()];
     let ids2 = ids.clone();

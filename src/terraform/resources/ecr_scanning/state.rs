@@ -1,6 +1,7 @@
 //! The resource's state and what is derived from it: the wanted and owned accounts, the id,
 //! and `status` as planned and as read.
 
+use crate::aws::InspectorStatus;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -65,18 +66,10 @@ pub(super) fn owned(state: &State) -> BTreeSet<String> {
     accounts
 }
 
-/// Whether an account with this `status` may have ECR scanning on, so that turning it off takes
-/// a Disable: anything but `DISABLED` (`ENABLING`, `DISABLING` and statuses AWS adds later
-/// included).
-pub(super) fn status_may_be_on(status: &str) -> bool {
-    status != "DISABLED"
-}
-
-/// The accounts a destroy turns off: those in `status` that may be on. An account absent from
-/// `status` was never known to be on (it could not be associated or read, say), so nothing of it
-/// is the resource's to turn off.
+/// The accounts a destroy turns off: those whose `status` may be on
+/// ([`change::to_turn_off`](crate::domain::scanning::change::to_turn_off)).
 pub(super) fn may_be_on(state: &State) -> BTreeSet<String> {
-    status_of(state).into_iter().filter(|(_, s)| status_may_be_on(s)).map(|(a, _)| a).collect()
+    crate::domain::scanning::change::to_turn_off(typed_status(status_of(state)))
 }
 
 /// The id a new resource owning `accounts` gets; unknown while they are.
@@ -94,7 +87,7 @@ pub(super) fn planned_status(
 ) -> StringMap {
     match (prior, accounts) {
         (Some(_), Some(accounts)) if !config_unknown => {
-            string_map(accounts.iter().map(|a| (a.clone(), "ENABLED".to_owned())))
+            string_map(accounts.iter().map(|a| (a.clone(), InspectorStatus::Enabled.to_string())))
         }
         _ => Value::Unknown,
     }
@@ -134,4 +127,14 @@ pub(super) fn read_status(
 
 pub(super) fn status_of(state: &State) -> BTreeMap<String, String> {
     known_entries(&state.status)
+}
+
+/// `status` as state stores it, typed: a value this provider does not know is kept as text.
+pub(super) fn typed_status(status: BTreeMap<String, String>) -> BTreeMap<String, InspectorStatus> {
+    status.into_iter().map(|(a, s)| (a, InspectorStatus::from_wire(&s))).collect()
+}
+
+/// Typed statuses as state stores them.
+pub(super) fn status_strings(status: BTreeMap<String, InspectorStatus>) -> BTreeMap<String, String> {
+    status.into_iter().map(|(a, s)| (a, s.to_string())).collect()
 }
