@@ -1,6 +1,6 @@
-//! The `region` argument of every resource and data source, resolved the same way everywhere, as
-//! in the AWS provider v6: the configured Region, else the provider's. What exists is read and
-//! destroyed in the Region in its state. Checked with no AWS call.
+//! The `region` argument of every resource and data source, resolved the same way everywhere.
+//! As in the AWS provider v6, it is the configured Region, else the provider's; what exists is
+//! read and destroyed in the Region in its state. Checked with no AWS call.
 
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
