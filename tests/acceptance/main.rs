@@ -20,4 +20,5 @@ mod release;
 mod rescan;
 mod scale;
 mod security_hub;
+mod source_spelling;
 mod suppression_mistakes;

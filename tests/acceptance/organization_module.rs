@@ -32,7 +32,7 @@ fn organization() -> Emulator {
 }
 
 /// Copies the module's files (and its tests/ with their helper module) into `dir`.
-fn copy_module(dir: &Path) {
+pub(crate) fn copy_module(dir: &Path) {
     for sub in ["", "tests", "tests/set-ecr"] {
         let from = Path::new(MODULE_DIR).join(sub);
         std::fs::create_dir_all(dir.join(sub)).expect("create the module copy");
