@@ -12,7 +12,6 @@ use crate::organization_module::copy_module;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const ADMIN: &str = "111111111111";
-const TOFU_ADDRESS: &str = "registry.opentofu.org/inspector2fix/inspector2fix";
 
 /// An organization in us-east-1: the administrator and two members, none scanning ECR. The
 /// workspace's own key is the default account's (123456789012); the root's provider block
@@ -60,7 +59,7 @@ fn locked(ws: &Workspace) -> Vec<String> {
 /// The address each CLI reads the short spelling as.
 fn home_address() -> &'static str {
     if is_opentofu() {
-        TOFU_ADDRESS
+        TOFU_SOURCE
     } else {
         PROVIDER_SOURCE
     }
@@ -81,7 +80,7 @@ fn applies_and_passes(ws: &Workspace, emu: &Emulator) {
 #[test]
 fn the_short_spelling_works_with_the_module_on_either_cli() {
     let emu = organization();
-    let ws = spelled("spelling-short", &emu, "inspector2fix/inspector2fix", &[PROVIDER_SOURCE, TOFU_ADDRESS]);
+    let ws = spelled("spelling-short", &emu, "inspector2fix/inspector2fix", &[PROVIDER_SOURCE, TOFU_SOURCE]);
     ws.tf(&["init", "-no-color", "-input=false"]).ok();
     assert_eq!(locked(&ws), [home_address()], "one provider, at the CLI's default registry");
     applies_and_passes(&ws, &emu);
@@ -105,11 +104,11 @@ fn the_full_terraform_spelling_splits_the_provider_on_opentofu() {
     let ws = spelled("spelling-full-tf-mirror", &emu, PROVIDER_SOURCE, &[PROVIDER_SOURCE]);
     let init = ws.tf(&["init", "-no-color", "-input=false"]).failed();
     let text = init.all();
-    assert!(text.contains(&format!("provider {TOFU_ADDRESS} was not found")), "{text}");
+    assert!(text.contains(&format!("provider {TOFU_SOURCE} was not found")), "{text}");
 
-    let ws = spelled("spelling-full-both", &emu, PROVIDER_SOURCE, &[PROVIDER_SOURCE, TOFU_ADDRESS]);
+    let ws = spelled("spelling-full-both", &emu, PROVIDER_SOURCE, &[PROVIDER_SOURCE, TOFU_SOURCE]);
     ws.tf(&["init", "-no-color", "-input=false"]).ok();
-    assert_eq!(locked(&ws), [TOFU_ADDRESS, PROVIDER_SOURCE], "two providers where one was meant");
+    assert_eq!(locked(&ws), [TOFU_SOURCE, PROVIDER_SOURCE], "two providers where one was meant");
     emu.clear_log();
     let plan = ws.plan().failed();
     let text = plan.all();
