@@ -8,7 +8,7 @@ cd "$root"
 started=$SECONDS
 step() {
   local took=$((SECONDS - started))
-  [ "$took" -gt 1 ] && printf '    (%d s)\n' "$took"
+  [ "$took" -gt 1 ] && printf '    (that took %d s)\n' "$took"
   started=$SECONDS
   printf '\n\033[1m==> %s\033[0m\n' "$*"
 }
