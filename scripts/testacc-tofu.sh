@@ -28,7 +28,7 @@ if [ -s "$skips" ]; then
   sed 's/^/  /' "$skips"
 fi
 ran=$((passed - skipped))
-echo "testacc-tofu: $ran acceptance tests ran and passed with $("$tofu" version | head -1), $skipped skipped"
+echo "testacc-tofu: $ran acceptance tests ran and passed with $(TF_CLI_CONFIG_FILE=/dev/null "$tofu" version | head -1), $skipped skipped"
 # Only a run of the whole suite is recorded (a filter given as arguments is a partial run).
 if [ "$#" = 0 ]; then
   bash scripts/tested-versions.sh record tofu "full acceptance suite: $ran passed, $skipped skipped" "$tofu"
