@@ -21,4 +21,5 @@ mod release_merge;
 mod rescan;
 mod scale;
 mod security_hub;
+mod source_spelling;
 mod suppression_mistakes;
