@@ -367,7 +367,10 @@ async fn delegated_administrator_lifecycle() {
     let r = admin_call(addr, "us-east-1", MGMT, "enable", enable.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json(), json!({"delegatedAdminAccountId": ADMIN}));
-    // Asynchronous: not listed yet, then ENABLED after two reads.
+    // Asynchronous: under way (the control API shows it), not listed yet, then ENABLED after two reads.
+    let org = control(addr, "GET", "/_emulator/organization", Value::Null).await;
+    assert_eq!(org["admin_change"], json!({"account_id": ADMIN, "enabling": true, "polls": 0}));
+    assert_eq!(org["delegated_admin"], Value::Null);
     let get = admin_call(addr, "us-east-1", MGMT, "get", json!({})).await.json();
     assert_eq!(get, json!({"delegatedAdmin": {"accountId": ADMIN, "relationshipStatus": "CREATED"}}));
     let list = admin_call(addr, "us-east-1", MGMT, "list", json!({})).await.json();
