@@ -120,13 +120,6 @@ fn adopt_moved_enabler_with_the_short_aws_spelling_on_opentofu() {
         skip("an OpenTofu scenario: on Terraform, adopt_moved_enabler_with_ecr_makes_no_write_and_leaves_ec2_on is it");
         return;
     }
-    if skip_on_opentofu(
-        "the provider accepts `moved` only from registry.terraform.io/hashicorp/aws; OpenTofu names \
-         `hashicorp/aws` (and state it wrote) registry.opentofu.org/hashicorp/aws, so the move fails with \
-         \"Unsupported move\" (seen on OpenTofu 1.12.6): src/resources/ecr_scanning.rs must accept both hosts",
-    ) {
-        return;
-    }
     let emu = Emulator::start();
     emu.set_account(ACCOUNT, json!({"resource_state": {"EC2": "ENABLED", "ECR": "ENABLED"}}));
     let ws = enabler_workspace("adopt-moved-tofu-short", &emu, "enabler-ec2-ecr.tfstate", AWS_SHORT);
@@ -137,7 +130,7 @@ fn adopt_moved_enabler_with_the_short_aws_spelling_on_opentofu() {
     ws.apply().ok();
     emu.assert_no_call("Enable", "the move must not enable anything");
     emu.assert_no_call("Disable", "the move must not disable anything");
-    assert_eq!(ws.state_of(ADDR)["status"][ACCOUNT], "ENABLED");
+    assert_eq!(ws.state_of(ECR_SCANNING)["status"][ACCOUNT], "ENABLED");
 }
 
 #[test]
