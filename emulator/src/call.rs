@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::errors::ApiError;
+use crate::model::world::{Caller, World};
 use crate::request_log::LogEntry;
-use crate::state::{Caller, World};
 
 pub(crate) struct AwsRequest<'a> {
     pub method: &'a str,

@@ -87,6 +87,17 @@ impl ApiError {
         self.json_reply(body)
     }
 
+    /// Encode for an awsJson1_1 service (Organizations): `{"__type": CODE, "Message": ...}` plus
+    /// the `x-amzn-ErrorType` header, as `application/x-amz-json-1.1`.
+    pub fn to_aws_json_reply(&self) -> Reply {
+        let mut body = self.extra.clone();
+        body.insert("__type".into(), Value::String(self.code.clone()));
+        body.insert("Message".into(), Value::String(self.message.clone()));
+        let mut reply = Reply::with_content_type(self.status, "application/x-amz-json-1.1", &Value::Object(body));
+        reply.header("x-amzn-ErrorType", self.code.clone());
+        self.with_retry_after(reply)
+    }
+
     /// Encode for an awsQuery service (STS).
     pub fn to_query_reply(&self, request_id: &str) -> Reply {
         let kind = if self.status >= 500 { "Receiver" } else { "Sender" };
@@ -151,6 +162,18 @@ mod tests {
         let b = body_json(&r);
         assert_eq!(b["Message"], "not subscribed");
         assert_eq!(b["Code"], "InvalidAccessException");
+    }
+
+    #[test]
+    fn aws_json_shape() {
+        let mut e = ApiError::new(400, "InvalidInputException", "bad id");
+        e.extra.insert("Reason".into(), json!("INVALID_SYNTAX_POLICY_ID"));
+        let r = e.to_aws_json_reply();
+        assert_eq!(r.get_header("content-type"), Some("application/x-amz-json-1.1"));
+        assert_eq!(r.get_header("x-amzn-ErrorType"), Some("InvalidInputException"));
+        let b = body_json(&r);
+        assert_eq!((b["__type"].as_str(), b["Message"].as_str()), (Some("InvalidInputException"), Some("bad id")));
+        assert_eq!(b["Reason"], "INVALID_SYNTAX_POLICY_ID");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The AWS operations the emulator serves: fault targets, and always listed in the request
-//! counts.
+//! counts. A name two services share (Inspector2's and Security Hub's
+//! DescribeOrganizationConfiguration) is one counter and one fault target; each log entry names
+//! its `service`.
 
 pub const OPERATIONS: &[&str] = &[
     "Enable",
@@ -20,4 +22,30 @@ pub const OPERATIONS: &[&str] = &[
     "AssociateMember",
     "DescribeOrganizationConfiguration",
     "UpdateOrganizationConfiguration",
+    "EnableDelegatedAdminAccount",
+    "DisableDelegatedAdminAccount",
+    "GetDelegatedAdminAccount",
+    "ListDelegatedAdminAccounts",
+    "DescribeOrganization",
+    "ListRoots",
+    "EnablePolicyType",
+    "DisablePolicyType",
+    "CreatePolicy",
+    "UpdatePolicy",
+    "DeletePolicy",
+    "DescribePolicy",
+    "ListPolicies",
+    "AttachPolicy",
+    "DetachPolicy",
+    "ListTargetsForPolicy",
+    "ListPoliciesForTarget",
+    "DescribeEffectivePolicy",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+    "ListParents",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
+    "ListStandardsControlAssociations",
+    "BatchGetStandardsControlAssociations",
 ];

@@ -239,6 +239,90 @@ impl Emulator {
         str_field(member, "relationship_status").to_owned()
     }
 
+    /// Builds the AWS Organizations organization anew (`PUT /_emulator/organizations`):
+    /// `{"management_account", "policy_admin"?, "enabled_policy_types"?, "ous"?: [{"name",
+    /// "parent"?}], "accounts"?: {id: parent}}`; the organization as it is then.
+    #[track_caller]
+    pub fn put_organizations(&self, tree: Value) -> Value {
+        let v = self.control("PUT", "/_emulator/organizations", Some(tree));
+        str_field(&v, "root_id");
+        v
+    }
+
+    /// The AWS Organizations organization: `{id, management_account, policy_admin, root_id,
+    /// enabled_policy_types, ous: [{id, name, parent_id}], accounts: [{account_id, parent_id}],
+    /// policies: [{id, name, type, targets}]}`; fails when there is none.
+    #[track_caller]
+    pub fn organizations(&self) -> Value {
+        self.control("GET", "/_emulator/organizations", None)
+    }
+
+    /// The id of the organization's root (`r-...`).
+    #[track_caller]
+    pub fn root_id(&self) -> String {
+        str_field(&self.organizations(), "root_id").to_owned()
+    }
+
+    /// The id of the OU named `name`; fails when there is no such OU.
+    #[track_caller]
+    pub fn ou_id(&self, name: &str) -> String {
+        let org = self.organizations();
+        let ous = field(&org, "ous").as_array().unwrap_or_else(|| panic!("ous is not a list: {}", brief(&org)));
+        let ou = ous.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(name));
+        str_field(ou.unwrap_or_else(|| panic!("no OU named {name:?}: {}", brief(&org))), "id").to_owned()
+    }
+
+    /// Puts `account` in `parent` ("Root", an OU name or id): it joins the organization or moves.
+    #[track_caller]
+    pub fn place_account(&self, account: &str, parent: &str) {
+        let body = serde_json::json!({"account_id": account, "parent": parent});
+        let v = self.control("POST", "/_emulator/organizations/accounts", Some(body));
+        assert_eq!(field(&v, "placed"), &serde_json::json!(1), "{}", brief(&v));
+    }
+
+    /// The Organizations policies of the organization (`[{id, name, type, targets}]`).
+    #[track_caller]
+    pub fn org_policies(&self) -> Vec<Value> {
+        let org = self.organizations();
+        field(&org, "policies").as_array().unwrap_or_else(|| panic!("policies is not a list: {}", brief(&org))).clone()
+    }
+
+    /// Sets Inspector.2 ENABLED or DISABLED (with `reason`) for `account` in `region`, in every
+    /// standard it has enabled, as a central configuration policy would; whether the control is
+    /// now off for the account (disabled in every enabled standard).
+    #[track_caller]
+    pub fn set_inspector2_association_in(
+        &self,
+        region: &str,
+        account: &str,
+        enabled: bool,
+        reason: Option<&str>,
+    ) -> bool {
+        let status = if enabled { "ENABLED" } else { "DISABLED" };
+        let body = serde_json::json!({"status": status, "reason": reason});
+        let path = format!("/_emulator/securityhub/associations/{account}?region={region}");
+        let v = self.control("PUT", &path, Some(body));
+        field(&v, "control_disabled")
+            .as_bool()
+            .unwrap_or_else(|| panic!("control_disabled is not a bool: {}", brief(&v)))
+    }
+
+    /// The security standards `account` has enabled in `region` (full names such as
+    /// `aws-foundational-security-best-practices/v/1.0.0`).
+    #[track_caller]
+    pub fn set_standards_in(&self, region: &str, account: &str, standards: &[&str]) {
+        let path = format!("/_emulator/securityhub/standards/{account}?region={region}");
+        self.control("PUT", &path, Some(serde_json::json!({ "standards": standards })));
+    }
+
+    /// Security Hub's organization configuration type in `region` (`CENTRAL` or `LOCAL`).
+    #[track_caller]
+    pub fn set_securityhub_configuration_in(&self, region: &str, configuration_type: &str) {
+        let path = format!("/_emulator/securityhub/organization?region={region}");
+        let v = self.control("PUT", &path, Some(serde_json::json!({ "configuration_type": configuration_type })));
+        assert_eq!(str_field(&v, "configuration_type"), configuration_type);
+    }
+
     #[track_caller]
     pub fn clear_log(&self) {
         self.control("DELETE", "/_emulator/requests", None);
@@ -326,6 +410,19 @@ impl Requests {
             named.unwrap_or_else(|| panic!("log entry without region: {}", brief(e))) == region
         };
         self.calls(operation).into_iter().filter(in_region).count() as u64
+    }
+
+    /// Calls of `operation` to `service` (`inspector2`, `securityhub`, `organizations`, ...): for
+    /// a name two services share (DescribeOrganizationConfiguration). The log must be complete.
+    #[track_caller]
+    pub fn count_of(&self, service: &str, operation: &str) -> u64 {
+        assert_eq!(
+            self.dropped, 0,
+            "{} log entries were dropped, so calls per service cannot be counted",
+            self.dropped
+        );
+        let of_service = |e: &&Value| e.get("service").and_then(Value::as_str) == Some(service);
+        self.calls(operation).into_iter().filter(of_service).count() as u64
     }
 
     /// The log entries of `operation`, oldest first.

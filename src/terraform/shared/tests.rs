@@ -39,9 +39,6 @@ async fn every_client_handed_out_ends_its_calls_at_the_stop() {
     });
     stop.stop();
     let clients = shared.clients_in(Some("eu-west-1")).await.expect("clients");
-    use crate::aws::ecr::EcrApi;
-    use crate::aws::inspector::api::EcrScanningApi;
-    use crate::aws::securityhub::api::SecurityHubApi;
     let errors = [
         shared.caller_account().await.expect_err("stopped"),
         clients.inspector.account_status(&["111111111111".to_owned()]).await.expect_err("stopped"),

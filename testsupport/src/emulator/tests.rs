@@ -179,3 +179,14 @@ fn organization_helpers_end_to_end() {
 fn a_relationship_read_fails_for_an_account_outside_the_organization() {
     Emulator::start().relationship_in("eu-west-1", "200000000000");
 }
+
+#[test]
+fn calls_of_a_shared_name_are_told_apart_by_service() {
+    let mut hub = entry("DescribeOrganizationConfiguration");
+    hub["service"] = json!("securityhub");
+    let log = json!([entry("DescribeOrganizationConfiguration"), hub.clone(), hub]);
+    let r = Requests::parse(&log_json(json!({"DescribeOrganizationConfiguration": 3}), log)).unwrap();
+    assert_eq!(r.count_of("securityhub", "DescribeOrganizationConfiguration"), 2);
+    assert_eq!(r.count_of("inspector2", "DescribeOrganizationConfiguration"), 1);
+    assert_eq!(r.count_of("organizations", "DescribeOrganizationConfiguration"), 0);
+}

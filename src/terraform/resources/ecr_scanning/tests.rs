@@ -447,3 +447,13 @@ fn destroy_turns_off_only_accounts_that_may_be_on() {
     prior.status = Value::Value(BTreeMap::new());
     assert!(may_be_on(&prior).is_empty());
 }
+
+#[tokio::test]
+async fn an_enabler_from_opentofus_registry_moves_too() {
+    let r = EcrScanning::new(shared());
+    let mut diags = Diagnostics::default();
+    let moved = r.move_state(&mut diags, source(ENABLER_PROVIDER_OPENTOFU, ENABLER_TYPE, 0, ENABLER)).await;
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    let (state, _) = moved.expect("OpenTofu's hashicorp/aws is the same enabler");
+    assert!(!known_set(&state.account_ids).unwrap().is_empty());
+}

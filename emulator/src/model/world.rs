@@ -2,25 +2,27 @@
 //! Security Hub and everything else the emulator remembers between requests. All of it sits
 //! behind one mutex (the server's `Emulator`); nothing here is async.
 //!
-//! Regions: the configuration, faults, the request log and STS are global; Inspector2 (accounts,
-//! scan settings, idempotency tokens), the organization, Security Hub and ECR are per Region. The
-//! World's own per-Region fields hold the *selected* Region (every call selects its Region first,
-//! [`World::select_region`]); the others wait in `parked`. A Region starts, on first use, from the
-//! initial configuration: the config's organization and preset accounts.
+//! Regions: the configuration, faults, the request log, STS and AWS Organizations are global;
+//! Inspector2 (accounts, scan settings, idempotency tokens), the Inspector organization, Security
+//! Hub and ECR are per Region, one [`RegionState`] each in `regions`. Every call selects its Region
+//! first ([`World::select_region`]) and reaches that Region's state with [`World::here`] and
+//! [`World::here_mut`]. A Region starts, on first use, from the initial configuration: the
+//! config's organization and preset accounts.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{Account, ResourceType, Settle, UNTOUCHED};
-use crate::config::{AccountPatch, Config, Initial};
+use crate::emulator_config::{AccountPatch, Config, Initial};
 use crate::faults::{FaultErrors, Faults, Injected};
-use crate::findings::Hub;
-use crate::org::{AssociateSettle, Org};
-use crate::registry::Registry;
+use crate::model::account::{Account, ResourceType, Settle, Status, UNTOUCHED};
+use crate::model::findings::Hub;
+use crate::model::inspector_org::{AssociateSettle, InspectorOrg, Member, ASSOCIATED};
+use crate::model::organizations::Organizations;
+use crate::model::registry::Registry;
+use crate::model::scan_settings::ScanSettings;
 use crate::request_log::{LogEntry, RequestLog};
-use crate::scan_config::ScanConfig;
 use crate::util::{unix_now_ms, IdGen};
 
 /// How many Enable responses are remembered for clientToken replay (oldest forgotten first).
@@ -57,39 +59,38 @@ pub struct World {
     pub started_unix_ms: u64,
     /// Requests a `black_hole` fault is holding open right now (a reset does not change it).
     pub held_open: u64,
-    /// The selected Region: the per-Region fields below are its state.
-    region: String,
-    /// Every other Region used so far.
-    parked: BTreeMap<String, RegionState>,
-    // The per-Region state of the selected Region (kept in step with `RegionState`).
+    /// AWS Organizations (global): None until the control API builds the organization.
+    pub organizations: Option<Organizations>,
+    /// Counts changes of AWS Organizations, so that each Region applies the Inspector policies
+    /// once per change (see [`World::enforce_inspector_policies`]).
+    pub organizations_epoch: u64,
+    /// The selected Region: the Region of the call being served.
+    region: Region,
+    /// Every Region used so far, the selected one included.
+    regions: BTreeMap<Region, RegionState>,
+}
+
+/// An AWS Region's name, such as `us-east-1`.
+pub type Region = String;
+
+/// The state of one Region.
+#[derive(Default)]
+pub struct RegionState {
     /// Accounts that were ever changed (Enable/Disable/control API), sorted by id.
     pub accounts: BTreeMap<String, Account>,
     /// (caller account, clientToken) -> stored Enable response body.
     idempotency: HashMap<(String, String), Vec<u8>>,
     /// Insertion order of `idempotency` keys, for FIFO eviction.
     idempotency_order: VecDeque<(String, String)>,
-    /// Security Hub: controls and findings.
+    /// Security Hub: controls, findings, standards control associations.
     pub securityhub: Hub,
     /// Inspector2 scan settings per account that changed them (others read the defaults).
-    pub scan_configs: BTreeMap<String, ScanConfig>,
+    pub scan_settings: BTreeMap<String, ScanSettings>,
     /// ECR private registries per account.
     pub registries: BTreeMap<String, Registry>,
-    /// The organization: delegated administrator and members.
-    pub org: Org,
+    /// The Inspector organization: delegated administrator and members.
+    pub org: InspectorOrg,
     /// Regions whose Security Hub findings this Region aggregates (a Security Hub aggregation Region).
-    pub linked_regions: BTreeSet<String>,
-}
-
-/// The per-Region part of the [`World`] while its Region is not selected.
-#[derive(Default)]
-pub struct RegionState {
-    pub accounts: BTreeMap<String, Account>,
-    idempotency: HashMap<(String, String), Vec<u8>>,
-    idempotency_order: VecDeque<(String, String)>,
-    pub securityhub: Hub,
-    pub scan_configs: BTreeMap<String, ScanConfig>,
-    pub registries: BTreeMap<String, Registry>,
-    pub org: Org,
     pub linked_regions: BTreeSet<String>,
 }
 
@@ -104,19 +105,13 @@ impl World {
             ids: IdGen::new(),
             started_unix_ms: unix_now_ms(),
             held_open: 0,
+            organizations: None,
+            organizations_epoch: 0,
             region: DEFAULT_REGION.into(),
-            parked: BTreeMap::new(),
-            accounts: BTreeMap::new(),
-            idempotency: HashMap::new(),
-            idempotency_order: VecDeque::new(),
-            securityhub: Hub::default(),
-            scan_configs: BTreeMap::new(),
-            registries: BTreeMap::new(),
-            org: Org::default(),
-            linked_regions: BTreeSet::new(),
+            regions: BTreeMap::new(),
         };
         let first = w.fresh_region(DEFAULT_REGION);
-        w.put_region(first);
+        w.regions.insert(DEFAULT_REGION.into(), first);
         w
     }
 
@@ -127,10 +122,12 @@ impl World {
         self.faults = Faults::default();
         self.requests.clear();
         self.sessions.clear();
-        self.parked.clear();
+        self.organizations = None;
+        self.organizations_epoch += 1;
+        self.regions.clear();
         self.region = DEFAULT_REGION.into();
         let first = self.fresh_region(DEFAULT_REGION);
-        self.put_region(first);
+        self.regions.insert(DEFAULT_REGION.into(), first);
     }
 
     /// A Region as it starts: the configured organization, all members associated, and the
@@ -139,7 +136,11 @@ impl World {
         let now = Instant::now();
         let mut r = RegionState {
             securityhub: Hub::in_region(region),
-            org: Org::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms()),
+            org: InspectorOrg::new(
+                self.config.delegated_admin.clone(),
+                self.config.members.iter().cloned(),
+                unix_now_ms(),
+            ),
             ..RegionState::default()
         };
         for (id, patch) in &self.initial.accounts {
@@ -155,43 +156,104 @@ impl World {
 
     /// Make `region` the selected one (created on first use). Callers validate the name.
     pub fn select_region(&mut self, region: &str) {
-        if region == self.region {
+        if !self.regions.contains_key(region) {
+            let fresh = self.fresh_region(region);
+            self.regions.insert(region.to_string(), fresh);
+        }
+        if self.region != region {
+            self.region = region.to_string();
+        }
+        self.enforce_inspector_policies();
+    }
+
+    /// The selected Region's state.
+    pub fn here(&self) -> &RegionState {
+        // `select_region`, `new` and `reset` always create the Region they select.
+        &self.regions[&self.region]
+    }
+
+    pub fn here_mut(&mut self) -> &mut RegionState {
+        if !self.regions.contains_key(&self.region) {
+            self.regions.insert(self.region.clone(), RegionState::default());
+        }
+        self.regions.get_mut(&self.region).expect("the selected Region was just ensured")
+    }
+
+    /// Record a change of AWS Organizations (its tree, policies or attachments) and apply the
+    /// Inspector policies in the selected Region now (other Regions apply them when next selected).
+    pub fn organizations_changed(&mut self, now_ms: u64) {
+        self.organizations_epoch += 1;
+        if let Some(o) = self.organizations.as_mut() {
+            o.changed_ms = now_ms;
+        }
+        self.enforce_inspector_policies();
+    }
+
+    /// What the effective Inspector policies decide for ECR scanning, applied to the selected
+    /// Region once per Organizations change: an account whose policy enables ECR here scans ECR
+    /// (ENABLED at once) and is associated with the Region's delegated administrator; one whose
+    /// policy disables it here does not. Accounts no policy manages are left alone, and so is a
+    /// later control-API change (drift).
+    pub fn enforce_inspector_policies(&mut self) {
+        if self.here().org.applied_policy_epoch == self.organizations_epoch {
             return;
         }
-        let incoming = self.parked.remove(region).unwrap_or_else(|| self.fresh_region(region));
-        let outgoing = self.put_region(incoming);
-        let previous = std::mem::replace(&mut self.region, region.to_string());
-        self.parked.insert(previous, outgoing);
+        self.here_mut().org.applied_policy_epoch = self.organizations_epoch;
+        let Some(orgs) = self.organizations.as_ref() else { return };
+        let region = self.region.clone();
+        let decided: Vec<(String, bool)> =
+            orgs.accounts.keys().filter_map(|a| orgs.ecr_decision(a, &region).map(|on| (a.clone(), on))).collect();
+        let (now, now_ms) = (Instant::now(), unix_now_ms());
+        for (account, on) in decided {
+            let ecr = self.account(&account).resource(ResourceType::Ecr);
+            let want = if on { Status::Enabled } else { Status::Disabled };
+            if ecr != want {
+                self.account_mut(&account).set_resource(ResourceType::Ecr, want, now);
+            }
+            let admin = self.here().org.delegated_admin.clone();
+            if on && admin.is_some_and(|a| a != account) && !self.here().org.is_associated(&account) {
+                self.here_mut().org.members.insert(account, Member::new(ASSOCIATED, now_ms));
+            }
+        }
+    }
+
+    /// Settle a delegated-administrator change under way in the selected Region (see the config's
+    /// `delegated_admin_polls` and `delegated_admin_delay_ms`). A new administrator sees every
+    /// other account of the organization as a member (CREATED, policy-managed ones associated);
+    /// a removed one leaves every member a standalone account.
+    fn settle_admin_change(&mut self) {
+        let settle =
+            AssociateSettle { polls: self.config.delegated_admin_polls, ms: self.config.delegated_admin_delay_ms };
+        let Some(change) = self.here_mut().org.take_settled_admin_change(settle, Instant::now()) else { return };
+        if !change.enabling {
+            self.here_mut().org.delegated_admin = None;
+            self.here_mut().org.members.clear();
+            return;
+        }
+        let now_ms = unix_now_ms();
+        let accounts =
+            self.organizations.as_ref().map(|o| o.accounts.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        for a in accounts.into_iter().filter(|a| *a != change.account) {
+            self.here_mut().org.members.entry(a).or_insert_with(|| Member::new("CREATED", now_ms));
+        }
+        self.here_mut().org.members.remove(&change.account);
+        self.here_mut().org.delegated_admin = Some(change.account);
+        self.here_mut().org.applied_policy_epoch = self.organizations_epoch.wrapping_sub(1);
+        self.enforce_inspector_policies();
     }
 
     /// Every Region used so far, sorted.
     pub fn regions(&self) -> Vec<String> {
-        let mut all: Vec<String> = self.parked.keys().cloned().collect();
-        all.push(self.region.clone());
-        all.sort();
-        all
+        self.regions.keys().cloned().collect()
     }
 
-    /// The state of a Region that is not selected (None for the selected one or an unused one).
-    pub fn parked_region(&self, region: &str) -> Option<&RegionState> {
-        self.parked.get(region)
+    /// The state of `region` (None for a Region not used yet).
+    pub fn region_state(&self, region: &str) -> Option<&RegionState> {
+        self.regions.get(region)
     }
 
-    pub fn parked_region_mut(&mut self, region: &str) -> Option<&mut RegionState> {
-        self.parked.get_mut(region)
-    }
-
-    /// Install `r` as the selected Region's state; returns the state it replaces.
-    fn put_region(&mut self, mut r: RegionState) -> RegionState {
-        std::mem::swap(&mut self.accounts, &mut r.accounts);
-        std::mem::swap(&mut self.idempotency, &mut r.idempotency);
-        std::mem::swap(&mut self.idempotency_order, &mut r.idempotency_order);
-        std::mem::swap(&mut self.securityhub, &mut r.securityhub);
-        std::mem::swap(&mut self.scan_configs, &mut r.scan_configs);
-        std::mem::swap(&mut self.registries, &mut r.registries);
-        std::mem::swap(&mut self.org, &mut r.org);
-        std::mem::swap(&mut self.linked_regions, &mut r.linked_regions);
-        r
+    pub fn region_state_mut(&mut self, region: &str) -> Option<&mut RegionState> {
+        self.regions.get_mut(region)
     }
 
     /// Replace the configuration. A change of `delegated_admin` or `members` applies to every
@@ -203,9 +265,9 @@ impl World {
         if !admin_changed && !members_changed {
             return;
         }
-        let fresh = Org::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms());
-        let orgs = std::iter::once(&mut self.org).chain(self.parked.values_mut().map(|r| &mut r.org));
-        for org in orgs {
+        let fresh =
+            InspectorOrg::new(self.config.delegated_admin.clone(), self.config.members.iter().cloned(), unix_now_ms());
+        for org in self.regions.values_mut().map(|r| &mut r.org) {
             if admin_changed {
                 org.delegated_admin = fresh.delegated_admin.clone();
             }
@@ -216,18 +278,19 @@ impl World {
     }
 
     /// Turn the associations that have settled (by the config's `associate_polls` and
-    /// `associate_delay_ms`) ENABLED in the selected Region.
+    /// `associate_delay_ms`) ENABLED in the selected Region, and settle a delegated-administrator
+    /// change.
     pub fn settle_associations(&mut self) {
         let settle = AssociateSettle { polls: self.config.associate_polls, ms: self.config.associate_delay_ms };
-        self.org.settle_associations(settle, Instant::now(), unix_now_ms());
+        self.here_mut().org.settle_associations(settle, Instant::now(), unix_now_ms());
+        self.settle_admin_change();
     }
 
     /// Add associated members in every Region (and to the config, so new Regions have them).
     pub fn add_members_everywhere(&mut self, ids: &[String]) {
         self.config.members.extend(ids.iter().cloned());
         let now = unix_now_ms();
-        self.org.associate_all(ids.iter().cloned(), now);
-        for r in self.parked.values_mut() {
+        for r in self.regions.values_mut() {
             r.org.associate_all(ids.iter().cloned(), now);
         }
     }
@@ -262,17 +325,17 @@ impl World {
 
     /// The stored response for an earlier call with this clientToken by this caller.
     pub fn idempotent_response(&self, caller: &str, token: &str) -> Option<&[u8]> {
-        self.idempotency.get(&(caller.to_string(), token.to_string())).map(Vec::as_slice)
+        self.here().idempotency.get(&(caller.to_string(), token.to_string())).map(Vec::as_slice)
     }
 
     pub fn remember_response(&mut self, caller: &str, token: &str, body: Vec<u8>) {
         let key = (caller.to_string(), token.to_string());
-        if self.idempotency.insert(key.clone(), body).is_none() {
-            self.idempotency_order.push_back(key);
+        if self.here_mut().idempotency.insert(key.clone(), body).is_none() {
+            self.here_mut().idempotency_order.push_back(key);
         }
-        while self.idempotency_order.len() > MAX_IDEMPOTENCY_TOKENS {
-            if let Some(old) = self.idempotency_order.pop_front() {
-                self.idempotency.remove(&old);
+        while self.here().idempotency_order.len() > MAX_IDEMPOTENCY_TOKENS {
+            if let Some(old) = self.here_mut().idempotency_order.pop_front() {
+                self.here_mut().idempotency.remove(&old);
             }
         }
     }
@@ -289,14 +352,14 @@ impl World {
     }
 
     pub fn account(&self, id: &str) -> &Account {
-        self.accounts.get(id).unwrap_or(&UNTOUCHED)
+        self.here().accounts.get(id).unwrap_or(&UNTOUCHED)
     }
 
     pub fn account_mut(&mut self, id: &str) -> &mut Account {
-        if !self.accounts.contains_key(id) {
-            self.accounts.insert(id.to_string(), UNTOUCHED);
+        if !self.here().accounts.contains_key(id) {
+            self.here_mut().accounts.insert(id.to_string(), UNTOUCHED);
         }
-        self.accounts.get_mut(id).expect("just inserted")
+        self.here_mut().accounts.get_mut(id).expect("just inserted")
     }
 
     /// Resolve an access key id: AssumeRole session keys, then the configured map, then the
@@ -316,9 +379,9 @@ impl World {
     /// May `caller` act on Inspector2 in `target`? `mutating` is true for Enable/Disable.
     /// Err carries the errorMessage for an ACCESS_DENIED failedAccounts entry.
     pub fn authorize(&self, caller: &str, target: &str, mutating: bool) -> Result<(), String> {
-        let admin = self.org.delegated_admin.as_deref();
+        let admin = self.here().org.delegated_admin.as_deref();
         let is_admin = admin == Some(caller);
-        let caller_is_member = !is_admin && self.org.is_associated(caller);
+        let caller_is_member = !is_admin && self.here().org.is_associated(caller);
         if target == caller {
             if !caller_is_member || !mutating {
                 return Ok(());
@@ -330,10 +393,10 @@ impl World {
                 None => format!("Account {caller} is a member account; only the delegated administrator can change it"),
             });
         }
-        if is_admin && self.org.is_associated(target) {
+        if is_admin && self.here().org.is_associated(target) {
             return Ok(());
         }
-        if let Some(status) = self.org.status(target).filter(|_| is_admin) {
+        if let Some(status) = self.here().org.status(target).filter(|_| is_admin) {
             return Err(format!(
                 "Account {target} is not an associated member of the delegated administrator {caller} (relationship {status}); associate it first (AssociateMember)"
             ));
@@ -356,9 +419,9 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
 
-    use crate::account::Status;
+    use crate::model::account::Status;
 
     #[test]
     fn untouched_reads_disabled() {
@@ -368,7 +431,7 @@ mod tests {
             assert_eq!(a.resource(t), Status::Disabled);
         }
         assert_eq!(a.status(false), Status::Disabled);
-        assert!(w.accounts.is_empty());
+        assert!(w.here().accounts.is_empty());
     }
 
     #[test]
@@ -397,7 +460,7 @@ mod tests {
         assert!(w.authorize(outsider, member, false).is_err());
         // Admin on an account of the organization that is not associated: says so.
         let mut w = w;
-        w.org.members.insert("555555555555".into(), crate::org::Member::new("CREATED", 0));
+        w.here_mut().org.members.insert("555555555555".into(), crate::model::inspector_org::Member::new("CREATED", 0));
         let e = w.authorize(admin, "555555555555", true).unwrap_err();
         assert!(
             e.contains("not an associated member") && e.contains("CREATED") && e.contains("AssociateMember"),
@@ -439,7 +502,7 @@ mod tests {
         w.config.settle_polls = 7;
         w.reset();
         assert!(w.account("123456789012").suspended);
-        assert_eq!(w.accounts.len(), 1);
+        assert_eq!(w.here().accounts.len(), 1);
         assert_eq!(w.config.settle_polls, 1);
     }
 
@@ -455,17 +518,17 @@ mod tests {
         w.select_region("eu-west-1");
         assert_eq!(w.region(), "eu-west-1");
         // A new Region: the config's organization and preset accounts, none of us-east-1's changes.
-        assert!(w.org.is_admin("111111111111") && w.org.is_associated("222222222222"));
+        assert!(w.here().org.is_admin("111111111111") && w.here().org.is_associated("222222222222"));
         assert!(w.account("111111111111").suspended);
         assert_eq!(w.account("222222222222").resource(ResourceType::Ecr), Status::Disabled);
-        w.org.members.clear();
+        w.here_mut().org.members.clear();
         w.select_region(DEFAULT_REGION);
         assert_eq!(w.account("222222222222").resource(ResourceType::Ecr), Status::Enabled);
-        assert!(w.org.is_associated("222222222222"), "eu-west-1's change stays there");
+        assert!(w.here().org.is_associated("222222222222"), "eu-west-1's change stays there");
         w.select_region("eu-west-1");
-        assert!(w.org.members.is_empty());
+        assert!(w.here().org.members.is_empty());
         assert_eq!(w.regions(), ["eu-west-1", "us-east-1"]);
-        assert!(w.parked_region(DEFAULT_REGION).is_some() && w.parked_region("eu-west-1").is_none());
+        assert!(w.region_state(DEFAULT_REGION).is_some() && w.region_state("ap-south-1").is_none());
         w.reset();
         assert_eq!((w.region(), w.regions().len()), (DEFAULT_REGION, 1));
     }
@@ -480,14 +543,14 @@ mod tests {
         w.set_config(config);
         for region in ["eu-west-1", "us-east-1", "ap-south-1", "ca-central-1"] {
             w.select_region(region);
-            assert!(w.org.is_admin("111111111111"), "{region}");
-            assert!(w.org.is_associated("222222222222"), "{region}");
+            assert!(w.here().org.is_admin("111111111111"), "{region}");
+            assert!(w.here().org.is_associated("222222222222"), "{region}");
         }
         w.add_members_everywhere(&["333333333333".to_string()]);
         w.select_region("eu-west-1");
-        assert!(w.org.is_associated("333333333333"));
+        assert!(w.here().org.is_associated("333333333333"));
         w.select_region("sa-east-1");
-        assert!(w.org.is_associated("333333333333"), "a Region used later has them too");
+        assert!(w.here().org.is_associated("333333333333"), "a Region used later has them too");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::{parse_object, unix_now, unknown_key};
 
 const FAULT_ERRORS: FaultErrors = FaultErrors {
@@ -33,8 +33,8 @@ fn operation(path: &str) -> Option<&'static str> {
 
 /// Whose settings `caller` reads: a member reads its administrator's.
 fn owner(w: &World, caller: &str) -> String {
-    match &w.org.delegated_admin {
-        Some(admin) if w.org.is_associated(caller) && caller != admin => admin.clone(),
+    match &w.here().org.delegated_admin {
+        Some(admin) if w.here().org.is_associated(caller) && caller != admin => admin.clone(),
         _ => caller.to_owned(),
     }
 }
@@ -69,12 +69,14 @@ fn get(w: &World, req: &AwsRequest, obj: &Map<String, Value>) -> Reply {
         return ApiError::field_validation(vec![(k.into(), format!("Unknown field {k}"))]).to_json_reply();
     }
     let owner = owner(w, &req.caller.account);
-    Reply::json(200, &w.scan_configs.get(&owner).cloned().unwrap_or_default().to_wire())
+    Reply::json(200, &w.here().scan_settings.get(&owner).cloned().unwrap_or_default().to_wire())
 }
 
 fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<Reply, ApiError> {
     let caller = req.caller.account.as_str();
-    if let Some(admin) = w.org.delegated_admin.as_deref().filter(|a| *a != caller && w.org.is_associated(caller)) {
+    if let Some(admin) =
+        w.here().org.delegated_admin.as_deref().filter(|a| *a != caller && w.here().org.is_associated(caller))
+    {
         return Err(ApiError::new(
             403,
             "AccessDeniedException",
@@ -84,7 +86,7 @@ fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<R
     if let Some(k) = unknown_key(obj, &["ecrConfiguration", "ec2Configuration"]) {
         return Err(ApiError::field_validation(vec![(k.into(), format!("The emulator does not support field {k}"))]));
     }
-    let mut config = w.scan_configs.get(caller).cloned().unwrap_or_default();
+    let mut config = w.here().scan_settings.get(caller).cloned().unwrap_or_default();
     let mut errs = Vec::new();
     if let Some(ecr) = obj.get("ecrConfiguration") {
         if ecr.get("rescanDuration").is_none() {
@@ -102,11 +104,16 @@ fn update(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Result<R
         return Err(ApiError::field_validation(errs));
     }
     config.updated_at = unix_now();
-    w.scan_configs.insert(caller.to_owned(), config);
+    w.here_mut().scan_settings.insert(caller.to_owned(), config);
     Ok(Reply::json(200, &Value::Object(Map::new())))
 }
 
-fn apply(config: &mut crate::scan_config::ScanConfig, v: &Value, fields: &[&str], errs: &mut Vec<(String, String)>) {
+fn apply(
+    config: &mut crate::model::scan_settings::ScanSettings,
+    v: &Value,
+    fields: &[&str],
+    errs: &mut Vec<(String, String)>,
+) {
     for f in fields {
         match v.get(*f) {
             None | Some(Value::Null) => {}
@@ -123,7 +130,7 @@ fn apply(config: &mut crate::scan_config::ScanConfig, v: &Value, fields: &[&str]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
     use serde_json::json;
 
     const ADMIN: &str = "111111111111";
@@ -180,11 +187,11 @@ mod tests {
             call(&mut w, ADMIN, "/configuration/update", json!({"ecrConfiguration": {"rescanDuration": "DAYS_1"}}));
         assert_eq!(s, 400);
         assert_eq!(call(&mut w, ADMIN, "/configuration/update", json!({})).0, 400);
-        assert!(w.scan_configs.is_empty(), "nothing changed");
+        assert!(w.here().scan_settings.is_empty(), "nothing changed");
         assert_eq!(
             call(&mut w, ADMIN, "/configuration/update", json!({"ec2Configuration": {"scanMode": "EC2_HYBRID"}})).0,
             200
         );
-        assert_eq!(w.scan_configs[ADMIN].ec2_scan_mode, "EC2_HYBRID");
+        assert_eq!(w.here().scan_settings[ADMIN].ec2_scan_mode, "EC2_HYBRID");
     }
 }

@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::{FaultErrors, Injected};
+use crate::model::world::{Caller, Session, World};
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::{Caller, Session, World};
 use crate::util::{is_account_id, iso8601, parse_form, stable_id, unix_now, xml_escape, BASE64ISH, UPPER_ALNUM};
 
 pub const SERVICE: &str = "sts";
@@ -213,7 +213,7 @@ fn issue_credentials(w: &mut World, input: AssumeRole, request_id: &str, entry: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
 
     fn call(w: &mut World, account: &str, body: &str) -> (u16, String) {
         let req = AwsRequest {

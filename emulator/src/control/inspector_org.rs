@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{ResourceType, Status};
-use crate::org::{AutoEnable, Member, Org, ASSOCIATED, RELATIONSHIP_STATUSES};
-use crate::state::World;
+use crate::model::account::{ResourceType, Status};
+use crate::model::inspector_org::{AutoEnable, InspectorOrg, Member, ASSOCIATED, RELATIONSHIP_STATUSES};
+use crate::model::world::World;
 use crate::util::{account_id, is_account_id, unix_now_ms, unknown_key};
 
 /// Most accounts one join call adds (an administrator manages at most 10,000 members).
@@ -25,13 +25,18 @@ fn member_view(id: &str, m: &Member) -> Value {
 
 /// `GET /_emulator/organization`: the selected Region's organization.
 pub fn view(w: &World) -> Value {
-    let org: &Org = &w.org;
+    let org: &InspectorOrg = &w.here().org;
     let members: Vec<Value> = org.members.iter().map(|(id, m)| member_view(id, m)).collect();
     json!({
         "region": w.region(),
         "delegated_admin": org.delegated_admin,
         "auto_enable": org.auto_enable.to_wire(),
         "max_account_limit_reached": org.max_account_limit_reached,
+        "admin_change": org.admin_change.as_ref().map(|c| json!({
+            "account_id": c.account,
+            "enabling": c.enabling,
+            "polls": c.pending.polls,
+        })),
         "members": members,
     })
 }
@@ -45,7 +50,7 @@ pub fn patch(w: &mut World, v: &Value) -> Result<Value, String> {
     if let Some(k) = unknown_key(obj, FIELDS) {
         return Err(format!("unknown field {k:?} (delegated_admin|auto_enable|max_account_limit_reached)"));
     }
-    let mut org = w.org.clone();
+    let mut org = w.here().org.clone();
     if let Some(a) = obj.get("delegated_admin") {
         org.delegated_admin = if a.is_null() { None } else { Some(account_id(a, "delegated_admin")?) };
     }
@@ -58,7 +63,7 @@ pub fn patch(w: &mut World, v: &Value) -> Result<Value, String> {
         org.max_account_limit_reached =
             b.as_bool().ok_or_else(|| format!("max_account_limit_reached: expected true or false, got {b}"))?;
     }
-    w.org = org;
+    w.here_mut().org = org;
     Ok(view(w))
 }
 
@@ -80,20 +85,20 @@ pub fn set_member(w: &mut World, id: &str, v: &Value) -> Result<Value, String> {
     if let Some(k) = unknown_key(obj, &["relationship_status"]) {
         return Err(format!("unknown field {k:?} (relationship_status)"));
     }
-    if w.org.is_admin(id) {
+    if w.here().org.is_admin(id) {
         return Err(format!("{id} is the delegated administrator, not a member"));
     }
     let status = relationship_status(obj)?;
     let member = Member::new(&status, unix_now_ms());
     let out = member_view(id, &member);
-    w.org.members.insert(id.to_string(), member);
+    w.here_mut().org.members.insert(id.to_string(), member);
     Ok(out)
 }
 
 /// `DELETE /_emulator/organization/members/{id}`: the account leaves the selected Region's
 /// organization (as after a disassociation and removal). False if it was not in it.
 pub fn remove_member(w: &mut World, id: &str) -> bool {
-    w.org.members.remove(id).is_some()
+    w.here_mut().org.members.remove(id).is_some()
 }
 
 /// A validated join request.
@@ -122,7 +127,7 @@ fn parse_join(w: &World, obj: &Map<String, Value>) -> Result<Join, String> {
         }
         _ => return Err("expected {\"account_id\"} or {\"count\", \"first_account_id\"}".into()),
     };
-    if let Some(taken) = ids.iter().find(|id| w.org.is_admin(id) || w.org.members.contains_key(*id)) {
+    if let Some(taken) = ids.iter().find(|id| w.here().org.is_admin(id) || w.here().org.members.contains_key(*id)) {
         return Err(format!("account_id: {taken} is already in the organization in {}", w.region()));
     }
     let status = match obj.get("relationship_status") {
@@ -160,12 +165,12 @@ fn auto_enabled_types(flags: AutoEnable) -> Vec<ResourceType> {
 pub fn join(w: &mut World, v: &Value) -> Result<Value, String> {
     let obj = v.as_object().ok_or("expected a JSON object")?;
     let join = parse_join(w, obj)?;
-    let flags = w.org.auto_enable;
+    let flags = w.here().org.auto_enable;
     let types = auto_enabled_types(flags);
     let status = join.status.clone().unwrap_or_else(|| if types.is_empty() { "CREATED" } else { ASSOCIATED }.into());
     let (now, now_ms) = (Instant::now(), unix_now_ms());
     for id in &join.ids {
-        w.org.members.insert(id.clone(), Member::new(&status, now_ms));
+        w.here_mut().org.members.insert(id.clone(), Member::new(&status, now_ms));
         if status == ASSOCIATED && join.status.is_none() {
             let account = w.account_mut(id);
             types.iter().for_each(|t| account.enable(*t, now));

@@ -7,8 +7,8 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
+use crate::model::world::World;
 use crate::reply::Reply;
-use crate::state::World;
 use crate::util::parse_object;
 
 pub const SERVICE: &str = "ecr";
@@ -59,7 +59,7 @@ fn respond(w: &World, req: &AwsRequest, op: &str, obj: &Map<String, Value>) -> R
         ));
     }
     let (start, size) = paging(obj)?;
-    let registry = w.registries.get(account).cloned().unwrap_or_default();
+    let registry = w.here().registries.get(account).cloned().unwrap_or_default();
     let arn = |name: &str| format!("arn:aws:ecr:{}:{account}:repository/{name}", req.region);
     let (items, total): (Vec<Value>, usize) = if op == "DescribeRepositories" {
         let names: Vec<&String> = registry.repositories.keys().collect();
@@ -121,8 +121,8 @@ fn paging(obj: &Map<String, Value>) -> Result<(usize, usize), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
-    use crate::registry::Registry;
+    use crate::emulator_config::Initial;
+    use crate::model::registry::Registry;
 
     const ME: &str = "123456789012";
 
@@ -142,7 +142,7 @@ mod tests {
             .map(|i| json!({"pushed_at": 1000 + i, "last_pulled_at": if i == 0 { Value::Null } else { json!(2000) }}))
             .collect();
         let seed = json!({"repositories": {"app": images, "web": []}});
-        w.registries.insert(ME.into(), Registry::parse(&seed).unwrap());
+        w.here_mut().registries.insert(ME.into(), Registry::parse(&seed).unwrap());
         let (s, v) = call(&mut w, "DescribeRepositories", json!({"maxResults": 1}));
         assert_eq!(s, 200);
         assert_eq!(v["repositories"][0]["repositoryName"], "app");

@@ -1,6 +1,6 @@
 //! AWS Security Hub (restJson1, PascalCase JSON): GetFindings, BatchGetSecurityControls,
 //! BatchUpdateFindings, DescribeHub. Findings live in the store of the caller's account (its
-//! Security Hub "home"); see [`crate::findings`] for the data model.
+//! Security Hub "home"); see [`crate::model::findings`] for the data model.
 //!
 //! Errors carry `x-amzn-ErrorType` and a `{"Message": ..., "Code": ...}` body.
 
@@ -10,14 +10,14 @@ use serde_json::{json, Map, Value};
 
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
-use crate::evaluation::evaluate_inspector2;
 use crate::faults::FaultErrors;
-use crate::findings::{
+use crate::model::evaluation::evaluate_inspector2;
+use crate::model::findings::{
     decode_token, dedup, encode_token, query_digest, Filters, Finding, Note, Workflow, SEVERITY_LABELS,
 };
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{iso8601_ms, parse_form, parse_object, unix_now_ms};
 
 pub const SERVICE: &str = "securityhub";
@@ -193,7 +193,7 @@ fn batch_get_security_controls(
     let mut found = Vec::new();
     let mut unprocessed = Vec::new();
     for id in dedup(&ids) {
-        match w.securityhub.controls.get(&id) {
+        match w.here().securityhub.controls.get(&id) {
             Some(c) => found.push(c.to_api_json(&req.region, caller)),
             None => unprocessed.push(json!({
                 "SecurityControlId": id,
@@ -236,7 +236,7 @@ fn get_findings(
         evaluate_linked(w, home, &now);
     }
     let aggregated = linked_findings(w, home);
-    let hub = &w.securityhub;
+    let hub = &w.here().securityhub;
     let page = match &aggregated {
         Some(all) => hub.page_of(all, &filters, after.as_deref(), max as usize),
         None => hub.page(home, &filters, after.as_deref(), max as usize),
@@ -254,7 +254,7 @@ fn get_findings(
 /// Hubs would (then come back to the aggregation Region).
 fn evaluate_linked(w: &mut World, home: &str, now: &str) {
     let here = w.region().to_string();
-    for linked in w.linked_regions.clone() {
+    for linked in w.here().linked_regions.clone() {
         w.select_region(&linked);
         evaluate_inspector2(w, home, &linked, now);
     }
@@ -264,12 +264,12 @@ fn evaluate_linked(w: &mut World, home: &str, now: &str) {
 /// In an aggregation Region: `home`'s findings of this Region and of every linked Region, by Id.
 /// None elsewhere (the Region's own store is paged directly).
 fn linked_findings(w: &World, home: &str) -> Option<BTreeMap<String, Finding>> {
-    if w.linked_regions.is_empty() {
+    if w.here().linked_regions.is_empty() {
         return None;
     }
-    let mut all = w.securityhub.store(home).cloned().unwrap_or_default();
-    for linked in &w.linked_regions {
-        if let Some(store) = w.parked_region(linked).and_then(|r| r.securityhub.store(home)) {
+    let mut all = w.here().securityhub.store(home).cloned().unwrap_or_default();
+    for linked in &w.here().linked_regions {
+        if let Some(store) = w.region_state(linked).and_then(|r| r.securityhub.store(home)) {
             all.extend(store.iter().map(|(id, f)| (id.clone(), f.clone())));
         }
     }
@@ -278,14 +278,14 @@ fn linked_findings(w: &World, home: &str) -> Option<BTreeMap<String, Finding>> {
 
 /// Finding `id` of `home` in this Region or, in an aggregation Region, in a linked Region.
 fn find_aggregated<'a>(w: &'a mut World, home: &str, id: &str) -> Option<&'a mut Finding> {
-    if w.securityhub.find_mut(home, id).is_some() {
-        return w.securityhub.find_mut(home, id);
+    if w.here_mut().securityhub.find_mut(home, id).is_some() {
+        return w.here_mut().securityhub.find_mut(home, id);
     }
     let holds = |w: &World, r: &str| {
-        w.parked_region(r).and_then(|s| s.securityhub.store(home)).is_some_and(|s| s.contains_key(id))
+        w.region_state(r).and_then(|s| s.securityhub.store(home)).is_some_and(|s| s.contains_key(id))
     };
-    let region = w.linked_regions.iter().find(|r| holds(w, r))?.clone();
-    w.parked_region_mut(&region)?.securityhub.find_mut(home, id)
+    let region = w.here().linked_regions.iter().find(|r| holds(w, r))?.clone();
+    w.region_state_mut(&region)?.securityhub.find_mut(home, id)
 }
 
 /// A validated BatchUpdateFindings request.
@@ -422,9 +422,9 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::account::{ResourceType, Status};
-    use crate::config::Initial;
-    use crate::evaluation::evaluated_finding_id;
+    use crate::emulator_config::Initial;
+    use crate::model::account::{ResourceType, Status};
+    use crate::model::evaluation::evaluated_finding_id;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";
@@ -538,7 +538,7 @@ mod tests {
         let mut w = world();
         w.config.evaluate_inspector2 = false;
         let body = json!({"generate": {"control_id": "Inspector.2", "count": 7}});
-        w.securityhub.seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z").unwrap();
+        w.here_mut().securityhub.seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z").unwrap();
         for bad in [
             json!({"MaxResults": 0}),
             json!({"MaxResults": 101}),
@@ -588,7 +588,7 @@ mod tests {
         let mut w = world();
         w.config.evaluate_inspector2 = false;
         let body = json!({"generate": {"control_id": "Inspector.2", "count": 3}});
-        let ids = w.securityhub.seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z").unwrap();
+        let ids = w.here_mut().securityhub.seed(ME, body.as_object().unwrap(), "2024-01-01T00:00:00.000Z").unwrap();
         let arn = "arn:aws:securityhub:us-east-1::product/aws/securityhub";
         w.faults
             .add_json(&json!({"kind": "unprocessed_finding", "finding_id": ids[1],
@@ -684,7 +684,7 @@ mod tests {
         let f = inspector2_findings(&mut w, ME);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0]["Compliance"]["Status"], "FAILED");
-        assert!(w.accounts.is_empty());
+        assert!(w.here().accounts.is_empty());
         set_ecr(&mut w, ME, Status::Disabled);
         let f = inspector2_findings(&mut w, ME);
         assert_eq!(f.len(), 1);
@@ -711,7 +711,7 @@ mod tests {
         assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
         // The Inspector.2 control disabled: no evaluation either.
         w.config.evaluate_inspector2 = true;
-        w.securityhub.controls.get_mut("Inspector.2").unwrap().status = "DISABLED".into();
+        w.here_mut().securityhub.controls.get_mut("Inspector.2").unwrap().status = "DISABLED".into();
         assert_eq!(inspector2_findings(&mut w, ME)[0]["Compliance"]["Status"], "FAILED");
     }
 
@@ -824,7 +824,7 @@ mod tests {
             set_ecr(&mut w, id, Status::Enabled);
         }
         w.select_region("us-east-1");
-        w.linked_regions = ["eu-west-1".to_string(), "ap-south-1".to_string()].into_iter().collect();
+        w.here_mut().linked_regions = ["eu-west-1".to_string(), "ap-south-1".to_string()].into_iter().collect();
         let all = findings_in(&mut w, ADMIN, "us-east-1", json!({}));
         let expected: Vec<(String, String)> =
             [("ap-south-1", "FAILED"), ("eu-west-1", "PASSED"), ("us-east-1", "FAILED")]

@@ -14,10 +14,10 @@ use serde_json::{json, Map, Value};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
-use crate::org::{AutoEnable, Member, ASSOCIATED};
+use crate::model::inspector_org::{AutoEnable, Member, ASSOCIATED};
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object, unknown_key};
 
 const SERVICE: &str = "inspector2";
@@ -104,8 +104,8 @@ fn respond(
         "DescribeOrganizationConfiguration" => {
             no_fields(obj)?;
             administrator_only(w, req)?;
-            let flags = w.org.read_auto_enable();
-            Ok(json!({"autoEnable": flags.to_wire(), "maxAccountLimitReached": w.org.max_account_limit_reached}))
+            let flags = w.here_mut().org.read_auto_enable();
+            Ok(json!({"autoEnable": flags.to_wire(), "maxAccountLimitReached": w.here().org.max_account_limit_reached}))
         }
         _ => {
             if let Some(k) = unknown_key(obj, &["autoEnable"]) {
@@ -114,7 +114,7 @@ fn respond(
             let flags = AutoEnable::from_wire(obj.get("autoEnable")).map_err(ApiError::field_validation)?;
             administrator_only(w, req)?;
             let stale_reads = w.faults.take_stale_org_config();
-            w.org.update_auto_enable(flags, stale_reads);
+            w.here_mut().org.update_auto_enable(flags, stale_reads);
             Ok(json!({"autoEnable": flags.to_wire()}))
         }
     }
@@ -134,7 +134,7 @@ fn no_fields(obj: &Map<String, Value>) -> Result<(), ApiError> {
 /// 403 unless the caller is the Region's delegated administrator.
 fn administrator_only(w: &World, req: &AwsRequest) -> Result<(), ApiError> {
     let caller = &req.caller.account;
-    if w.org.is_admin(caller) {
+    if w.here().org.is_admin(caller) {
         return Ok(());
     }
     Err(ApiError::new(
@@ -230,13 +230,13 @@ fn list_members(
     let input = list_input(obj)?;
     administrator_only(w, req)?;
     let admin = req.caller.account.clone();
-    w.org.poll_associations();
+    w.here_mut().org.poll_associations();
     w.settle_associations();
     let lower = match &input.after {
         Some(a) => Bound::Excluded(a.clone()),
         None => Bound::Unbounded,
     };
-    let listed = w.org.members.range((lower, Bound::Unbounded));
+    let listed = w.here().org.members.range((lower, Bound::Unbounded));
     let mut page: Vec<(&String, &Member)> =
         listed.filter(|(_, m)| !input.only_associated || m.status == ASSOCIATED).take(input.max + 1).collect();
     let more = page.len() > input.max;
@@ -254,17 +254,17 @@ fn get_member(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -> Resu
     let id = account_id_field(obj)?;
     // A member may read its own membership: inspector2fix_ecr_scanning_compliance asks it to tell
     // a member (NOT_APPLICABLE) from a standalone account once the organization calls are refused.
-    let own = id == req.caller.account && w.org.members.contains_key(&id);
-    let admin = match (&w.org.delegated_admin, own) {
+    let own = id == req.caller.account && w.here().org.members.contains_key(&id);
+    let admin = match (&w.here().org.delegated_admin, own) {
         (Some(admin), true) => admin.clone(),
         _ => {
             administrator_only(w, req)?;
             req.caller.account.clone()
         }
     };
-    w.org.poll_associations();
+    w.here_mut().org.poll_associations();
     w.settle_associations();
-    match w.org.members.get(&id) {
+    match w.here().org.members.get(&id) {
         Some(m) => Ok(json!({"member": member_json(&admin, &id, m)})),
         None => Err(ApiError::new(
             404,
@@ -280,16 +280,16 @@ fn associate_member(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -
     let id = account_id_field(obj)?;
     administrator_only(w, req)?;
     let invalid = |msg: String| ApiError::field_validation(vec![("accountId".into(), msg)]);
-    if w.org.is_admin(&id) {
+    if w.here().org.is_admin(&id) {
         return Err(invalid(format!("Account {id} is the delegated administrator and cannot be its own member")));
     }
-    let Some(status) = w.org.status(&id).map(str::to_owned) else {
+    let Some(status) = w.here().org.status(&id).map(str::to_owned) else {
         return Err(invalid(format!("Account {id} is not an account of the organization")));
     };
     if status == ASSOCIATED {
         return Ok(json!({ "accountId": id }));
     }
-    if w.org.max_account_limit_reached {
+    if w.here().org.max_account_limit_reached {
         let mut e = ApiError::new(
             402,
             "ServiceQuotaExceededException",
@@ -298,7 +298,7 @@ fn associate_member(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -
         e.extra.insert("resourceId".into(), json!(id));
         return Err(e);
     }
-    w.org.start_association(&id, std::time::Instant::now());
+    w.here_mut().org.start_association(&id, std::time::Instant::now());
     w.settle_associations();
     Ok(json!({ "accountId": id }))
 }
@@ -306,8 +306,8 @@ fn associate_member(w: &mut World, req: &AwsRequest, obj: &Map<String, Value>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
-    use crate::org::Member;
+    use crate::emulator_config::Initial;
+    use crate::model::inspector_org::Member;
 
     const ADMIN: &str = "111111111111";
     const JOINED: &str = "333333333333";
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn list_members_pages_in_account_order() {
         let mut w = org_of(120);
-        w.org.members.insert(JOINED.into(), Member::new("CREATED", crate::util::unix_now_ms()));
+        w.here_mut().org.members.insert(JOINED.into(), Member::new("CREATED", crate::util::unix_now_ms()));
         let mut seen = Vec::new();
         let mut token = Value::Null;
         let mut pages = 0;
@@ -424,7 +424,7 @@ mod tests {
                 assert!(msg.contains("us-east-1"), "{msg}");
             }
         }
-        assert!(!w.org.auto_enable.ecr, "nothing changed");
+        assert!(!w.here().org.auto_enable.ecr, "nothing changed");
     }
 
     #[test]
@@ -446,7 +446,7 @@ mod tests {
     fn associate_member_settles_after_reads() {
         let mut w = org_of(0);
         w.config.associate_polls = 2;
-        w.org.members.insert(JOINED.into(), Member::new("CREATED", 0));
+        w.here_mut().org.members.insert(JOINED.into(), Member::new("CREATED", 0));
         let (s, v) = call(&mut w, ADMIN, "/members/associate", json!({"accountId": JOINED}));
         assert_eq!((s, v), (200, json!({"accountId": JOINED})));
         assert!(w.authorize(ADMIN, JOINED, true).is_err(), "not associated yet");
@@ -471,8 +471,8 @@ mod tests {
         let (s, c, _) = error_code(&mut w, ADMIN, "/members/get", json!({"accountId": "999999999999"}));
         assert_eq!((s, c.as_str()), (404, "ResourceNotFoundException"));
         // The quota.
-        w.org.members.insert("444444444444".into(), Member::new("CREATED", 0));
-        w.org.max_account_limit_reached = true;
+        w.here_mut().org.members.insert("444444444444".into(), Member::new("CREATED", 0));
+        w.here_mut().org.max_account_limit_reached = true;
         let (s, c, v) = error_code(&mut w, ADMIN, "/members/associate", json!({"accountId": "444444444444"}));
         assert_eq!((s, c.as_str(), &v["resourceId"]), (402, "ServiceQuotaExceededException", &json!("444444444444")));
     }
@@ -482,13 +482,13 @@ mod tests {
         let mut w = org_of(0);
         w.config.associate_polls = 0;
         w.config.associate_delay_ms = 60_000;
-        w.org.members.insert(JOINED.into(), Member::new("INVITED", 0));
+        w.here_mut().org.members.insert(JOINED.into(), Member::new("INVITED", 0));
         call(&mut w, ADMIN, "/members/associate", json!({"accountId": JOINED}));
         let (_, v) = call(&mut w, ADMIN, "/members/get", json!({"accountId": JOINED}));
         assert_eq!(v["member"]["relationshipStatus"], "INVITED");
         w.config.associate_delay_ms = 0;
         w.settle_associations();
-        assert!(w.org.is_associated(JOINED));
+        assert!(w.here().org.is_associated(JOINED));
     }
 
     #[test]
@@ -516,7 +516,7 @@ mod tests {
         // The fault was for one update only.
         call(&mut w, ADMIN, "/organizationconfiguration/update", json!({"autoEnable": {"ec2": true, "ecr": false}}));
         assert_eq!(read(&mut w), false);
-        assert!(!w.org.auto_enable.lambda, "an omitted optional flag is false");
+        assert!(!w.here().org.auto_enable.lambda, "an omitted optional flag is false");
         // Validation names the field; nothing changes.
         for (body, field) in [
             (json!({"autoEnable": {"ec2": true}}), "autoEnable.ecr"),
@@ -528,7 +528,7 @@ mod tests {
             assert_eq!((s, code.as_str()), (400, "ValidationException"), "{body}");
             assert_eq!(v["fields"][0]["name"], field, "{body}: {v}");
         }
-        assert!(w.org.auto_enable.ec2 && !w.org.auto_enable.ecr);
+        assert!(w.here().org.auto_enable.ec2 && !w.here().org.auto_enable.ecr);
         let log = w.requests.to_json();
         assert_eq!(log["log"][1]["auto_enable"], update["autoEnable"]);
     }

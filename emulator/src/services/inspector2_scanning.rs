@@ -7,13 +7,13 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::account::{Account, ResourceType, UNTOUCHED};
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
 use crate::faults::FaultErrors;
+use crate::model::account::{Account, ResourceType, UNTOUCHED};
+use crate::model::world::World;
 use crate::reply::Reply;
 use crate::request_log::LogEntry;
-use crate::state::World;
 use crate::util::{is_account_id, parse_object};
 
 pub const SERVICE: &str = "inspector2";
@@ -335,6 +335,25 @@ fn write_state(out: &mut String, status: &str, error_fields: bool) {
     }
 }
 
+/// Why an Inspector policy of AWS Organizations forbids this change of ECR scanning in `id`, if
+/// it does: an Enable where the effective policy disables ECR in this Region, or a Disable where
+/// it enables it. (AWS documents the error code, not its message: this one is the emulator's.)
+fn blocked_by_policy(w: &World, op: Op, id: &str, types: &[ResourceType]) -> Option<String> {
+    if !types.contains(&ResourceType::Ecr) {
+        return None;
+    }
+    let policy_on = w.organizations.as_ref()?.ecr_decision(id, w.region())?;
+    let (verb, state) = match (op, policy_on) {
+        (Op::Enable, false) => ("enabled", "disables"),
+        (Op::Disable, true) => ("disabled", "enables"),
+        _ => return None,
+    };
+    Some(format!(
+        "Amazon ECR scanning of account {id} in {} cannot be {verb} through the Amazon Inspector API: the account's effective AWS Organizations Inspector policy {state} it in this Region",
+        w.region()
+    ))
+}
+
 /// Enable or Disable `types` in each of `ids`.
 fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[ResourceType]) -> Vec<u8> {
     let now = Instant::now();
@@ -343,6 +362,10 @@ fn change(w: &mut World, caller: &str, op: Op, ids: &[String], types: &[Resource
     for id in ids {
         if let Some(f) = rejected(w, caller, op, id, leads) {
             body.failed.push(f);
+            continue;
+        }
+        if let Some(msg) = blocked_by_policy(w, op, id, types) {
+            body.failed.push(failed(id, Some((w.account(id), leads)), "BLOCKED_BY_ORGANIZATION_POLICY", &msg));
             continue;
         }
         // A suspended account blocks enablement. (Disable goes ahead: resources move to
@@ -388,7 +411,7 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
             continue;
         }
         // Untouched accounts have nothing pending; don't materialize them.
-        let a = match w.accounts.get_mut(id.as_str()) {
+        let a = match w.here_mut().accounts.get_mut(id.as_str()) {
             Some(a) => {
                 a.poll(now, settle);
                 &*a
@@ -410,8 +433,8 @@ fn batch_get(w: &mut World, caller: &str, ids: &[String]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::Status;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
+    use crate::model::account::Status;
 
     const ME: &str = "123456789012";
     const ADMIN: &str = "111111111111";
@@ -476,7 +499,7 @@ mod tests {
         let a = status_of(&mut w, ME, ME);
         assert_eq!(a["state"]["errorCode"], "");
         assert_eq!(a["resourceState"]["ec2"]["errorMessage"], "");
-        assert!(w.accounts.is_empty());
+        assert!(w.here().accounts.is_empty());
     }
 
     #[test]
@@ -527,7 +550,7 @@ mod tests {
         assert_eq!(call(&mut w, ME, "/disable", json!({})).0, 200);
         assert_eq!(call_raw(&mut w, ME, "/status/batch/get", b"").0, 200);
         // Nothing changed.
-        assert!(w.accounts.is_empty());
+        assert!(w.here().accounts.is_empty());
         // Two field errors at once.
         let (_, v) = call(&mut w, ME, "/enable", json!({"accountIds": ["x"]}));
         assert_eq!(v["fields"].as_array().unwrap().len(), 2);

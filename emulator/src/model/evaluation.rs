@@ -1,10 +1,10 @@
 //! The Inspector.2 control evaluation: Security Hub's view of Inspector2 ECR scanning, as one
 //! control finding in the caller's home account. Used by GetFindings and the control API.
 
-use crate::account::{ResourceType, Status};
-use crate::findings::{finding_id, Compliance, Finding, INSPECTOR2_CONTROL};
-use crate::org::{ASSOCIATED, SUSPENDED};
-use crate::state::World;
+use crate::model::account::{ResourceType, Status};
+use crate::model::findings::{finding_id, Compliance, Finding, RecordState, INSPECTOR2_CONTROL};
+use crate::model::inspector_org::{ASSOCIATED, SUSPENDED};
+use crate::model::world::World;
 use crate::util::stable_uuid;
 
 fn ecr_enabled(w: &World, account: &str) -> bool {
@@ -21,8 +21,18 @@ pub fn evaluated_finding_id(home: &str, region: &str) -> String {
 /// member scan ECR, and no member whose account is suspended (relationship ACCOUNT_SUSPENDED)
 /// has ECR off (it keeps the control FAILED until the administrator disassociates it).
 fn organization_passes(w: &World, admin: &str) -> bool {
-    let counted = w.org.members.iter().filter(|(_, m)| m.status == ASSOCIATED || m.status == SUSPENDED);
+    let counted = w.here().org.members.iter().filter(|(_, m)| m.status == ASSOCIATED || m.status == SUSPENDED);
     ecr_enabled(w, admin) && counted.map(|(id, _)| id).all(|m| ecr_enabled(w, m))
+}
+
+/// A disabled control has no findings: archive the evaluated one, as Security Hub does.
+fn archive(w: &mut World, home: &str, id: &str, now: &str) {
+    if let Some(f) = w.here_mut().securityhub.find_mut(home, id) {
+        if f.set_record_state(RecordState::Archived) {
+            f.updated_at = now.to_string();
+            w.here_mut().securityhub.associations.archived.insert(id.to_string());
+        }
+    }
 }
 
 /// (Re)compute the Inspector.2 finding of Security Hub home account `home` from the Inspector2
@@ -33,17 +43,30 @@ fn organization_passes(w: &World, admin: &str) -> bool {
 /// - any other account (standalone, or in the organization but not associated): PASSED iff its
 ///   ECR scanning is ENABLED (an account that never used Inspector reads all DISABLED, so it
 ///   FAILS, as on AWS);
-/// - nothing at all while the Inspector.2 control is DISABLED.
+/// - nothing at all while the Inspector.2 control is DISABLED; and while it is disabled for
+///   `home` in every standard `home` has enabled (standards control associations), the evaluated
+///   finding is archived (RecordState ARCHIVED), active again once the control is enabled.
 ///
 /// A compliance change applies the workflow rules (see [`Finding::set_compliance`]) and bumps
 /// UpdatedAt; an unchanged result leaves the finding alone.
 pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
-    let control_on = w.securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
+    let control_on = w.here().securityhub.controls.get(INSPECTOR2_CONTROL).is_some_and(|c| c.status == "ENABLED");
     if !control_on {
         return;
     }
-    let admin = w.org.delegated_admin.as_deref();
-    let member = matches!(w.org.status(home), Some(ASSOCIATED | SUSPENDED));
+    let id = evaluated_finding_id(home, region);
+    if w.here().securityhub.associations.control_disabled(home, INSPECTOR2_CONTROL) {
+        archive(w, home, &id, now);
+        return;
+    }
+    if w.here_mut().securityhub.associations.archived.remove(&id) {
+        if let Some(f) = w.here_mut().securityhub.find_mut(home, &id) {
+            f.set_record_state(RecordState::Active);
+            f.updated_at = now.to_string();
+        }
+    }
+    let admin = w.here().org.delegated_admin.as_deref();
+    let member = matches!(w.here().org.status(home), Some(ASSOCIATED | SUSPENDED));
     let passed = if admin == Some(home) {
         organization_passes(w, home)
     } else if admin.is_some() && member {
@@ -52,8 +75,7 @@ pub fn evaluate_inspector2(w: &mut World, home: &str, region: &str, now: &str) {
         ecr_enabled(w, home)
     };
     let compliance = if passed { Compliance::Passed } else { Compliance::Failed };
-    let id = evaluated_finding_id(home, region);
-    let store = w.securityhub.store_mut(home);
+    let store = w.here_mut().securityhub.store_mut(home);
     match store.get_mut(&id) {
         Some(f) => {
             if f.set_compliance(compliance) {
@@ -71,7 +93,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::org::Member;
+    use crate::model::inspector_org::Member;
 
     const ADMIN: &str = "111111111111";
     const M1: &str = "222222222222";
@@ -91,7 +113,7 @@ mod tests {
         let region = w.region().to_string();
         evaluate_inspector2(w, home, &region, NOW);
         let id = evaluated_finding_id(home, &region);
-        w.securityhub.store(home).and_then(|s| s.get(&id)).map(|f| f.compliance)
+        w.here().securityhub.store(home).and_then(|s| s.get(&id)).map(|f| f.compliance)
     }
 
     #[test]
@@ -109,7 +131,7 @@ mod tests {
         // Members get no finding; an account of the organization that is not associated is
         // evaluated on its own and does not count for the administrator.
         assert_eq!(evaluated(&mut w, M1), None);
-        w.org.members.insert("444444444444".into(), Member::new("CREATED", 0));
+        w.here_mut().org.members.insert("444444444444".into(), Member::new("CREATED", 0));
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed));
         assert_eq!(evaluated(&mut w, "444444444444"), Some(Compliance::Failed));
     }
@@ -120,12 +142,12 @@ mod tests {
         for id in [ADMIN, M1, M2] {
             set_ecr(&mut w, id, Status::Enabled);
         }
-        w.org.members.insert(M2.into(), Member::new(SUSPENDED, 0));
+        w.here_mut().org.members.insert(M2.into(), Member::new(SUSPENDED, 0));
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed), "suspended but still scanning");
         set_ecr(&mut w, M2, Status::Disabled);
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Failed));
         assert_eq!(evaluated(&mut w, M2), None, "a suspended member gets no finding either");
-        w.org.members.remove(M2);
+        w.here_mut().org.members.remove(M2);
         assert_eq!(evaluated(&mut w, ADMIN), Some(Compliance::Passed), "disassociated: it no longer counts");
     }
 

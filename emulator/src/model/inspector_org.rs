@@ -1,4 +1,4 @@
-//! One Region's organization as Inspector2 sees it: the delegated administrator, its member
+//! One Region's organization as Inspector2 sees it (not AWS Organizations, `model::organizations`): the delegated administrator, its member
 //! accounts (each with a relationship status, an association possibly under way) and the
 //! organization configuration (auto-enable).
 
@@ -143,7 +143,7 @@ impl AutoEnable {
 
 /// The organization in one Region.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Org {
+pub struct InspectorOrg {
     pub delegated_admin: Option<String>,
     /// Member account id -> relationship (every account of the organization but the admin).
     pub members: BTreeMap<String, Member>,
@@ -152,12 +152,49 @@ pub struct Org {
     /// After an update under a `stale_org_config` fault: the previous flags and how many more
     /// DescribeOrganizationConfiguration calls answer them.
     pub stale: Option<(AutoEnable, u64)>,
+    /// An EnableDelegatedAdminAccount or DisableDelegatedAdminAccount under way.
+    pub admin_change: Option<AdminChange>,
+    /// The AWS Organizations change count whose Inspector policies this Region last applied.
+    pub applied_policy_epoch: u64,
 }
 
-impl Org {
+/// A change of the delegated administrator under way: it settles like an association (after
+/// `polls` GetDelegatedAdminAccount/ListDelegatedAdminAccounts reads and `ms`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdminChange {
+    pub account: String,
+    /// True for an Enable (the account becomes the administrator), false for a Disable.
+    pub enabling: bool,
+    pub pending: Pending,
+}
+
+impl InspectorOrg {
+    /// A delegated-administrator read sees the change under way.
+    pub fn poll_admin_change(&mut self) {
+        if let Some(c) = self.admin_change.as_mut() {
+            c.pending.polls = c.pending.polls.saturating_add(1);
+        }
+    }
+
+    /// The change under way if it is due now (it is then taken out).
+    pub fn take_settled_admin_change(&mut self, settle: AssociateSettle, now: Instant) -> Option<AdminChange> {
+        let due = self.admin_change.as_ref().is_some_and(|c| {
+            c.pending.polls >= settle.polls && now.duration_since(c.pending.since) >= Duration::from_millis(settle.ms)
+        });
+        if due {
+            self.admin_change.take()
+        } else {
+            None
+        }
+    }
+
     /// An organization whose `members` are all associated.
-    pub fn new(delegated_admin: Option<String>, members: impl IntoIterator<Item = String>, now_ms: u64) -> Org {
-        let mut org = Org { delegated_admin, ..Org::default() };
+    pub fn new(
+        delegated_admin: Option<String>,
+        members: impl IntoIterator<Item = String>,
+        now_ms: u64,
+    ) -> InspectorOrg {
+        let mut org = InspectorOrg { delegated_admin, ..InspectorOrg::default() };
         org.associate_all(members, now_ms);
         org
     }
@@ -243,7 +280,7 @@ mod tests {
 
     #[test]
     fn associated_members_only() {
-        let mut org = Org::new(Some("111111111111".into()), ["222222222222".to_string()], 5);
+        let mut org = InspectorOrg::new(Some("111111111111".into()), ["222222222222".to_string()], 5);
         org.members.insert("333333333333".into(), Member::new("CREATED", 6));
         assert!(org.is_admin("111111111111") && !org.is_admin("222222222222"));
         assert!(org.is_associated("222222222222"));
@@ -256,7 +293,7 @@ mod tests {
 
     #[test]
     fn association_settles_after_polls_and_time() {
-        let mut org = Org::new(Some("111111111111".into()), [], 0);
+        let mut org = InspectorOrg::new(Some("111111111111".into()), [], 0);
         org.members.insert("222222222222".into(), Member::new("CREATED", 0));
         let t0 = Instant::now();
         org.start_association("222222222222", t0);
@@ -294,7 +331,7 @@ mod tests {
 
     #[test]
     fn stale_reads_answer_the_previous_flags() {
-        let mut org = Org::default();
+        let mut org = InspectorOrg::default();
         let on = AutoEnable { ec2: true, ecr: true, ..AutoEnable::default() };
         org.update_auto_enable(on, Some(2));
         assert_eq!(org.read_auto_enable(), AutoEnable::default());

@@ -1,5 +1,6 @@
-//! Inspector2 scan settings of one account (GetConfiguration / UpdateConfiguration): the ECR
-//! rescan durations and the EC2 scan mode. Plain data; it knows nothing of HTTP.
+//! Inspector2 scan settings of one account, what Inspector's GetConfiguration / UpdateConfiguration
+//! call its "configuration": the ECR rescan durations and the EC2 scan mode. Plain data; it
+//! knows nothing of HTTP (`services::inspector2_scan_settings` serves it).
 
 use serde_json::{json, Map, Value};
 
@@ -12,7 +13,7 @@ pub const EC2_SCAN_MODES: &[&str] = &["EC2_SSM_AGENT_BASED", "EC2_HYBRID"];
 
 /// One account's settings. The defaults are AWS's documented ones for new accounts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScanConfig {
+pub struct ScanSettings {
     pub rescan_duration: String,
     pub pull_date_rescan_duration: String,
     pub pull_date_rescan_mode: String,
@@ -21,9 +22,9 @@ pub struct ScanConfig {
     pub updated_at: u64,
 }
 
-impl Default for ScanConfig {
+impl Default for ScanSettings {
     fn default() -> Self {
-        ScanConfig {
+        ScanSettings {
             rescan_duration: "DAYS_14".into(),
             pull_date_rescan_duration: "DAYS_14".into(),
             pull_date_rescan_mode: "LAST_IN_USE_AT".into(),
@@ -41,7 +42,7 @@ const FIELDS: [(&str, &str, &[&str]); 4] = [
     ("scanMode", "ec2_scan_mode", EC2_SCAN_MODES),
 ];
 
-impl ScanConfig {
+impl ScanSettings {
     fn field_mut(&mut self, control_name: &str) -> &mut String {
         match control_name {
             "rescan_duration" => &mut self.rescan_duration,
@@ -89,7 +90,7 @@ impl ScanConfig {
     }
 
     /// A control-API patch: any of the four fields by their control-API names (all or nothing).
-    pub fn patched(&self, patch: &Map<String, Value>) -> Result<ScanConfig, String> {
+    pub fn patched(&self, patch: &Map<String, Value>) -> Result<ScanSettings, String> {
         let mut c = self.clone();
         for (k, v) in patch {
             let (wire, _, _) =
@@ -107,7 +108,7 @@ mod tests {
 
     #[test]
     fn defaults_and_patches() {
-        let c = ScanConfig::default();
+        let c = ScanSettings::default();
         assert_eq!(c.to_wire()["ecrConfiguration"]["rescanDurationState"]["rescanDuration"], "DAYS_14");
         let p = json!({"ec2_scan_mode": "EC2_HYBRID", "pull_date_rescan_mode": "LAST_PULL_DATE"});
         let c2 = c.patched(p.as_object().unwrap()).unwrap();

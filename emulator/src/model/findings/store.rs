@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::associations::{Associations, HubOrganization};
 use super::filter::Filters;
 use super::model::{
     account_resource_id, finding_id, initial_workflow, opt_str, parse_enum, Compliance, Control, Finding, RecordState,
@@ -26,6 +27,10 @@ pub struct Hub {
     seq: u64,
     /// The Region of this Security Hub: seeded findings default to it.
     pub region: String,
+    /// Enabled standards and control associations per account.
+    pub associations: Associations,
+    /// The organization configuration (CENTRAL or LOCAL) and its administrator.
+    pub organization: HubOrganization,
 }
 
 impl Default for Hub {
@@ -41,6 +46,8 @@ impl Hub {
             findings: BTreeMap::new(),
             seq: 0,
             region: region.to_string(),
+            associations: Associations::default(),
+            organization: HubOrganization::default(),
         }
     }
 

@@ -1,18 +1,24 @@
 //! The JSON control API under `/_emulator/` (no auth). Errors are `{"error": "..."}` with 400
-//! (bad input) or 404 (unknown endpoint).
+//! (bad input) or 404 (unknown endpoint). This module routes; its children hold the larger views
+//! and changes: `inspector_org` (a Region's Inspector organization), `organizations` (AWS
+//! Organizations) and `securityhub` (standards, control associations, Security Hub's organization
+//! configuration).
+
+pub mod inspector_org;
+pub mod organizations;
+pub mod securityhub;
 
 use std::sync::OnceLock;
 
 use matchit::Router;
 use serde_json::{json, Map, Value};
 
-use crate::config::AccountPatch;
-use crate::evaluation::evaluate_inspector2;
-use crate::findings::Control;
-use crate::organization;
-use crate::registry::Registry;
+use crate::emulator_config::AccountPatch;
+use crate::model::evaluation::evaluate_inspector2;
+use crate::model::findings::{Control, INSPECTOR2_CONTROL};
+use crate::model::registry::Registry;
+use crate::model::world::{World, DEFAULT_REGION};
 use crate::reply::Reply;
-use crate::state::{World, DEFAULT_REGION};
 use crate::util::{
     account_id_list, is_account_id, is_region, iso8601_ms, parse_form, percent_decode, unix_now_ms, unknown_key,
 };
@@ -34,12 +40,17 @@ enum Endpoint {
     Controls,
     Findings,
     Finding,
-    ScanConfig,
+    ScanSettings,
     Registry,
     Aggregation,
     Organization,
     OrgMember,
     OrgAccounts,
+    Organizations,
+    OrganizationsAccounts,
+    HubAssociations,
+    HubStandards,
+    HubOrganization,
 }
 
 impl Endpoint {
@@ -53,6 +64,8 @@ impl Endpoint {
                 | Endpoint::Faults
                 | Endpoint::Fault
                 | Endpoint::Requests
+                | Endpoint::Organizations
+                | Endpoint::OrganizationsAccounts
         )
     }
 }
@@ -71,12 +84,17 @@ const ROUTES: &[(&str, Endpoint)] = &[
     ("/securityhub/controls", Endpoint::Controls),
     ("/securityhub/findings", Endpoint::Findings),
     ("/securityhub/findings/*id", Endpoint::Finding),
-    ("/configuration/:id", Endpoint::ScanConfig),
+    ("/configuration/:id", Endpoint::ScanSettings),
     ("/ecr/:id", Endpoint::Registry),
     ("/securityhub/aggregation", Endpoint::Aggregation),
     ("/organization", Endpoint::Organization),
     ("/organization/members/:id", Endpoint::OrgMember),
     ("/organization/accounts", Endpoint::OrgAccounts),
+    ("/organizations", Endpoint::Organizations),
+    ("/organizations/accounts", Endpoint::OrganizationsAccounts),
+    ("/securityhub/associations/:id", Endpoint::HubAssociations),
+    ("/securityhub/standards/:id", Endpoint::HubStandards),
+    ("/securityhub/organization", Endpoint::HubOrganization),
 ];
 
 pub(crate) fn handle(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Reply {
@@ -163,9 +181,13 @@ fn route(w: &mut World, method: &str, path: &str, query: Option<&str>, body: &[u
         Endpoint::Faults | Endpoint::Fault => faults(w, endpoint, &call),
         Endpoint::Controls => controls(w, &call),
         Endpoint::Findings | Endpoint::Finding => findings(w, endpoint, &call),
-        Endpoint::ScanConfig | Endpoint::Registry => scan_data(w, endpoint, &call),
+        Endpoint::ScanSettings | Endpoint::Registry => scan_data(w, endpoint, &call),
         Endpoint::Aggregation => aggregation(w, &call),
         Endpoint::Organization | Endpoint::OrgMember | Endpoint::OrgAccounts => org(w, endpoint, &call),
+        Endpoint::Organizations | Endpoint::OrganizationsAccounts => organizations(w, endpoint, &call),
+        Endpoint::HubAssociations | Endpoint::HubStandards | Endpoint::HubOrganization => {
+            hub_governance(w, endpoint, &call)
+        }
     }
 }
 
@@ -247,11 +269,11 @@ fn members(w: &mut World, call: &Call) -> Result<Value> {
         .and_then(|ids| account_id_list(ids, "account_ids").map_err(bad))?;
     let one_region = region_given(call);
     if one_region {
-        w.org.associate_all(ids, unix_now_ms());
+        w.here_mut().org.associate_all(ids, unix_now_ms());
     } else {
         w.add_members_everywhere(&ids);
     }
-    Ok(json!({"members": w.org.associated().count()}))
+    Ok(json!({"members": w.here().org.associated().count()}))
 }
 
 fn account_id(id: &str) -> Result<&str> {
@@ -265,7 +287,7 @@ fn account_id(id: &str) -> Result<&str> {
 fn accounts(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     match (call.method, endpoint) {
         ("GET", Endpoint::Accounts) => {
-            let list: Vec<Value> = w.accounts.keys().map(|id| w.account_view(id)).collect();
+            let list: Vec<Value> = w.here().accounts.keys().map(|id| w.account_view(id)).collect();
             Ok(json!({ "accounts": list }))
         }
         ("GET", Endpoint::Account) => Ok(w.account_view(account_id(call.id)?)),
@@ -311,7 +333,7 @@ fn faults(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
 fn controls(w: &mut World, call: &Call) -> Result<Value> {
     match call.method {
         "GET" => {
-            let list: Vec<Value> = w.securityhub.controls.values().map(Control::to_json).collect();
+            let list: Vec<Value> = w.here().securityhub.controls.values().map(Control::to_json).collect();
             Ok(json!({ "controls": list }))
         }
         "POST" | "PUT" => {
@@ -320,7 +342,7 @@ fn controls(w: &mut World, call: &Call) -> Result<Value> {
                 one => vec![one],
             };
             // All or nothing; later entries see earlier ones.
-            let mut controls = w.securityhub.controls.clone();
+            let mut controls = w.here().securityhub.controls.clone();
             let mut out = Vec::with_capacity(list.len());
             for (i, v) in list.iter().enumerate() {
                 let id = v.get("SecurityControlId").and_then(Value::as_str).unwrap_or("");
@@ -328,7 +350,7 @@ fn controls(w: &mut World, call: &Call) -> Result<Value> {
                 out.push(c.to_json());
                 controls.insert(c.id.clone(), c);
             }
-            w.securityhub.controls = controls;
+            w.here_mut().securityhub.controls = controls;
             Ok(json!({ "controls": out }))
         }
         _ => Err(call.not_found()),
@@ -350,9 +372,9 @@ fn findings(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
         ("DELETE", Endpoint::Findings) => {
             if call.param("account_id").is_some() {
                 let home = home_param(w, call)?;
-                w.securityhub.findings.remove(&home);
+                w.here_mut().securityhub.findings.remove(&home);
             } else {
-                w.securityhub.findings.clear();
+                w.here_mut().securityhub.findings.clear();
             }
             Ok(ok())
         }
@@ -360,7 +382,7 @@ fn findings(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
             let id = percent_decode(call.id);
             let home = home_param(w, call)?;
             let now = iso8601_ms(unix_now_ms());
-            match w.securityhub.patch_finding(&home, &id, &call.json()?, &now).map_err(bad)? {
+            match w.here_mut().securityhub.patch_finding(&home, &id, &call.json()?, &now).map_err(bad)? {
                 Some(v) => Ok(v),
                 None => Err((404, format!("no finding {id:?} in account {home}"))),
             }
@@ -376,7 +398,7 @@ fn list_findings(w: &mut World, call: &Call) -> Result<Value> {
         let region = w.region().to_string();
         evaluate_inspector2(w, &home, &region, &iso8601_ms(unix_now_ms()));
     }
-    Ok(json!({ "account_id": home, "findings": w.securityhub.findings_json(&home) }))
+    Ok(json!({ "account_id": home, "findings": w.here().securityhub.findings_json(&home) }))
 }
 
 fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
@@ -391,7 +413,7 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
         Some(a) => account_id(a.as_str().unwrap_or_default())?.to_string(),
     };
     let now = iso8601_ms(unix_now_ms());
-    let ids = w.securityhub.seed(&home, obj, &now).map_err(bad)?;
+    let ids = w.here_mut().securityhub.seed(&home, obj, &now).map_err(bad)?;
     Ok(json!({ "account_id": home, "added": ids.len(), "ids": ids }))
 }
 
@@ -399,21 +421,62 @@ fn seed_findings(w: &mut World, call: &Call) -> Result<Value> {
 /// (PUT a relationship status, DELETE) and `/organization/accounts` (POST: accounts join).
 fn org(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     match (call.method, endpoint) {
-        ("GET", Endpoint::Organization) => Ok(organization::view(w)),
-        ("PUT" | "PATCH", Endpoint::Organization) => organization::patch(w, &call.json()?).map_err(bad),
-        ("POST", Endpoint::OrgAccounts) => organization::join(w, &call.json()?).map_err(bad),
+        ("GET", Endpoint::Organization) => Ok(inspector_org::view(w)),
+        ("PUT" | "PATCH", Endpoint::Organization) => inspector_org::patch(w, &call.json()?).map_err(bad),
+        ("POST", Endpoint::OrgAccounts) => inspector_org::join(w, &call.json()?).map_err(bad),
         ("PUT", Endpoint::OrgMember) => {
             let id = account_id(call.id)?.to_owned();
-            organization::set_member(w, &id, &call.json()?).map_err(bad)
+            inspector_org::set_member(w, &id, &call.json()?).map_err(bad)
         }
         ("DELETE", Endpoint::OrgMember) => {
             let id = account_id(call.id)?;
-            if organization::remove_member(w, id) {
+            if inspector_org::remove_member(w, id) {
                 Ok(ok())
             } else {
                 Err((404, format!("{id} is not a member of the organization in {}", w.region())))
             }
         }
+        _ => Err(call.not_found()),
+    }
+}
+
+/// AWS Organizations (global): `/organizations` (GET, PUT to build it anew, DELETE) and
+/// `/organizations/accounts` (POST: accounts join or move).
+fn organizations(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::Organizations) => {
+            organizations::view(w).ok_or_else(|| (404, "there is no organization".to_string()))
+        }
+        ("PUT", Endpoint::Organizations) => organizations::replace(w, &call.json()?).map_err(bad),
+        ("DELETE", Endpoint::Organizations) => match organizations::remove(w) {
+            true => Ok(ok()),
+            false => Err((404, "there is no organization".to_string())),
+        },
+        ("POST", Endpoint::OrganizationsAccounts) => organizations::place(w, &call.json()?).map_err(bad),
+        _ => Err(call.not_found()),
+    }
+}
+
+/// What governs Security Hub controls in the selected Region: `/securityhub/associations/{id}`
+/// (GET `?control_id=`, default Inspector.2; PUT), `/securityhub/standards/{id}` (GET, PUT) and
+/// `/securityhub/organization` (GET, PUT).
+fn hub_governance(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
+    match (call.method, endpoint) {
+        ("GET", Endpoint::HubAssociations) => {
+            let control = call.param("control_id").unwrap_or(INSPECTOR2_CONTROL).to_string();
+            Ok(securityhub::view(w, account_id(call.id)?, &control))
+        }
+        ("GET", Endpoint::HubStandards) => Ok(securityhub::view(w, account_id(call.id)?, INSPECTOR2_CONTROL)),
+        ("PUT", Endpoint::HubAssociations) => {
+            let id = account_id(call.id)?.to_owned();
+            securityhub::set_association(w, &id, &call.json()?).map_err(bad)
+        }
+        ("PUT", Endpoint::HubStandards) => {
+            let id = account_id(call.id)?.to_owned();
+            securityhub::set_standards(w, &id, &call.json()?).map_err(bad)
+        }
+        ("GET", Endpoint::HubOrganization) => Ok(securityhub::organization_view(w)),
+        ("PUT", Endpoint::HubOrganization) => securityhub::set_organization(w, &call.json()?).map_err(bad),
         _ => Err(call.not_found()),
     }
 }
@@ -442,11 +505,11 @@ fn aggregation(w: &mut World, call: &Call) -> Result<Value> {
                 }
                 linked.insert(name.to_string());
             }
-            w.linked_regions = linked;
+            w.here_mut().linked_regions = linked;
         }
         _ => return Err(call.not_found()),
     }
-    Ok(json!({"region": w.region(), "linked_regions": w.linked_regions}))
+    Ok(json!({"region": w.region(), "linked_regions": w.here().linked_regions}))
 }
 
 /// An account's Inspector2 scan settings (`/configuration/{id}`: GET, PUT with any of
@@ -455,19 +518,19 @@ fn aggregation(w: &mut World, call: &Call) -> Result<Value> {
 fn scan_data(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
     let id = account_id(call.id)?.to_owned();
     match (call.method, endpoint) {
-        ("GET", Endpoint::ScanConfig) => Ok(w.scan_configs.get(&id).cloned().unwrap_or_default().to_json()),
-        ("PUT" | "PATCH", Endpoint::ScanConfig) => {
+        ("GET", Endpoint::ScanSettings) => Ok(w.here().scan_settings.get(&id).cloned().unwrap_or_default().to_json()),
+        ("PUT" | "PATCH", Endpoint::ScanSettings) => {
             let patch = call.json()?;
             let obj = patch.as_object().ok_or_else(|| bad("expected a JSON object"))?;
-            let config = w.scan_configs.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
-            w.scan_configs.insert(id, config.clone());
+            let config = w.here().scan_settings.get(&id).cloned().unwrap_or_default().patched(obj).map_err(bad)?;
+            w.here_mut().scan_settings.insert(id, config.clone());
             Ok(config.to_json())
         }
-        ("GET", Endpoint::Registry) => Ok(w.registries.get(&id).cloned().unwrap_or_default().to_json()),
+        ("GET", Endpoint::Registry) => Ok(w.here().registries.get(&id).cloned().unwrap_or_default().to_json()),
         ("PUT", Endpoint::Registry) => {
             let registry = Registry::parse(&call.json()?).map_err(bad)?;
             let view = registry.to_json();
-            w.registries.insert(id, registry);
+            w.here_mut().registries.insert(id, registry);
             Ok(view)
         }
         _ => Err(call.not_found()),
@@ -477,7 +540,7 @@ fn scan_data(w: &mut World, endpoint: Endpoint, call: &Call) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Initial;
+    use crate::emulator_config::Initial;
 
     fn call(w: &mut World, method: &str, path: &str, body: Value) -> (u16, Value) {
         let b = serde_json::to_vec(&body).unwrap();
@@ -583,7 +646,7 @@ mod tests {
         let (_, v) = call(&mut w, "GET", "/_emulator/securityhub/controls", Value::Null);
         assert_eq!(v["controls"].as_array().unwrap().len(), 4);
         call(&mut w, "POST", "/_emulator/reset", Value::Null);
-        assert_eq!(w.securityhub.controls.len(), 3);
+        assert_eq!(w.here().securityhub.controls.len(), 3);
     }
 
     #[test]
@@ -647,8 +710,8 @@ mod tests {
             call(&mut w, "GET", "/_emulator/securityhub/findings?account_id=111111111111&evaluate=1", Value::Null);
         assert_eq!(v["findings"][0]["Compliance"]["Status"], "FAILED");
         call(&mut w, "POST", "/_emulator/reset", Value::Null);
-        assert!(w.securityhub.findings.is_empty());
-        assert_eq!(w.securityhub.controls.len(), 3);
+        assert!(w.here().securityhub.findings.is_empty());
+        assert_eq!(w.here().securityhub.controls.len(), 3);
     }
 
     #[test]
@@ -757,13 +820,13 @@ mod tests {
         let (s, v) =
             call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["222222222222"], "region": "eu-west-1"}));
         assert_eq!((s, &v["members"]), (200, &json!(1)));
-        assert!(w.org.is_associated("222222222222") && w.region() == "eu-west-1");
+        assert!(w.here().org.is_associated("222222222222") && w.region() == "eu-west-1");
         w.select_region("us-east-1");
-        assert!(!w.org.is_associated("222222222222"));
+        assert!(!w.here().org.is_associated("222222222222"));
         let (_, v) = call(&mut w, "POST", "/_emulator/members", json!({"account_ids": ["333333333333"]}));
         assert_eq!(v["members"], 1);
         w.select_region("eu-west-1");
-        assert!(w.org.is_associated("333333333333") && w.org.is_associated("222222222222"));
+        assert!(w.here().org.is_associated("333333333333") && w.here().org.is_associated("222222222222"));
         assert_eq!(call(&mut w, "POST", "/_emulator/members", json!({"account_ids": [], "x": 1})).0, 400);
     }
 
@@ -867,7 +930,7 @@ mod tests {
         let (_, a) = call(&mut w, "GET", "/_emulator/accounts/300000000999?region=eu-west-1", Value::Null);
         assert_eq!(a["resource_state"]["ECR"], "ENABLING", "it starts scanning by itself");
         assert_eq!(a["resource_state"]["EC2"], "DISABLED", "only the flagged scan types");
-        assert!(w.org.is_associated("300000000999"));
+        assert!(w.here().org.is_associated("300000000999"));
         // Joining twice, the administrator, bad counts and bad overrides are refused, all or nothing.
         for (body, says) in [
             (bulk, "already in the organization"),
@@ -884,17 +947,17 @@ mod tests {
             assert_eq!(s, 400, "{body}");
             assert!(v["error"].as_str().unwrap().contains(says), "{body}: {v}");
         }
-        assert_eq!(w.org.members.len(), 1001);
+        assert_eq!(w.here().org.members.len(), 1001);
         // Overrides: a suspended member without ECR.
         let body = json!({"account_id": "400000000000", "relationship_status": "ACCOUNT_SUSPENDED", "ecr": "DISABLED"});
         let (_, v) = call(&mut w, "POST", "/_emulator/organization/accounts?region=eu-west-1", body);
         assert_eq!(v["relationship_status"], "ACCOUNT_SUSPENDED");
         assert_eq!(
-            w.account("400000000000").resource(crate::account::ResourceType::Ecr),
-            crate::account::Status::Disabled
+            w.account("400000000000").resource(crate::model::account::ResourceType::Ecr),
+            crate::model::account::Status::Disabled
         );
         // us-east-1 has none of them.
         w.select_region("us-east-1");
-        assert!(w.org.members.is_empty());
+        assert!(w.here().org.members.is_empty());
     }
 }

@@ -1,4 +1,6 @@
-//! Emulator configuration: the JSON shape shared by `PUT /_emulator/config` and `--config FILE`.
+//! The emulator's own configuration (settling, latency, credentials, the organization every Region
+//! starts with): the JSON shape shared by `PUT /_emulator/config` and `--config FILE`. Not to be
+//! confused with an account's Inspector2 scan settings (`model::scan_settings`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use std::time::Instant;
 
-use crate::account::{Account, ResourceType, Status};
+use crate::model::account::{Account, ResourceType, Status};
 use crate::util::{account_id, account_id_list, is_account_id};
 
 pub const DEFAULT_ACCOUNT: &str = "123456789012";
@@ -41,6 +43,11 @@ pub struct Config {
     pub associate_polls: u32,
     /// Minimum milliseconds before an AssociateMember settles.
     pub associate_delay_ms: u64,
+    /// GetDelegatedAdminAccount/ListDelegatedAdminAccounts reads needed before an Enable or
+    /// Disable of the Inspector delegated administrator settles.
+    pub delegated_admin_polls: u32,
+    /// Minimum milliseconds before a delegated-administrator change settles.
+    pub delegated_admin_delay_ms: u64,
 }
 
 impl Default for Config {
@@ -60,6 +67,8 @@ impl Default for Config {
             evaluate_inspector2: true,
             associate_polls: 1,
             associate_delay_ms: 0,
+            delegated_admin_polls: 1,
+            delegated_admin_delay_ms: 0,
         }
     }
 }
@@ -81,6 +90,8 @@ impl Config {
             "evaluate_inspector2": self.evaluate_inspector2,
             "associate_polls": self.associate_polls,
             "associate_delay_ms": self.associate_delay_ms,
+            "delegated_admin_polls": self.delegated_admin_polls,
+            "delegated_admin_delay_ms": self.delegated_admin_delay_ms,
         })
     }
 
@@ -117,6 +128,11 @@ impl Config {
                         u32::try_from(uint(v, k)?).map_err(|_| "associate_polls is too large".to_string())?
                 }
                 "associate_delay_ms" => c.associate_delay_ms = uint(v, k)?,
+                "delegated_admin_polls" => {
+                    c.delegated_admin_polls =
+                        u32::try_from(uint(v, k)?).map_err(|_| "delegated_admin_polls is too large".to_string())?
+                }
+                "delegated_admin_delay_ms" => c.delegated_admin_delay_ms = uint(v, k)?,
                 other => return Err(format!("unknown config field {other:?}")),
             }
         }
