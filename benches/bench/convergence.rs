@@ -10,7 +10,7 @@ use crate::Plan;
 
 /// When the provider looks at the status after Enable returns (from its own Backoff), in ms.
 pub fn poll_schedule(until_ms: f64) -> Vec<f64> {
-    let mut b = inspector2fix::wait::Backoff::new();
+    let mut b = inspector2fix::domain::wait::Backoff::new();
     let mut t = 0.0;
     let mut out = Vec::new();
     while t < until_ms {

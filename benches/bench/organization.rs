@@ -16,8 +16,8 @@ use crate::Plan;
 
 const ADMIN: &str = "111111111111";
 const FIRST_MEMBER: u64 = 300_000_000_000;
-const CONCURRENCY: usize = inspector2fix::batch::MAX_CONCURRENT_CALLS;
-const PER_CALL: usize = inspector2fix::batch::MAX_ACCOUNTS_PER_CALL;
+const CONCURRENCY: usize = inspector2fix::domain::batch::MAX_CONCURRENT_CALLS;
+const PER_CALL: usize = inspector2fix::domain::batch::MAX_ACCOUNTS_PER_CALL;
 /// The largest N for which the "Terraform alone" rows are measured here.
 const ALONE_MAX: usize = 5_000;
 

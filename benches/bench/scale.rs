@@ -16,7 +16,7 @@ use crate::Plan;
 
 const ADMIN: &str = "111111111111";
 const FIRST_MEMBER: u64 = 300_000_000_000;
-const PER_CALL: usize = inspector2fix::batch::MAX_ACCOUNTS_PER_CALL;
+const PER_CALL: usize = inspector2fix::domain::batch::MAX_ACCOUNTS_PER_CALL;
 
 /// How the resource names its accounts.
 #[derive(Clone, Copy, PartialEq)]

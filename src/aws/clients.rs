@@ -10,12 +10,12 @@ use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsPr
 
 use std::sync::Arc;
 
-use super::api::InspectorApi;
 use super::call_log::CallLog;
 use super::errors::ErrorContext;
-use super::sdk::SdkInspector;
-use super::securityhub::SdkSecurityHub;
-use super::securityhub_types::SecurityHubApi;
+use super::inspector::api::InspectorApi;
+use super::inspector::sdk::SdkInspector;
+use super::securityhub::api::SecurityHubApi;
+use super::securityhub::sdk::SdkSecurityHub;
 
 /// Environment variable that shortens the SDK's first retry backoff (default 1 s).
 /// Meant for tests against a local emulator; never needed against AWS.

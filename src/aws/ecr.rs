@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::api::AwsError;
+use super::AwsError;
 
 /// The dates of one image, in seconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -9,7 +9,72 @@ use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::DispatchFailure;
 
-use super::api::{AwsError, ErrorClass};
+/// Whether a failed call can heal by trying again, decided once at the boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Throttling, 5xx, connection reset or refused, timeouts: worth another try before the deadline.
+    Retryable,
+    /// Credentials and configuration errors, 4xx other than throttling, construction and DNS
+    /// failures: the same call fails the same way, so the operation ends at once.
+    Final,
+}
+
+/// A failed API call (as opposed to a failed account inside a successful call). Its text is
+/// plain: the operation, AWS's code and message, the RequestId when AWS gave one, and a hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsError {
+    pub operation: &'static str,
+    /// Service error code when there is one (AccessDeniedException, ValidationException, ...).
+    pub code: Option<String>,
+    /// Human-readable cause, already free of debug dumps and HTML.
+    pub message: String,
+    pub class: ErrorClass,
+    pub request_id: Option<String>,
+    /// A next step for the user, where one is known.
+    pub hint: Option<String>,
+}
+
+impl AwsError {
+    pub fn new(operation: &'static str, class: ErrorClass, code: Option<&str>, message: impl Into<String>) -> Self {
+        AwsError {
+            operation,
+            code: code.map(str::to_owned),
+            message: message.into(),
+            class,
+            request_id: None,
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.class == ErrorClass::Final
+    }
+}
+
+/// `Enable: AccessDeniedException: not allowed (RequestId: abc) (hint: ...)`.
+impl std::fmt::Display for AwsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: ", self.operation)?;
+        if let Some(code) = &self.code {
+            write!(f, "{code}: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId: {id})")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AwsError {}
 
 /// What the error texts name besides AWS's answer: where the credentials were to come from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Keeps docs/ and examples/ in step with the schema.
 
-use inspector2fix::data_sources::security_hub_control::SecurityHubControl;
-use inspector2fix::provider::Inspector2FixProvider;
-use inspector2fix::resources::control_suppression::ControlSuppression;
-use inspector2fix::resources::ecr_scanning::EcrScanning;
-use inspector2fix::schema::attribute_names;
+use inspector2fix::terraform::data_sources::security_hub_control::SecurityHubControl;
+use inspector2fix::terraform::provider::Inspector2FixProvider;
+use inspector2fix::terraform::resources::control_suppression::ControlSuppression;
+use inspector2fix::terraform::resources::ecr_scanning::EcrScanning;
+use inspector2fix::terraform::schema::attribute_names;
 use tf_provider::schema::Block;
 
 use crate::harness::repo_root;
@@ -107,8 +107,8 @@ fn examples_exist_in_registry_layout() {
 
 #[test]
 fn the_organization_data_sources_are_documented_with_their_examples() {
-    use inspector2fix::data_sources::ecr_scanning_compliance::{EcrScanningCompliance, ACCOUNT_FIELDS};
-    use inspector2fix::data_sources::members::{Members, MEMBER_FIELDS};
+    use inspector2fix::terraform::data_sources::ecr_scanning_compliance::{EcrScanningCompliance, ACCOUNT_FIELDS};
+    use inspector2fix::terraform::data_sources::members::{Members, MEMBER_FIELDS};
     for (name, block, fields) in [
         ("members", Members::schema_block(), &MEMBER_FIELDS[..]),
         ("ecr_scanning_compliance", EcrScanningCompliance::schema_block(), &ACCOUNT_FIELDS[..]),

@@ -253,9 +253,9 @@ fn the_estimate_matches_a_hand_computation() {
 
 #[test]
 fn rescan_docs_cover_the_schema_and_embed_the_examples() {
-    use inspector2fix::data_sources::ecr_scan_estimate::EcrScanEstimate;
-    use inspector2fix::resources::ecr_rescan_configuration::EcrRescanConfiguration;
-    use inspector2fix::schema::attribute_names;
+    use inspector2fix::terraform::data_sources::ecr_scan_estimate::EcrScanEstimate;
+    use inspector2fix::terraform::resources::ecr_rescan_configuration::EcrRescanConfiguration;
+    use inspector2fix::terraform::schema::attribute_names;
     let read = |p: &str| std::fs::read_to_string(repo_root().join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
     for (doc, block, example) in [
         (

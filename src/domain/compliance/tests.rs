@@ -1,0 +1,280 @@
+use crate::aws::{AwsError, ErrorClass};
+use crate::domain::organization::READ_TIMEOUT;
+use crate::domain::scanning::fake::FakeInspector;
+
+use super::*;
+
+const CALLER: &str = "111111111111";
+const REGION: &str = "eu-west-1";
+
+fn member_ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{:012}", 200_000_000_000u64 + i as u64)).collect()
+}
+
+/// The caller administers `members`, all associated, and every one of them (and the caller)
+/// scans ECR.
+fn organization(members: &[String]) -> FakeInspector {
+    let api = FakeInspector::new(0);
+    let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+    api.with_members(&refs);
+    api.set(CALLER, "ENABLED");
+    for m in members {
+        api.set(m, "ENABLED");
+    }
+    api.inner.lock().unwrap().org.config.auto_enable.ecr = true;
+    api
+}
+
+fn relationship(api: &FakeInspector, account: &str, status: RelationshipStatus) {
+    api.inner.lock().unwrap().org.members.insert(account.into(), (status, 0));
+}
+
+async fn run(api: &FakeInspector) -> Evaluation {
+    try_run(api).await.expect("evaluated")
+}
+
+async fn try_run(api: &FakeInspector) -> Result<Evaluation, ReadError> {
+    evaluate(api, &mut Limit::deadline_only(READ_TIMEOUT), CALLER, REGION).await
+}
+
+fn verdict<'a>(e: &'a Evaluation, account: &str) -> &'a Verdict {
+    e.accounts.iter().find(|v| v.account_id == account).unwrap_or_else(|| panic!("{account} judged"))
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_administrator_whose_members_all_scan_passes_at_the_documented_cost() {
+    let ids = member_ids(250);
+    let api = organization(&ids);
+    let e = run(&api).await;
+    assert_eq!(e.role, Role::DelegatedAdmin);
+    assert_eq!(e.status, Status::Passed);
+    assert_eq!(e.accounts.len(), 251, "the administrator and 250 members");
+    assert!(e.accounts.windows(2).all(|w| w[0].account_id < w[1].account_id), "sorted");
+    assert!(e.failing_account_ids.is_empty());
+    assert_eq!(e.auto_enable_ecr, Some(true));
+    assert_eq!(e.auto_enable_warning(REGION), None);
+    assert_eq!(api.count("ListMembers"), 5);
+    assert_eq!(api.count("BatchGetAccountStatus"), 3, "ceil(251/100)");
+    assert_eq!(api.count("DescribeOrganizationConfiguration"), 1);
+    assert_eq!(api.count("GetMember"), 0);
+    assert_eq!(verdict(&e, CALLER).relationship_status, None);
+    assert_eq!(verdict(&e, &ids[0]).relationship_status, Some(RelationshipStatus::Enabled));
+    assert_eq!(verdict(&e, &ids[0]).reason, "ECR scanning is ENABLED");
+    assert_eq!(verdict(&e, &ids[0]).hint, None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_member_still_enabling_or_disabled_fails_the_administrator() {
+    let ids = member_ids(3);
+    let api = organization(&ids);
+    api.set(&ids[0], "ENABLING");
+    api.set(&ids[1], "DISABLED");
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(e.failing_account_ids, BTreeSet::from([ids[0].clone(), ids[1].clone()]));
+    let enabling = verdict(&e, &ids[0]);
+    assert!(!enabling.passes);
+    assert_eq!(enabling.ecr_status, Some(EcrStatus::Enabling));
+    assert_eq!(enabling.reason, "ECR scanning is ENABLING");
+    assert!(enabling.hint.as_deref().is_some_and(|h| h.contains("read again later")), "{enabling:?}");
+    let disabled = verdict(&e, &ids[1]);
+    assert_eq!(disabled.reason, "ECR scanning is DISABLED");
+    assert!(disabled.hint.as_deref().is_some_and(|h| h.contains("inspector2fix_ecr_scanning")), "{disabled:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_administrator_itself_without_ecr_fails() {
+    let api = organization(&member_ids(1));
+    api.set(CALLER, "DISABLED");
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(e.failing_account_ids, BTreeSet::from([CALLER.to_owned()]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_suspended_member_without_ecr_fails_with_the_hint_to_disassociate_it() {
+    let ids = member_ids(3);
+    let api = organization(&ids);
+    relationship(&api, &ids[0], RelationshipStatus::AccountSuspended);
+    api.set(&ids[0], "SUSPENDED");
+    relationship(&api, &ids[1], RelationshipStatus::AccountSuspended);
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(e.failing_account_ids, BTreeSet::from([ids[0].clone()]), "a suspended member that scans passes");
+    let v = verdict(&e, &ids[0]);
+    assert_eq!(v.relationship_status, Some(RelationshipStatus::AccountSuspended));
+    assert_eq!(v.reason, "suspended member: ECR scanning is SUSPENDED");
+    let hint = v.hint.as_deref().expect("a hint");
+    assert!(hint.contains(&format!("disassociate-member --account-id {} --region {REGION}", ids[0])), "{hint}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn members_that_are_not_associated_are_not_judged() {
+    let ids = member_ids(3);
+    let api = organization(&ids);
+    relationship(&api, &ids[0], RelationshipStatus::Created);
+    relationship(&api, &ids[1], RelationshipStatus::Removed);
+    api.set(&ids[0], "DISABLED");
+    api.set(&ids[1], "DISABLED");
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Passed);
+    let judged: Vec<&str> = e.accounts.iter().map(|v| v.account_id.as_str()).collect();
+    assert_eq!(judged, vec![CALLER, ids[2].as_str()]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn auto_enable_off_warns_that_new_accounts_will_fail() {
+    let api = organization(&member_ids(1));
+    api.inner.lock().unwrap().org.config.auto_enable.ecr = false;
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Passed, "the flag does not decide today's status");
+    assert_eq!(e.auto_enable_ecr, Some(false));
+    let warning = e.auto_enable_warning(REGION).expect("a warning");
+    assert!(warning.contains("inspector2fix_ecr_auto_enable") && warning.contains(REGION), "{warning}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_standalone_account_is_judged_by_its_own_ecr_status() {
+    for (ecr, status) in [("ENABLED", Status::Passed), ("ENABLING", Status::Failed), ("DISABLED", Status::Failed)] {
+        let api = FakeInspector::new(0);
+        api.set(CALLER, ecr);
+        let e = run(&api).await;
+        assert_eq!(e.role, Role::Standalone);
+        assert_eq!(e.status, status, "ECR {ecr}");
+        assert_eq!(e.auto_enable_ecr, None);
+        assert_eq!(e.auto_enable_warning(REGION), None);
+        assert_eq!(e.accounts.len(), 1);
+        assert_eq!(verdict(&e, CALLER).ecr_status, Some(EcrStatus::from_wire(ecr)));
+        let calls = ["DescribeOrganizationConfiguration", "GetMember", "BatchGetAccountStatus", "ListMembers"]
+            .map(|op| api.count(op));
+        assert_eq!(calls, [1, 1, 1, 0]);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_account_inspector_never_saw_reads_disabled() {
+    let api = FakeInspector::new(0);
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(verdict(&e, CALLER).ecr_status, Some(EcrStatus::Disabled));
+}
+
+fn membership(admin: Option<&str>) -> Member {
+    Member {
+        account_id: CALLER.into(),
+        relationship_status: Some(RelationshipStatus::Enabled),
+        delegated_admin_account_id: admin.map(str::to_owned),
+        updated_at: None,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_member_is_not_applicable_and_reads_no_status() {
+    let api = FakeInspector::new(0);
+    api.inner.lock().unwrap().org.own_membership = Some(membership(Some("999999999999")));
+    let e = run(&api).await;
+    assert_eq!(e.role, Role::Member("999999999999".into()));
+    assert_eq!(e.role.as_str(), "MEMBER");
+    assert_eq!(e.status, Status::NotApplicable);
+    assert!(e.accounts.is_empty() && e.failing_account_ids.is_empty());
+    assert_eq!(e.auto_enable_ecr, None);
+    assert_eq!(api.count("BatchGetAccountStatus"), 0);
+    assert_eq!(api.count("GetMember"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_membership_naming_itself_or_no_administrator_is_standalone() {
+    for admin in [Some(CALLER), None, Some("")] {
+        let api = FakeInspector::new(0);
+        api.set(CALLER, "ENABLED");
+        api.inner.lock().unwrap().org.own_membership = Some(membership(admin));
+        let e = run(&api).await;
+        assert_eq!(e.role, Role::Standalone, "{admin:?}");
+        assert_eq!(e.status, Status::Passed);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_is_retried_and_a_final_error_other_than_a_refusal_ends_the_read() {
+    let api = organization(&member_ids(2));
+    let throttled = || {
+        AwsError::new("DescribeOrganizationConfiguration", ErrorClass::Retryable, Some("ThrottlingException"), "slow")
+    };
+    api.inner.lock().unwrap().call_errors.extend([throttled(), throttled()]);
+    assert_eq!(run(&api).await.status, Status::Passed);
+    assert_eq!(api.count("DescribeOrganizationConfiguration"), 3);
+
+    let api = organization(&member_ids(2));
+    let expired =
+        AwsError::new("DescribeOrganizationConfiguration", ErrorClass::Final, Some("ExpiredTokenException"), "old");
+    api.inner.lock().unwrap().call_errors.push_back(expired.clone());
+    assert_eq!(try_run(&api).await, Err(ReadError::Failed(expired)));
+    assert_eq!(api.count("GetMember") + api.count("BatchGetAccountStatus"), 0);
+}
+
+#[test]
+fn an_unreadable_status_fails_the_account_with_inspectors_code() {
+    let failure = Failure { code: "ACCESS_DENIED".into(), message: "not a member".into(), hint: None };
+    let v = judge("222222222222", Some(RelationshipStatus::Enabled), Err(failure), CALLER, REGION);
+    assert!(!v.passes);
+    assert_eq!(v.ecr_status, None);
+    assert_eq!(v.reason, "ECR status could not be read: ACCESS_DENIED: not a member");
+    assert!(v.hint.is_some());
+}
+
+#[test]
+fn a_suspended_member_whose_status_cannot_be_read_gets_the_disassociate_hint() {
+    let failure = Failure { code: "ACCESS_DENIED".into(), message: "suspended".into(), hint: None };
+    let v = judge("222222222222", Some(RelationshipStatus::AccountSuspended), Err(failure), CALLER, REGION);
+    assert!(!v.passes);
+    assert_eq!(v.reason, "suspended member: ECR status could not be read: ACCESS_DENIED: suspended");
+    assert!(v.hint.as_deref().is_some_and(|h| h.contains("disassociate-member --account-id 222222222222")), "{v:?}");
+}
+
+fn status_throttled() -> AwsError {
+    AwsError::new("BatchGetAccountStatus", ErrorClass::Retryable, Some("ThrottlingException"), "slow down")
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttled_status_reads_are_retried_per_chunk() {
+    let ids = member_ids(150);
+    let api = organization(&ids);
+    api.inner.lock().unwrap().call_errors.extend([status_throttled(), status_throttled()]);
+    let reading = read_ecr(&api, &mut Limit::deadline_only(READ_TIMEOUT), ids.clone()).await.expect("heals");
+    assert_eq!(reading.len(), 150);
+    assert!(reading.values().all(|r| r == &Ok(EcrStatus::Enabled)));
+    assert_eq!(api.count("BatchGetAccountStatus"), 4, "2 chunks, each throttled once, then answered");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_during_status_reads_ends_the_evaluation_at_once() {
+    use futures::FutureExt;
+    let api = organization(&member_ids(2));
+    api.inner.lock().unwrap().call_errors.extend(std::iter::repeat_n(status_throttled(), 100_000));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let mut limit = Limit::new(READ_TIMEOUT, async move { rx.await.unwrap_or(()) }.boxed());
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+        let _ = tx.send(());
+    });
+    let started = tokio::time::Instant::now();
+    let err = read_ecr(&api, &mut limit, vec![CALLER.to_owned()]).await.expect_err("throttled until stopped");
+    let stopped = ReadError::Ended {
+        ended: crate::domain::wait::Ended::Stopped,
+        timeout: READ_TIMEOUT,
+        operation: "BatchGetAccountStatus",
+    };
+    assert_eq!(err, stopped);
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(7));
+}
+
+#[tokio::test(start_paused = true)]
+async fn ten_thousand_members_cost_their_pages_and_a_status_read_per_hundred() {
+    let api = organization(&member_ids(10_000));
+    let e = run(&api).await;
+    assert_eq!(e.status, Status::Passed);
+    assert_eq!(e.accounts.len(), 10_001);
+    let calls = ["DescribeOrganizationConfiguration", "ListMembers", "BatchGetAccountStatus", "GetMember"]
+        .map(|op| api.count(op));
+    assert_eq!(calls, [1, 200, 101, 0]);
+}

@@ -1,0 +1,181 @@
+//! Data source `inspector2fix_ecr_scanning_compliance`: Inspector.2 evaluated now from
+//! Inspector's own answers, by AWS's published rule, so a `check {}` block or a postcondition
+//! can assert PASSED right after a fix. The rule lives in [`crate::domain::compliance`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{DataSource, Diagnostics};
+
+use crate::aws::clients::Clients;
+use crate::domain::compliance::{self, Evaluation, Verdict};
+use crate::domain::organization::{ReadError, READ_TIMEOUT};
+use crate::terraform::schema::{attribute, region_attribute, RegionOf};
+use crate::terraform::shared::Shared;
+use crate::terraform::values::{string_set, StringSet};
+use crate::{terraform::diag, terraform::region};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountObject {
+    pub account_id: Value<String>,
+    pub relationship_status: Value<String>,
+    pub ecr_status: Value<String>,
+    pub passes: Value<bool>,
+    pub reason: Value<String>,
+    pub hint: Value<String>,
+}
+
+impl From<&Verdict> for AccountObject {
+    fn from(v: &Verdict) -> Self {
+        let opt = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Value(s.to_owned()));
+        AccountObject {
+            account_id: Value::Value(v.account_id.clone()),
+            relationship_status: opt(v.relationship_status.as_ref().map(|s| s.as_str())),
+            ecr_status: opt(v.ecr_status.as_ref().map(|s| s.as_str())),
+            passes: Value::Value(v.passes),
+            reason: Value::Value(v.reason.clone()),
+            hint: opt(v.hint.as_deref()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ComplianceState {
+    pub region: Value<String>,
+    pub role: Value<String>,
+    pub compliance_status: Value<String>,
+    pub accounts: Value<Vec<AccountObject>>,
+    pub failing_account_ids: StringSet,
+    pub auto_enable_ecr: Value<bool>,
+}
+
+pub const ACCOUNT_FIELDS: [(&str, &str); 6] = [
+    ("account_id", "The account judged."),
+    (
+        "relationship_status",
+        "Its relationship with the administrator (`ENABLED`, `ACCOUNT_SUSPENDED`); null for the caller itself.",
+    ),
+    ("ecr_status", "Its ECR scanning status (`ENABLED`, `ENABLING`, `DISABLED`, ...); null when it could not be read."),
+    ("passes", "Whether the account satisfies the rule (its ECR scanning is `ENABLED`)."),
+    ("reason", "Why, e.g. `ECR scanning is ENABLING`."),
+    ("hint", "A next step; null when none is needed."),
+];
+
+pub struct EcrScanningCompliance {
+    shared: Arc<Shared>,
+}
+
+impl EcrScanningCompliance {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        EcrScanningCompliance { shared }
+    }
+
+    pub fn schema_block() -> Block {
+        let computed = |t: T, d: &str| attribute(t, C::Computed, d);
+        let account_type = T::Object(
+            ACCOUNT_FIELDS
+                .iter()
+                .map(|(n, _)| (n.to_string(), if *n == "passes" { T::Bool } else { T::String }))
+                .collect::<HashMap<_, _>>(),
+        );
+        let fields = ACCOUNT_FIELDS.iter().map(|(n, d)| format!("`{n}` ({d})")).collect::<Vec<_>>().join(", ");
+        crate::terraform::schema::block(
+            "Security Hub control Inspector.2 evaluated now, by AWS's published rule, from Inspector's own answers, so a \
+             `check {}` block or a postcondition can assert `PASSED` right after a fix instead of waiting for Security \
+             Hub's periodic evaluation (up to about 12 hours).",
+            [
+                ("region", region_attribute(RegionOf::DataSource)),
+                ("role", computed(T::String, "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the caller's place in Inspector's organization.")),
+                (
+                    "compliance_status",
+                    computed(
+                        T::String,
+                        "`PASSED`, `FAILED`, or `NOT_APPLICABLE` for a member account (AWS evaluates Inspector.2 in the \
+                         administrator's account).",
+                    ),
+                ),
+                (
+                    "accounts",
+                    computed(T::List(Box::new(account_type)), &format!("Every account judged, sorted. Each has {fields}.")),
+                ),
+                ("failing_account_ids", computed(T::Set(Box::new(T::String)), "The accounts that do not pass.")),
+                (
+                    "auto_enable_ecr",
+                    computed(T::Bool, "The organization's auto-enable flag for ECR; null unless the caller is the delegated administrator."),
+                ),
+            ],
+        )
+    }
+
+    /// The evaluation for the caller in the provider's Region, or the error users read.
+    async fn evaluate(&self, clients: &Clients) -> Result<Evaluation, (String, String)> {
+        let mut limit = self.shared.limit(READ_TIMEOUT);
+        let caller = match limit.run(self.shared.caller_account()).await {
+            Ok(Ok(account)) => account,
+            Ok(Err(e)) => return Err(("Cannot identify the caller".into(), e.to_string())),
+            Err(ended) => {
+                let e = ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" };
+                return Err((e.summary().into(), e.to_string()));
+            }
+        };
+        let evaluation = compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region).await;
+        evaluation.map_err(|e| (e.summary().into(), e.to_string()))
+    }
+}
+
+fn state(region: String, e: &Evaluation) -> ComplianceState {
+    ComplianceState {
+        region: Value::Value(region),
+        role: Value::Value(e.role.as_str().to_owned()),
+        compliance_status: Value::Value(e.status.as_str().to_owned()),
+        accounts: Value::Value(e.accounts.iter().map(AccountObject::from).collect()),
+        failing_account_ids: string_set(&e.failing_account_ids),
+        auto_enable_ecr: e.auto_enable_ecr.map_or(Value::Null, Value::Value),
+    }
+}
+
+#[async_trait]
+impl DataSource for EcrScanningCompliance {
+    type State<'a> = ComplianceState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema { version: 0, block: Self::schema_block() })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: ComplianceState) -> Option<()> {
+        region::check(diags, &config.region);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: ComplianceState,
+        _meta: ValueEmpty,
+    ) -> Option<ComplianceState> {
+        let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
+        match self.evaluate(&clients).await {
+            Ok(evaluation) => {
+                if let Some(warning) = evaluation.auto_enable_warning(&region) {
+                    diag::warning(diags, "Auto-enable for ECR scanning is off", warning);
+                }
+                Some(state(region, &evaluation))
+            }
+            Err((summary, detail)) => {
+                diag::error(diags, summary, detail);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+//! Data source `inspector2fix_security_hub_control`: a Security Hub control and its compliance,
+//! derived from the control's ACTIVE findings the way Security Hub derives it. Listing and the
+//! compliance rule are in [`crate::domain::findings`]; this file translates them into Terraform values.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
+
+use crate::aws::clients::Clients;
+use crate::aws::securityhub::api::{Control, Finding, FindingQuery};
+use crate::aws::AwsError;
+use crate::domain::findings::{self, Hub, DEFAULT_CONTROL};
+use crate::terraform::checks;
+use crate::terraform::schema::{attribute, region_attribute, RegionOf};
+use crate::terraform::shared::Shared;
+use crate::{terraform::diag, terraform::region};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FindingObject {
+    pub id: Value<String>,
+    pub account_id: Value<String>,
+    pub region: Value<String>,
+    pub resource_id: Value<String>,
+    pub compliance_status: Value<String>,
+    pub workflow_status: Value<String>,
+    pub record_state: Value<String>,
+    pub updated_at: Value<String>,
+}
+
+impl From<&Finding> for FindingObject {
+    fn from(f: &Finding) -> Self {
+        let v = |s: &str| Value::Value(s.to_owned());
+        // A status AWS left out reads as "", as it always has.
+        let wire = |s: Option<&str>| v(s.unwrap_or_default());
+        FindingObject {
+            id: v(&f.id),
+            account_id: v(&f.account_id),
+            region: v(&f.region),
+            resource_id: v(&f.resource_id),
+            compliance_status: wire(f.compliance_status.as_ref().map(|s| s.as_str())),
+            workflow_status: wire(f.workflow_status.as_ref().map(|s| s.as_str())),
+            record_state: wire(f.record_state.as_ref().map(|s| s.as_str())),
+            updated_at: v(&f.updated_at),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ControlState {
+    pub id: Value<String>,
+    pub control_id: Value<String>,
+    pub account_id: Value<String>,
+    pub title: Value<String>,
+    pub severity: Value<String>,
+    pub remediation_url: Value<String>,
+    pub control_status: Value<String>,
+    pub compliance_status: Value<String>,
+    pub passed_count: Value<i64>,
+    pub failed_count: Value<i64>,
+    pub suppressed_count: Value<i64>,
+    pub findings: Value<Vec<FindingObject>>,
+    pub region: Value<String>,
+}
+
+pub struct SecurityHubControl {
+    shared: Arc<Shared>,
+}
+
+const FINDING_FIELDS: [(&str, &str); 8] = [
+    ("id", "Finding id (ARN)."),
+    ("account_id", "Account the finding is about."),
+    ("region", "Region of the finding."),
+    ("resource_id", "Resource checked, e.g. `AWS::::Account:123456789012`."),
+    ("compliance_status", "`PASSED`, `FAILED`, `WARNING` or `NOT_AVAILABLE`."),
+    ("workflow_status", "`NEW`, `NOTIFIED`, `RESOLVED` or `SUPPRESSED`."),
+    ("record_state", "Always `ACTIVE` here."),
+    ("updated_at", "When Security Hub last updated the finding (ISO 8601)."),
+];
+
+impl SecurityHubControl {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        SecurityHubControl { shared }
+    }
+
+    pub fn schema_block() -> Block {
+        let computed = |d: &str| attribute(T::String, C::Computed, d);
+        let count = |d: &str| attribute(T::Number, C::Computed, d);
+        let finding_type =
+            T::Object(FINDING_FIELDS.iter().map(|(n, _)| (n.to_string(), T::String)).collect::<HashMap<_, _>>());
+        crate::terraform::schema::block(
+            "A Security Hub security control (default Inspector.2) and its compliance, derived from the control's ACTIVE \
+             findings as Security Hub derives it. Use it in a `check {}` block, or to decide between enabling ECR scanning \
+             and suppressing the control.",
+            [
+                ("id", computed("`control_id`, or `control_id/account_id` when scoped to an account.")),
+                (
+                    "control_id",
+                    attribute(T::String, C::OptionalComputed, &format!("Security control id. Default `\"{DEFAULT_CONTROL}\"`.")),
+                ),
+                ("account_id", attribute(T::String, C::Optional, "Only findings about this account (12 digits).")),
+                ("title", computed("The control's title.")),
+                ("severity", computed("`LOW`, `MEDIUM`, `HIGH` or `CRITICAL`.")),
+                ("remediation_url", computed("AWS's remediation instructions for the control.")),
+                ("control_status", computed("`ENABLED` or `DISABLED`: whether the control is enabled in Security Hub (not whether it passes).")),
+                (
+                    "compliance_status",
+                    computed(
+                        "`FAILED` if any non-suppressed ACTIVE finding failed; else `PASSED` if all passed; else `UNKNOWN` \
+                         (WARNING or NOT_AVAILABLE); `NO_DATA` if no non-suppressed ACTIVE finding remains.",
+                    ),
+                ),
+                ("passed_count", count("ACTIVE, non-suppressed findings that PASSED.")),
+                ("failed_count", count("ACTIVE, non-suppressed findings that FAILED.")),
+                ("suppressed_count", count("ACTIVE findings whose workflow status is SUPPRESSED.")),
+                (
+                    "findings",
+                    attribute(
+                        T::List(Box::new(finding_type)),
+                        C::Computed,
+                        &format!(
+                            "Every ACTIVE finding of the control in `region` (whose `Region` is that Region, also in a Security Hub aggregation Region), suppressed ones included, sorted by account then id. Each has {}.",
+                            FINDING_FIELDS.iter().map(|(n, d)| format!("`{n}` ({d})")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ),
+                ),
+                ("region", region_attribute(RegionOf::DataSource)),
+            ],
+        )
+    }
+
+    /// Reports a failed Security Hub call, naming the caller's account when it is known.
+    async fn fail<T>(&self, diags: &mut Diagnostics, e: &AwsError, clients: &Clients) -> Option<T> {
+        let caller = self.shared.caller_account().await.ok();
+        let (summary, detail) = findings::explain(e, caller.as_deref(), &clients.region);
+        diag::error(diags, summary, detail);
+        None
+    }
+}
+
+/// The data source's state: the control, its compliance and every ACTIVE finding.
+fn state(query: FindingQuery, control: Control, all: &[Finding]) -> ControlState {
+    let c = findings::compliance(all);
+    ControlState {
+        id: Value::Value(findings::scoped_id(&query.control_id, query.account_id.as_deref())),
+        control_id: Value::Value(query.control_id),
+        account_id: query.account_id.clone().map(Value::Value).unwrap_or(Value::Null),
+        title: Value::Value(control.title),
+        severity: Value::Value(control.severity),
+        remediation_url: Value::Value(control.remediation_url),
+        control_status: Value::Value(control.status),
+        compliance_status: Value::Value(c.status.as_str().to_owned()),
+        passed_count: Value::Value(c.passed),
+        failed_count: Value::Value(c.failed),
+        suppressed_count: Value::Value(c.suppressed),
+        findings: Value::Value(all.iter().map(FindingObject::from).collect()),
+        region: query.region.map(Value::Value).unwrap_or(Value::Null),
+    }
+}
+
+#[async_trait]
+impl DataSource for SecurityHubControl {
+    type State<'a> = ControlState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema { version: 0, block: Self::schema_block() })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: ControlState) -> Option<()> {
+        checks::control_and_account(diags, &config.control_id, &config.account_id);
+        region::check(diags, &config.region);
+        Some(())
+    }
+
+    async fn read<'a>(&self, diags: &mut Diagnostics, config: ControlState, _meta: ValueEmpty) -> Option<ControlState> {
+        let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let query = FindingQuery {
+            control_id: findings::control_or_default(config.control_id.as_ref_option().map(String::as_str)),
+            account_id: config.account_id.as_ref_option().cloned(),
+            region: Some(region),
+        };
+        let clients = self.shared.clients_in_or_error(diags, query.region.as_deref()).await?;
+        let api = self.shared.securityhub(&clients);
+        let hub = Hub {
+            api: api.as_ref(),
+            list_rate: &self.shared.get_findings_rate,
+            update_rate: &self.shared.update_findings_rate,
+        };
+        let control = match hub.api.control(&query.control_id).await {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                let detail = findings::unknown_control(&query.control_id);
+                diag::attr_error(diags, AttributePath::new("control_id"), "Unknown control", detail);
+                return None;
+            }
+            Err(e) => return self.fail(diags, &e, &clients).await,
+        };
+        match findings::list(&hub, &query).await {
+            Ok(all) => Some(state(query, control, &all)),
+            Err(e) => self.fail(diags, &e, &clients).await,
+        }
+    }
+}

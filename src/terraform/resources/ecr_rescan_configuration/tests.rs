@@ -1,0 +1,74 @@
+use super::*;
+
+fn config(json: &str) -> RescanState {
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn bad_values_are_named_and_list_the_valid_ones() {
+    let mut diags = Diagnostics::default();
+    check(&mut diags, &config(r#"{"rescan_duration": "DAYS_1", "pull_date_rescan_mode": "LAST_PUSH"}"#));
+    assert_eq!(diags.errors.len(), 2);
+    assert!(diags.errors[0].detail.starts_with("rescan_duration: \"DAYS_1\" is not a valid value"));
+    assert!(diags.errors[0].detail.contains("LIFETIME"));
+    assert!(diags.errors[1].detail.starts_with("pull_date_rescan_mode:"));
+    assert!(diags.errors[1].detail.contains("LAST_IN_USE_AT, LAST_PULL_DATE"), "{}", diags.errors[1].detail);
+    assert_eq!(diags.errors[1].attribute, AttributePath::new("pull_date_rescan_mode"));
+}
+
+#[test]
+fn nothing_set_is_an_error_but_unknown_counts_as_set() {
+    let mut diags = Diagnostics::default();
+    check(&mut diags, &config(r#"{"reset_on_destroy": true}"#));
+    assert_eq!(diags.errors.len(), 1);
+    let mut diags = Diagnostics::default();
+    check(&mut diags, &RescanState { rescan_duration: Value::Unknown, ..RescanState::default() });
+    assert!(diags.errors.is_empty());
+}
+
+fn shared() -> Arc<Shared> {
+    let settings = crate::aws::clients::Settings { region: Some("us-east-1".into()), ..Default::default() };
+    Arc::new(Shared::configured(settings))
+}
+
+/// Bad import ids are refused before any AWS call (the clients here reach no AWS).
+#[tokio::test]
+async fn bad_import_ids_are_refused_naming_the_form() {
+    let r = EcrRescanConfiguration::new(shared());
+    for (id, problem) in [
+        ("123456789012@", "after @, \"\" is not an AWS Region name"),
+        ("12345@eu-west-1", "\"12345\" is not an AWS account id"),
+        ("123456789012@eu-west", "\"eu-west\" is not an AWS Region name"),
+    ] {
+        let mut diags = Diagnostics::default();
+        assert!(r.import(&mut diags, id.into()).await.is_none());
+        assert_eq!(diags.errors.len(), 1, "{id}");
+        assert!(diags.errors[0].detail.contains(problem), "{id}: {}", diags.errors[0].detail);
+    }
+}
+
+/// A Region change replaces; the destroy half (no marker) resets nothing and makes no call.
+#[tokio::test]
+async fn a_region_change_replaces_and_its_destroy_half_resets_nothing() {
+    let r = EcrRescanConfiguration::new(shared());
+    let mut diags = Diagnostics::default();
+    let prior = RescanState {
+        id: Value::Value("123456789012".into()),
+        rescan_duration: Value::Value("DAYS_30".into()),
+        reset_on_destroy: Value::Value(true),
+        region: Value::Value("us-east-1".into()),
+        ..RescanState::default()
+    };
+    let config = RescanState { region: Value::Value("eu-west-1".into()), ..prior.clone() };
+    let (planned, _, replace) =
+        r.plan_update(&mut diags, prior.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
+    assert_eq!((planned.region, replace), (Value::Value("eu-west-1".into()), vec![AttributePath::new("region")]));
+    assert_eq!(r.destroy(&mut diags, prior, None, ValueEmpty::Null).await, Some(()));
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+}
+
+#[test]
+fn desired_is_what_is_set() {
+    let s = config(r#"{"pull_date_rescan_duration": "DAYS_30"}"#);
+    assert_eq!(s.desired().managed(), vec![Setting::PullDateRescanDuration]);
+}
