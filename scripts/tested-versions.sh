@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes one row of README's "Tested versions" table after a green test run (make test, make
-# testacc-tofu), so the table says what was really run, never what someone typed.
+# testacc-tofu, make testacc-protocol), so the table says what was really run, never what someone
+# typed. A row is per tool and scenario group.
 #   tested-versions.sh terraform|tofu WHAT [BINARY]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,7 +21,9 @@ text = open(path).read()
 begin, end = "<!-- tested-versions:begin -->", "<!-- tested-versions:end -->"
 head, rest = text.split(begin)
 table, tail = rest.split(end)
-rows = [l for l in table.strip().splitlines()[2:] if not l.startswith(f"| {label} |")]
+# One row per tool and scenario group: a run replaces only its own row.
+scenarios = row.split(" | ")[2]
+rows = [l for l in table.strip().splitlines()[2:] if not (l.startswith(f"| {label} |") and l.split(" | ")[2] == scenarios)]
 rows = sorted(rows + [row])
 header = "| Tool | Version | Scenarios | Date (UTC) |\n|---|---|---|---|"
 open(path, "w").write(head + begin + "\n" + header + "\n" + "\n".join(rows) + "\n" + end + tail)

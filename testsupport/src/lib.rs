@@ -17,8 +17,8 @@ use std::path::PathBuf;
 pub use emulator::{Emulator, Requests};
 pub use json::{field, note_text, sorted_strings, str_field, workflow_status, Attrs};
 pub use terraform::{
-    aws_standin_mirror, echo_provider, install_in_mirror, terraform, venv_tool, Run, Workspace, PROVIDER_SOURCE,
-    SECRET_KEY,
+    aws_standin_mirror, echo_provider, install_in_mirror, terraform, terraform_1_15, venv_tool, Run, Workspace,
+    PROVIDER_SOURCE, SECRET_KEY,
 };
 
 /// The repository's root directory (this crate lives one level below it).
