@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod actions;
 mod adopt;
 mod docs;
 mod ecr_scanning;

@@ -28,7 +28,7 @@ use crate::terraform::values::{into_known_entries, string_set, StringSet};
 use crate::{ids, terraform::diag, terraform::region, text};
 
 mod adopt;
-mod checks;
+pub(crate) mod checks;
 pub mod state;
 #[cfg(test)]
 mod tests;
