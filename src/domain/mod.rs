@@ -7,7 +7,8 @@
 //!   (the members an administrator sees), [`compliance`] (Inspector.2 by AWS's rule),
 //!   [`auto_enable`] (the organization's ECR auto-enable flag), [`rescan`] (ECR rescan settings),
 //!   [`estimate`] (the cost of enhanced scanning), [`findings`] (a control's findings and
-//!   compliance) and [`suppression`] (what to suppress, restore or adopt).
+//!   compliance), [`suppression`] (what to suppress, restore or adopt) and [`survey`] (which
+//!   accounts of a Region scan ECR, for `terraform query`).
 //! - Their parts: [`status`] (what Inspector's statuses and error codes mean), [`wait`] (polling
 //!   cadence and the deadline-or-stop limit), [`batch`] (chunks of 100, 10 in flight),
 //!   [`ratelimit`] (Security Hub's documented rates).
@@ -24,4 +25,5 @@ pub mod rescan;
 pub mod scanning;
 pub mod status;
 pub mod suppression;
+pub mod survey;
 pub mod wait;

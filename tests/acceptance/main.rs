@@ -3,11 +3,13 @@
 
 mod harness;
 
+mod actions;
 mod adopt;
 mod docs;
 mod ecr_scanning;
 mod emulator_org;
 mod failfast;
+mod identity;
 mod logs;
 mod moto;
 mod no_panic;
@@ -15,6 +17,7 @@ mod organization_module;
 mod organization_read;
 mod organization_write;
 mod plan_unknowns;
+mod query;
 mod region;
 mod release;
 mod release_merge;

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::clients::Clients;
 use crate::aws::securityhub::api::{FindingQuery, SecurityHubApi};
@@ -18,6 +18,7 @@ use crate::aws::AwsError;
 use crate::domain::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::domain::suppression::{self, Owned, SetupError, SuppressReport};
 use crate::terraform::checks;
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::{ids, terraform::diag, terraform::region, validate};
@@ -438,6 +439,24 @@ impl Resource for ControlSuppression {
         }
         let prior = self.in_region(diags, prior).await?;
         self.restore(diags, &prior).await.then_some(())
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::suppression_schema())
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_suppression_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(SuppressionState, Option<Private>)> {
+        let id = identity::suppression_import_id(diags, "inspector2fix_control_suppression", identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, Option<Private>)> {
