@@ -75,8 +75,8 @@ impl EcrScanningList {
                         T::Bool,
                         C::Optional,
                         "Whether to list the delegated administrator's associated members (ListMembers). Default: \
-                         when the caller is the administrator. `true` fails for any other caller; `false` lists \
-                         the caller alone.",
+                         `true`; a refused ListMembers is an error naming the permission, never a guess that the \
+                         caller is alone. `false` lists the caller alone (a standalone account or a member).",
                     ),
                 ),
                 ("exclude_account_ids", set("Accounts to leave out (e.g. audit or log archive).")),
