@@ -9,6 +9,23 @@ use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::DispatchFailure;
 
+use crate::aws::wire::wire_enum;
+
+wire_enum! {
+    /// The service error codes the domain acts on (AwsError::code), decoded once so that no layer
+    /// compares AWS's strings itself.
+    pub enum ServiceErrorCode {
+        AccessDenied = "AccessDeniedException",
+        InvalidAccess = "InvalidAccessException",
+        ResourceNotFound = "ResourceNotFoundException",
+        ServiceQuotaExceeded = "ServiceQuotaExceededException",
+        Validation = "ValidationException",
+        Conflict = "ConflictException",
+        Throttling = "ThrottlingException",
+        InternalServer = "InternalServerException",
+    }
+}
+
 /// Whether a failed call can heal by trying again, decided once at the boundary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorClass {
@@ -53,6 +70,16 @@ impl AwsError {
 
     pub fn is_final(&self) -> bool {
         self.class == ErrorClass::Final
+    }
+
+    /// AWS's error code, typed; None when the failure had none (a network error, say).
+    pub fn service_code(&self) -> Option<ServiceErrorCode> {
+        self.code.as_deref().map(ServiceErrorCode::from_wire)
+    }
+
+    /// Whether AWS answered with `code`.
+    pub fn is(&self, code: ServiceErrorCode) -> bool {
+        self.service_code() == Some(code)
     }
 }
 

@@ -15,4 +15,7 @@ pub mod stop;
 pub mod wire;
 
 pub use errors::{AwsError, ErrorClass};
-pub use inspector::api::{AccountEcr, AccountStatus, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
+pub use inspector::api::{
+    AccountEcr, BatchOutcome, CallerApi, EcrScanningApi, ErrorCode, FailedAccount, InspectorApi, InspectorStatus,
+    MembersApi, OrganizationConfigurationApi, RescanConfigurationApi,
+};

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::inspector::organization::{Member, RelationshipStatus};
 use crate::aws::{AwsError, InspectorApi};
 use crate::domain::scanning::{self, Failure, Report};
@@ -119,12 +120,12 @@ fn associate_hint(e: &AwsError, listed: bool) -> Option<String> {
     if let Some(hint) = &e.hint {
         return Some(hint.clone());
     }
-    let hint = match e.code.as_deref() {
-        Some("AccessDeniedException") => {
+    let hint = match e.service_code() {
+        Some(ServiceErrorCode::AccessDenied) => {
             "only the delegated Inspector administrator can associate members: run with the administrator's \
              credentials"
         }
-        Some("ServiceQuotaExceededException") => {
+        Some(ServiceErrorCode::ServiceQuotaExceeded) => {
             "the administrator manages the maximum number of Inspector members in this Region (10,000): remove \
              accounts that left the organization, or ask AWS Support about the limit"
         }
@@ -366,7 +367,7 @@ impl<'a> Association<'a> {
             match result {
                 Ok(member) => self.judge(&account, member.relationship_status),
                 // Not visible yet right after AssociateMember: keep waiting.
-                Err(e) if e.code.as_deref() == Some("ResourceNotFoundException") || !e.is_final() => {
+                Err(e) if e.is(ServiceErrorCode::ResourceNotFound) || !e.is_final() => {
                     self.report.last_error.insert(account, e.to_string());
                 }
                 Err(e) => {

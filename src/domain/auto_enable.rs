@@ -9,8 +9,9 @@
 
 use std::time::Duration;
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::inspector::organization::{AutoEnable, OrganizationConfiguration};
-use crate::aws::{AwsError, InspectorApi};
+use crate::aws::{AwsError, OrganizationConfigurationApi};
 use crate::domain::wait::{Backoff, Ended, Limit};
 use crate::text;
 
@@ -101,19 +102,22 @@ pub fn explain(e: &AwsError, caller: Option<&str>) -> String {
 
 /// Whether Inspector refused because the caller is not the delegated administrator.
 pub fn is_not_administrator(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("AccessDeniedException")
+    e.is(ServiceErrorCode::AccessDenied)
 }
 
 /// Reads the organization configuration once; a retryable error is retried on the backoff
 /// until `limit` ends.
-pub async fn read(api: &dyn InspectorApi, limit: &mut Limit) -> Result<OrganizationConfiguration, Problem> {
+pub async fn read(
+    api: &dyn OrganizationConfigurationApi,
+    limit: &mut Limit,
+) -> Result<OrganizationConfiguration, Problem> {
     let mut run = Run::new(api, true, limit);
     run.read().await
 }
 
 /// Turns the organization's auto-enable flag for ECR to `wanted`, sending every other flag back
 /// exactly as read, and reads back until it sticks or `limit` ends.
-pub async fn set_ecr(api: &dyn InspectorApi, wanted: bool, limit: &mut Limit) -> Outcome {
+pub async fn set_ecr(api: &dyn OrganizationConfigurationApi, wanted: bool, limit: &mut Limit) -> Outcome {
     let mut run = Run::new(api, wanted, limit);
     let result = run.steps().await;
     run.outcome.problem = result.err();
@@ -121,7 +125,7 @@ pub async fn set_ecr(api: &dyn InspectorApi, wanted: bool, limit: &mut Limit) ->
 }
 
 struct Run<'a> {
-    api: &'a dyn InspectorApi,
+    api: &'a dyn OrganizationConfigurationApi,
     limit: &'a mut Limit,
     backoff: Backoff,
     last_error: Option<AwsError>,
@@ -129,7 +133,7 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(api: &'a dyn InspectorApi, wanted: bool, limit: &'a mut Limit) -> Self {
+    fn new(api: &'a dyn OrganizationConfigurationApi, wanted: bool, limit: &'a mut Limit) -> Self {
         let outcome = Outcome { wanted, last_read: None, updates_sent: 0, problem: None };
         Run { api, limit, backoff: Backoff::new(), last_error: None, outcome }
     }

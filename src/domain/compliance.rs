@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::aws::inspector::organization::{Member, RelationshipStatus};
-use crate::aws::{EcrStatus, InspectorApi};
+use crate::aws::{InspectorApi, InspectorStatus};
 use crate::domain::batch::for_each_chunk;
 use crate::domain::organization::{self, ReadError};
 use crate::domain::scanning::Failure;
@@ -59,7 +59,7 @@ pub struct Verdict {
     /// None for the administrator or a standalone account, which are nobody's members.
     pub relationship_status: Option<RelationshipStatus>,
     /// None when the status could not be read.
-    pub ecr_status: Option<EcrStatus>,
+    pub ecr_status: Option<InspectorStatus>,
     pub passes: bool,
     pub reason: String,
     pub hint: Option<String>,
@@ -117,7 +117,7 @@ pub async fn evaluate(
     let accounts: Vec<Verdict> = judged
         .into_iter()
         .map(|(account, relationship)| {
-            let ecr = reading.get(&account).cloned().unwrap_or(Ok(EcrStatus::Disabled));
+            let ecr = reading.get(&account).cloned().unwrap_or(Ok(InspectorStatus::Disabled));
             judge(&account, relationship, ecr, caller, region)
         })
         .collect();
@@ -169,7 +169,7 @@ async fn read_ecr(
     api: &dyn InspectorApi,
     limit: &mut Limit,
     ids: Vec<String>,
-) -> Result<BTreeMap<String, Result<EcrStatus, Failure>>, ReadError> {
+) -> Result<BTreeMap<String, Result<InspectorStatus, Failure>>, ReadError> {
     let deadline = limit.deadline();
     let chunks = for_each_chunk(&ids, |_, chunk| async move {
         organization::retry_until(deadline, || api.account_status(&chunk)).await
@@ -188,10 +188,10 @@ async fn read_ecr(
             reading.insert(f.account_id, Err(failure));
         }
         for a in outcome.accounts {
-            reading.insert(a.account_id, Ok(a.ecr_status.unwrap_or(EcrStatus::Disabled)));
+            reading.insert(a.account_id, Ok(a.ecr_status.unwrap_or(InspectorStatus::Disabled)));
         }
         for account in chunk {
-            reading.entry(account).or_insert(Ok(EcrStatus::Disabled));
+            reading.entry(account).or_insert(Ok(InspectorStatus::Disabled));
         }
     }
     Ok(reading)
@@ -203,15 +203,17 @@ async fn read_ecr(
 fn judge(
     account: &str,
     relationship: Option<RelationshipStatus>,
-    ecr: Result<EcrStatus, Failure>,
+    ecr: Result<InspectorStatus, Failure>,
     caller: &str,
     region: &str,
 ) -> Verdict {
     let suspended = relationship == Some(RelationshipStatus::AccountSuspended);
     let (ecr_status, passes, reason, hint) = match ecr {
-        Ok(EcrStatus::Enabled) => (Some(EcrStatus::Enabled), true, "ECR scanning is ENABLED".to_owned(), None),
+        Ok(InspectorStatus::Enabled) => {
+            (Some(InspectorStatus::Enabled), true, "ECR scanning is ENABLED".to_owned(), None)
+        }
         Ok(s) => {
-            let hint = if s == EcrStatus::Enabling {
+            let hint = if s == InspectorStatus::Enabling {
                 "Enabling takes seconds to minutes; read again later."
             } else {
                 "Enable it with the inspector2fix_ecr_scanning resource (account_ids)."

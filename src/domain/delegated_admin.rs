@@ -10,6 +10,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::inspector::api::{DelegatedAdmin, DelegatedAdminApi};
 use crate::aws::inspector::organization::RelationshipStatus;
 use crate::aws::AwsError;
@@ -166,7 +167,7 @@ pub fn explain(e: &AwsError, caller: Option<&str>) -> String {
 
 /// Whether Inspector refused the caller (not the management account, or no permission).
 pub fn is_refusal(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("AccessDeniedException")
+    e.is(ServiceErrorCode::AccessDenied)
 }
 
 /// Whether `admin` is `account`, in any status but a settled removal: GetDelegatedAdminAccount
@@ -268,7 +269,7 @@ impl<'a> Run<'a> {
                     self.outcome.took_effect = true;
                     return Ok(());
                 }
-                Ok(Err(e)) if e.code.as_deref() == Some("ConflictException") => return Err(self.conflict(e).await),
+                Ok(Err(e)) if e.is(ServiceErrorCode::Conflict) => return Err(self.conflict(e).await),
                 Ok(Err(e)) => self.retry_later(e).await?,
                 Err(ended) => return Err(self.ended(ended)),
             }
@@ -308,7 +309,7 @@ impl<'a> Run<'a> {
                     self.outcome.requests_accepted += 1;
                     return Ok(());
                 }
-                Ok(Err(e)) if e.code.as_deref() == Some("ResourceNotFoundException") => return Ok(()),
+                Ok(Err(e)) if e.is(ServiceErrorCode::ResourceNotFound) => return Ok(()),
                 Ok(Err(e)) => self.retry_later(e).await?,
                 Err(ended) => return Err(self.ended(ended)),
             }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::securityhub::api::{
     ComplianceStatus, Finding, FindingQuery, FindingUpdate, RecordState, SecurityHubApi,
 };
@@ -176,7 +177,7 @@ pub fn unknown_control(control_id: &str) -> String {
 /// The summary and detail users read for a failed Security Hub call; says how to enable
 /// Security Hub when it is off, which AWS reports as InvalidAccessException.
 pub fn explain(e: &AwsError, account: Option<&str>, region: &str) -> (String, String) {
-    if e.code.as_deref() == Some("InvalidAccessException") {
+    if e.is(ServiceErrorCode::InvalidAccess) {
         let account = account.unwrap_or("the caller's account");
         return (
             "Security Hub is not enabled".into(),

@@ -7,17 +7,15 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::inspector::organization::{Member, RelationshipStatus};
-use crate::aws::{AwsError, InspectorApi};
+use crate::aws::{AwsError, MembersApi};
 use crate::domain::wait::{Backoff, Ended, Limit};
 use crate::text;
 
 /// How long a data source may spend reading: data sources have no `timeouts` block, and 10,000
 /// members are 200 pages, which take seconds, so this only bounds retries of a failing API.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// The code AWS answers a caller that may not make an organization call.
-const ACCESS_DENIED: &str = "AccessDeniedException";
 
 /// Why reading the organization failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,7 +65,7 @@ impl fmt::Display for ReadError {
 
 /// Whether AWS refused the call because of who asked (not the administrator, or a member).
 pub fn is_access_denied(e: &AwsError) -> bool {
-    e.code.as_deref() == Some(ACCESS_DENIED)
+    e.is(ServiceErrorCode::AccessDenied)
 }
 
 /// Runs `call` until it succeeds or fails `Final`, retrying `Retryable` errors on the usual
@@ -109,7 +107,7 @@ where
 /// Every member of the organization (ListMembers with onlyAssociated = false, every page), as
 /// AWS listed them. `caller` and `region` only name the caller in a refusal.
 pub async fn list_members(
-    api: &dyn InspectorApi,
+    api: &dyn MembersApi,
     limit: &mut Limit,
     caller: &str,
     region: &str,
@@ -177,7 +175,7 @@ impl MembersReport {
 
 /// Reads every member and classifies them: what `inspector2fix_members` shows.
 pub async fn report(
-    api: &dyn InspectorApi,
+    api: &dyn MembersApi,
     limit: &mut Limit,
     caller: &str,
     region: &str,

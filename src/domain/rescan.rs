@@ -2,6 +2,7 @@
 //! only), free of Terraform: valid values, what to send, AWS's documented defaults, and what an
 //! error means.
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::AwsError;
 
 pub use crate::aws::inspector::api::EcrRescanConfig;
@@ -117,13 +118,15 @@ impl EcrRescanConfig {
 pub fn explain(e: &AwsError, caller: Option<&str>) -> String {
     let code = e.code.as_deref().unwrap_or("error");
     let base = format!("{}: {code}: {}", e.operation, e.message);
-    match code {
-        "AccessDeniedException" => format!(
+    match e.service_code() {
+        Some(ServiceErrorCode::AccessDenied) => format!(
             "{base}. In an organization only the delegated Inspector administrator can change the ECR rescan \
              settings (they then apply to every member): run this as the administrator{}.",
             caller.map(|a| format!(", not as account {a}")).unwrap_or_default()
         ),
-        "ResourceNotFoundException" => format!("{base}. Is Amazon Inspector enabled in this account and Region?"),
+        Some(ServiceErrorCode::ResourceNotFound) => {
+            format!("{base}. Is Amazon Inspector enabled in this account and Region?")
+        }
         _ => base,
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::aws::{AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi};
+use crate::aws::{AwsError, BatchOutcome, EcrScanningApi, ErrorCode, FailedAccount, InspectorStatus};
 use crate::domain::batch::for_each_chunk;
 use crate::domain::status::{self, Direction, Progress};
 use crate::domain::wait::{Backoff, Ended, Limit};
@@ -61,9 +61,9 @@ impl fmt::Display for Failure {
 pub struct Report {
     pub direction: Direction,
     /// Reached the target; value: ECR status last read.
-    pub done: BTreeMap<String, EcrStatus>,
+    pub done: BTreeMap<String, InspectorStatus>,
     /// Still moving when the timeout ran out; value: ECR status last read, if any yet.
-    pub pending: BTreeMap<String, Option<EcrStatus>>,
+    pub pending: BTreeMap<String, Option<InspectorStatus>>,
     pub failed: BTreeMap<String, Failure>,
     /// For pending accounts: the last failed call that named them, if any (e.g. a network error).
     pub last_error: BTreeMap<String, String>,
@@ -105,7 +105,7 @@ impl Report {
     }
 
     /// Accounts whose ECR scanning is on or on its way, with their last ECR status.
-    pub fn on(&self) -> impl Iterator<Item = (&String, &EcrStatus)> {
+    pub fn on(&self) -> impl Iterator<Item = (&String, &InspectorStatus)> {
         let pending = self.pending.iter().filter_map(|(a, s)| Some((a, s.as_ref()?)));
         self.done.iter().chain(pending).filter(|(_, s)| status::is_on(s))
     }
@@ -157,8 +157,8 @@ impl Report {
         }
     }
 
-    fn pending_line(&self, account: &str, ecr: &Option<EcrStatus>) -> String {
-        let shown = ecr.as_ref().map_or("not yet reported", EcrStatus::as_str);
+    fn pending_line(&self, account: &str, ecr: &Option<InspectorStatus>) -> String {
+        let shown = ecr.as_ref().map_or("not yet reported", InspectorStatus::as_str);
         match self.last_error.get(account) {
             Some(e) => format!("ECR {shown} (last error: {e})"),
             None => format!("ECR {shown}"),
@@ -177,7 +177,7 @@ fn client_token(chunk: usize) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Watch {
     /// ECR status last read, if any yet.
-    ecr_status: Option<EcrStatus>,
+    ecr_status: Option<InspectorStatus>,
     /// Status reads in a row that found the account settled the opposite way.
     reads_settled_opposite: u32,
 }
@@ -194,8 +194,8 @@ enum Via {
 /// What one answer said about one account.
 enum Seen<'a> {
     Status {
-        account: Option<&'a AccountStatus>,
-        ecr: Option<&'a EcrStatus>,
+        account: Option<&'a InspectorStatus>,
+        ecr: Option<&'a InspectorStatus>,
     },
     /// Listed in failedAccounts.
     Refused(&'a FailedAccount),
@@ -208,7 +208,7 @@ enum Seen<'a> {
 /// One converge in progress: what is to be sent, what is being waited for, the backoff and the
 /// deadline. Each account is in exactly one of `to_send`, `watching` or the report.
 struct Convergence<'a> {
-    api: &'a dyn InspectorApi,
+    api: &'a dyn EcrScanningApi,
     caller: Option<&'a str>,
     limit: Limit,
     backoff: Backoff,
@@ -243,7 +243,7 @@ impl ProgressLog {
 }
 
 /// "ECR ENABLED in 300/1000 accounts, 12 pending, 0 failed".
-fn progress_line(target: &EcrStatus, done: usize, total: usize, pending: usize, failed: usize) -> String {
+fn progress_line(target: &InspectorStatus, done: usize, total: usize, pending: usize, failed: usize) -> String {
     format!("ECR {target} in {done}/{total} accounts, {pending} pending, {failed} failed")
 }
 
@@ -251,7 +251,7 @@ fn progress_line(target: &EcrStatus, done: usize, total: usize, pending: usize, 
 /// there, fails for good, or `limit` ends it (its deadline or a stop). Every call runs under the
 /// limit, so none outlives it. Never touches any other scan type.
 pub async fn converge(
-    api: &dyn InspectorApi,
+    api: &dyn EcrScanningApi,
     direction: Direction,
     account_ids: &BTreeSet<String>,
     limit: Limit,
@@ -262,7 +262,7 @@ pub async fn converge(
 
 impl<'a> Convergence<'a> {
     fn new(
-        api: &'a dyn InspectorApi,
+        api: &'a dyn EcrScanningApi,
         direction: Direction,
         account_ids: &BTreeSet<String>,
         limit: Limit,
@@ -425,7 +425,7 @@ impl<'a> Convergence<'a> {
             Seen::Unmentioned if via == Via::Request => self.watch(account, None),
             // Inspector leaves out accounts it never saw (moto does; AWS reports them DISABLED).
             Seen::Unmentioned => {
-                self.judge_status(via, account, Some(&AccountStatus::Disabled), Some(&EcrStatus::Disabled))
+                self.judge_status(via, account, Some(&InspectorStatus::Disabled), Some(&InspectorStatus::Disabled))
             }
             Seen::Refused(f)
                 if via == Via::Request
@@ -454,8 +454,8 @@ impl<'a> Convergence<'a> {
         &mut self,
         via: Via,
         account: &str,
-        account_status: Option<&AccountStatus>,
-        ecr: Option<&EcrStatus>,
+        account_status: Option<&InspectorStatus>,
+        ecr: Option<&InspectorStatus>,
     ) {
         match status::progress(self.report.direction, account_status, ecr) {
             Progress::Done => {
@@ -476,13 +476,13 @@ impl<'a> Convergence<'a> {
         self.to_send.push(account.to_owned());
     }
 
-    fn watch(&mut self, account: &str, ecr: Option<&EcrStatus>) {
+    fn watch(&mut self, account: &str, ecr: Option<&InspectorStatus>) {
         let watch = Watch { ecr_status: ecr.cloned(), reads_settled_opposite: 0 };
         self.watching.insert(account.to_owned(), watch);
     }
 
     /// Settled the opposite way: the request may not have taken. Send it again if that persists.
-    fn count_settled_opposite(&mut self, account: &str, ecr: Option<&EcrStatus>) {
+    fn count_settled_opposite(&mut self, account: &str, ecr: Option<&InspectorStatus>) {
         let Some(watch) = self.watching.get_mut(account) else { return };
         watch.ecr_status = ecr.cloned();
         watch.reads_settled_opposite += 1;
@@ -514,14 +514,13 @@ impl<'a> Convergence<'a> {
 /// ECR status of each account, as Inspector reports it now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reading {
-    /// account -> ECR status; accounts Inspector never saw, or reported without an ECR status,
-    /// read DISABLED.
-    pub ecr: BTreeMap<String, EcrStatus>,
+    /// account -> ECR status; accounts Inspector never saw, or reported without an ECR status, /// read DISABLED.
+    pub ecr: BTreeMap<String, InspectorStatus>,
     /// Accounts whose status could not be read, and why.
     pub unreadable: BTreeMap<String, Failure>,
 }
 
-pub async fn read(api: &dyn InspectorApi, account_ids: &BTreeSet<String>) -> Result<Reading, AwsError> {
+pub async fn read(api: &dyn EcrScanningApi, account_ids: &BTreeSet<String>) -> Result<Reading, AwsError> {
     let ids: Vec<String> = account_ids.iter().cloned().collect();
     let results = for_each_chunk(&ids, |_, chunk| async move { api.account_status(&chunk).await }).await;
     let mut reading = Reading::default();
@@ -537,12 +536,14 @@ pub async fn read(api: &dyn InspectorApi, account_ids: &BTreeSet<String>) -> Res
         }
         for account in chunk {
             if !reading.ecr.contains_key(&account) && !reading.unreadable.contains_key(&account) {
-                reading.ecr.insert(account, EcrStatus::Disabled);
+                reading.ecr.insert(account, InspectorStatus::Disabled);
             }
         }
     }
     Ok(reading)
 }
+
+pub mod change;
 
 #[cfg(test)]
 pub(crate) mod fake;

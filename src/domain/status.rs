@@ -1,6 +1,6 @@
 //! How Inspector's statuses and error codes are read: what is done, in progress, retryable or final.
 
-use crate::aws::{AccountStatus, EcrStatus, ErrorCode, FailedAccount};
+use crate::aws::{ErrorCode, FailedAccount, InspectorStatus};
 
 /// Which way an account's ECR scanning is being moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,10 +11,10 @@ pub enum Direction {
 
 impl Direction {
     /// The ECR status that means done.
-    pub fn target(self) -> EcrStatus {
+    pub fn target(self) -> InspectorStatus {
         match self {
-            Direction::Enable => EcrStatus::Enabled,
-            Direction::Disable => EcrStatus::Disabled,
+            Direction::Enable => InspectorStatus::Enabled,
+            Direction::Disable => InspectorStatus::Disabled,
         }
     }
 }
@@ -39,9 +39,9 @@ const SUSPENDED_HINT: &str =
     "a suspended account blocks enablement: reactivate it (or remove it from account_ids) and apply again";
 
 /// `None` stands for a status the answer did not carry.
-pub fn progress(direction: Direction, account: Option<&AccountStatus>, ecr: Option<&EcrStatus>) -> Progress {
-    use EcrStatus::{Disabled, Disabling, Enabled, Enabling};
-    if direction == Direction::Enable && account == Some(&AccountStatus::Suspended) && ecr != Some(&Enabled) {
+pub fn progress(direction: Direction, account: Option<&InspectorStatus>, ecr: Option<&InspectorStatus>) -> Progress {
+    use InspectorStatus::{Disabled, Disabling, Enabled, Enabling};
+    if direction == Direction::Enable && account == Some(&InspectorStatus::Suspended) && ecr != Some(&Enabled) {
         return Progress::Blocked {
             code: "SUSPENDED",
             message: "the account is suspended in Inspector",
@@ -59,8 +59,8 @@ pub fn progress(direction: Direction, account: Option<&AccountStatus>, ecr: Opti
 }
 
 /// True when ECR scanning counts as on for drift detection: ENABLED or on its way there.
-pub fn is_on(ecr: &EcrStatus) -> bool {
-    matches!(ecr, EcrStatus::Enabled | EcrStatus::Enabling)
+pub fn is_on(ecr: &InspectorStatus) -> bool {
+    matches!(ecr, InspectorStatus::Enabled | InspectorStatus::Enabling)
 }
 
 /// failedAccounts codes that clear by themselves, so the call is repeated within the timeout.
@@ -79,7 +79,7 @@ pub fn is_transient(code: &ErrorCode) -> bool {
 /// A next step for the user, where the code alone does not tell them.
 pub fn hint(direction: Direction, failure: &FailedAccount, caller: Option<&str>) -> Option<&'static str> {
     let member = caller.is_some_and(|c| c != failure.account_id);
-    if failure.account_status == Some(AccountStatus::Suspended) {
+    if failure.account_status == Some(InspectorStatus::Suspended) {
         return Some(SUSPENDED_HINT);
     }
     match (&failure.error_code, member) {

@@ -11,20 +11,8 @@ use crate::aws::wire::wire_enum;
 use crate::aws::AwsError;
 
 wire_enum! {
-    /// Inspector's status of a whole account.
-    pub enum AccountStatus {
-        Enabling = "ENABLING",
-        Enabled = "ENABLED",
-        Disabling = "DISABLING",
-        Disabled = "DISABLED",
-        Suspending = "SUSPENDING",
-        Suspended = "SUSPENDED",
-    }
-}
-
-wire_enum! {
-    /// Inspector's status of ECR scanning in one account.
-    pub enum EcrStatus {
+    /// Inspector's status of a whole account, or of one scan type in it (AWS's one `Status` enum).
+    pub enum InspectorStatus {
         Enabling = "ENABLING",
         Enabled = "ENABLED",
         Disabling = "DISABLING",
@@ -62,16 +50,16 @@ wire_enum! {
 pub struct AccountEcr {
     pub account_id: String,
     /// Inspector's status of the whole account; None when the answer carried none.
-    pub account_status: Option<AccountStatus>,
+    pub account_status: Option<InspectorStatus>,
     /// Inspector's status of ECR scanning in that account; None when the answer carried none.
-    pub ecr_status: Option<EcrStatus>,
+    pub ecr_status: Option<InspectorStatus>,
 }
 
 /// An account Inspector refused or could not process, as listed in `failedAccounts`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedAccount {
     pub account_id: String,
-    pub account_status: Option<AccountStatus>,
+    pub account_status: Option<InspectorStatus>,
     pub error_code: ErrorCode,
     pub error_message: String,
 }
@@ -83,30 +71,65 @@ pub struct BatchOutcome {
     pub failed: Vec<FailedAccount>,
 }
 
+/// The account the provider's credentials belong to.
 #[async_trait]
-pub trait InspectorApi: Send + Sync {
-    /// The account the provider's credentials belong to (STS GetCallerIdentity).
+pub trait CallerApi: Send + Sync {
+    /// STS GetCallerIdentity.
     async fn caller_account(&self) -> Result<String, AwsError>;
+}
+
+/// ECR scanning per account: the only scan type this provider turns on or off.
+#[async_trait]
+pub trait EcrScanningApi: Send + Sync {
     /// Inspector2 Enable with resourceTypes = `["ECR"]` for at most 100 accounts.
     async fn enable_ecr(&self, account_ids: &[String], client_token: &str) -> Result<BatchOutcome, AwsError>;
     /// Inspector2 Disable with resourceTypes = `["ECR"]` for at most 100 accounts.
     async fn disable_ecr(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
     /// Inspector2 BatchGetAccountStatus for at most 100 accounts.
     async fn account_status(&self, account_ids: &[String]) -> Result<BatchOutcome, AwsError>;
+}
+
+/// The caller's ECR rescan settings.
+#[async_trait]
+pub trait RescanConfigurationApi: Send + Sync {
     /// Inspector2 GetConfiguration: the caller's ECR rescan settings (ecrConfiguration only).
     async fn ecr_rescan_configuration(&self) -> Result<EcrRescanConfig, AwsError>;
     /// Inspector2 UpdateConfiguration with `ecrConfiguration` only; `rescan_duration` must be set.
     async fn update_ecr_rescan_configuration(&self, config: &EcrRescanConfig) -> Result<(), AwsError>;
+}
+
+/// The delegated administrator's member accounts. There is no DisassociateMember: associating is
+/// additive, and no path can undo it.
+#[async_trait]
+pub trait MembersApi: Send + Sync {
     /// Inspector2 ListMembers, one page of at most 50 (`onlyAssociated` as given).
     async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError>;
     /// Inspector2 GetMember.
     async fn get_member(&self, account_id: &str) -> Result<Member, AwsError>;
     /// Inspector2 AssociateMember: one account; the relationship becomes ENABLED later.
     async fn associate_member(&self, account_id: &str) -> Result<(), AwsError>;
+}
+
+/// The organization's auto-enable settings, as its delegated administrator sees them.
+#[async_trait]
+pub trait OrganizationConfigurationApi: Send + Sync {
     /// Inspector2 DescribeOrganizationConfiguration.
     async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError>;
     /// Inspector2 UpdateOrganizationConfiguration with every flag given; returns AWS's answer.
     async fn update_organization_configuration(&self, auto_enable: &AutoEnable) -> Result<AutoEnable, AwsError>;
+}
+
+/// All of Inspector that the provider uses, as one client holds it. Domain code takes the narrow
+/// trait it needs (a `&dyn InspectorApi` coerces to any of them), so a test's fake implements only
+/// what its test calls.
+pub trait InspectorApi:
+    CallerApi + EcrScanningApi + RescanConfigurationApi + MembersApi + OrganizationConfigurationApi
+{
+}
+
+impl<T> InspectorApi for T where
+    T: CallerApi + EcrScanningApi + RescanConfigurationApi + MembersApi + OrganizationConfigurationApi
+{
 }
 
 /// The three ECR rescan settings. `None` means "not managed" in a desired setting, and "not

@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use aws_sdk_inspector2::types::{self as i2, ResourceScanType};
 
 use super::api::{
-    AccountEcr, BatchOutcome, DelegatedAdmin, DelegatedAdminAccount, DelegatedAdminApi, DelegatedAdminPage,
-    DelegatedAdminStatus, ErrorCode, FailedAccount, InspectorApi,
+    AccountEcr, BatchOutcome, CallerApi, DelegatedAdmin, DelegatedAdminAccount, DelegatedAdminApi, DelegatedAdminPage,
+    DelegatedAdminStatus, EcrScanningApi, ErrorCode, FailedAccount, MembersApi, OrganizationConfigurationApi,
+    RescanConfigurationApi,
 };
 use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus};
 use crate::aws::errors::ErrorContext;
@@ -91,14 +92,17 @@ fn to_sdk_auto_enable(a: &AutoEnable, operation: &'static str) -> Result<i2::Aut
 }
 
 #[async_trait]
-impl InspectorApi for SdkInspector {
+impl CallerApi for SdkInspector {
     async fn caller_account(&self) -> Result<String, AwsError> {
         let out =
             self.sts.get_caller_identity().send().await.map_err(|e| self.context.error("GetCallerIdentity", &e))?;
         out.account
             .ok_or_else(|| AwsError::new("GetCallerIdentity", ErrorClass::Final, None, "the response named no account"))
     }
+}
 
+#[async_trait]
+impl EcrScanningApi for SdkInspector {
     async fn enable_ecr(&self, account_ids: &[String], client_token: &str) -> Result<BatchOutcome, AwsError> {
         let out = self
             .inspector2
@@ -137,7 +141,10 @@ impl InspectorApi for SdkInspector {
             failed: out.failed_accounts().iter().map(failed_account).collect(),
         })
     }
+}
 
+#[async_trait]
+impl RescanConfigurationApi for SdkInspector {
     async fn ecr_rescan_configuration(&self) -> Result<super::api::EcrRescanConfig, AwsError> {
         let out =
             self.inspector2.get_configuration().send().await.map_err(|e| self.context.error("GetConfiguration", &e))?;
@@ -167,7 +174,10 @@ impl InspectorApi for SdkInspector {
             .map_err(|e| self.context.error("UpdateConfiguration", &e))?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl MembersApi for SdkInspector {
     async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError> {
         let out = self
             .inspector2
@@ -206,7 +216,10 @@ impl InspectorApi for SdkInspector {
             .map_err(|e| self.context.error("AssociateMember", &e))?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl OrganizationConfigurationApi for SdkInspector {
     async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError> {
         let out = self
             .inspector2

@@ -74,7 +74,7 @@ async fn one_member_still_enabling_or_disabled_fails_the_administrator() {
     assert_eq!(e.failing_account_ids, BTreeSet::from([ids[0].clone(), ids[1].clone()]));
     let enabling = verdict(&e, &ids[0]);
     assert!(!enabling.passes);
-    assert_eq!(enabling.ecr_status, Some(EcrStatus::Enabling));
+    assert_eq!(enabling.ecr_status, Some(InspectorStatus::Enabling));
     assert_eq!(enabling.reason, "ECR scanning is ENABLING");
     assert!(enabling.hint.as_deref().is_some_and(|h| h.contains("read again later")), "{enabling:?}");
     let disabled = verdict(&e, &ids[1]);
@@ -144,7 +144,7 @@ async fn a_standalone_account_is_judged_by_its_own_ecr_status() {
         assert_eq!(e.auto_enable_ecr, None);
         assert_eq!(e.auto_enable_warning(REGION), None);
         assert_eq!(e.accounts.len(), 1);
-        assert_eq!(verdict(&e, CALLER).ecr_status, Some(EcrStatus::from_wire(ecr)));
+        assert_eq!(verdict(&e, CALLER).ecr_status, Some(InspectorStatus::from_wire(ecr)));
         let calls = ["DescribeOrganizationConfiguration", "GetMember", "BatchGetAccountStatus", "ListMembers"]
             .map(|op| api.count(op));
         assert_eq!(calls, [1, 1, 1, 0]);
@@ -156,7 +156,7 @@ async fn an_account_inspector_never_saw_reads_disabled() {
     let api = FakeInspector::new(0);
     let e = run(&api).await;
     assert_eq!(e.status, Status::Failed);
-    assert_eq!(verdict(&e, CALLER).ecr_status, Some(EcrStatus::Disabled));
+    assert_eq!(verdict(&e, CALLER).ecr_status, Some(InspectorStatus::Disabled));
 }
 
 fn membership(admin: Option<&str>) -> Member {
@@ -242,7 +242,7 @@ async fn throttled_status_reads_are_retried_per_chunk() {
     api.inner.lock().unwrap().call_errors.extend([status_throttled(), status_throttled()]);
     let reading = read_ecr(&api, &mut Limit::deadline_only(READ_TIMEOUT), ids.clone()).await.expect("heals");
     assert_eq!(reading.len(), 150);
-    assert!(reading.values().all(|r| r == &Ok(EcrStatus::Enabled)));
+    assert!(reading.values().all(|r| r == &Ok(InspectorStatus::Enabled)));
     assert_eq!(api.count("BatchGetAccountStatus"), 4, "2 chunks, each throttled once, then answered");
 }
 

@@ -9,7 +9,8 @@ use crate::aws::inspector::organization::{
     AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus,
 };
 use crate::aws::{
-    AccountEcr, AccountStatus, AwsError, BatchOutcome, EcrStatus, ErrorCode, FailedAccount, InspectorApi,
+    AccountEcr, AwsError, BatchOutcome, CallerApi, EcrScanningApi, ErrorCode, FailedAccount, InspectorStatus,
+    MembersApi, OrganizationConfigurationApi, RescanConfigurationApi,
 };
 
 #[derive(Default)]
@@ -142,7 +143,7 @@ impl FakeInspector {
             if w.suspended.contains(id) {
                 out.failed.push(FailedAccount {
                     account_id: id.clone(),
-                    account_status: Some(AccountStatus::Suspended),
+                    account_status: Some(InspectorStatus::Suspended),
                     error_code: ErrorCode::AccessDenied,
                     error_message: "suspended".into(),
                 });
@@ -155,8 +156,8 @@ impl FakeInspector {
             }
             out.accounts.push(AccountEcr {
                 account_id: id.clone(),
-                account_status: Some(AccountStatus::Enabled),
-                ecr_status: Some(EcrStatus::from_wire(&entry.0)),
+                account_status: Some(InspectorStatus::Enabled),
+                ecr_status: Some(InspectorStatus::from_wire(&entry.0)),
             });
         }
         if w.reverse {
@@ -167,11 +168,14 @@ impl FakeInspector {
 }
 
 #[async_trait]
-impl InspectorApi for FakeInspector {
+impl CallerApi for FakeInspector {
     async fn caller_account(&self) -> Result<String, AwsError> {
         Ok("111111111111".into())
     }
+}
 
+#[async_trait]
+impl EcrScanningApi for FakeInspector {
     async fn enable_ecr(&self, ids: &[String], token: &str) -> Result<BatchOutcome, AwsError> {
         assert!(!token.is_empty() && token.len() <= 64, "client token {token:?}");
         assert!(ids.len() <= 100);
@@ -204,11 +208,11 @@ impl InspectorApi for FakeInspector {
             out.accounts.push(AccountEcr {
                 account_id: id.clone(),
                 account_status: Some(if suspended.contains(id) {
-                    AccountStatus::Suspended
+                    InspectorStatus::Suspended
                 } else {
-                    AccountStatus::Enabled
+                    InspectorStatus::Enabled
                 }),
-                ecr_status: Some(EcrStatus::from_wire(&entry.0)),
+                ecr_status: Some(InspectorStatus::from_wire(&entry.0)),
             });
         }
         if w.reverse {
@@ -216,7 +220,10 @@ impl InspectorApi for FakeInspector {
         }
         Ok(out)
     }
+}
 
+#[async_trait]
+impl RescanConfigurationApi for FakeInspector {
     async fn ecr_rescan_configuration(&self) -> Result<crate::aws::inspector::api::EcrRescanConfig, AwsError> {
         let mut w = self.inner.lock().unwrap();
         w.calls.push(("GetConfiguration", vec![]));
@@ -239,7 +246,10 @@ impl InspectorApi for FakeInspector {
         w.rescan = config.clone();
         Ok(())
     }
+}
 
+#[async_trait]
+impl MembersApi for FakeInspector {
     async fn list_members(&self, only_associated: bool, next_token: Option<String>) -> Result<MembersPage, AwsError> {
         let mut w = self.org_call("ListMembers", vec![])?;
         let start: usize = next_token.as_deref().map(|t| t.parse().expect("a token this fake gave")).unwrap_or(0);
@@ -286,7 +296,10 @@ impl InspectorApi for FakeInspector {
         }
         Ok(())
     }
+}
 
+#[async_trait]
+impl OrganizationConfigurationApi for FakeInspector {
     async fn organization_configuration(&self) -> Result<OrganizationConfiguration, AwsError> {
         let mut w = self.org_call("DescribeOrganizationConfiguration", vec![])?;
         let mut answer = w.org.config.clone();

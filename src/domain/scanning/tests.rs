@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use super::fake::FakeInspector;
 use super::*;
-use crate::aws::ErrorClass;
+use crate::aws::{ErrorClass, MembersApi, OrganizationConfigurationApi};
 use futures::FutureExt;
 use tokio::time::Instant;
 
@@ -24,7 +24,7 @@ async fn enable_waits_until_ecr_reads_enabled() {
         converge(&api, Direction::Enable, &ids(&["111111111111"]), Limit::deadline_only(MINUTE), Some("111111111111"))
             .await;
     assert!(r.is_complete(), "{}", r.problems());
-    assert_eq!(r.done.get("111111111111"), Some(&EcrStatus::Enabled));
+    assert_eq!(r.done.get("111111111111"), Some(&InspectorStatus::Enabled));
     assert_eq!(api.count("Enable"), 1);
     assert_eq!(api.count("BatchGetAccountStatus"), 3);
 }
@@ -82,7 +82,7 @@ async fn timeout_reports_the_accounts_still_moving() {
     .await;
     assert_eq!(Instant::now() - start, Duration::from_secs(5));
     assert!(r.done.contains_key("111111111111"));
-    assert_eq!(r.pending.get("222222222222"), Some(&Some(EcrStatus::Enabling)));
+    assert_eq!(r.pending.get("222222222222"), Some(&Some(InspectorStatus::Enabling)));
     let text = r.problems();
     assert!(text.contains("Timed out after 5s waiting for ECR scanning to be ENABLED in 1 account(s)"), "{text}");
     assert!(text.contains("222222222222: ECR ENABLING"), "{text}");
@@ -160,8 +160,8 @@ async fn read_treats_unseen_accounts_as_disabled() {
     let api = FakeInspector::new(1);
     api.set("111111111111", "ENABLED");
     let reading = read(&api, &ids(&["111111111111", "222222222222"])).await.unwrap();
-    assert_eq!(reading.ecr["111111111111"], EcrStatus::Enabled);
-    assert_eq!(reading.ecr["222222222222"], EcrStatus::Disabled);
+    assert_eq!(reading.ecr["111111111111"], InspectorStatus::Enabled);
+    assert_eq!(reading.ecr["222222222222"], InspectorStatus::Disabled);
 }
 
 #[tokio::test(start_paused = true)]
@@ -186,18 +186,14 @@ async fn timeout_names_the_last_error_of_accounts_never_reached() {
 struct Contradicting;
 
 #[async_trait::async_trait]
-impl InspectorApi for Contradicting {
-    async fn caller_account(&self) -> Result<String, AwsError> {
-        Ok("111111111111".into())
-    }
-
+impl EcrScanningApi for Contradicting {
     async fn enable_ecr(&self, ids: &[String], _token: &str) -> Result<BatchOutcome, AwsError> {
         let mut out = BatchOutcome::default();
         for id in ids {
             out.accounts.push(crate::aws::AccountEcr {
                 account_id: id.clone(),
-                account_status: Some(AccountStatus::Enabled),
-                ecr_status: Some(EcrStatus::Enabled),
+                account_status: Some(InspectorStatus::Enabled),
+                ecr_status: Some(InspectorStatus::Enabled),
             });
             out.failed.push(FailedAccount {
                 account_id: id.clone(),
@@ -216,56 +212,6 @@ impl InspectorApi for Contradicting {
     async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
         unreachable!("every account settles on the Enable answer")
     }
-
-    async fn ecr_rescan_configuration(&self) -> Result<crate::aws::inspector::api::EcrRescanConfig, AwsError> {
-        Err(AwsError::new("GetConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn update_ecr_rescan_configuration(
-        &self,
-        _: &crate::aws::inspector::api::EcrRescanConfig,
-    ) -> Result<(), AwsError> {
-        Err(AwsError::new("UpdateConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn list_members(
-        &self,
-        _: bool,
-        _: Option<String>,
-    ) -> Result<crate::aws::inspector::organization::MembersPage, AwsError> {
-        Err(AwsError::new("ListMembers", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn get_member(&self, _: &str) -> Result<crate::aws::inspector::organization::Member, AwsError> {
-        Err(AwsError::new("GetMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn associate_member(&self, _: &str) -> Result<(), AwsError> {
-        Err(AwsError::new("AssociateMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn organization_configuration(
-        &self,
-    ) -> Result<crate::aws::inspector::organization::OrganizationConfiguration, AwsError> {
-        Err(AwsError::new(
-            "DescribeOrganizationConfiguration",
-            crate::aws::ErrorClass::Final,
-            None,
-            "not part of this test",
-        ))
-    }
-
-    async fn update_organization_configuration(
-        &self,
-        _: &crate::aws::inspector::organization::AutoEnable,
-    ) -> Result<crate::aws::inspector::organization::AutoEnable, AwsError> {
-        Err(AwsError::new(
-            "UpdateOrganizationConfiguration",
-            crate::aws::ErrorClass::Final,
-            None,
-            "not part of this test",
-        ))
-    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -280,11 +226,7 @@ async fn an_account_named_twice_in_one_answer_lands_in_exactly_one_place() {
 struct Silent;
 
 #[async_trait::async_trait]
-impl InspectorApi for Silent {
-    async fn caller_account(&self) -> Result<String, AwsError> {
-        futures::future::pending().await
-    }
-
+impl EcrScanningApi for Silent {
     async fn enable_ecr(&self, _ids: &[String], _token: &str) -> Result<BatchOutcome, AwsError> {
         futures::future::pending().await
     }
@@ -295,56 +237,6 @@ impl InspectorApi for Silent {
 
     async fn account_status(&self, _ids: &[String]) -> Result<BatchOutcome, AwsError> {
         futures::future::pending().await
-    }
-
-    async fn ecr_rescan_configuration(&self) -> Result<crate::aws::inspector::api::EcrRescanConfig, AwsError> {
-        Err(AwsError::new("GetConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn update_ecr_rescan_configuration(
-        &self,
-        _: &crate::aws::inspector::api::EcrRescanConfig,
-    ) -> Result<(), AwsError> {
-        Err(AwsError::new("UpdateConfiguration", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn list_members(
-        &self,
-        _: bool,
-        _: Option<String>,
-    ) -> Result<crate::aws::inspector::organization::MembersPage, AwsError> {
-        Err(AwsError::new("ListMembers", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn get_member(&self, _: &str) -> Result<crate::aws::inspector::organization::Member, AwsError> {
-        Err(AwsError::new("GetMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn associate_member(&self, _: &str) -> Result<(), AwsError> {
-        Err(AwsError::new("AssociateMember", crate::aws::ErrorClass::Final, None, "not part of this test"))
-    }
-
-    async fn organization_configuration(
-        &self,
-    ) -> Result<crate::aws::inspector::organization::OrganizationConfiguration, AwsError> {
-        Err(AwsError::new(
-            "DescribeOrganizationConfiguration",
-            crate::aws::ErrorClass::Final,
-            None,
-            "not part of this test",
-        ))
-    }
-
-    async fn update_organization_configuration(
-        &self,
-        _: &crate::aws::inspector::organization::AutoEnable,
-    ) -> Result<crate::aws::inspector::organization::AutoEnable, AwsError> {
-        Err(AwsError::new(
-            "UpdateOrganizationConfiguration",
-            crate::aws::ErrorClass::Final,
-            None,
-            "not part of this test",
-        ))
     }
 }
 
@@ -412,8 +304,8 @@ async fn a_stop_ends_the_wait_and_keeps_what_was_done() {
     let r = converge(&api, Direction::Enable, &ids(&["111111111111", "222222222222"]), limit, None).await;
     assert_eq!(Instant::now() - start, Duration::from_secs(20));
     assert!(r.stopped);
-    assert_eq!(r.done.get("111111111111"), Some(&EcrStatus::Enabled));
-    assert_eq!(r.pending.get("222222222222"), Some(&Some(EcrStatus::Enabling)));
+    assert_eq!(r.done.get("111111111111"), Some(&InspectorStatus::Enabled));
+    assert_eq!(r.pending.get("222222222222"), Some(&Some(InspectorStatus::Enabling)));
     assert_eq!(r.on().count(), 2);
     let text = r.problems();
     assert!(
@@ -445,7 +337,7 @@ async fn accounts_failed_by_one_final_error_are_listed_on_one_line() {
 
 #[test]
 fn progress_line_counts_every_account() {
-    let line = super::progress_line(&EcrStatus::Enabled, 300, 1000, 12, 0);
+    let line = super::progress_line(&InspectorStatus::Enabled, 300, 1000, 12, 0);
     assert_eq!(line, "ECR ENABLED in 300/1000 accounts, 12 pending, 0 failed");
 }
 

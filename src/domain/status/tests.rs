@@ -3,7 +3,7 @@ use super::*;
 fn failure(account: &str, code: &str, status: Option<&str>) -> FailedAccount {
     FailedAccount {
         account_id: account.into(),
-        account_status: status.map(AccountStatus::from_wire),
+        account_status: status.map(InspectorStatus::from_wire),
         error_code: ErrorCode::from_wire(code),
         error_message: "m".into(),
     }
@@ -11,13 +11,13 @@ fn failure(account: &str, code: &str, status: Option<&str>) -> FailedAccount {
 
 /// progress() on statuses as AWS writes them; "" is a status the answer did not carry.
 fn progress(direction: Direction, account: &str, ecr: &str) -> Progress {
-    let account = (!account.is_empty()).then(|| AccountStatus::from_wire(account));
-    let ecr = (!ecr.is_empty()).then(|| EcrStatus::from_wire(ecr));
+    let account = (!account.is_empty()).then(|| InspectorStatus::from_wire(account));
+    let ecr = (!ecr.is_empty()).then(|| InspectorStatus::from_wire(ecr));
     super::progress(direction, account.as_ref(), ecr.as_ref())
 }
 
 fn is_on(ecr: &str) -> bool {
-    super::is_on(&EcrStatus::from_wire(ecr))
+    super::is_on(&InspectorStatus::from_wire(ecr))
 }
 
 fn is_transient(code: &str) -> bool {

@@ -2,14 +2,14 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::aws::inspector::organization::RelationshipStatus;
-use crate::aws::EcrStatus;
+use crate::aws::InspectorStatus;
 use crate::domain::compliance::{Role, Status};
 
 fn verdict(account: &str, passes: bool, hint: Option<&str>) -> Verdict {
     Verdict {
         account_id: account.into(),
         relationship_status: (account != "111111111111").then_some(RelationshipStatus::Enabled),
-        ecr_status: passes.then_some(EcrStatus::Enabled),
+        ecr_status: passes.then_some(InspectorStatus::Enabled),
         passes,
         reason: "why".into(),
         hint: hint.map(str::to_owned),

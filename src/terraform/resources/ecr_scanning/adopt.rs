@@ -6,6 +6,7 @@ use serde::Deserialize;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics, MoveSource};
 
+use crate::aws::InspectorStatus;
 use crate::terraform::values::{string_map, string_set};
 use crate::{ids, terraform::diag, validate};
 
@@ -31,8 +32,11 @@ pub(super) struct EnablerState {
 /// where the enabler had turned it on; otherwise status is empty, and the refresh and the plan
 /// after the move find ECR off and plan to turn it on.
 pub(super) fn adopted(accounts: &BTreeSet<String>, ecr_on: bool, region: Option<String>) -> State {
-    let status =
-        if ecr_on { accounts.iter().map(|a| (a.clone(), "ENABLED".to_owned())).collect() } else { BTreeMap::new() };
+    let status = if ecr_on {
+        accounts.iter().map(|a| (a.clone(), InspectorStatus::Enabled.to_string())).collect()
+    } else {
+        BTreeMap::new()
+    };
     State {
         id: new_id(Some(accounts)),
         account_ids: string_set(accounts),

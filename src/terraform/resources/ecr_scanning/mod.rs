@@ -18,6 +18,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 
 use crate::domain::association::{self, AssociationReport};
+use crate::domain::scanning::change::ChangeSet;
 use crate::domain::scanning::{self, Report};
 use crate::domain::status::{self, Direction};
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
@@ -409,49 +410,29 @@ impl Resource for EcrScanning {
         drop(config);
         planned.status = Value::Null;
         let wanted = accounts_at_apply(diags, &planned)?;
-        let prior_status = into_known_entries(std::mem::take(&mut prior.status));
+        let prior_status = typed_status(into_known_entries(std::mem::take(&mut prior.status)));
         let mut had = wanted_known(&prior);
         drop(prior);
         had.extend(prior_status.keys().cloned());
-        let to_enable: BTreeSet<String> =
-            wanted.iter().filter(|a| prior_status.get(*a).map(String::as_str) != Some("ENABLED")).cloned().collect();
-        let removed: BTreeSet<String> = had.difference(&wanted).cloned().collect();
         let disable = planned.disable_on_destroy.as_ref_option().copied().unwrap_or(true);
-        // Only what may be on is turned off: a removed account known to be off, or never turned on
-        // (absent from status), is released without a call.
-        let may_be_on = |a: &&String| prior_status.get(*a).is_some_and(|s| s != "DISABLED");
-        let to_disable: BTreeSet<String> =
-            if disable { removed.iter().filter(may_be_on).cloned().collect() } else { BTreeSet::new() };
-
-        let mut result: BTreeMap<String, String> =
-            wanted.iter().filter(|a| !to_enable.contains(*a)).map(|a| (a.clone(), prior_status[a].clone())).collect();
-        if !to_enable.is_empty() || !to_disable.is_empty() {
-            let timeout = timeouts::get(&planned.timeouts, Operation::Update);
-            let in_region = region::at_apply(&planned.region);
-            let mut enable_diags = Diagnostics::default();
-            let mut disable_diags = Diagnostics::default();
-            let (enabled, disabled) = tokio::join!(
-                self.enable(&mut enable_diags, &planned, &to_enable, timeout, in_region),
-                self.converge(&mut disable_diags, Direction::Disable, &to_disable, timeout, in_region),
-            );
-            diags.add_diagnostics(enable_diags);
-            diags.add_diagnostics(disable_diags);
-            let (enabled, disabled) = (enabled?, disabled?);
-            result.extend(enabled.on().map(|(a, s)| (a.clone(), s.to_string())));
-            // Removed accounts that are not off yet are still owned: keep them until they are.
-            for a in disabled.failed.keys() {
-                result.insert(a.clone(), prior_status.get(a).cloned().unwrap_or_else(|| "ENABLED".into()));
-            }
-            for (a, s) in &disabled.pending {
-                let shown = match s {
-                    Some(s) => s.to_string(),
-                    None => prior_status.get(a).cloned().unwrap_or_default(),
-                };
-                result.insert(a.clone(), shown);
-            }
-            report_problems(diags, "updating ECR scanning", &[&enabled, &disabled]);
+        let change = ChangeSet::plan(&wanted, &had, prior_status, disable);
+        if change.is_empty() {
+            return Some((with_status(planned, status_strings(change.keep)), Some(Private::default())));
         }
-        Some((with_status(planned, result), Some(Private::default())))
+        let timeout = timeouts::get(&planned.timeouts, Operation::Update);
+        let in_region = region::at_apply(&planned.region);
+        let mut enable_diags = Diagnostics::default();
+        let mut disable_diags = Diagnostics::default();
+        let (enabled, disabled) = tokio::join!(
+            self.enable(&mut enable_diags, &planned, &change.enable, timeout, in_region),
+            self.converge(&mut disable_diags, Direction::Disable, &change.disable, timeout, in_region),
+        );
+        diags.add_diagnostics(enable_diags);
+        diags.add_diagnostics(disable_diags);
+        let (enabled, disabled) = (enabled?, disabled?);
+        report_problems(diags, "updating ECR scanning", &[&enabled, &disabled]);
+        let status = status_strings(change.merge(&enabled, &disabled));
+        Some((with_status(planned, status), Some(Private::default())))
     }
 
     async fn destroy<'a>(

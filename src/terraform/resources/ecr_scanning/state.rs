@@ -1,6 +1,7 @@
 //! The resource's state and what is derived from it: the wanted and owned accounts, the id,
 //! and `status` as planned and as read.
 
+use crate::aws::InspectorStatus;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ pub(super) fn planned_status(
 ) -> StringMap {
     match (prior, accounts) {
         (Some(_), Some(accounts)) if !config_unknown => {
-            string_map(accounts.iter().map(|a| (a.clone(), "ENABLED".to_owned())))
+            string_map(accounts.iter().map(|a| (a.clone(), InspectorStatus::Enabled.to_string())))
         }
         _ => Value::Unknown,
     }
@@ -120,4 +121,14 @@ pub(super) fn read_status(
 
 pub(super) fn status_of(state: &State) -> BTreeMap<String, String> {
     known_entries(&state.status)
+}
+
+/// `status` as state stores it, typed: a value this provider does not know is kept as text.
+pub(super) fn typed_status(status: BTreeMap<String, String>) -> BTreeMap<String, InspectorStatus> {
+    status.into_iter().map(|(a, s)| (a, InspectorStatus::from_wire(&s))).collect()
+}
+
+/// Typed statuses as state stores them.
+pub(super) fn status_strings(status: BTreeMap<String, InspectorStatus>) -> BTreeMap<String, String> {
+    status.into_iter().map(|(a, s)| (a, s.to_string())).collect()
 }

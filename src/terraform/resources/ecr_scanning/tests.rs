@@ -106,7 +106,7 @@ async fn a_new_resource_gets_its_smallest_account_as_id() {
 /// last known.
 #[test]
 fn read_status_shows_what_inspector_says_per_account() {
-    use crate::aws::inspector::api::EcrStatus;
+    use crate::aws::inspector::api::InspectorStatus;
     let mut state = prior_of(&[("111111111111", "ENABLED"), ("222222222222", "ENABLED"), ("333333333333", "ENABLED")]);
     state.status = string_map(
         [
@@ -121,10 +121,10 @@ fn read_status_shows_what_inspector_says_per_account() {
     let failure = scanning::Failure { code: "INTERNAL_ERROR".into(), message: "later".into(), hint: None };
     let reading = scanning::Reading {
         ecr: BTreeMap::from([
-            ("111111111111".to_string(), EcrStatus::Enabled),
-            ("222222222222".to_string(), EcrStatus::Disabled),
-            ("444444444444".to_string(), EcrStatus::Disabling),
-            ("555555555555".to_string(), EcrStatus::Disabled),
+            ("111111111111".to_string(), InspectorStatus::Enabled),
+            ("222222222222".to_string(), InspectorStatus::Disabled),
+            ("444444444444".to_string(), InspectorStatus::Disabling),
+            ("555555555555".to_string(), InspectorStatus::Disabled),
         ]),
         unreadable: BTreeMap::from([("333333333333".to_string(), failure)]),
     };
