@@ -1,4 +1,4 @@
-//! inspector2fix: a Terraform/OpenTofu provider that fixes, and keeps fixed, AWS Security Hub
+//! The inspector2fix library: a Terraform/OpenTofu provider that fixes, and keeps fixed, AWS Security Hub
 //! control Inspector.2 ("Amazon Inspector ECR scanning should be enabled").
 //!
 //! Three folders are the layers, and every `use crate::` points down them (checked by

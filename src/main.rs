@@ -1,3 +1,6 @@
+//! The provider binary: a thin main that checks it was started by Terraform, limits malloc to one
+//! arena, builds a small Tokio runtime and serves the library.
+
 use std::process::ExitCode;
 
 /// The value Terraform and OpenTofu put in TF_PLUGIN_MAGIC_COOKIE when they start a provider

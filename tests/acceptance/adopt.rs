@@ -6,7 +6,6 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const ADDR: &str = "inspector2fix_ecr_scanning.this";
 const ACCOUNT: &str = "123456789012";
 
 const MOVED: &str = "resource \"inspector2fix_ecr_scanning\" \"this\" {\n  account_ids = [\"123456789012\"]\n}\n\n\
@@ -46,7 +45,7 @@ fn adopt_moved_enabler_with_ecr_makes_no_write_and_leaves_ec2_on() {
     ws.apply().ok();
     emu.assert_no_call("Enable", "the move must not enable anything");
     emu.assert_no_call("Disable", "the move must not disable anything");
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["id"], ACCOUNT);
     assert_eq!(sorted_strings(&s["account_ids"]), vec![ACCOUNT]);
     assert_eq!(s["status"][ACCOUNT], "ENABLED");
@@ -85,7 +84,7 @@ fn adopt_moved_enabler_without_ecr_turns_ecr_on_and_nothing_else() {
     assert_eq!(emu.resource_state(ACCOUNT, "ECR"), "ENABLED");
     assert_eq!(emu.resource_state(ACCOUNT, "EC2"), "ENABLED");
     assert_eq!(emu.resource_state(ACCOUNT, "LAMBDA"), "ENABLED");
-    assert_eq!(ws.state_of(ADDR)["status"][ACCOUNT], "ENABLED");
+    assert_eq!(ws.state_of(ECR_SCANNING)["status"][ACCOUNT], "ENABLED");
     assert_eq!(ws.plan().code, 0, "the plan after the update must be clean");
 }
 
@@ -122,7 +121,7 @@ fn adopt_import_takes_the_enabler_id() {
     ws.apply().ok();
     emu.assert_no_call("Enable", "importing enables nothing");
     emu.assert_no_call("Disable", "importing disables nothing");
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["id"], ACCOUNT);
     assert_eq!(s["status"][ACCOUNT], "ENABLED");
     assert_eq!(ws.plan().code, 0, "the plan after the import must be clean");

@@ -124,3 +124,26 @@ fn the_organization_data_sources_are_documented_with_their_examples() {
         assert!(read(&doc).contains(read(&example).trim()), "{doc} must embed {example}");
     }
 }
+
+/// README's "Repository layout" is generated from the tree: a moved or new module shows there.
+#[test]
+fn the_readme_layout_matches_the_tree() {
+    let out = std::process::Command::new("python3")
+        .args(["scripts/layout.py", "--check"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The layer rule holds: no import loop, nothing points up, only src/terraform/ names tf_provider.
+#[test]
+fn imports_point_down_the_layers() {
+    let out = std::process::Command::new("python3")
+        .args(["scripts/check-imports.py", "--quiet"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("no loops"), "{text}");
+}

@@ -6,23 +6,8 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const ADDR: &str = "inspector2fix_ecr_scanning.this";
-const ADMIN: &str = "111111111111";
 const MEMBER_A: &str = "222222222222";
 const MEMBER_B: &str = "333333333333";
-const STANDALONE: &str = "123456789012";
-
-/// An emulator with a delegated administrator (key AKIDADMIN) and `members` (key AKIDMEMBER acts
-/// as the first member).
-fn organization(members: &[String]) -> Emulator {
-    let emu = Emulator::start();
-    emu.put_config(json!({
-        "credentials": {"AKIDADMIN": ADMIN, "AKIDMEMBER": members.first().cloned().unwrap_or_default()},
-        "delegated_admin": ADMIN,
-        "members": members,
-    }));
-    emu
-}
 
 fn admin_workspace(name: &str, emu: &Emulator, resource: &str) -> Workspace {
     let mut ws = workspace(name, &emu.url());
@@ -55,7 +40,7 @@ fn lifecycle_create_clean_plan_drift_repair_and_destroy_keeps_other_scan_types()
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
 
     ws.apply().ok();
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["id"], STANDALONE, "account_ids defaults to the caller's account");
     assert_eq!(sorted_strings(&s["account_ids"]), vec![STANDALONE]);
     assert_eq!(s["status"][STANDALONE], "ENABLED");
@@ -85,7 +70,7 @@ fn lifecycle_create_clean_plan_drift_repair_and_destroy_keeps_other_scan_types()
         assert_eq!(types, json!(["ECR"]), "Disable must name ECR only");
     }
     assert_eq!(emu.count("Enable"), 0);
-    assert!(!ws.in_state(ADDR), "destroy empties the state");
+    assert!(!ws.in_state(ECR_SCANNING), "destroy empties the state");
 }
 
 #[test]
@@ -99,7 +84,7 @@ fn disable_on_destroy_false_leaves_scanning_on() {
     ws.destroy().ok();
     emu.assert_no_call("Disable", "disable_on_destroy = false must not disable");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");
-    assert!(!ws.in_state(ADDR), "destroy empties the state");
+    assert!(!ws.in_state(ECR_SCANNING), "destroy empties the state");
 }
 
 #[test]
@@ -113,8 +98,8 @@ fn import_by_cli_and_by_import_block() {
 
     // CLI import, accounts given in any order.
     let ws = admin_workspace("import-cli", &emu, &resource_with(&both, ""));
-    ws.tf(&["import", "-no-color", "-input=false", ADDR, "222222222222,111111111111"]).ok();
-    let s = ws.state_of(ADDR);
+    ws.tf(&["import", "-no-color", "-input=false", ECR_SCANNING, "222222222222,111111111111"]).ok();
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["id"], ADMIN, "the id is the smallest account");
     assert_eq!(s["status"][MEMBER_A], "ENABLED");
     let plan = ws.plan();
@@ -124,7 +109,7 @@ fn import_by_cli_and_by_import_block() {
     let ws = admin_workspace(
         "import-block",
         &emu,
-        &format!("import {{\n  to = {ADDR}\n  id = \"{ADMIN},{MEMBER_A}\"\n}}\n\n{}", resource_with(&both, "")),
+        &format!("import {{\n  to = {ECR_SCANNING}\n  id = \"{ADMIN},{MEMBER_A}\"\n}}\n\n{}", resource_with(&both, "")),
     );
     emu.clear_log();
     let plan = ws.plan();
@@ -136,11 +121,11 @@ fn import_by_cli_and_by_import_block() {
 
     // Bad id, and an account whose scanning is off, are refused clearly.
     let ws = admin_workspace("import-bad", &emu, &resource_with(&both, ""));
-    let bad = ws.tf(&["import", "-no-color", "-input=false", ADDR, "12345"]).failed();
+    let bad = ws.tf(&["import", "-no-color", "-input=false", ECR_SCANNING, "12345"]).failed();
     assert!(bad.all().contains("12 digits"), "{}", bad.all());
     no_backtrace(&bad.all());
     emu.set_account(MEMBER_A, json!({"resource_state": {"ECR": "DISABLED"}}));
-    let gone = ws.tf(&["import", "-no-color", "-input=false", ADDR, MEMBER_A]).failed();
+    let gone = ws.tf(&["import", "-no-color", "-input=false", ECR_SCANNING, MEMBER_A]).failed();
     assert!(gone.all().contains("non-existent"), "{}", gone.all());
 }
 
@@ -175,7 +160,7 @@ fn delegated_admin_enables_members_repairs_member_drift_and_releases_removed_mem
     ws.apply().ok();
     assert_eq!(emu.resource_state(MEMBER_B, "ECR"), "DISABLED");
     assert_eq!(emu.resource_state(MEMBER_A, "ECR"), "ENABLED");
-    assert_eq!(sorted_strings(&ws.state_of(ADDR)["account_ids"]), ids(&[ADMIN, MEMBER_A]));
+    assert_eq!(sorted_strings(&ws.state_of(ECR_SCANNING)["account_ids"]), ids(&[ADMIN, MEMBER_A]));
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -191,7 +176,7 @@ fn member_account_cannot_enable_another_and_gets_a_hint() {
     assert!(out.contains("333333333333: ACCESS_DENIED"), "{out}");
     assert!(out.contains("delegated Inspector administrator"), "{out}");
     no_backtrace(&out);
-    assert!(!ws.in_state(ADDR), "nothing was enabled, so nothing is in state");
+    assert!(!ws.in_state(ECR_SCANNING), "nothing was enabled, so nothing is in state");
 }
 
 #[test]
@@ -221,7 +206,7 @@ fn organization_of_150_accounts_is_chunked_and_counted() {
     named.sort();
     assert_eq!(named, all, "every account is named exactly once");
     assert_eq!(emu.count("BatchGetAccountStatus"), 2, "one status pass of 2 chunks settles them");
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(sorted_strings(&s["account_ids"]), all);
     assert_eq!(s["status"].as_object().unwrap().len(), 150);
 
@@ -243,7 +228,7 @@ fn partial_failure_keeps_what_was_done_and_reapply_converges_without_disabling()
     assert!(out.contains("333333333333: BLOCKED_BY_ORGANIZATION_POLICY: Denied by SCP p-123"), "{out}");
     assert!(out.contains("SCP"), "{out}");
     no_backtrace(&out);
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(sorted_strings(&s["account_ids"]), all, "account_ids stays as configured");
     let status: Vec<&String> = s["status"].as_object().expect("status is a map").keys().collect();
     assert_eq!(status, [ADMIN, MEMBER_A], "status holds exactly what was enabled");
@@ -257,7 +242,7 @@ fn partial_failure_keeps_what_was_done_and_reapply_converges_without_disabling()
     for a in &all {
         assert_eq!(emu.resource_state(a, "ECR"), "ENABLED");
     }
-    assert_eq!(sorted_strings(&ws.state_of(ADDR)["account_ids"]), all);
+    assert_eq!(sorted_strings(&ws.state_of(ECR_SCANNING)["account_ids"]), all);
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -275,7 +260,7 @@ fn enabling_that_outlasts_the_timeout_errors_clearly_and_reapply_converges() {
     assert!(out.contains("Timed out after 3s waiting for ECR scanning to be ENABLED in 1 account(s)"), "{out}");
     assert!(out.contains("222222222222: ECR ENABLING"), "{out}");
     no_backtrace(&out);
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["status"][ADMIN], "ENABLED");
     assert_eq!(s["status"][MEMBER_A], "ENABLING", "state tells the truth: still enabling");
 
@@ -283,7 +268,7 @@ fn enabling_that_outlasts_the_timeout_errors_clearly_and_reapply_converges() {
     emu.clear_log();
     ws.apply().ok();
     emu.assert_no_call("Disable", "converging after a timeout must not disable");
-    assert_eq!(ws.state_of(ADDR)["status"][MEMBER_A], "ENABLED");
+    assert_eq!(ws.state_of(ECR_SCANNING)["status"][MEMBER_A], "ENABLED");
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -346,7 +331,7 @@ fn assume_role_acts_as_the_role_account() {
         "provider \"inspector2fix\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::444444444444:role/inspector-admin\"\n    session_name = \"ci\"\n  }\n}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n",
     );
     ws.apply().ok();
-    assert_eq!(ws.state_of(ADDR)["id"], "444444444444");
+    assert_eq!(ws.state_of(ECR_SCANNING)["id"], "444444444444");
     assert_eq!(emu.resource_state("444444444444", "ECR"), "ENABLED");
     assert!(emu.count("AssumeRole") >= 1);
 }
@@ -371,7 +356,7 @@ fn replace_never_turns_scanning_off() {
     ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
     ws.apply().ok();
     emu.clear_log();
-    let run = ws.tf(&["apply", "-auto-approve", "-no-color", "-input=false", &format!("-replace={ADDR}")]).ok();
+    let run = ws.tf(&["apply", "-auto-approve", "-no-color", "-input=false", &format!("-replace={ECR_SCANNING}")]).ok();
     assert!(run.all().contains("1 added, 0 changed, 1 destroyed"), "{}", run.all());
     emu.assert_no_call("Disable", "the destroy half of a replacement must not disable");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "ENABLED");

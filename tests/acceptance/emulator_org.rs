@@ -10,7 +10,6 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const ADMIN: &str = "111111111111";
 const OUTSIDER: &str = "999999999999";
 const EU: &str = "eu-west-1";
 const US: &str = "us-east-1";

@@ -12,8 +12,6 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const ADDR: &str = "inspector2fix_ecr_scanning.this";
-const STANDALONE: &str = "123456789012";
 const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 const HANG_GUARD: Duration = Duration::from_secs(30);
 
@@ -57,7 +55,7 @@ fn assume_role_access_denied_fails_at_once_naming_the_role_and_trust_policy() {
     let assume_calls = emu.count("AssumeRole");
     assert!((1..=4).contains(&assume_calls), "AssumeRole was called {assume_calls} times, not retried until a timeout");
     assert_eq!(emu.count("Enable"), 0, "no Enable goes out without credentials");
-    assert!(!ws.in_state(ADDR));
+    assert!(!ws.in_state(ECR_SCANNING));
 }
 
 #[test]
@@ -70,7 +68,7 @@ fn assume_role_validation_error_fails_at_once() {
     assert!(out.contains(&format!("ValidationError: GetCallerIdentity: could not assume role {ROLE}")), "{out}");
     assert!(out.contains("1 validation error detected: externalId"), "{out}");
     assert!(out.contains("check assume_role's role_arn, session_name and external_id"), "{out}");
-    assert!(!ws.in_state(ADDR));
+    assert!(!ws.in_state(ECR_SCANNING));
 }
 
 #[test]
@@ -157,7 +155,7 @@ fn an_endpoint_that_never_answers_ends_at_the_create_timeout() {
     let out = failing_apply(&ws, "black hole, create = 10s");
     assert!(out.contains("Timed out after 10s waiting for ECR scanning to be ENABLED in 1 account(s)"), "{out}");
     assert!(out.contains("no answer before the deadline"), "{out}");
-    assert!(!ws.in_state(ADDR), "nothing was enabled");
+    assert!(!ws.in_state(ECR_SCANNING), "nothing was enabled");
 }
 
 #[test]
@@ -211,7 +209,7 @@ fn one_sigint_stops_a_long_wait_and_keeps_what_was_done() {
         "{out}"
     );
     no_backtrace(&out);
-    let state = ws.state_of(ADDR);
+    let state = ws.state_of(ECR_SCANNING);
     assert_eq!(sorted_strings(&state["account_ids"]), vec![ADMIN.to_owned(), STUCK.to_owned()], "{out}");
     assert_eq!(str_field(&state["status"], ADMIN), "ENABLED");
     assert_eq!(str_field(&state["status"], STUCK), "ENABLING");
@@ -235,5 +233,5 @@ fn a_refresh_against_a_refused_endpoint_ends_when_its_retries_do() {
     assert!(out.contains("Cannot read Inspector ECR scanning status"), "{out}");
     assert!(out.contains("BatchGetAccountStatus: could not reach the endpoint"), "{out}");
     no_backtrace(&out);
-    assert!(ws.in_state(ADDR), "a failed refresh keeps the state");
+    assert!(ws.in_state(ECR_SCANNING), "a failed refresh keeps the state");
 }

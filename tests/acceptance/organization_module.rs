@@ -8,7 +8,6 @@ use serde_json::{json, Value};
 
 use crate::harness::*;
 
-const ADMIN: &str = "111111111111";
 const EXCLUDED: &str = "210000000000";
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const MODULE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/modules/organization");

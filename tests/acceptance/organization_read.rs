@@ -85,28 +85,7 @@ fn moto_members_are_listed_classified_and_judged() {
     assert_eq!(account(&out["accounts"], "222222222222")["passes"], true);
 }
 
-const ADMIN: &str = "111111111111";
 const COMPLIANCE: &str = "data.inspector2fix_ecr_scanning_compliance.this";
-const STANDALONE: &str = "123456789012";
-
-/// An emulator whose key AKIDADMIN is the delegated administrator of `members` (all associated),
-/// and whose key AKIDMEMBER is the first member.
-fn organization(members: &[String]) -> Emulator {
-    let emu = Emulator::start();
-    emu.put_config(json!({
-        "credentials": {"AKIDADMIN": ADMIN, "AKIDMEMBER": members.first().cloned().unwrap_or_default()},
-        "delegated_admin": ADMIN,
-        "members": members,
-    }));
-    emu
-}
-
-fn workspace_as(name: &str, emu: &Emulator, key: &str, config: &str) -> Workspace {
-    let mut ws = workspace(name, &emu.url());
-    ws.access_key = key.into();
-    ws.config(config);
-    ws
-}
 
 #[track_caller]
 fn relationship(emu: &Emulator, account: &str, status: &str) {

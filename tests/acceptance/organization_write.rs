@@ -7,8 +7,6 @@ use crate::harness::*;
 
 const AUTO: &str = "inspector2fix_ecr_auto_enable.this";
 const SCANNING: &str = "inspector2fix_ecr_scanning.this";
-const ADMIN: &str = "111111111111";
-const MEMBER: &str = "222222222222";
 const US_EAST_1: &str = "us-east-1";
 const EU_WEST_1: &str = "eu-west-1";
 
@@ -20,12 +18,7 @@ fn other_flags() -> Value {
 /// An organization: ADMIN is the delegated administrator (key AKIDADMIN), MEMBER an associated
 /// member (key AKIDMEMBER); auto-enable has the other flags set and ECR off.
 fn organization() -> Emulator {
-    let emu = Emulator::start();
-    emu.put_config(json!({
-        "credentials": {"AKIDADMIN": ADMIN, "AKIDMEMBER": MEMBER},
-        "delegated_admin": ADMIN,
-        "members": [MEMBER],
-    }));
+    let emu = crate::harness::organization(&[MEMBER]);
     let mut flags = other_flags();
     flags["ecr"] = json!(false);
     emu.control("PUT", "/_emulator/organization", Some(json!({"auto_enable": flags})));

@@ -6,23 +6,9 @@ use serde_json::{json, Value};
 
 use crate::harness::*;
 
-const ADDR: &str = "inspector2fix_ecr_scanning.this";
-const ADMIN: &str = "111111111111";
-const MEMBER: &str = "222222222222";
-const STANDALONE: &str = "123456789012";
 const ROLE_ACCOUNT: &str = "444444444444";
 
 /// An emulator whose key AKIDADMIN is the delegated administrator of MEMBER.
-fn organization() -> Emulator {
-    let emu = Emulator::start();
-    emu.put_config(json!({
-        "credentials": {"AKIDADMIN": ADMIN},
-        "delegated_admin": ADMIN,
-        "members": [MEMBER],
-    }));
-    emu
-}
-
 /// `terraform plan -out` then `terraform show -json` of that plan: the change planned for `address`.
 #[track_caller]
 fn planned_change(ws: &Workspace, address: &str) -> Value {
@@ -45,12 +31,12 @@ fn member_from_terraform_data(id: &str) -> String {
 
 #[test]
 fn an_account_known_only_at_apply_plans_unknown_then_is_enabled() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     let mut ws = workspace("unknown-member", &emu.url());
     ws.access_key = "AKIDADMIN".into();
     ws.config(&member_from_terraform_data(MEMBER));
 
-    let change = planned_change(&ws, ADDR);
+    let change = planned_change(&ws, ECR_SCANNING);
     let after = field(&change, "after");
     let unknown = field(&change, "after_unknown");
     // Terraform shows an unknown member as null in `after`, and true in `after_unknown`.
@@ -61,7 +47,7 @@ fn an_account_known_only_at_apply_plans_unknown_then_is_enabled() {
 
     let run = ws.apply().ok();
     assert!(!run.all().contains("Provider produced"), "{}", run.all());
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(sorted_strings(&s["account_ids"]), vec![ADMIN, MEMBER]);
     assert_eq!(s["status"][MEMBER], "ENABLED");
     assert_eq!(emu.resource_state(MEMBER, "ECR"), "ENABLED");
@@ -71,7 +57,7 @@ fn an_account_known_only_at_apply_plans_unknown_then_is_enabled() {
 /// Two unknown members compare equal in a Rust set; Terraform keeps both and wants both back.
 #[test]
 fn two_accounts_known_only_at_apply_plan_as_two_unknown_members() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     let mut ws = workspace("two-unknown-members", &emu.url());
     ws.access_key = "AKIDADMIN".into();
     ws.config(&format!(
@@ -80,11 +66,11 @@ fn two_accounts_known_only_at_apply_plan_as_two_unknown_members() {
          resource \"inspector2fix_ecr_scanning\" \"this\" {{\n  \
          account_ids = [terraform_data.admin.output, terraform_data.member.output]\n}}\n"
     ));
-    let change = planned_change(&ws, ADDR);
+    let change = planned_change(&ws, ECR_SCANNING);
     assert_eq!(field(field(&change, "after_unknown"), "account_ids"), &json!([true, true]));
 
     ws.apply().ok();
-    assert_eq!(sorted_strings(&ws.state_of(ADDR)["account_ids"]), vec![ADMIN, MEMBER]);
+    assert_eq!(sorted_strings(&ws.state_of(ECR_SCANNING)["account_ids"]), vec![ADMIN, MEMBER]);
     assert_eq!(emu.resource_state(ADMIN, "ECR"), "ENABLED");
     assert_eq!(emu.resource_state(MEMBER, "ECR"), "ENABLED");
     assert_eq!(ws.plan().code, 0, "the plan after apply must be clean");
@@ -92,7 +78,7 @@ fn two_accounts_known_only_at_apply_plan_as_two_unknown_members() {
 
 #[test]
 fn an_account_known_only_at_apply_is_validated_once_known() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     let mut ws = workspace("unknown-member-bad", &emu.url());
     ws.access_key = "AKIDADMIN".into();
     ws.config(&member_from_terraform_data("12345"));
@@ -113,7 +99,7 @@ fn an_unknown_role_plans_the_caller_account_unknown_and_never_guesses() {
          resource \"inspector2fix_ecr_scanning\" \"this\" {{}}\n"
     ));
 
-    let change = planned_change(&ws, ADDR);
+    let change = planned_change(&ws, ECR_SCANNING);
     let unknown = field(&change, "after_unknown");
     for attribute in ["account_ids", "id", "status"] {
         assert_eq!(field(unknown, attribute), &json!(true), "{attribute} depends on the role, unknown at plan");
@@ -121,7 +107,7 @@ fn an_unknown_role_plans_the_caller_account_unknown_and_never_guesses() {
     assert_eq!(emu.aws_calls(), 0, "the plan must not ask AWS who the base credentials are");
 
     ws.apply().ok();
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["id"], ROLE_ACCOUNT);
     assert_eq!(emu.resource_state(ROLE_ACCOUNT, "ECR"), "ENABLED");
     assert_eq!(emu.resource_state(STANDALONE, "ECR"), "DISABLED", "the base credentials' account is untouched");

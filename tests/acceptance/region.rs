@@ -6,7 +6,6 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const STANDALONE: &str = "123456789012";
 const REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-3"];
 /// Nothing listens here: a call that ignores the `endpoints` block fails.
 const DEAD: &str = "http://127.0.0.1:9";
@@ -156,7 +155,6 @@ fn a_bad_region_is_refused_at_validate_naming_it_with_no_aws_call() {
 }
 
 const HOME: &str = STANDALONE;
-const SUPPRESSION: &str = "inspector2fix_control_suppression.this";
 
 /// An emulator with one FAILED, NEW Inspector.2 finding of HOME in us-east-1 (`f-us`) and one in
 /// eu-west-1 (`f-eu`), with no evaluation of its own to change them.

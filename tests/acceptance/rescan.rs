@@ -9,19 +9,6 @@ use crate::harness::*;
 
 const ADDR: &str = "inspector2fix_ecr_rescan_configuration.this";
 const ESTIMATE: &str = "data.inspector2fix_ecr_scan_estimate.this";
-const ADMIN: &str = "111111111111";
-const MEMBER: &str = "222222222222";
-const STANDALONE: &str = "123456789012";
-
-fn organization() -> Emulator {
-    let emu = Emulator::start();
-    emu.put_config(json!({
-        "credentials": {"AKIDADMIN": ADMIN, "AKIDMEMBER": MEMBER},
-        "delegated_admin": ADMIN,
-        "members": [MEMBER],
-    }));
-    emu
-}
 
 fn workspace(name: &str, emu: &Emulator, key: &str, body: &str) -> Workspace {
     let mut ws = crate::harness::workspace(name, &emu.url());
@@ -85,7 +72,7 @@ const ALL_THREE: &str = "  rescan_duration           = \"DAYS_30\"\n  pull_date_
 
 #[test]
 fn rescan_lifecycle_create_clean_plan_drift_import_destroy_keeps_ec2() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     set_settings(&emu, ADMIN, json!({"ec2_scan_mode": "EC2_HYBRID"}));
     let ws = workspace("rescan", &emu, "AKIDADMIN", &resource(ALL_THREE));
 
@@ -138,7 +125,7 @@ fn rescan_lifecycle_create_clean_plan_drift_import_destroy_keeps_ec2() {
 
 #[test]
 fn reset_on_destroy_restores_the_documented_defaults_of_managed_attributes_only() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     set_settings(&emu, ADMIN, json!({"ec2_scan_mode": "EC2_HYBRID", "pull_date_rescan_duration": "DAYS_60"}));
     let body = resource("  rescan_duration       = \"LIFETIME\"\n  pull_date_rescan_mode = \"LAST_PULL_DATE\"\n  reset_on_destroy      = true\n");
     let ws = workspace("rescan-reset", &emu, "AKIDADMIN", &body);
@@ -164,7 +151,7 @@ fn reset_on_destroy_restores_the_documented_defaults_of_managed_attributes_only(
 
 #[test]
 fn bad_values_fail_at_plan_with_no_aws_call() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     let body = resource("  rescan_duration       = \"DAYS_1\"\n  pull_date_rescan_mode = \"LAST_PUSH_DATE\"\n");
     let ws = workspace("rescan-bad", &emu, "AKIDADMIN", &body);
     emu.clear_log();
@@ -181,7 +168,7 @@ fn bad_values_fail_at_plan_with_no_aws_call() {
 
 #[test]
 fn a_member_is_refused_and_told_to_use_the_administrator() {
-    let emu = organization();
+    let emu = organization(&[MEMBER]);
     let ws = workspace("rescan-member", &emu, "AKIDMEMBER", &resource("  rescan_duration = \"DAYS_30\"\n"));
     let text = ws.apply().failed().all();
     assert!(text.contains("AccessDeniedException"), "{text}");

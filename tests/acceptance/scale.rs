@@ -6,20 +6,7 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const ADDR: &str = "inspector2fix_ecr_scanning.this";
-const ADMIN: &str = "111111111111";
 const FIRST_MEMBER: u64 = 300_000_000_000;
-
-/// An emulator with a delegated administrator (key AKIDADMIN) and `members`.
-fn organization(members: &[String]) -> Emulator {
-    let emu = Emulator::start();
-    emu.put_config(json!({
-        "credentials": {"AKIDADMIN": ADMIN},
-        "delegated_admin": ADMIN,
-        "members": members,
-    }));
-    emu
-}
 
 fn admin_workspace(name: &str, emu: &Emulator, account_ids: &str) -> Workspace {
     let mut ws = workspace(name, &emu.url());
@@ -52,7 +39,7 @@ fn organization_of_250_calls_the_floor_and_shows_one_drifted_account() {
     assert_eq!(emu.count("Enable"), 3, "250 accounts: 3 Enable calls");
     assert_eq!(emu.count("BatchGetAccountStatus"), 3, "one status pass of 3 calls settles them");
     assert_eq!(emu.count("Disable"), 0);
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(stored_list(&s), members, "account_ids is kept exactly as configured");
     assert_eq!(s["id"], "300000000000", "the id is the smallest account");
     let status = s["status"].as_object().expect("status is a map");
@@ -84,7 +71,7 @@ fn organization_of_250_calls_the_floor_and_shows_one_drifted_account() {
     assert_eq!(field(&enables[0], "account_ids"), &json!([drifted]), "only the drifted account is enabled");
     // The apply's refresh (3 calls) and one status read of the repaired account.
     assert_eq!(emu.count("BatchGetAccountStatus"), 4);
-    assert_eq!(ws.state_of(ADDR)["id"], "300000000000", "the id does not change");
+    assert_eq!(ws.state_of(ECR_SCANNING)["id"], "300000000000", "the id does not change");
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -107,7 +94,7 @@ fn accounts_as_a_map_call_the_floor_and_show_one_drifted_account() {
     emu.clear_log();
     ws.apply().ok();
     assert_eq!((emu.count("Enable"), emu.count("BatchGetAccountStatus")), (3, 3));
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["account_ids"], serde_json::Value::Null, "no list beside the map");
     assert_eq!(s["accounts"]["300000000007"], "team-300000000007");
     assert_eq!(s["id"], "300000000000");
@@ -130,8 +117,8 @@ fn accounts_as_a_map_call_the_floor_and_show_one_drifted_account() {
 
     // Import by the full account list works with the map form too: the next apply only moves
     // the ids from account_ids to accounts in state, with no Enable or Disable.
-    ws.tf(&["state", "rm", "-no-color", ADDR]).ok();
-    ws.tf(&["import", "-no-color", "-input=false", ADDR, &members.join(",")]).ok();
+    ws.tf(&["state", "rm", "-no-color", ECR_SCANNING]).ok();
+    ws.tf(&["import", "-no-color", "-input=false", ECR_SCANNING, &members.join(",")]).ok();
     let plan = ws.plan();
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(plan.stdout.contains("will be updated in-place"), "{}", plan.stdout);
@@ -139,7 +126,7 @@ fn accounts_as_a_map_call_the_floor_and_show_one_drifted_account() {
     ws.apply().ok();
     emu.assert_no_call("Enable", "moving the ids to accounts enables nothing");
     emu.assert_no_call("Disable", "moving the ids to accounts disables nothing");
-    assert_eq!(ws.state_of(ADDR)["account_ids"], serde_json::Value::Null);
+    assert_eq!(ws.state_of(ECR_SCANNING)["account_ids"], serde_json::Value::Null);
     assert_eq!(ws.plan().code, 0);
 
     let mut bad = entries.clone();
@@ -160,7 +147,7 @@ fn id_is_stable_and_a_reordered_list_changes_nothing_in_aws() {
     let emu = organization(&members);
     let ws = admin_workspace("scale-order", &emu, &hcl_list(&members));
     ws.apply().ok();
-    assert_eq!(ws.state_of(ADDR)["id"], "300000000000");
+    assert_eq!(ws.state_of(ECR_SCANNING)["id"], "300000000000");
 
     let fewer = vec![members[2].clone(), members[1].clone(), ADMIN.to_owned()];
     ws.config(&format!(
@@ -169,7 +156,7 @@ fn id_is_stable_and_a_reordered_list_changes_nothing_in_aws() {
     ));
     ws.apply().ok();
     assert_eq!(emu.resource_state(&members[0], "ECR"), "DISABLED", "the removed account is released");
-    let s = ws.state_of(ADDR);
+    let s = ws.state_of(ECR_SCANNING);
     assert_eq!(s["id"], "300000000000", "the id stays when its account leaves");
     assert_eq!(stored_list(&s), fewer);
 
@@ -187,7 +174,7 @@ fn id_is_stable_and_a_reordered_list_changes_nothing_in_aws() {
     ws.apply().ok();
     emu.assert_no_call("Enable", "a reorder enables nothing");
     emu.assert_no_call("Disable", "a reorder disables nothing");
-    assert_eq!(stored_list(&ws.state_of(ADDR)), reordered);
+    assert_eq!(stored_list(&ws.state_of(ECR_SCANNING)), reordered);
     assert_eq!(ws.plan().code, 0);
 }
 
@@ -200,13 +187,13 @@ fn a_set_is_accepted_as_before() {
     unsorted.swap(0, 2);
     let ws = admin_workspace("scale-set", &emu, &format!("toset({})", hcl_list(&unsorted)));
     ws.apply().ok();
-    assert_eq!(stored_list(&ws.state_of(ADDR)), members);
+    assert_eq!(stored_list(&ws.state_of(ECR_SCANNING)), members);
     assert_eq!(ws.plan().code, 0);
 }
 
 #[test]
 fn duplicate_accounts_are_refused_at_validate_naming_them_without_calling_aws() {
-    let emu = organization(&[]);
+    let emu = organization::<&str>(&[]);
     let list = hcl_list(&["222222222222".into(), ADMIN.into(), "222222222222".into()]);
     let ws = admin_workspace("scale-dup", &emu, &list);
     emu.clear_log();
@@ -226,7 +213,7 @@ fn duplicate_accounts_are_refused_at_validate_naming_them_without_calling_aws() 
 /// wrote it: the new provider upgrades it, plans clean and writes nothing to AWS.
 #[test]
 fn a_state_written_by_0_1_0_upgrades_and_plans_clean_without_writing() {
-    let emu = organization(&["222222222222".into(), "333333333333".into()]);
+    let emu = organization(&["222222222222", "333333333333"]);
     for account in [ADMIN, "222222222222", "333333333333"] {
         emu.set_account(account, json!({"resource_state": {"ECR": "ENABLED"}}));
     }

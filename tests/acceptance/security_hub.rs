@@ -270,8 +270,6 @@ output "after" { value = data.inspector2fix_security_hub_control.after.complianc
     assert!(run.all().contains("Security Hub control Inspector.2 is not passing."), "{}", run.all());
 }
 
-const SUPPRESSION: &str = "inspector2fix_control_suppression.this";
-
 fn suppression_config(reason: &str) -> String {
     format!("provider \"inspector2fix\" {{}}\n\nresource \"inspector2fix_control_suppression\" \"this\" {{\n  reason = \"{reason}\"\n}}\n")
 }

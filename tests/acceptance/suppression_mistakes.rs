@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 use crate::harness::*;
 
 const HOME: &str = "123456789012";
-const SUPPRESSION: &str = "inspector2fix_control_suppression.this";
 /// Security Hub's limit on a note's text, in characters.
 const MAX_NOTE: usize = 512;
 

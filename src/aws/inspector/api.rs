@@ -1,8 +1,8 @@
-//! The AWS boundary for Amazon Inspector: [`InspectorApi`] (ECR scanning, members, settings) and
-//! [`DelegatedAdminApi`] (the organization's delegated administrator).
-//!
-//! Resource logic talks only to these traits, so it can be unit-tested against an
-//! in-memory fake and the SDK types never leak past `aws::sdk`.
+//! Inspector's traits at the boundary: the narrow traits the domain takes (caller, ECR scanning,
+//! rescan settings, members, organization configuration), `InspectorApi` over all of them,
+//! `DelegatedAdminApi` (the management account's delegated-administrator calls, apart from
+//! `InspectorApi`), and the typed answers. Domain code can be unit-tested against in-memory fakes,
+//! and SDK types never leak past `aws::inspector::sdk`.
 
 use async_trait::async_trait;
 
