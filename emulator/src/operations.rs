@@ -40,6 +40,12 @@ pub const OPERATIONS: &[&str] = &[
     "ListTargetsForPolicy",
     "ListPoliciesForTarget",
     "DescribeEffectivePolicy",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+    "ListParents",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
     "ListStandardsControlAssociations",
     "BatchGetStandardsControlAssociations",
 ];

@@ -138,6 +138,53 @@ struct CallHeaders<'a> {
     target: Option<&'a str>,
 }
 
+/// The service of a request without a SigV4 credential scope: by `X-Amz-Target`, else by path.
+fn unsigned_service(path: &str, target: Option<&str>) -> &'static str {
+    let inspector2 = [
+        inspector2_scanning::owns_path,
+        inspector2_scan_settings::owns_path,
+        inspector2_members::owns_path,
+        inspector2_admin::owns_path,
+    ];
+    if organizations::owns_target(target) {
+        organizations::SERVICE
+    } else if path == "/" {
+        sts::SERVICE
+    } else if inspector2.iter().any(|owns| owns(path)) {
+        inspector2_scanning::SERVICE
+    } else if securityhub_findings::owns_path(path) || securityhub_governance::owns_path(path) {
+        securityhub_findings::SERVICE
+    } else {
+        ""
+    }
+}
+
+/// The service module that answers `req`, by signing service name and then path.
+fn dispatch(w: &mut World, service: &str, req: &AwsRequest) -> Reply {
+    let (method, path) = (req.method, req.path);
+    match service {
+        inspector2_scanning::SERVICE if inspector2_scan_settings::owns_path(path) => {
+            inspector2_scan_settings::handle(w, req)
+        }
+        inspector2_scanning::SERVICE if inspector2_members::owns_path(path) => inspector2_members::handle(w, req),
+        inspector2_scanning::SERVICE if inspector2_admin::owns_path(path) => inspector2_admin::handle(w, req),
+        inspector2_scanning::SERVICE => inspector2_scanning::handle(w, req),
+        sts::SERVICE => sts::handle(w, req),
+        securityhub_findings::SERVICE if securityhub_governance::owns_route(method, path) => {
+            securityhub_governance::handle(w, req)
+        }
+        securityhub_findings::SERVICE => securityhub_findings::handle(w, req),
+        ecr::SERVICE => ecr::handle(w, req),
+        organizations::SERVICE => organizations::handle(w, req),
+        other => ApiError::new(
+            400,
+            "UnrecognizedClientException",
+            format!("The emulator does not implement service {other:?} ({method} {path})"),
+        )
+        .to_json_reply(),
+    }
+}
+
 /// Handle one AWS API call under the lock; returns the reply and the latency to add.
 fn aws_call(
     emu: &Emulator,
@@ -150,19 +197,7 @@ fn aws_call(
     let scope = auth::scope(headers.authorization, query);
     let service = match &scope {
         Some(s) => s.service.as_str(),
-        None if organizations::owns_target(headers.target) => organizations::SERVICE,
-        None if path == "/" => sts::SERVICE,
-        None if inspector2_scanning::owns_path(path)
-            || inspector2_scan_settings::owns_path(path)
-            || inspector2_members::owns_path(path)
-            || inspector2_admin::owns_path(path) =>
-        {
-            inspector2_scanning::SERVICE
-        }
-        None if securityhub_findings::owns_path(path) || securityhub_governance::owns_path(path) => {
-            securityhub_findings::SERVICE
-        }
-        None => "",
+        None => unsigned_service(path, headers.target),
     };
     let region = scope.as_ref().and_then(|s| s.region.clone()).unwrap_or_else(|| DEFAULT_REGION.into());
     let mut w = emu.lock();
@@ -181,27 +216,7 @@ fn aws_call(
         region,
         request_id: request_id.clone(),
     };
-    let mut reply = match service {
-        inspector2_scanning::SERVICE if inspector2_scan_settings::owns_path(path) => {
-            inspector2_scan_settings::handle(&mut w, &req)
-        }
-        inspector2_scanning::SERVICE if inspector2_members::owns_path(path) => inspector2_members::handle(&mut w, &req),
-        inspector2_scanning::SERVICE if inspector2_admin::owns_path(path) => inspector2_admin::handle(&mut w, &req),
-        inspector2_scanning::SERVICE => inspector2_scanning::handle(&mut w, &req),
-        sts::SERVICE => sts::handle(&mut w, &req),
-        securityhub_findings::SERVICE if securityhub_governance::owns_route(method, path) => {
-            securityhub_governance::handle(&mut w, &req)
-        }
-        securityhub_findings::SERVICE => securityhub_findings::handle(&mut w, &req),
-        ecr::SERVICE => ecr::handle(&mut w, &req),
-        organizations::SERVICE => organizations::handle(&mut w, &req),
-        other => ApiError::new(
-            400,
-            "UnrecognizedClientException",
-            format!("The emulator does not implement service {other:?} ({method} {path})"),
-        )
-        .to_json_reply(),
-    };
+    let mut reply = dispatch(&mut w, service, &req);
     reply.header("x-amzn-RequestId", request_id);
     (reply, w.config.latency_ms)
 }

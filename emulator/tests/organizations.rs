@@ -465,3 +465,123 @@ async fn faults_reach_organizations_calls() {
     assert_eq!(code, "TooManyRequestsException");
     ok(addr, MGMT, "ListRoots", json!({})).await;
 }
+
+#[tokio::test]
+async fn tags_of_policies() {
+    let (addr, _) = world(false).await;
+    let content = ecr_policy(json!({"@@assign": []}), json!({"@@assign": []}));
+    let body = json!({"Name": "tagged", "Description": "d", "Type": "INSPECTOR_POLICY", "Content": content,
+        "Tags": [{"Key": "owner", "Value": "security"}]});
+    let id = ok(addr, MGMT, "CreatePolicy", body).await["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+    let tags = |v: Value| v["Tags"].clone();
+    assert_eq!(
+        tags(ok(addr, MGMT, "ListTagsForResource", json!({"ResourceId": id})).await),
+        json!([{"Key": "owner", "Value": "security"}])
+    );
+    let add =
+        json!({"ResourceId": id, "Tags": [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "platform"}]});
+    assert_eq!(ok(addr, ADMIN, "TagResource", add).await, json!({}));
+    ok(addr, MGMT, "UntagResource", json!({"ResourceId": id, "TagKeys": ["env"]})).await;
+    assert_eq!(
+        tags(ok(addr, MGMT, "ListTagsForResource", json!({"ResourceId": id})).await),
+        json!([{"Key": "owner", "Value": "platform"}])
+    );
+    assert_eq!(
+        refused(addr, MGMT, "ListTagsForResource", json!({"ResourceId": "p-zzzzzzzz"})).await.0,
+        "TargetNotFoundException"
+    );
+    assert_eq!(
+        refused(addr, MGMT, "TagResource", json!({"ResourceId": id, "Tags": [{"Key": ""}]})).await.0,
+        "InvalidInputException"
+    );
+    assert_eq!(
+        refused(addr, MEMBER, "ListTagsForResource", json!({"ResourceId": id})).await.0,
+        "AccessDeniedException"
+    );
+    ok(addr, MGMT, "DeletePolicy", json!({"PolicyId": id})).await;
+    assert_eq!(
+        refused(addr, MGMT, "ListTagsForResource", json!({"ResourceId": id})).await.0,
+        "TargetNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn the_tree_can_be_walked() {
+    let (addr, view) = world(false).await;
+    let (root, prod, web) = (view["root_id"].as_str().unwrap().to_string(), ou_id(&view, "Prod"), ou_id(&view, "Web"));
+    let parents = |v: Value| v["Parents"].clone();
+    assert_eq!(
+        parents(ok(addr, MGMT, "ListParents", json!({"ChildId": MEMBER})).await),
+        json!([{"Id": web, "Type": "ORGANIZATIONAL_UNIT"}])
+    );
+    assert_eq!(
+        parents(ok(addr, MGMT, "ListParents", json!({"ChildId": web})).await),
+        json!([{"Id": prod, "Type": "ORGANIZATIONAL_UNIT"}])
+    );
+    assert_eq!(
+        parents(ok(addr, ADMIN, "ListParents", json!({"ChildId": prod})).await),
+        json!([{"Id": root, "Type": "ROOT"}])
+    );
+    assert_eq!(refused(addr, MGMT, "ListParents", json!({"ChildId": OUTSIDER})).await.0, "ChildNotFoundException");
+    assert_eq!(refused(addr, MGMT, "ListParents", json!({"ChildId": root})).await.0, "InvalidInputException");
+    assert_eq!(refused(addr, MEMBER, "ListParents", json!({"ChildId": MEMBER})).await.0, "AccessDeniedException");
+    let v = ok(addr, MGMT, "ListOrganizationalUnitsForParent", json!({"ParentId": root})).await;
+    assert_eq!(
+        v["OrganizationalUnits"].as_array().map(|a| a.iter().map(|o| o["Name"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!("Prod")])
+    );
+    let v = ok(addr, MGMT, "ListAccountsForParent", json!({"ParentId": root, "MaxResults": 2})).await;
+    let ids: Vec<&str> = v["Accounts"].as_array().unwrap().iter().map(|a| a["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [MGMT, ADMIN]);
+    let v = ok(
+        addr,
+        MGMT,
+        "ListAccountsForParent",
+        json!({"ParentId": root, "MaxResults": 2, "NextToken": v["NextToken"]}),
+    )
+    .await;
+    assert_eq!(v["Accounts"][0]["Id"], OTHER);
+    assert_eq!(v["Accounts"][0]["Status"], "ACTIVE");
+    assert_eq!(
+        refused(addr, MGMT, "ListAccountsForParent", json!({"ParentId": MEMBER})).await.0,
+        "ParentNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn disabling_a_policy_type_detaches_its_policies_and_frees_the_accounts() {
+    let (addr, view) = world(false).await;
+    let root = view["root_id"].as_str().unwrap().to_string();
+    let switch = json!({"RootId": root, "PolicyType": "INSPECTOR_POLICY"});
+    assert_eq!(refused(addr, MGMT, "DisablePolicyType", switch.clone()).await.0, "PolicyTypeNotEnabledException");
+    ok(addr, MGMT, "EnablePolicyType", switch.clone()).await;
+    let id = create(addr, MGMT, "on", &ecr_policy(json!({"@@assign": ["us-east-1"]}), json!({"@@assign": []}))).await;
+    ok(addr, MGMT, "AttachPolicy", json!({"PolicyId": id, "TargetId": root})).await;
+    assert_eq!(refused(addr, ADMIN, "DisablePolicyType", switch.clone()).await.0, "AccessDeniedException");
+    let v = ok(addr, MGMT, "DisablePolicyType", switch).await;
+    assert_eq!(v["Root"]["PolicyTypes"], json!([]));
+    assert_eq!(ok(addr, MGMT, "ListTargetsForPolicy", json!({"PolicyId": id})).await["Targets"], json!([]));
+    let effective = json!({"PolicyType": "INSPECTOR_POLICY", "TargetId": MEMBER});
+    assert_eq!(refused(addr, MGMT, "DescribeEffectivePolicy", effective).await.0, "EffectivePolicyNotFoundException");
+    // ECR stays as the policy left it, but the API may change it again.
+    let a = control(addr, "GET", &format!("/_emulator/accounts/{MEMBER}"), Value::Null).await;
+    assert_eq!(a["resource_state"]["ECR"], "ENABLED");
+    let v = inspector_in(addr, "us-east-1", MEMBER, "/disable", json!({"resourceTypes": ["ECR"]})).await.json();
+    assert_eq!(
+        (v["failedAccounts"].clone(), v["accounts"][0]["resourceStatus"]["ecr"].as_str()),
+        (json!([]), Some("DISABLING"))
+    );
+}
+
+#[tokio::test]
+async fn the_management_account_cannot_be_the_delegated_administrator() {
+    let (addr, _) = world(false).await;
+    let r = admin_call(addr, "us-east-1", MGMT, "enable", json!({"delegatedAdminAccountId": MGMT})).await;
+    assert_eq!((r.status, r.json()["fields"][0]["name"].as_str()), (400, Some("delegatedAdminAccountId")));
+    let r = admin_call(addr, "us-east-1", MGMT, "get", json!({"x": 1})).await;
+    assert_eq!((r.status, r.header("x-amzn-ErrorType")), (400, Some("ValidationException")));
+    // Without an organization nobody is the management account.
+    control(addr, "DELETE", "/_emulator/organizations", Value::Null).await;
+    let r = admin_call(addr, "us-east-1", MGMT, "list", json!({})).await;
+    assert_eq!((r.status, r.header("x-amzn-ErrorType")), (403, Some("AccessDeniedException")));
+}

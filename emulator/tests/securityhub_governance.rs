@@ -205,3 +205,19 @@ async fn a_disabled_inspector2_has_no_findings() {
         assert_eq!(r.status, 400, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn every_operation_needs_security_hub_on() {
+    let addr = setup().await;
+    control(addr, "PUT", &format!("/_emulator/accounts/{ADMIN}"), json!({"securityhub_enabled": false})).await;
+    let ids = json!({"StandardsControlAssociationIds": [{"SecurityControlId": "Inspector.2", "StandardsArn": arn("us-east-1", FSBP)}]});
+    for (method, path, body) in [
+        ("GET", "/associations?SecurityControlId=Inspector.2", Value::Null),
+        ("POST", "/associations/batchGet", ids),
+        ("GET", "/organization/configuration", Value::Null),
+    ] {
+        let r = sh(addr, ADMIN, "us-east-1", method, path, body).await;
+        assert_eq!((r.status, r.header("x-amzn-ErrorType")), (401, Some("InvalidAccessException")), "{path}");
+        assert!(r.json()["Message"].as_str().unwrap().contains("not subscribed"), "{path}");
+    }
+}

@@ -98,6 +98,8 @@ pub struct Organizations {
     pub policies: BTreeMap<String, Policy>,
     /// Policy id -> the targets it is attached to.
     pub attachments: BTreeMap<String, BTreeSet<String>>,
+    /// Resource id (a policy, the root, an OU or an account) -> its tags.
+    pub tags: BTreeMap<String, BTreeMap<String, String>>,
     /// When anything last changed (ms since the Unix epoch): effective policies' LastUpdatedTimestamp.
     pub changed_ms: u64,
     next_policy: u64,
@@ -124,6 +126,7 @@ impl Organizations {
             accounts,
             policies: BTreeMap::new(),
             attachments: BTreeMap::new(),
+            tags: BTreeMap::new(),
             changed_ms: now_ms,
             next_policy: 0,
         }

@@ -41,6 +41,12 @@ pub const OPERATIONS: &[&str] = &[
     "ListTargetsForPolicy",
     "ListPoliciesForTarget",
     "DescribeEffectivePolicy",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+    "ListParents",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
 ];
 
 /// The operations that change the organization.
@@ -52,6 +58,8 @@ const CHANGES: &[&str] = &[
     "DeletePolicy",
     "AttachPolicy",
     "DetachPolicy",
+    "TagResource",
+    "UntagResource",
 ];
 
 fn invalid_input(message: String) -> ApiError {
@@ -159,6 +167,9 @@ fn respond(w: &mut World, req: &AwsRequest, op: &str, obj: &Map<String, Value>) 
         "ListPolicies" => list_policies(o, obj),
         "ListTargetsForPolicy" => list_targets_for_policy(o, obj),
         "ListPoliciesForTarget" => list_policies_for_target(o, obj),
+        "ListTagsForResource" => list_tags(o, obj),
+        "ListParents" => list_parents(o, obj),
+        "ListOrganizationalUnitsForParent" | "ListAccountsForParent" => list_children(o, op, obj),
         _ => change(w.organizations.as_mut().ok_or_else(access_denied)?, op, obj),
     }
 }
@@ -170,6 +181,8 @@ fn change(o: &mut Organizations, op: &str, obj: &Map<String, Value>) -> Result<V
         "UpdatePolicy" => update_policy(o, obj),
         "DeletePolicy" => delete_policy(o, obj),
         "AttachPolicy" => attach(o, obj, true),
+        "TagResource" => tag_resource(o, obj),
+        "UntagResource" => untag_resource(o, obj),
         _ => attach(o, obj, false),
     }
 }
@@ -315,7 +328,14 @@ fn create_policy(o: &mut Organizations, obj: &Map<String, Value>) -> Result<Valu
     check_description(description)?;
     check_name(o, name, &policy_type, None)?;
     let inspector = parse_content(&policy_type, content)?;
+    let tags = match obj.get("Tags") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) => tags_input(obj)?,
+    };
     let id = o.new_policy_id();
+    if !tags.is_empty() {
+        o.tags.insert(id.clone(), tags.into_iter().collect());
+    }
     let p = Policy {
         id: id.clone(),
         name: name.into(),
@@ -355,6 +375,7 @@ fn delete_policy(o: &mut Organizations, obj: &Map<String, Value>) -> Result<Valu
     }
     o.policies.remove(&id);
     o.attachments.remove(&id);
+    o.tags.remove(&id);
     Ok(json!({}))
 }
 
@@ -507,4 +528,108 @@ fn describe_effective_policy(o: &Organizations, caller: &str, obj: &Map<String, 
         "TargetId": account,
         "PolicyType": policy_type,
     }}))
+}
+
+/// `Tags`: at most 50 `{Key (1 to 128 characters), Value (0 to 256)}`.
+fn tags_input(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, ApiError> {
+    let required = || invalid("INPUT_REQUIRED", "You must specify a value for Tags.".into());
+    let list = obj.get("Tags").and_then(Value::as_array).ok_or_else(required)?;
+    if list.len() > 50 {
+        return Err(invalid("MAX_LIST_LENGTH_EXCEEDED", "At most 50 tags may be given.".into()));
+    }
+    list.iter()
+        .map(|t| {
+            let key = t.get("Key").and_then(Value::as_str).filter(|k| (1..=128).contains(&k.chars().count()));
+            let value = t.get("Value").and_then(Value::as_str).filter(|v| v.chars().count() <= 256);
+            match (key, value) {
+                (Some(k), Some(v)) => Ok((k.to_string(), v.to_string())),
+                _ => Err(invalid(
+                    "INVALID_INPUT",
+                    format!("Every tag needs a Key of 1 to 128 characters and a Value of at most 256: {t}"),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// `ResourceId`: a policy, the root, an OU or an account of the organization.
+fn tagged_resource(o: &Organizations, obj: &Map<String, Value>) -> Result<String, ApiError> {
+    let id = required(obj, "ResourceId")?;
+    if o.policies.contains_key(id) || o.kind(id).is_some() {
+        return Ok(id.to_string());
+    }
+    if id.starts_with("p-") || TargetKind::of_id(id).is_some() {
+        let msg = format!("We can't find a resource with the ResourceId that you specified: {id}.");
+        return Err(error("TargetNotFoundException", msg));
+    }
+    Err(invalid("INVALID_RESOURCE_ID", format!("ResourceId {id:?} is not a policy, root, OU or account id.")))
+}
+
+fn tag_resource(o: &mut Organizations, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let id = tagged_resource(o, obj)?;
+    let tags = tags_input(obj)?;
+    o.tags.entry(id).or_default().extend(tags);
+    Ok(json!({}))
+}
+
+fn untag_resource(o: &mut Organizations, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let id = tagged_resource(o, obj)?;
+    let required = || invalid("INPUT_REQUIRED", "You must specify a value for TagKeys.".into());
+    let keys = obj.get("TagKeys").and_then(Value::as_array).ok_or_else(required)?;
+    if let Some(tags) = o.tags.get_mut(&id) {
+        for k in keys.iter().filter_map(Value::as_str) {
+            tags.remove(k);
+        }
+    }
+    Ok(json!({}))
+}
+
+fn list_tags(o: &Organizations, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let id = tagged_resource(o, obj)?;
+    let tags = o.tags.get(&id).into_iter().flatten();
+    let items = tags.map(|(k, v)| json!({"Key": k, "Value": v})).collect();
+    page(items, "Tags", obj)
+}
+
+/// ListParents (`ChildId`: an OU or an account): `{Parents: [{Id, Type}]}`, its one parent.
+fn list_parents(o: &Organizations, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let child = required(obj, "ChildId")?;
+    let not_found = || {
+        error("ChildNotFoundException", format!("We can't find an organizational unit (OU) or AWS account with the ChildId that you specified: {child}."))
+    };
+    let parent = match TargetKind::of_id(child) {
+        Some(TargetKind::Account) => o.accounts.get(child).ok_or_else(not_found)?,
+        Some(TargetKind::Ou) => &o.ous.get(child).ok_or_else(not_found)?.parent,
+        _ => {
+            return Err(invalid(
+                "INVALID_PATTERN",
+                format!("ChildId {child:?} is not an OU (ou-...-...) or 12-digit account id."),
+            ))
+        }
+    };
+    let kind = if *parent == o.root { TargetKind::Root } else { TargetKind::Ou };
+    page(vec![json!({"Id": parent, "Type": kind.wire_name()})], "Parents", obj)
+}
+
+/// ListOrganizationalUnitsForParent / ListAccountsForParent (`ParentId`: the root or an OU):
+/// the OUs `{Id, Arn, Name}` or accounts `{Id, Arn, Name, Email, Status}` directly in it.
+fn list_children(o: &Organizations, op: &str, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let parent = required(obj, "ParentId")?;
+    if !matches!(o.kind(parent), Some(TargetKind::Root | TargetKind::Ou)) {
+        let msg = format!("We can't find a root or OU with the ParentId that you specified: {parent}.");
+        return Err(error("ParentNotFoundException", msg));
+    }
+    if op == "ListOrganizationalUnitsForParent" {
+        let ous = o.ous.iter().filter(|(_, ou)| ou.parent == parent);
+        let items = ous.map(|(id, ou)| json!({"Id": id, "Arn": o.arn_of(id), "Name": ou.name})).collect();
+        return page(items, "OrganizationalUnits", obj);
+    }
+    let accounts = o.accounts.iter().filter(|(_, p)| *p == parent);
+    let items = accounts
+        .map(|(id, _)| {
+            json!({"Id": id, "Arn": o.arn_of(id), "Name": o.name_of(id), "Email": format!("{id}@example.com"),
+                "Status": "ACTIVE", "State": "ACTIVE"})
+        })
+        .collect();
+    page(items, "Accounts", obj)
 }
