@@ -85,8 +85,9 @@ impl DelegatedAdminResource {
                     attribute(
                         T::String,
                         C::Computed,
-                        "The administrator's status as GetDelegatedAdminAccount reports it: `ENABLED` once \
-                         designated (`CREATED` while under way).",
+                        "The administrator's relationship status as GetDelegatedAdminAccount reports it: \
+                         `ENABLED` once designated; after a timeout or interrupt, the status read last, \
+                         which is not `ENABLED` yet.",
                     ),
                 ),
             ],
