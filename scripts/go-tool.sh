@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
 # Builds a Go command once and caches it outside the repo; prints its path.
-#   scripts/go-tool.sh tfplugindocs | tofu
-# Both are built from a throwaway module of our own that requires the tool's module: OpenTofu's
+#   scripts/go-tool.sh tfplugindocs | tofu | actionlint
+#   scripts/go-tool.sh --available tfplugindocs | tofu | actionlint   exit 0 when it is cached or Go can build it
+# Each is built from a throwaway module of our own that requires the tool's module: OpenTofu's
 # go.mod carries a `replace` for hcl/v2, so plain `go install ...@version` refuses it, and a module
-# pins the whole dependency graph the same way for both tools.
+# pins the whole dependency graph the same way for every tool.
 set -euo pipefail
 TFPLUGINDOCS_VERSION=v0.25.0
 OPENTOFU_VERSION=v1.12.6
+ACTIONLINT_VERSION=v1.7.12
 
-tool="${1:?usage: go-tool.sh tfplugindocs|tofu}"
+available_only=false
+if [ "${1:-}" = --available ]; then available_only=true; shift; fi
+tool="${1:?usage: go-tool.sh [--available] tfplugindocs|tofu|actionlint}"
 case "$tool" in
   tfplugindocs) module=github.com/hashicorp/terraform-plugin-docs; version=$TFPLUGINDOCS_VERSION
                 package=$module/cmd/tfplugindocs ;;
   tofu) module=github.com/opentofu/opentofu; version=$OPENTOFU_VERSION; package=$module/cmd/tofu ;;
+  actionlint) module=github.com/rhysd/actionlint; version=$ACTIONLINT_VERSION; package=$module/cmd/actionlint ;;
   *) echo "go-tool.sh: unknown tool $tool" >&2; exit 2 ;;
 esac
 
 cache="${I2F_TOOL_CACHE:-$HOME/.cache/inspector2fix}"
 bin="$cache/bin/$tool-$version-release"
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+if [ -x "$bin" ]; then $available_only || echo "$bin"; exit 0; fi
 
 go=$(command -v go || echo /usr/local/go/bin/go)
 [ -x "$go" ] || { echo "go-tool.sh: no Go toolchain (needed to build $tool)" >&2; exit 1; }
+$available_only && exit 0
 
 work="$cache/build/$tool-$version"
 mkdir -p "$work" "$cache/bin"

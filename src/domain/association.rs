@@ -122,8 +122,11 @@ fn associate_hint(e: &AwsError, listed: bool) -> Option<String> {
     }
     let hint = match e.service_code() {
         Some(ServiceErrorCode::AccessDenied) => {
-            "only the delegated Inspector administrator can associate members: run with the administrator's \
-             credentials"
+            return Some(format!(
+                "grant the role inspector2:{op}, and run with the credentials of the delegated Inspector \
+                 administrator (only it can list and associate members); a refusal does not say which is missing",
+                op = e.operation
+            ))
         }
         Some(ServiceErrorCode::ServiceQuotaExceeded) => {
             "the administrator manages the maximum number of Inspector members in this Region (10,000): remove \

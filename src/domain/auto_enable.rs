@@ -85,22 +85,24 @@ pub fn describe(flags: &AutoEnable) -> String {
     )
 }
 
-/// A user-facing sentence for a failed organization call: an access error says that only the
-/// delegated administrator may make it.
+/// A user-facing sentence for a failed organization call: an access error names the permission
+/// and that only the delegated administrator may make the call, guessing neither.
 pub fn explain(e: &AwsError, caller: Option<&str>) -> String {
     if !is_not_administrator(e) {
         return e.to_string();
     }
     let who = caller.map(|a| format!("account {a}")).unwrap_or_else(|| "the provider's account".to_owned());
     format!(
-        "{e}. Only the delegated Inspector administrator can read or change the organization's auto-enable \
-         settings, and {who} is not it in this Region (or lacks the IAM permissions \
-         inspector2:DescribeOrganizationConfiguration and inspector2:UpdateOrganizationConfiguration): run with \
-         the administrator's credentials."
+        "{e}. Inspector refused inspector2:{op} to {who}, and a refusal does not say why: either the role lacks the \
+         IAM permissions inspector2:DescribeOrganizationConfiguration and inspector2:UpdateOrganizationConfiguration, \
+         or {who} is not the delegated Inspector administrator in this Region (only it can read or change the \
+         organization's auto-enable settings). Grant the permissions, or run with the administrator's credentials.",
+        op = e.operation
     )
 }
 
-/// Whether Inspector refused because the caller is not the delegated administrator.
+/// Whether Inspector refused the call: the caller is not the delegated administrator, or its
+/// role lacks the permission.
 pub fn is_not_administrator(e: &AwsError) -> bool {
     e.is(ServiceErrorCode::AccessDenied)
 }

@@ -8,9 +8,10 @@
 //! is not evaluated there (NOT_APPLICABLE).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use crate::aws::inspector::organization::{Member, RelationshipStatus};
-use crate::aws::{InspectorApi, InspectorStatus};
+use crate::aws::{AwsError, InspectorApi, InspectorStatus};
 use crate::domain::batch::for_each_chunk;
 use crate::domain::organization::{self, ReadError};
 use crate::domain::scanning::Failure;
@@ -21,8 +22,9 @@ use crate::domain::wait::Limit;
 pub enum Role {
     Standalone,
     DelegatedAdmin,
-    /// A member; the value is its delegated administrator.
-    Member(String),
+    /// A member; the value is its delegated administrator, None when only `expected_role` says
+    /// it is a member.
+    Member(Option<String>),
 }
 
 impl Role {
@@ -31,6 +33,79 @@ impl Role {
             Role::Standalone => "STANDALONE",
             Role::DelegatedAdmin => "DELEGATED_ADMIN",
             Role::Member(_) => "MEMBER",
+        }
+    }
+
+    /// The role the user expects (`expected_role`), from its name.
+    pub fn expected(name: &str) -> Result<Role, String> {
+        match name {
+            "STANDALONE" => Ok(Role::Standalone),
+            "DELEGATED_ADMIN" => Ok(Role::DelegatedAdmin),
+            "MEMBER" => Ok(Role::Member(None)),
+            other => Err(format!("{other:?} is not a role; expected STANDALONE, DELEGATED_ADMIN or MEMBER")),
+        }
+    }
+}
+
+/// Why Inspector.2 could not be judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvaluationError {
+    /// A read failed, was refused, or ran out of time.
+    Read(ReadError),
+    /// Inspector's answers do not prove a role: DescribeOrganizationConfiguration failed and
+    /// GetMember (when asked) did not show a membership. `membership` says what GetMember answered.
+    RoleUnknown { caller: String, region: String, describe: AwsError, membership: Option<String> },
+    /// Inspector's answers prove a role other than `expected_role`.
+    NotExpected { caller: String, region: String, expected: Role, found: Role, evidence: String },
+}
+
+impl From<ReadError> for EvaluationError {
+    fn from(e: ReadError) -> Self {
+        EvaluationError::Read(e)
+    }
+}
+
+impl EvaluationError {
+    /// The summary users read above the detail (`to_string`).
+    pub fn summary(&self) -> &'static str {
+        match self {
+            EvaluationError::Read(e) => e.summary(),
+            EvaluationError::RoleUnknown { .. } => "Inspector.2 cannot be judged: the role is not known",
+            EvaluationError::NotExpected { .. } => "Inspector.2 cannot be judged: not the expected role",
+        }
+    }
+
+    /// Whether the error is about `expected_role` (the diagnostic then points at it).
+    pub fn is_about_expected_role(&self) -> bool {
+        matches!(self, EvaluationError::NotExpected { .. })
+    }
+}
+
+impl fmt::Display for EvaluationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvaluationError::Read(e) => write!(f, "{e}"),
+            EvaluationError::RoleUnknown { caller, region, describe, membership } => {
+                let op = describe.operation;
+                write!(f, "Inspector did not answer inspector2:{op} for account {caller} in {region} ({describe})")?;
+                if let Some(membership) = membership {
+                    write!(f, ", and inspector2:GetMember of {caller} did not show it as a member ({membership})")?;
+                }
+                write!(
+                    f,
+                    ". A refused or failed read is not evidence of a role: {caller} may be the delegated administrator \
+                     whose role lacks inspector2:{op}, or a standalone account. Grant the delegated administrator's \
+                     role inspector2:{op} and inspector2:ListMembers, or set expected_role (STANDALONE, \
+                     DELEGATED_ADMIN or MEMBER) to say which {caller} is."
+                )
+            }
+            EvaluationError::NotExpected { caller, region, expected, found, evidence } => write!(
+                f,
+                "expected_role: {caller} is {found} in {region}, not {expected}: {evidence}. Correct expected_role or \
+                 remove it.",
+                expected = expected.as_str(),
+                found = found.as_str()
+            ),
         }
     }
 }
@@ -73,8 +148,12 @@ pub struct Evaluation {
     /// Sorted by account.
     pub accounts: Vec<Verdict>,
     pub failing_account_ids: BTreeSet<String>,
-    /// The organization's auto-enable ECR flag; None unless the caller is the administrator.
+    /// The organization's auto-enable ECR flag; None unless the caller is the administrator and
+    /// DescribeOrganizationConfiguration answered.
     pub auto_enable_ecr: Option<bool>,
+    /// Why the administrator's auto-enable flag is unknown: DescribeOrganizationConfiguration
+    /// failed and `expected_role` said DELEGATED_ADMIN.
+    pub unread_configuration: Option<AwsError>,
 }
 
 impl Evaluation {
@@ -88,30 +167,38 @@ impl Evaluation {
             )
         })
     }
+
+    /// The warning users read when the administrator's auto-enable flag could not be read.
+    pub fn unread_configuration_warning(&self) -> Option<String> {
+        self.unread_configuration.as_ref().map(|e| {
+            format!(
+                "auto_enable_ecr is unknown (null): {e}. Grant inspector2:DescribeOrganizationConfiguration to read it; \
+                 the compliance status does not depend on it."
+            )
+        })
+    }
 }
 
-/// Evaluates Inspector.2 for `caller` in `region`. Costs one DescribeOrganizationConfiguration;
-/// then, for the administrator, every ListMembers page and one BatchGetAccountStatus per 100
-/// judged accounts; otherwise one GetMember and, for a standalone account, one
-/// BatchGetAccountStatus.
+/// Evaluates Inspector.2 for `caller` in `region`. The role comes only from positive evidence:
+/// DescribeOrganizationConfiguration answers only the delegated administrator, and GetMember of
+/// the caller names a member's administrator. When that evidence is missing, `expected` (the
+/// user's `expected_role`) decides; without it the evaluation fails naming the permission.
+///
+/// Costs one DescribeOrganizationConfiguration; then, for the administrator, every ListMembers
+/// page and one BatchGetAccountStatus per 100 judged accounts; otherwise one GetMember (none when
+/// `expected` is DELEGATED_ADMIN) and, for a standalone account, one BatchGetAccountStatus.
 pub async fn evaluate(
     api: &dyn InspectorApi,
     limit: &mut Limit,
     caller: &str,
     region: &str,
-) -> Result<Evaluation, ReadError> {
-    let config =
-        organization::retrying(limit, "DescribeOrganizationConfiguration", || api.organization_configuration()).await?;
-    let (role, judged, auto_enable_ecr) = match config {
-        Ok(config) => {
-            let members = organization::list_members(api, limit, caller, region).await?;
-            (Role::DelegatedAdmin, judged_accounts(caller, members), Some(config.auto_enable.ecr))
-        }
-        Err(e) if organization::is_access_denied(&e) => match role_of_non_administrator(api, limit, caller).await? {
-            Role::Member(admin) => return Ok(not_applicable(admin)),
-            role => (role, BTreeMap::from([(caller.to_owned(), None)]), None),
-        },
-        Err(e) => return Err(ReadError::Failed(e)),
+    expected: Option<&Role>,
+) -> Result<Evaluation, EvaluationError> {
+    let (role, auto_enable_ecr, unread) = decide_role(api, limit, caller, region, expected).await?;
+    let judged = match &role {
+        Role::Member(admin) => return Ok(not_applicable(admin.clone())),
+        Role::DelegatedAdmin => judged_accounts(caller, organization::list_members(api, limit, caller, region).await?),
+        Role::Standalone => BTreeMap::from([(caller.to_owned(), None)]),
     };
     let reading = read_ecr(api, limit, judged.keys().cloned().collect()).await?;
     let accounts: Vec<Verdict> = judged
@@ -124,17 +211,100 @@ pub async fn evaluate(
     let failing_account_ids: BTreeSet<String> =
         accounts.iter().filter(|v| !v.passes).map(|v| v.account_id.clone()).collect();
     let status = if failing_account_ids.is_empty() { Status::Passed } else { Status::Failed };
-    Ok(Evaluation { role, status, accounts, failing_account_ids, auto_enable_ecr })
+    let unread_configuration = unread.filter(|_| role == Role::DelegatedAdmin);
+    Ok(Evaluation { role, status, accounts, failing_account_ids, auto_enable_ecr, unread_configuration })
+}
+
+/// The caller's role, the organization's auto-enable ECR flag when DescribeOrganizationConfiguration
+/// answered, and its error when it did not.
+async fn decide_role(
+    api: &dyn InspectorApi,
+    limit: &mut Limit,
+    caller: &str,
+    region: &str,
+    expected: Option<&Role>,
+) -> Result<(Role, Option<bool>, Option<AwsError>), EvaluationError> {
+    let config =
+        organization::retrying(limit, "DescribeOrganizationConfiguration", || api.organization_configuration()).await?;
+    match config {
+        Ok(config) => match expected {
+            Some(expected) if *expected != Role::DelegatedAdmin => {
+                let evidence = "Inspector answered DescribeOrganizationConfiguration, which it answers only the \
+                                delegated administrator";
+                Err(not_expected(caller, region, expected, Role::DelegatedAdmin, evidence.to_owned()))
+            }
+            _ => Ok((Role::DelegatedAdmin, Some(config.auto_enable.ecr), None)),
+        },
+        Err(describe) => {
+            let role = role_without_configuration(api, limit, caller, region, expected, &describe).await?;
+            Ok((role, None, Some(describe)))
+        }
+    }
+}
+
+fn not_expected(caller: &str, region: &str, expected: &Role, found: Role, evidence: String) -> EvaluationError {
+    EvaluationError::NotExpected {
+        caller: caller.to_owned(),
+        region: region.to_owned(),
+        expected: expected.clone(),
+        found,
+        evidence,
+    }
+}
+
+/// The role of a caller whose DescribeOrganizationConfiguration failed (`describe`). A member is
+/// proven by GetMember of its own account naming another administrator; nothing else proves a
+/// role here, so `expected` decides, and without it the evaluation fails. A DELEGATED_ADMIN
+/// expectation needs no GetMember: ListMembers, read next, is its evidence.
+async fn role_without_configuration(
+    api: &dyn InspectorApi,
+    limit: &mut Limit,
+    caller: &str,
+    region: &str,
+    expected: Option<&Role>,
+    describe: &AwsError,
+) -> Result<Role, EvaluationError> {
+    let unknown = |membership: Option<String>| EvaluationError::RoleUnknown {
+        caller: caller.to_owned(),
+        region: region.to_owned(),
+        describe: describe.clone(),
+        membership,
+    };
+    match expected {
+        Some(Role::DelegatedAdmin) => return Ok(Role::DelegatedAdmin),
+        None if !organization::is_access_denied(describe) => return Err(unknown(None)),
+        _ => {}
+    }
+    let answer = organization::retrying(limit, "GetMember", || api.get_member(caller)).await?;
+    let membership = match answer {
+        Ok(Member { delegated_admin_account_id: Some(admin), .. }) if !admin.is_empty() && admin != caller => {
+            let found = Role::Member(Some(admin.clone()));
+            return match expected {
+                Some(Role::Standalone) => {
+                    let evidence = format!("Inspector's GetMember names {admin} as its delegated administrator");
+                    Err(not_expected(caller, region, &Role::Standalone, found, evidence))
+                }
+                _ => Ok(found),
+            };
+        }
+        Ok(_) => "it answered with no other delegated administrator".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    match expected {
+        Some(role) => Ok(role.clone()),
+        None => Err(unknown(Some(membership))),
+    }
 }
 
 /// A member's evaluation: AWS judges Inspector.2 in the administrator's account, not here.
-fn not_applicable(admin: String) -> Evaluation {
+fn not_applicable(admin: Option<String>) -> Evaluation {
     Evaluation {
         role: Role::Member(admin),
         status: Status::NotApplicable,
         accounts: Vec::new(),
         failing_account_ids: BTreeSet::new(),
         auto_enable_ecr: None,
+        unread_configuration: None,
     }
 }
 
@@ -148,19 +318,6 @@ fn judged_accounts(caller: &str, members: Vec<Member>) -> BTreeMap<String, Optio
         }
     }
     judged
-}
-
-/// A caller Inspector refused the organization configuration asks for its own membership: an
-/// answer naming another delegated administrator makes it a member; anything else (refused,
-/// not found, no administrator) leaves it standalone.
-async fn role_of_non_administrator(api: &dyn InspectorApi, limit: &mut Limit, caller: &str) -> Result<Role, ReadError> {
-    let answer = organization::retrying(limit, "GetMember", || api.get_member(caller)).await?;
-    Ok(match answer {
-        Ok(Member { delegated_admin_account_id: Some(admin), .. }) if !admin.is_empty() && admin != caller => {
-            Role::Member(admin)
-        }
-        _ => Role::Standalone,
-    })
 }
 
 /// ECR status of every account (BatchGetAccountStatus, 100 a call, 10 in flight), or why it

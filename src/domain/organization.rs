@@ -20,8 +20,10 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(600);
 /// Why reading the organization failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError {
-    /// The caller is not the delegated Inspector administrator in this Region.
-    NotAdministrator { account: String, region: String, error: AwsError },
+    /// Inspector refused `error.operation` to `account`: the role lacks the permission, or the
+    /// account is not the delegated administrator. An AccessDenied does not say which, so the
+    /// text names both and guesses neither.
+    Refused { account: String, region: String, error: AwsError },
     /// A call failed in a way retrying cannot heal.
     Failed(AwsError),
     /// The deadline passed or Terraform asked to stop while `operation` was retried or awaited.
@@ -32,7 +34,7 @@ impl ReadError {
     /// The summary users read above the detail (`to_string`).
     pub fn summary(&self) -> &'static str {
         match self {
-            ReadError::NotAdministrator { .. } => "Not the delegated Inspector administrator",
+            ReadError::Refused { .. } => "Inspector refused the call",
             ReadError::Failed(_) => "Inspector call failed",
             ReadError::Ended { ended: Ended::Stopped, .. } => "Stopped by Terraform",
             ReadError::Ended { ended: Ended::Deadline, .. } => "Timed out",
@@ -43,12 +45,13 @@ impl ReadError {
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ReadError::NotAdministrator { account, region, error } => write!(
+            ReadError::Refused { account, region, error } => write!(
                 f,
-                "{account} is not the delegated Inspector administrator in {region}: {error}. Use credentials of the \
-                 delegated administrator account (the same account in every Region), or make {account} the \
-                 administrator (aws inspector2 enable-delegated-admin-account, from the organization's management \
-                 account) first."
+                "Inspector refused inspector2:{op} to account {account} in {region}: {error}. Either the role lacks \
+                 the IAM permission inspector2:{op}, or {account} is not the delegated Inspector administrator in \
+                 {region} (organization calls answer only it, the same account in every Region; designate it with \
+                 aws inspector2 enable-delegated-admin-account from the organization's management account).",
+                op = error.operation
             ),
             ReadError::Failed(e) => write!(f, "{e}"),
             ReadError::Ended { ended: Ended::Stopped, operation, .. } => {
@@ -125,10 +128,11 @@ pub async fn list_members(
     }
 }
 
-/// An access denial means the caller is not the administrator; any other final error stays as it is.
+/// An access denial names the permission and both of its possible causes; any other final error
+/// stays as it is.
 pub fn refusal(error: AwsError, caller: &str, region: &str) -> ReadError {
     if is_access_denied(&error) {
-        ReadError::NotAdministrator { account: caller.to_owned(), region: region.to_owned(), error }
+        ReadError::Refused { account: caller.to_owned(), region: region.to_owned(), error }
     } else {
         ReadError::Failed(error)
     }

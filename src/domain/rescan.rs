@@ -120,9 +120,11 @@ pub fn explain(e: &AwsError, caller: Option<&str>) -> String {
     let base = format!("{}: {code}: {}", e.operation, e.message);
     match e.service_code() {
         Some(ServiceErrorCode::AccessDenied) => format!(
-            "{base}. In an organization only the delegated Inspector administrator can change the ECR rescan \
-             settings (they then apply to every member): run this as the administrator{}.",
-            caller.map(|a| format!(", not as account {a}")).unwrap_or_default()
+            "{base}. Either the role lacks the IAM permission inspector2:{op}, or the account is a member: in an \
+             organization only the delegated Inspector administrator can change the ECR rescan settings (they then \
+             apply to every member). Grant the permission, or run this as the administrator{}.",
+            caller.map(|a| format!(", not as account {a}")).unwrap_or_default(),
+            op = e.operation
         ),
         Some(ServiceErrorCode::ResourceNotFound) => {
             format!("{base}. Is Amazon Inspector enabled in this account and Region?")

@@ -160,6 +160,9 @@ impl Shared {
     /// The account of the provider's credentials, asked once per run. A failure is not kept,
     /// so the next caller asks again.
     pub async fn caller_account(&self) -> Result<String, AwsError> {
+        if let Some(caller) = self.caller.get() {
+            return Ok(caller.clone());
+        }
         let clients =
             self.clients().await.map_err(|e| AwsError::new("GetCallerIdentity", ErrorClass::Final, None, e))?;
         self.caller.get_or_try_init(|| async { clients.inspector.caller_account().await }).await.cloned()
@@ -186,6 +189,9 @@ impl Shared {
         Arc::new(StoppableSecurityHub::new(clients.securityhub.clone(), Arc::new(self.stop.clone())))
     }
 }
+
+#[cfg(test)]
+pub(crate) mod fake;
 
 #[cfg(test)]
 mod tests;

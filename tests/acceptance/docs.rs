@@ -125,6 +125,83 @@ fn the_organization_data_sources_are_documented_with_their_examples() {
     }
 }
 
+/// The files where the provider calls AWS through the SDK's fluent builders, and the IAM service
+/// prefix of each client field (`self.<field>.<operation>()`).
+const SDK_CALL_SITES: [(&str, &[(&str, &str)]); 3] = [
+    ("src/aws/inspector/sdk.rs", &[("inspector2", "inspector2"), ("sts", "sts")]),
+    ("src/aws/securityhub/sdk.rs", &[("client", "securityhub")]),
+    ("src/aws/ecr.rs", &[("client", "ecr")]),
+];
+
+/// `batch_get_account_status` -> `BatchGetAccountStatus`.
+fn pascal_case(snake: &str) -> String {
+    snake.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+}
+
+/// Every `service:Operation` called as `self.<field>.<operation>(` in `source` (whitespace and
+/// line breaks between the parts allowed, as rustfmt writes long chains).
+fn operations_called(source: &str, fields: &[(&str, &str)]) -> std::collections::BTreeSet<String> {
+    let text: String = source.split_whitespace().collect();
+    let mut found = std::collections::BTreeSet::new();
+    for (field, service) in fields {
+        let prefix = format!("self.{field}.");
+        for (at, _) in text.match_indices(&prefix) {
+            let rest = &text[at + prefix.len()..];
+            let op: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            if !op.is_empty() && rest[op.len()..].starts_with('(') {
+                found.insert(format!("{service}:{}", pascal_case(&op)));
+            }
+        }
+    }
+    found
+}
+
+/// Every AWS operation the provider's source can call.
+fn operations_in_source() -> std::collections::BTreeSet<String> {
+    let mut all = std::collections::BTreeSet::new();
+    for (path, fields) in SDK_CALL_SITES {
+        let found = operations_called(&read(path), fields);
+        assert!(!found.is_empty(), "{path}: no SDK call found, so the scan of the source is broken");
+        all.extend(found);
+    }
+    // Made by the SDK's credential chain (`assume_role`), not by a fluent call in our source.
+    all.insert("sts:AssumeRole".into());
+    all
+}
+
+/// The operations of `operations` that `index`'s Permissions section does not name as
+/// `` `service:Operation` ``.
+fn missing_from_permissions(index: &str, operations: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let section = index.split("\n## Permissions\n").nth(1).expect("docs/index.md has a Permissions section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    operations.iter().filter(|op| !section.contains(&format!("`{op}`"))).cloned().collect()
+}
+
+#[test]
+fn every_aws_operation_the_code_calls_is_in_the_permissions_section() {
+    let operations = operations_in_source();
+    for expected in ["inspector2:ListMembers", "inspector2:DescribeOrganizationConfiguration", "ecr:DescribeImages"] {
+        assert!(operations.contains(expected), "the scan of the source misses {expected}: {operations:?}");
+    }
+    assert!(operations.len() >= 17, "{} operations found: {operations:?}", operations.len());
+    let index = read("docs/index.md");
+    assert_eq!(missing_from_permissions(&index, &operations), Vec::<String>::new(), "docs/index.md ## Permissions");
+
+    // The check fails when one is missing: drop each operation from the page in turn.
+    for op in &operations {
+        let without = index.replace(&format!("`{op}`"), "`removed`");
+        assert_eq!(missing_from_permissions(&without, &operations), vec![op.clone()], "{op} removed");
+    }
+}
+
+#[test]
+fn the_source_scan_finds_calls_split_over_lines() {
+    let source = "let out = self\n    .inspector2\n    .batch_get_account_status()\n    .send();\n self.sts.get_caller_identity().send(); self.other.enable();";
+    let found = operations_called(source, &[("inspector2", "inspector2"), ("sts", "sts")]);
+    let found: Vec<&str> = found.iter().map(String::as_str).collect();
+    assert_eq!(found, ["inspector2:BatchGetAccountStatus", "sts:GetCallerIdentity"]);
+}
+
 /// README's "Repository layout" is generated from the tree: a moved or new module shows there.
 #[test]
 fn the_readme_layout_matches_the_tree() {

@@ -142,13 +142,15 @@ fn members_reads_the_region_it_is_given() {
 }
 
 #[test]
-fn members_read_by_an_account_that_is_not_the_administrator_says_so() {
+fn members_read_by_an_account_that_is_not_the_administrator_is_an_error_naming_the_permission() {
     let emu = organization(&accounts(2, 200_000_000_000));
     for key in ["AKIDMEMBER", "AKIDSTANDALONE"] {
         let ws = workspace_as("members-not-admin", &emu, key, &members_config(""));
         let run = ws.plan().failed();
         let text = run.all();
-        assert!(text.contains("Not the delegated Inspector administrator"), "{text}");
+        assert!(text.contains("Inspector refused the call"), "{text}");
+        assert!(text.contains("Inspector refused inspector2:ListMembers to account"), "{text}");
+        assert!(text.contains("lacks the IAM permission inspector2:ListMembers"), "{text}");
         assert!(text.contains("is not the delegated Inspector administrator in us-east-1"), "{text}");
         assert!(text.contains("AccessDeniedException") && text.contains("enable-delegated-admin-account"), "{text}");
         no_backtrace(&text);
@@ -162,6 +164,7 @@ fn bad_input_is_refused_naming_the_attribute_with_no_aws_call() {
         (members_config("  exclude_account_ids = [\"111111111111\", \"12345\"]\n"), "exclude_account_ids: 1 value(s)"),
         (members_config("  region = \"moon-1\"\n"), "region:"),
         (compliance_config().replace("\"this\" {}", "\"this\" {\n  region = \"EU\"\n}"), "region:"),
+        (expecting("ADMIN"), "expected_role: \"ADMIN\" is not a role"),
     ];
     for (config, expected) in cases {
         let ws = workspace_as("org-bad-input", &emu, "AKIDADMIN", &config);
@@ -291,6 +294,8 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
     assert_eq!(emu.count("GetMember"), 1);
     assert_eq!(emu.count("BatchGetAccountStatus"), 0, "a member's ECR status does not decide anything here");
 
+    // Every organization call refuses a standalone account: that proves no role, so it takes
+    // expected_role to judge it.
     emu.set_account(STANDALONE, json!({"resource_state": {"ECR": "ENABLED"}}));
     let ws = workspace_as(
         "compliance-standalone",
@@ -298,6 +303,12 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
         "AKIDSTANDALONE",
         &format!("{}{PASSED_CHECK}", compliance_config()),
     );
+    emu.clear_log();
+    let text = ws.plan().failed().all();
+    assert!(text.contains("Inspector.2 cannot be judged: the role is not known"), "{text}");
+    assert!(text.contains("set expected_role"), "{text}");
+    assert_eq!(emu.count("BatchGetAccountStatus"), 0, "nothing judged");
+    ws.config(&format!("{}{PASSED_CHECK}", expecting("STANDALONE")));
     emu.clear_log();
     let run = ws.apply().ok();
     assert!(!run.all().contains("Check block assertion failed"), "{}", run.all());
@@ -307,7 +318,59 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
     let judged = out["accounts"].as_array().expect("accounts is a list");
     assert_eq!(judged.len(), 1);
     assert_eq!(str_field(&judged[0], "account_id"), STANDALONE);
-    assert_eq!(emu.count("BatchGetAccountStatus"), 1);
+    let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"];
+    assert_eq!(calls.map(|op| emu.count(op)), [1, 1, 0, 1]);
+
+    // A member that says it is STANDALONE is refused at expected_role: its membership proves otherwise.
+    let ws = workspace_as("compliance-member-expected", &emu, "AKIDMEMBER", &expecting("STANDALONE"));
+    let text = ws.plan().failed().all();
+    assert!(text.contains(&format!("expected_role: {} is MEMBER in us-east-1, not STANDALONE", members[0])), "{text}");
+}
+
+/// The compliance data source expecting `role`.
+fn expecting(role: &str) -> String {
+    compliance_config().replace("\"this\" {}", &format!("\"this\" {{\n  expected_role = \"{role}\"\n}}"))
+}
+
+/// Issue 17: the delegated administrator whose role is refused DescribeOrganizationConfiguration
+/// was judged STANDALONE and PASSED while two members had ECR DISABLED. An AccessDenied proves
+/// nothing: the read fails naming the permission, and with expected_role it is judged on every member.
+#[test]
+fn a_refused_organization_configuration_never_passes() {
+    let members = accounts(4, 200_000_000_000);
+    let emu = organization(&members);
+    for account in [ADMIN, members[2].as_str(), members[3].as_str()] {
+        emu.set_account(account, json!({"resource_state": {"ECR": "ENABLED"}}));
+    }
+    emu.fault(json!({"kind": "access_denied", "operation": "DescribeOrganizationConfiguration"}));
+    let ws = workspace_as("compliance-refused", &emu, "AKIDADMIN", &format!("{}{PASSED_CHECK}", compliance_config()));
+    emu.clear_log();
+    let run = ws.apply().failed();
+    let text = run.all();
+    assert!(text.contains("Inspector.2 cannot be judged: the role is not known"), "{text}");
+    assert!(
+        text.contains("Inspector did not answer inspector2:DescribeOrganizationConfiguration for account 111111111111 in us-east-1"),
+        "{text}"
+    );
+    assert!(text.contains("AccessDeniedException"), "{text}");
+    assert!(text.contains("whose role lacks inspector2:DescribeOrganizationConfiguration"), "{text}");
+    assert!(text.contains("set expected_role"), "{text}");
+    no_backtrace(&text);
+    assert!(!ws.in_state(COMPLIANCE), "no verdict in state");
+    let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"];
+    assert_eq!(calls.map(|op| emu.count(op)), [1, 1, 0, 0]);
+
+    ws.config(&format!("{}{PASSED_CHECK}", expecting("DELEGATED_ADMIN")));
+    emu.clear_log();
+    let run = ws.apply().ok();
+    assert!(run.all().contains("Check block assertion failed"), "FAILED warns:\n{}", run.all());
+    assert!(run.all().contains("Auto-enable for ECR scanning could not be read"), "{}", run.all());
+    let out = ws.outputs();
+    assert_eq!((&out["role"], &out["status"]), (&json!("DELEGATED_ADMIN"), &json!("FAILED")));
+    assert_eq!(sorted_strings(&out["failing"]), [members[0].clone(), members[1].clone()]);
+    assert_eq!(out["accounts"].as_array().map(Vec::len), Some(5), "the administrator and its 4 members");
+    assert_eq!(ws.state_of(COMPLIANCE)["auto_enable_ecr"], Value::Null, "not read");
+    assert_eq!(calls.map(|op| emu.count(op)), [1, 0, 1, 1]);
 }
 
 /// The data source and the emulator's Security Hub evaluation apply the same rule: they agree

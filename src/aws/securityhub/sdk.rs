@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use aws_sdk_securityhub::types::{
     AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, BatchUpdateFindingsUnprocessedFinding,
-    NoteUpdate as SdkNoteUpdate, SecurityControl, StringFilter, StringFilterComparison, WorkflowStatus as SdkWorkflow,
-    WorkflowUpdate,
+    NoteUpdate as SdkNoteUpdate, SecurityControl, StringFilter, StringFilterComparison, UnprocessedSecurityControl,
+    WorkflowStatus as SdkWorkflow, WorkflowUpdate,
 };
 
 use super::api::{
@@ -14,7 +14,7 @@ use super::api::{
     UnprocessedFinding, UpdateOutcome, WorkflowStatus,
 };
 use crate::aws::errors::ErrorContext;
-use crate::aws::AwsError;
+use crate::aws::{AwsError, ErrorClass};
 
 pub struct SdkSecurityHub {
     pub client: aws_sdk_securityhub::Client,
@@ -52,6 +52,34 @@ fn control(id: &str, c: &SecurityControl) -> Control {
     }
 }
 
+/// The control as BatchGetSecurityControls answered it: None only when Security Hub says it does
+/// not know the id (NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_INPUT, or not listed at all). An id it
+/// left unprocessed for another reason (ACCESS_DENIED, LIMIT_EXCEEDED, ...) is an error naming
+/// that reason, never an unknown control.
+fn answered_control(
+    control_id: &str,
+    controls: &[SecurityControl],
+    unprocessed: &[UnprocessedSecurityControl],
+) -> Result<Option<Control>, AwsError> {
+    if let Some(c) = controls.iter().find(|c| c.security_control_id() == Some(control_id)) {
+        return Ok(Some(control(control_id, c)));
+    }
+    let Some(refused) = unprocessed.iter().find(|u| u.security_control_id() == Some(control_id)) else {
+        return Ok(None);
+    };
+    let code = refused.error_code().map_or("UNKNOWN", |c| c.as_str());
+    if matches!(code, "NOT_FOUND" | "RESOURCE_NOT_FOUND" | "INVALID_INPUT") {
+        return Ok(None);
+    }
+    let class = if code == "LIMIT_EXCEEDED" { ErrorClass::Retryable } else { ErrorClass::Final };
+    let reason = refused.error_reason().unwrap_or("Security Hub left the control unprocessed");
+    let mut e = AwsError::new("BatchGetSecurityControls", class, Some(code), format!("{control_id}: {reason}"));
+    if code == "ACCESS_DENIED" {
+        e.hint = Some(format!("grant securityhub:BatchGetSecurityControls on control {control_id}"));
+    }
+    Err(e)
+}
+
 fn unprocessed(u: &BatchUpdateFindingsUnprocessedFinding) -> UnprocessedFinding {
     UnprocessedFinding {
         id: u.finding_identifier().and_then(|f| f.id()).unwrap_or_default().to_owned(),
@@ -78,8 +106,7 @@ impl SecurityHubApi for SdkSecurityHub {
             .send()
             .await
             .map_err(|e| self.context.error("BatchGetSecurityControls", &e))?;
-        let found = out.security_controls().iter().find(|c| c.security_control_id() == Some(control_id));
-        Ok(found.map(|c| control(control_id, c)))
+        answered_control(control_id, out.security_controls(), out.unprocessed_ids())
     }
 
     async fn findings_page(&self, query: &FindingQuery, next_token: Option<String>) -> Result<FindingsPage, AwsError> {
@@ -164,3 +191,6 @@ impl SecurityHubApi for SdkSecurityHub {
         Ok(HubOrganizationConfiguration { configuration_type })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -144,13 +144,15 @@ async fn only_retryable_errors_are_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_non_administrator_fails_every_account_with_one_listing() {
+async fn a_refused_listing_fails_every_account_naming_the_permission_and_associates_nothing() {
     let api = FakeInspector::new(0);
     let report =
         associate(&api, &ids(&["222222222222", "333333333333"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
     assert_eq!(report.failed.len(), 2);
     assert!(report.failed.values().all(|f| f.code == "AccessDeniedException"));
-    assert!(report.failed["222222222222"].hint.as_deref().unwrap().contains("delegated Inspector administrator"));
+    let hint = report.failed["222222222222"].hint.as_deref().unwrap();
+    assert!(hint.starts_with("grant the role inspector2:ListMembers, and run with the credentials of the delegated Inspector administrator"), "{hint}");
+    assert!(report.ready.is_empty() && report.pending.is_empty(), "a refused listing proves no relationship");
     assert_eq!(operations(&api), ["ListMembers"]);
 }
 

@@ -95,7 +95,7 @@ async fn a_stop_ends_the_wait_at_once() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_non_administrator_is_told_so_and_nothing_is_sent() {
+async fn a_refusal_names_the_permissions_and_the_administrator_and_nothing_is_sent() {
     let api = FakeInspector::new(0);
     let out = set_ecr(&api, true, &mut Limit::deadline_only(MINUTE)).await;
     assert!(matches!(out.problem, Some(Problem::Failed(_))), "{:?}", out.problem);
@@ -103,7 +103,15 @@ async fn a_non_administrator_is_told_so_and_nothing_is_sent() {
     assert_eq!(api.count("DescribeOrganizationConfiguration"), 1, "a final error is not retried");
     let text = out.problem_text(Some("222222222222")).unwrap();
     assert!(text.starts_with("DescribeOrganizationConfiguration: AccessDeniedException: "), "{text}");
-    assert!(text.contains("Only the delegated Inspector administrator") && text.contains("account 222222222222"));
+    assert!(
+        text.contains("Inspector refused inspector2:DescribeOrganizationConfiguration to account 222222222222"),
+        "{text}"
+    );
+    assert!(text.contains("either the role lacks the IAM permissions"), "{text}");
+    assert!(
+        text.contains("or account 222222222222 is not the delegated Inspector administrator in this Region"),
+        "{text}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -33,8 +33,28 @@ async fn run(api: &FakeInspector) -> Evaluation {
     try_run(api).await.expect("evaluated")
 }
 
-async fn try_run(api: &FakeInspector) -> Result<Evaluation, ReadError> {
-    evaluate(api, &mut Limit::deadline_only(READ_TIMEOUT), CALLER, REGION).await
+async fn try_run(api: &FakeInspector) -> Result<Evaluation, EvaluationError> {
+    expecting(api, None).await
+}
+
+async fn expecting(api: &FakeInspector, expected: Option<Role>) -> Result<Evaluation, EvaluationError> {
+    evaluate(api, &mut Limit::deadline_only(READ_TIMEOUT), CALLER, REGION, expected.as_ref()).await
+}
+
+fn denied(operation: &'static str) -> AwsError {
+    let msg = "User: arn:aws:sts::111111111111:assumed-role/Audit/x is not authorized to perform: inspector2:op";
+    AwsError::new(operation, ErrorClass::Final, Some("AccessDeniedException"), msg)
+}
+
+/// The case: the delegated administrator, refused DescribeOrganizationConfiguration by IAM,
+/// with two members whose ECR scanning is off.
+fn administrator_refused_describe() -> (FakeInspector, Vec<String>) {
+    let ids = member_ids(3);
+    let api = organization(&ids);
+    api.set(&ids[0], "DISABLED");
+    api.set(&ids[1], "DISABLED");
+    api.inner.lock().unwrap().call_errors.push_back(denied("DescribeOrganizationConfiguration"));
+    (api, ids)
 }
 
 fn verdict<'a>(e: &'a Evaluation, account: &str) -> &'a Verdict {
@@ -134,11 +154,11 @@ async fn auto_enable_off_warns_that_new_accounts_will_fail() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_standalone_account_is_judged_by_its_own_ecr_status() {
+async fn an_expected_standalone_account_is_judged_by_its_own_ecr_status() {
     for (ecr, status) in [("ENABLED", Status::Passed), ("ENABLING", Status::Failed), ("DISABLED", Status::Failed)] {
         let api = FakeInspector::new(0);
         api.set(CALLER, ecr);
-        let e = run(&api).await;
+        let e = expecting(&api, Some(Role::Standalone)).await.expect("judged as expected");
         assert_eq!(e.role, Role::Standalone);
         assert_eq!(e.status, status, "ECR {ecr}");
         assert_eq!(e.auto_enable_ecr, None);
@@ -154,7 +174,7 @@ async fn a_standalone_account_is_judged_by_its_own_ecr_status() {
 #[tokio::test(start_paused = true)]
 async fn an_account_inspector_never_saw_reads_disabled() {
     let api = FakeInspector::new(0);
-    let e = run(&api).await;
+    let e = expecting(&api, Some(Role::Standalone)).await.expect("judged");
     assert_eq!(e.status, Status::Failed);
     assert_eq!(verdict(&e, CALLER).ecr_status, Some(InspectorStatus::Disabled));
 }
@@ -173,7 +193,7 @@ async fn a_member_is_not_applicable_and_reads_no_status() {
     let api = FakeInspector::new(0);
     api.inner.lock().unwrap().org.own_membership = Some(membership(Some("999999999999")));
     let e = run(&api).await;
-    assert_eq!(e.role, Role::Member("999999999999".into()));
+    assert_eq!(e.role, Role::Member(Some("999999999999".into())));
     assert_eq!(e.role.as_str(), "MEMBER");
     assert_eq!(e.status, Status::NotApplicable);
     assert!(e.accounts.is_empty() && e.failing_account_ids.is_empty());
@@ -183,15 +203,134 @@ async fn a_member_is_not_applicable_and_reads_no_status() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_membership_naming_itself_or_no_administrator_is_standalone() {
+async fn a_membership_naming_itself_or_no_administrator_proves_no_role() {
     for admin in [Some(CALLER), None, Some("")] {
         let api = FakeInspector::new(0);
         api.set(CALLER, "ENABLED");
         api.inner.lock().unwrap().org.own_membership = Some(membership(admin));
-        let e = run(&api).await;
-        assert_eq!(e.role, Role::Standalone, "{admin:?}");
-        assert_eq!(e.status, Status::Passed);
+        let err = try_run(&api).await.expect_err("no role proven");
+        assert!(matches!(err, EvaluationError::RoleUnknown { .. }), "{admin:?}: {err:?}");
+        assert!(err.to_string().contains("answered with no other delegated administrator"), "{err}");
+        let e = expecting(&api, Some(Role::Standalone)).await.expect("judged as expected");
+        assert_eq!((e.role, e.status), (Role::Standalone, Status::Passed), "{admin:?}");
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_call_refused_proves_no_role_and_names_the_permissions() {
+    let api = FakeInspector::new(0);
+    api.set(CALLER, "ENABLED");
+    let err = try_run(&api).await.expect_err("a refusal is not evidence of STANDALONE");
+    assert_eq!(err.summary(), "Inspector.2 cannot be judged: the role is not known");
+    let text = err.to_string();
+    assert!(text.starts_with("Inspector did not answer inspector2:DescribeOrganizationConfiguration for account 111111111111 in eu-west-1 (DescribeOrganizationConfiguration: AccessDeniedException: "), "{text}");
+    assert!(
+        text.contains(
+            "inspector2:GetMember of 111111111111 did not show it as a member (GetMember: AccessDeniedException"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("set expected_role (STANDALONE, DELEGATED_ADMIN or MEMBER)"), "{text}");
+    assert!(text.contains("inspector2:ListMembers"), "{text}");
+    let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"]
+        .map(|op| api.count(op));
+    assert_eq!(calls, [1, 1, 0, 0], "no status read for an unknown role");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_administrator_refused_its_configuration_is_never_judged_standalone() {
+    let (api, _) = administrator_refused_describe();
+    let err = try_run(&api).await.expect_err("the role is not proven");
+    let EvaluationError::RoleUnknown { describe, membership, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(describe, &denied("DescribeOrganizationConfiguration"));
+    assert!(membership.as_deref().is_some_and(|m| m.contains("ResourceNotFoundException")), "{membership:?}");
+    assert!(
+        err.to_string().contains(
+            "may be the delegated administrator whose role lacks inspector2:DescribeOrganizationConfiguration"
+        ),
+        "{err}"
+    );
+    assert_eq!(api.count("BatchGetAccountStatus"), 0, "nothing judged");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expected_administrator_refused_its_configuration_is_judged_on_every_member() {
+    let (api, ids) = administrator_refused_describe();
+    let e = expecting(&api, Some(Role::DelegatedAdmin)).await.expect("judged as expected");
+    assert_eq!((e.role.clone(), e.status), (Role::DelegatedAdmin, Status::Failed));
+    assert_eq!(e.failing_account_ids, BTreeSet::from([ids[0].clone(), ids[1].clone()]));
+    assert_eq!(e.accounts.len(), 4, "the administrator and its 3 members");
+    assert_eq!(e.auto_enable_ecr, None, "not read");
+    assert_eq!(e.auto_enable_warning(REGION), None);
+    let warning = e.unread_configuration_warning().expect("says why auto_enable_ecr is null");
+    assert!(
+        warning.contains("inspector2:DescribeOrganizationConfiguration") && warning.contains("AccessDeniedException"),
+        "{warning}"
+    );
+    let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"]
+        .map(|op| api.count(op));
+    assert_eq!(calls, [1, 0, 1, 1]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expected_administrator_whose_members_cannot_be_read_is_an_error_naming_list_members() {
+    let api = FakeInspector::new(0);
+    api.set(CALLER, "ENABLED");
+    let err = expecting(&api, Some(Role::DelegatedAdmin)).await.expect_err("members not read: no verdict");
+    assert!(matches!(err, EvaluationError::Read(ReadError::Refused { .. })), "{err:?}");
+    assert!(err.to_string().contains("inspector2:ListMembers"), "{err}");
+    assert_eq!(api.count("BatchGetAccountStatus"), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_administrator_refused_list_members_is_an_error_not_a_verdict() {
+    let api = organization(&member_ids(2));
+    api.inner.lock().unwrap().op_errors.insert("ListMembers", [denied("ListMembers")].into());
+    let err = try_run(&api).await.expect_err("members not read: no verdict");
+    assert!(matches!(err, EvaluationError::Read(ReadError::Refused { .. })), "{err:?}");
+    assert!(err.to_string().starts_with("Inspector refused inspector2:ListMembers to account 111111111111"), "{err}");
+    assert_eq!(api.count("BatchGetAccountStatus"), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn answers_proving_another_role_than_expected_are_an_error() {
+    let api = organization(&member_ids(1));
+    for expected in [Role::Standalone, Role::Member(None)] {
+        let err = expecting(&api, Some(expected.clone())).await.expect_err("the administrator");
+        assert!(err.is_about_expected_role(), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "expected_role: 111111111111 is DELEGATED_ADMIN in eu-west-1, not {}",
+                expected.as_str()
+            )),
+            "{text}"
+        );
+    }
+    let api = FakeInspector::new(0);
+    api.inner.lock().unwrap().org.own_membership = Some(membership(Some("999999999999")));
+    let err = expecting(&api, Some(Role::Standalone)).await.expect_err("a member");
+    assert!(
+        err.to_string().contains("is MEMBER in eu-west-1, not STANDALONE: Inspector's GetMember names 999999999999"),
+        "{err}"
+    );
+    assert_eq!(api.count("BatchGetAccountStatus"), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expected_member_is_not_applicable_even_when_its_membership_is_refused() {
+    let api = FakeInspector::new(0);
+    let e = expecting(&api, Some(Role::Member(None))).await.expect("judged as expected");
+    assert_eq!((e.role, e.status), (Role::Member(None), Status::NotApplicable));
+    assert!(e.failing_account_ids.is_empty() && e.accounts.is_empty());
+}
+
+#[test]
+fn expected_roles_are_read_from_their_names_only() {
+    assert_eq!(Role::expected("STANDALONE"), Ok(Role::Standalone));
+    assert_eq!(Role::expected("DELEGATED_ADMIN"), Ok(Role::DelegatedAdmin));
+    assert_eq!(Role::expected("MEMBER"), Ok(Role::Member(None)));
+    assert!(Role::expected("member").unwrap_err().contains("STANDALONE, DELEGATED_ADMIN or MEMBER"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -208,7 +347,9 @@ async fn throttling_is_retried_and_a_final_error_other_than_a_refusal_ends_the_r
     let expired =
         AwsError::new("DescribeOrganizationConfiguration", ErrorClass::Final, Some("ExpiredTokenException"), "old");
     api.inner.lock().unwrap().call_errors.push_back(expired.clone());
-    assert_eq!(try_run(&api).await, Err(ReadError::Failed(expired)));
+    let err = try_run(&api).await.expect_err("an expired token proves nothing");
+    let EvaluationError::RoleUnknown { describe, membership: None, .. } = err else { panic!("{err:?}") };
+    assert_eq!(describe, expired);
     assert_eq!(api.count("GetMember") + api.count("BatchGetAccountStatus"), 0);
 }
 

@@ -83,12 +83,17 @@ async fn the_administrator_can_be_excluded_too() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_caller_that_is_not_the_administrator_is_told_so() {
+async fn a_refused_listing_names_the_permission_and_guesses_no_role() {
     let api = FakeInspector::new(0);
-    let err = read(&api, &[]).await.expect_err("a non-administrator cannot list members");
-    assert!(matches!(err, ReadError::NotAdministrator { .. }), "{err:?}");
+    let err = read(&api, &[]).await.expect_err("a refused listing is an error, never an empty organization");
+    assert!(matches!(err, ReadError::Refused { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.starts_with("111111111111 is not the delegated Inspector administrator in eu-west-1: "), "{text}");
+    assert!(
+        text.starts_with("Inspector refused inspector2:ListMembers to account 111111111111 in eu-west-1: "),
+        "{text}"
+    );
+    assert!(text.contains("lacks the IAM permission inspector2:ListMembers"), "{text}");
+    assert!(text.contains("or 111111111111 is not the delegated Inspector administrator in eu-west-1"), "{text}");
     assert!(text.contains("AccessDeniedException"), "{text}");
     assert!(text.contains("enable-delegated-admin-account"), "{text}");
     assert_eq!(api.count("ListMembers"), 1, "a refusal is not retried");

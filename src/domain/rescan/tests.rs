@@ -62,4 +62,5 @@ fn access_denied_says_to_use_the_administrator() {
     let text = explain(&e, Some("222222222222"));
     assert!(text.starts_with("UpdateConfiguration: AccessDeniedException: member accounts"), "{text}");
     assert!(text.contains("delegated Inspector administrator") && text.contains("222222222222"), "{text}");
+    assert!(text.contains("Either the role lacks the IAM permission inspector2:UpdateConfiguration"), "{text}");
 }

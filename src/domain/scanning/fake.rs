@@ -29,6 +29,8 @@ pub struct World {
     pub failing: BTreeMap<String, (String, u32)>,
     /// Errors returned by the next calls, whatever they are.
     pub call_errors: VecDeque<AwsError>,
+    /// operation -> errors its next organization calls return, oldest first.
+    pub op_errors: BTreeMap<&'static str, VecDeque<AwsError>>,
     /// Never settles.
     pub stuck: Vec<String>,
     /// (operation, account ids) per call.
@@ -95,6 +97,9 @@ impl FakeInspector {
         let mut w = self.inner.lock().unwrap();
         w.calls.push((op, ids));
         if let Some(e) = w.call_errors.pop_front() {
+            return Err(e);
+        }
+        if let Some(e) = w.op_errors.get_mut(op).and_then(VecDeque::pop_front) {
             return Err(e);
         }
         if !w.org.caller_is_admin {

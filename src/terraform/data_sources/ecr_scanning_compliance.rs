@@ -9,10 +9,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::aws::clients::Clients;
-use crate::domain::compliance::{self, Evaluation, Verdict};
+use crate::domain::compliance::{self, Evaluation, EvaluationError, Role, Verdict};
 use crate::domain::organization::{ReadError, READ_TIMEOUT};
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
@@ -48,6 +48,7 @@ impl From<&Verdict> for AccountObject {
 #[serde(default)]
 pub struct ComplianceState {
     pub region: Value<String>,
+    pub expected_role: Value<String>,
     pub role: Value<String>,
     pub compliance_status: Value<String>,
     pub accounts: Value<Vec<AccountObject>>,
@@ -91,6 +92,19 @@ impl EcrScanningCompliance {
              Hub's periodic evaluation (up to about 12 hours).",
             [
                 ("region", region_attribute(RegionOf::DataSource)),
+                (
+                    "expected_role",
+                    attribute(
+                        T::String,
+                        C::Optional,
+                        "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the role the caller is expected to have. The role \
+                         is decided from Inspector's answers (DescribeOrganizationConfiguration answers only the \
+                         delegated administrator; GetMember of the caller names a member's administrator); when they \
+                         prove no role, because a call was refused or failed, the read fails naming the permission, \
+                         unless this is set: then the caller is judged in this role. An answer proving another role \
+                         is an error. A DELEGATED_ADMIN is judged only after every member was read.",
+                    ),
+                ),
                 ("role", computed(T::String, "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the caller's place in Inspector's organization.")),
                 (
                     "compliance_status",
@@ -114,24 +128,23 @@ impl EcrScanningCompliance {
     }
 
     /// The evaluation for the caller in the provider's Region, or the error users read.
-    async fn evaluate(&self, clients: &Clients) -> Result<Evaluation, (String, String)> {
+    async fn evaluate(&self, clients: &Clients, expected: Option<&Role>) -> Result<Evaluation, EvaluationError> {
         let mut limit = self.shared.limit(READ_TIMEOUT);
         let caller = match limit.run(self.shared.caller_account()).await {
             Ok(Ok(account)) => account,
-            Ok(Err(e)) => return Err(("Cannot identify the caller".into(), e.to_string())),
+            Ok(Err(e)) => return Err(EvaluationError::Read(ReadError::Failed(e))),
             Err(ended) => {
-                let e = ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" };
-                return Err((e.summary().into(), e.to_string()));
+                return Err(ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" }.into())
             }
         };
-        let evaluation = compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region).await;
-        evaluation.map_err(|e| (e.summary().into(), e.to_string()))
+        compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region, expected).await
     }
 }
 
-fn state(region: String, e: &Evaluation) -> ComplianceState {
+fn state(config: ComplianceState, region: String, e: &Evaluation) -> ComplianceState {
     ComplianceState {
         region: Value::Value(region),
+        expected_role: config.expected_role,
         role: Value::Value(e.role.as_str().to_owned()),
         compliance_status: Value::Value(e.status.as_str().to_owned()),
         accounts: Value::Value(e.accounts.iter().map(AccountObject::from).collect()),
@@ -151,6 +164,9 @@ impl DataSource for EcrScanningCompliance {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: ComplianceState) -> Option<()> {
         region::check(diags, &config.region);
+        if let Value::Value(role) = &config.expected_role {
+            diag::invalid_attr(diags, AttributePath::new("expected_role"), "expected_role", Role::expected(role));
+        }
         Some(())
     }
 
@@ -161,16 +177,30 @@ impl DataSource for EcrScanningCompliance {
         _meta: ValueEmpty,
     ) -> Option<ComplianceState> {
         let region = region::to_read(&self.shared, diags, &config.region).await?;
+        let expected = match config.expected_role.as_ref_option().map(|r| Role::expected(r)).transpose() {
+            Ok(expected) => expected,
+            Err(reason) => {
+                diag::invalid_attr::<()>(diags, AttributePath::new("expected_role"), "expected_role", Err(reason));
+                return None;
+            }
+        };
         let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
-        match self.evaluate(&clients).await {
+        match self.evaluate(&clients, expected.as_ref()).await {
             Ok(evaluation) => {
                 if let Some(warning) = evaluation.auto_enable_warning(&region) {
                     diag::warning(diags, "Auto-enable for ECR scanning is off", warning);
                 }
-                Some(state(region, &evaluation))
+                if let Some(warning) = evaluation.unread_configuration_warning() {
+                    diag::warning(diags, "Auto-enable for ECR scanning could not be read", warning);
+                }
+                Some(state(config, region, &evaluation))
             }
-            Err((summary, detail)) => {
-                diag::error(diags, summary, detail);
+            Err(e) if e.is_about_expected_role() => {
+                diag::attr_error(diags, AttributePath::new("expected_role"), e.summary(), e.to_string());
+                None
+            }
+            Err(e) => {
+                diag::error(diags, e.summary(), e.to_string());
                 None
             }
         }

@@ -101,7 +101,7 @@ impl EcrAutoEnable {
         match clients.inspector.organization_configuration().await {
             Err(e) if auto_enable::is_not_administrator(&e) => {
                 let text = auto_enable::explain(&e, self.caller().await.as_deref());
-                diag::error(diags, format!("{NAME}: not the delegated administrator"), text);
+                diag::error(diags, format!("{NAME}: the organization configuration was refused"), text);
                 None
             }
             _ => Some(()),
@@ -240,7 +240,10 @@ impl Resource for EcrAutoEnable {
             // The role to read with is known only at apply.
             return Some((state, private));
         }
-        let region = region::of_state(&self.shared, diags, &state.region).await?;
+        // A read that fails is no evidence that auto-enable is off: the state stays as it was.
+        let Some(region) = region::of_state(&self.shared, diags, &state.region).await else {
+            return Some((state, private));
+        };
         let Some(clients) = self.shared.clients_in_or_error(diags, Some(&region)).await else {
             return Some((state, private));
         };

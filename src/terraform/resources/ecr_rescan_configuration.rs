@@ -173,6 +173,19 @@ impl EcrRescanConfiguration {
     }
 
     /// The account the state belongs to must be the provider's: there is no `account_id`.
+    /// The Region of `state` and the settings AWS has there, read as the account in `state`'s id;
+    /// None with an error when any of that cannot be read.
+    async fn current(&self, diags: &mut Diagnostics, state: &RescanState) -> Option<(String, EcrRescanConfig)> {
+        let account = state.id.as_ref_option().cloned().unwrap_or_default();
+        self.same_account(diags, &account).await?;
+        let region = region::of_state(&self.shared, diags, &state.region).await?;
+        let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
+        match clients.inspector.ecr_rescan_configuration().await {
+            Ok(c) => Some((region, c)),
+            Err(e) => self.fail(diags, "cannot read the settings", &e).await,
+        }
+    }
+
     async fn same_account(&self, diags: &mut Diagnostics, account: &str) -> Option<()> {
         let caller = self.caller(diags).await?;
         if caller == account {
@@ -213,17 +226,15 @@ impl Resource for EcrRescanConfiguration {
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(RescanState, Option<Private>)> {
-        let account = state.id.as_ref_option().cloned().unwrap_or_default();
-        self.same_account(diags, &account).await?;
-        state.region = Value::Value(region::of_state(&self.shared, diags, &state.region).await?);
-        let clients = self.clients(diags, &state).await?;
-        let current = match clients.inspector.ecr_rescan_configuration().await {
-            Ok(c) => c,
-            Err(e) => return self.fail(diags, "cannot read the settings", &e).await,
+        // A read that fails is no evidence that the settings are gone: the state stays as it was.
+        let current = match self.current(diags, &state).await {
+            Some(current) => current,
+            None => return Some((state, private)),
         };
+        state.region = Value::Value(current.0);
         // Drift shows per managed attribute; settings not managed stay null.
         for s in state.desired().managed() {
-            *state.value_mut(s) = current.get(s).cloned().map(Value::Value).unwrap_or(Value::Null);
+            *state.value_mut(s) = current.1.get(s).cloned().map(Value::Value).unwrap_or(Value::Null);
         }
         Some((state, private))
     }

@@ -24,8 +24,11 @@ fn an_evaluation_becomes_state_with_nulls_where_nothing_is_known() {
         accounts: vec![verdict("111111111111", true, None), verdict("222222222222", false, Some("enable it"))],
         failing_account_ids: BTreeSet::from(["222222222222".to_owned()]),
         auto_enable_ecr: Some(false),
+        unread_configuration: None,
     };
-    let s = state("eu-west-1".into(), &evaluation);
+    let config = ComplianceState { expected_role: Value::Value("DELEGATED_ADMIN".into()), ..Default::default() };
+    let s = state(config, "eu-west-1".into(), &evaluation);
+    assert_eq!(s.expected_role, Value::Value("DELEGATED_ADMIN".into()), "kept as configured");
     assert_eq!((s.role, s.compliance_status), (Value::Value("DELEGATED_ADMIN".into()), Value::Value("FAILED".into())));
     assert_eq!(s.region, Value::Value("eu-west-1".into()));
     assert_eq!(s.auto_enable_ecr, Value::Value(false));
@@ -39,13 +42,15 @@ fn an_evaluation_becomes_state_with_nulls_where_nothing_is_known() {
     assert_eq!(accounts[1].hint, Value::Value("enable it".into()));
 
     let member = Evaluation {
-        role: Role::Member("999999999999".into()),
+        role: Role::Member(Some("999999999999".into())),
         status: Status::NotApplicable,
         accounts: vec![],
         failing_account_ids: BTreeSet::new(),
         auto_enable_ecr: None,
+        unread_configuration: None,
     };
-    let s = state("eu-west-1".into(), &member);
+    let s = state(ComplianceState::default(), "eu-west-1".into(), &member);
+    assert_eq!(s.expected_role, Value::Null);
     assert_eq!(s.compliance_status, Value::Value("NOT_APPLICABLE".into()));
     assert_eq!(s.auto_enable_ecr, Value::Null);
     assert_eq!(s.accounts, Value::Value(vec![]));
@@ -59,4 +64,26 @@ async fn a_bad_region_is_refused_naming_the_attribute() {
     assert_eq!(diags.errors.len(), 1);
     assert_eq!(diags.errors[0].attribute, tf_provider::AttributePath::new("region"));
     assert!(diags.errors[0].detail.starts_with("region: "), "{}", diags.errors[0].detail);
+}
+
+#[tokio::test]
+async fn expected_role_is_checked_at_validate_naming_the_attribute() {
+    let ds = EcrScanningCompliance::new(Arc::new(Shared::default()));
+    for ok in [Value::Null, Value::Unknown, Value::Value("STANDALONE".into()), Value::Value("MEMBER".into())] {
+        let mut diags = Diagnostics::default();
+        ds.validate(&mut diags, ComplianceState { expected_role: ok.clone(), ..Default::default() }).await;
+        assert!(diags.errors.is_empty(), "{ok:?}: {:?}", diags.errors);
+    }
+    for bad in ["ADMIN", "delegated_admin", ""] {
+        let mut diags = Diagnostics::default();
+        ds.validate(&mut diags, ComplianceState { expected_role: Value::Value(bad.into()), ..Default::default() })
+            .await;
+        assert_eq!(diags.errors.len(), 1, "{bad}");
+        assert_eq!(diags.errors[0].attribute, tf_provider::AttributePath::new("expected_role"));
+        let detail = &diags.errors[0].detail;
+        assert!(
+            detail.starts_with("expected_role: ") && detail.contains("STANDALONE, DELEGATED_ADMIN or MEMBER"),
+            "{detail}"
+        );
+    }
 }

@@ -107,3 +107,34 @@ fn the_member_limit_gives_a_warning_naming_the_attribute() {
     assert_eq!(diags.warnings.len(), 1);
     assert!(diags.warnings[0].detail.starts_with("max_account_limit_reached: "), "{}", diags.warnings[0].detail);
 }
+
+/// A refused DescribeOrganizationConfiguration is no evidence that auto-enable is off: the state
+/// stays, with an error, and only an answer saying ECR is off makes the resource gone.
+#[tokio::test(start_paused = true)]
+async fn only_an_answer_makes_the_resource_gone_never_a_refusal() {
+    use crate::domain::findings::fake::FakeSecurityHub;
+    use crate::domain::scanning::fake::FakeInspector;
+    let inspector = Arc::new(FakeInspector::new(0));
+    let shared = crate::terraform::shared::fake::shared_with(
+        "eu-west-1",
+        "111111111111",
+        inspector.clone(),
+        Arc::new(FakeSecurityHub::default()),
+    );
+    let r = EcrAutoEnable::new(Arc::new(shared));
+    let state = config(r#"{"id": "111111111111", "region": "eu-west-1", "disable_on_destroy": true}"#);
+    let mut diags = Diagnostics::default();
+    let read = r.read(&mut diags, state.clone(), Some(Private::default()), Value::Null).await;
+    assert_eq!(read, Some((state.clone(), Some(Private::default()))), "refused: kept as it was");
+    assert_eq!(diags.errors.len(), 1);
+    assert!(diags.errors[0].detail.contains("AccessDeniedException"), "{}", diags.errors[0].detail);
+
+    inspector.with_members(&[]);
+    let mut diags = Diagnostics::default();
+    assert_eq!(r.read(&mut diags, state.clone(), None, Value::Null).await, None, "answered: ECR auto-enable is off");
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    inspector.inner.lock().unwrap().org.config.auto_enable.ecr = true;
+    let (read, _) = r.read(&mut diags, state, None, Value::Null).await.expect("on");
+    assert_eq!(read.max_account_limit_reached, Value::Value(false));
+    assert_eq!(inspector.count("DescribeOrganizationConfiguration"), 3);
+}

@@ -72,3 +72,41 @@ fn desired_is_what_is_set() {
     let s = config(r#"{"pull_date_rescan_duration": "DAYS_30"}"#);
     assert_eq!(s.desired().managed(), vec![Setting::PullDateRescanDuration]);
 }
+
+/// A refused or failed read keeps the state as it was, with the error: never "gone" (None), never
+/// settings blanked.
+#[tokio::test(start_paused = true)]
+async fn a_refused_read_keeps_the_state_and_reports_the_permission() {
+    use crate::aws::{AwsError, ErrorClass};
+    use crate::domain::findings::fake::FakeSecurityHub;
+    use crate::domain::scanning::fake::FakeInspector;
+    let inspector = Arc::new(FakeInspector::new(0));
+    let denied = AwsError::new("GetConfiguration", ErrorClass::Final, Some("AccessDeniedException"), "not authorized");
+    inspector.inner.lock().unwrap().call_errors.push_back(denied);
+    let shared = crate::terraform::shared::fake::shared_with(
+        "eu-west-1",
+        "123456789012",
+        inspector.clone(),
+        Arc::new(FakeSecurityHub::default()),
+    );
+    let r = EcrRescanConfiguration::new(Arc::new(shared));
+    let state = RescanState {
+        id: Value::Value("123456789012".into()),
+        rescan_duration: Value::Value("DAYS_30".into()),
+        region: Value::Value("eu-west-1".into()),
+        ..RescanState::default()
+    };
+    let mut diags = Diagnostics::default();
+    let read = r.read(&mut diags, state.clone(), Some(Private::default()), ValueEmpty::Null).await;
+    assert_eq!(read, Some((state.clone(), Some(Private::default()))), "kept as it was");
+    assert_eq!(diags.errors.len(), 1);
+    assert!(diags.errors[0].detail.contains("AccessDeniedException"), "{}", diags.errors[0].detail);
+    assert_eq!(inspector.count("GetConfiguration"), 1);
+
+    // Answered: the managed setting shows AWS's value.
+    inspector.inner.lock().unwrap().rescan.rescan_duration = Some("DAYS_90".into());
+    let mut diags = Diagnostics::default();
+    let (read, _) = r.read(&mut diags, state, None, ValueEmpty::Null).await.expect("read");
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    assert_eq!(read.rescan_duration, Value::Value("DAYS_90".into()));
+}

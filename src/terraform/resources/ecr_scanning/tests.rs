@@ -397,3 +397,13 @@ async fn import_accepts_the_enabler_id() {
     assert!(r.import(&mut diags, "111111111111:2-ECR".into()).await.is_none());
     assert!(diags.errors[0].detail.contains("aws_inspector2_enabler id"), "{}", diags.errors[0].detail);
 }
+
+#[tokio::test]
+async fn an_enabler_from_opentofus_registry_moves_too() {
+    let r = EcrScanning::new(shared());
+    let mut diags = Diagnostics::default();
+    let moved = r.move_state(&mut diags, source(ENABLER_PROVIDER_OPENTOFU, ENABLER_TYPE, 0, ENABLER)).await;
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    let (state, _) = moved.expect("OpenTofu's hashicorp/aws is the same enabler");
+    assert!(!known_set(&state.account_ids).unwrap().is_empty());
+}
