@@ -21,6 +21,7 @@ use crate::terraform::data_sources::members::Members;
 use crate::terraform::data_sources::security_hub_control::SecurityHubControl;
 use crate::terraform::list_resources::ecr_scanning::EcrScanningList;
 use crate::terraform::resources::control_suppression::ControlSuppression;
+use crate::terraform::resources::delegated_admin::DelegatedAdminResource;
 use crate::terraform::resources::ecr_auto_enable::EcrAutoEnable;
 use crate::terraform::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::terraform::resources::ecr_scanning::EcrScanning;
@@ -269,6 +270,7 @@ impl Provider for Inspector2FixProvider {
         map.insert("ecr_rescan_configuration".into(), Box::new(EcrRescanConfiguration::new(self.shared.clone())));
         map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
         map.insert("ecr_auto_enable".into(), Box::new(EcrAutoEnable::new(self.shared.clone())));
+        map.insert("delegated_admin".into(), Box::new(DelegatedAdminResource::new(self.shared.clone())));
         Some(map)
     }
 

@@ -5,6 +5,8 @@ mod harness;
 
 mod actions;
 mod adopt;
+mod control_governance;
+mod delegated_admin;
 mod docs;
 mod ecr_scanning;
 mod emulator_org;

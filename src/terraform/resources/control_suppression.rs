@@ -15,6 +15,7 @@ use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 use crate::aws::clients::Clients;
 use crate::aws::securityhub::api::{FindingQuery, SecurityHubApi};
 use crate::aws::AwsError;
+use crate::domain::control_enablement::{self as enablement, Read};
 use crate::domain::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::domain::suppression::{self, Owned, SetupError, SuppressReport};
 use crate::terraform::checks;
@@ -178,6 +179,22 @@ impl ControlSuppression {
                 diag::attr_error(diags, AttributePath::new("control_id"), "Unknown control", detail);
             }
             SetupError::Aws(e) => self.report(diags, e, clients).await,
+        }
+    }
+
+    /// A plan-time warning when the control is disabled everywhere: there is nothing to suppress.
+    /// One ListStandardsControlAssociations call; a refused or failed read says nothing.
+    async fn warn_if_disabled(&self, diags: &mut Diagnostics, planned: &SuppressionState) {
+        let (Value::Value(region), Value::Value(control)) = (&planned.region, &planned.control_id) else { return };
+        if self.shared.config_unknown() {
+            return;
+        }
+        let Ok(clients) = self.shared.clients_in(Some(region)).await else { return };
+        let api = self.shared.securityhub(&clients);
+        if let Ok(Read::Known(found)) = enablement::enablement(api.as_ref(), control).await {
+            if let Some(text) = enablement::nothing_to_suppress(&found, region) {
+                diag::warning(diags, "Nothing to suppress: the control is disabled", text);
+            }
         }
     }
 
@@ -352,6 +369,7 @@ impl Resource for ControlSuppression {
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
         planned.pending_finding_ids = Value::Value(BTreeSet::new());
+        self.warn_if_disabled(diags, &planned).await;
         Some((planned, Some(Private::default())))
     }
 
@@ -380,6 +398,7 @@ impl Resource for ControlSuppression {
         if work {
             planned.finding_ids = Value::Unknown;
             planned.pending_finding_ids = Value::Value(BTreeSet::new());
+            self.warn_if_disabled(diags, &planned).await;
         }
         Some((planned, Some(Private::default()), replace))
     }
