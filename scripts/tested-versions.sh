@@ -18,7 +18,9 @@ record() {
   # An empty CLI config: a TF_CLI_CONFIG_FILE naming a missing file makes OpenTofu print a warning first.
   version="$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$binary" version -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')"
   mkdir -p "$rows_dir"
-  echo "| $label | $version | $what | $(date -u +%Y-%m-%d) |" >"$rows_dir/$label.row"
+  # One row per tool and scenario group (the text before any ':'): a run replaces only its own row.
+  local group; group="$(printf '%s' "${what%%:*}" | cksum | cut -d' ' -f1)"
+  echo "| $label | $version | $what | $(date -u +%Y-%m-%d) |" >"$rows_dir/$label-$group.row"
   echo "recorded $label $version ($what) for \`make tested-versions\`"
 }
 
@@ -33,13 +35,16 @@ write() {
 import sys
 path, files = sys.argv[1], sys.argv[2:]
 recorded = [open(f).read().strip() for f in files]
-labels = {r.split("|")[1].strip() for r in recorded}
+def group(row):
+    cells = [c.strip() for c in row.split("|")]
+    return cells[1], cells[3].split(":")[0]
+groups = {group(r) for r in recorded}
 text = open(path).read()
 begin, end = "<!-- tested-versions:begin -->", "<!-- tested-versions:end -->"
 head, rest = text.split(begin)
 table, tail = rest.split(end)
-# A tool without a new run keeps its row.
-kept = [l for l in table.strip().splitlines()[2:] if l.split("|")[1].strip() not in labels]
+# A tool and scenario group without a new run keeps its row.
+kept = [l for l in table.strip().splitlines()[2:] if group(l) not in groups]
 rows = sorted(kept + recorded)
 header = "| Tool | Version | Scenarios | Date (UTC) |\n|---|---|---|---|"
 open(path, "w").write(head + begin + "\n" + header + "\n" + "\n".join(rows) + "\n" + end + tail)

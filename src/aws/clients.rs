@@ -13,9 +13,9 @@ use std::sync::Arc;
 use super::call_log::CallLog;
 use super::ecr::stoppable::StoppableEcr;
 use super::errors::ErrorContext;
-use super::inspector::api::InspectorApi;
+use super::inspector::api::{DelegatedAdminApi, InspectorApi};
 use super::inspector::sdk::SdkInspector;
-use super::inspector::stoppable::StoppableInspector;
+use super::inspector::stoppable::{StoppableDelegatedAdmin, StoppableInspector};
 use super::securityhub::api::SecurityHubApi;
 use super::securityhub::sdk::SdkSecurityHub;
 use super::securityhub::stoppable::StoppableSecurityHub;
@@ -72,6 +72,8 @@ fn timeout_config() -> TimeoutConfig {
 pub struct Clients {
     pub region: String,
     pub inspector: Arc<dyn InspectorApi>,
+    /// Inspector's delegated-administrator calls (the management account's).
+    pub delegated_admin: Arc<dyn DelegatedAdminApi>,
     pub securityhub: Arc<dyn SecurityHubApi>,
     /// ECR, for the scan estimate (`AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` to redirect it).
     pub ecr: Arc<dyn super::ecr::EcrApi>,
@@ -85,6 +87,7 @@ impl Clients {
         Clients {
             region: self.region,
             inspector: Arc::new(StoppableInspector::new(self.inspector, stop.clone())),
+            delegated_admin: Arc::new(StoppableDelegatedAdmin::new(self.delegated_admin, stop.clone())),
             securityhub: Arc::new(StoppableSecurityHub::new(self.securityhub, stop.clone())),
             ecr: Arc::new(StoppableEcr::new(self.ecr, stop)),
         }
@@ -212,10 +215,11 @@ pub async fn build_in(base: &Base, settings: &Settings, region: &str) -> Clients
         ),
         context: context.clone(),
     };
-    let inspector = SdkInspector { inspector2, sts, context };
+    let inspector = Arc::new(SdkInspector { inspector2, sts, context });
     Clients {
         region: region.to_owned(),
-        inspector: Arc::new(inspector),
+        inspector: inspector.clone(),
+        delegated_admin: inspector,
         securityhub: Arc::new(securityhub),
         ecr: Arc::new(ecr),
     }

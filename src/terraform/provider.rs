@@ -8,15 +8,20 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
-use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{
+    AttributePath, Diagnostics, DynamicAction, DynamicDataSource, DynamicListResource, DynamicResource, Provider,
+};
 
 use crate::aws::clients::{AssumeRole, Endpoints, Settings};
+use crate::terraform::actions::enable_ecr_scanning::EnableEcrScanning;
 use crate::terraform::checks;
 use crate::terraform::data_sources::ecr_scan_estimate::EcrScanEstimate;
 use crate::terraform::data_sources::ecr_scanning_compliance::EcrScanningCompliance;
 use crate::terraform::data_sources::members::Members;
 use crate::terraform::data_sources::security_hub_control::SecurityHubControl;
+use crate::terraform::list_resources::ecr_scanning::EcrScanningList;
 use crate::terraform::resources::control_suppression::ControlSuppression;
+use crate::terraform::resources::delegated_admin::DelegatedAdminResource;
 use crate::terraform::resources::ecr_auto_enable::EcrAutoEnable;
 use crate::terraform::resources::ecr_rescan_configuration::EcrRescanConfiguration;
 use crate::terraform::resources::ecr_scanning::EcrScanning;
@@ -274,6 +279,7 @@ impl Provider for Inspector2FixProvider {
         map.insert("ecr_rescan_configuration".into(), Box::new(EcrRescanConfiguration::new(self.shared.clone())));
         map.insert("control_suppression".into(), Box::new(ControlSuppression::new(self.shared.clone())));
         map.insert("ecr_auto_enable".into(), Box::new(EcrAutoEnable::new(self.shared.clone())));
+        map.insert("delegated_admin".into(), Box::new(DelegatedAdminResource::new(self.shared.clone())));
         Some(map)
     }
 
@@ -283,6 +289,20 @@ impl Provider for Inspector2FixProvider {
         map.insert("security_hub_control".into(), Box::new(SecurityHubControl::new(self.shared.clone())));
         map.insert("members".into(), Box::new(Members::new(self.shared.clone())));
         map.insert("ecr_scanning_compliance".into(), Box::new(EcrScanningCompliance::new(self.shared.clone())));
+        Some(map)
+    }
+
+    /// `terraform query` (Terraform 1.14 and later); each is named like its managed resource.
+    fn get_list_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        let mut map: HashMap<String, Box<dyn DynamicListResource>> = HashMap::new();
+        map.insert("ecr_scanning".into(), Box::new(EcrScanningList::new(self.shared.clone())));
+        Some(map)
+    }
+
+    /// Actions (Terraform 1.14 and later): `action_trigger` and `terraform apply -invoke`.
+    fn get_actions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        let mut map: HashMap<String, Box<dyn DynamicAction>> = HashMap::new();
+        map.insert("enable_ecr_scanning".into(), Box::new(EnableEcrScanning::new(self.shared.clone())));
         Some(map)
     }
 }

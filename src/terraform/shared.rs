@@ -76,6 +76,11 @@ impl Shared {
         async move { stop.stopped().await }.boxed()
     }
 
+    /// Whether Terraform has asked the provider to stop (Ctrl-C).
+    pub fn stopped(&self) -> bool {
+        self.stop.is_stopped()
+    }
+
     /// The bounds of a wait of `timeout`: its deadline, or Terraform's stop.
     pub fn limit(&self, timeout: std::time::Duration) -> Limit {
         Limit::new(timeout, self.stop_future())

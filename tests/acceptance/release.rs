@@ -305,8 +305,10 @@ fn relative_files(dir: &Path, under: &Path, out: &mut Vec<PathBuf>) {
 /// The registry pages tfplugindocs manages, relative to a docs directory.
 fn generated_pages(docs: &Path) -> Vec<PathBuf> {
     let mut files = vec![PathBuf::from("index.md")];
-    for sub in ["resources", "data-sources"] {
-        relative_files(&docs.join(sub), docs, &mut files);
+    for sub in ["resources", "data-sources", "list-resources", "actions"] {
+        if docs.join(sub).is_dir() {
+            relative_files(&docs.join(sub), docs, &mut files);
+        }
     }
     files.sort();
     files
@@ -330,7 +332,8 @@ fn committed_docs_are_what_make_docs_generates() {
             .arg(repo_root().join("scripts/docs.sh"))
             .arg(&out)
             .env("PROVIDER_BINARY", PROVIDER_BIN)
-            .env("TERRAFORM", terraform()),
+            // 1.14 or later: its schema JSON has the list resources' and actions' schemas.
+            .env("TERRAFORM", terraform_1_15()),
     );
     let committed = repo_root().join("docs");
     let generated = generated_pages(&out);

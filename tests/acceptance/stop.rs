@@ -1,4 +1,4 @@
-//! One Ctrl-C ends every resource and data source at once (issue 17, section 2): for each type,
+//! One Ctrl-C ends every resource, data source and action at once (issue 17, section 2): for each type,
 //! one AWS call it makes never answers (emulator fault `black_hole`), one SIGINT goes to
 //! Terraform's process group while that call is held open, and Terraform must exit within
 //! `STOP_BOUND`, failing, with the stop named. Without the stop every such call ran on for the
@@ -56,7 +56,17 @@ fn interrupt(name: &str, emu: &Emulator, operation: &str, body: &str) -> Interru
 /// As [`interrupt`], once `held` calls are held open (other faults the test added included).
 fn interrupt_when_held(name: &str, emu: &Emulator, operation: &str, body: &str, held: u64) -> Interrupted {
     let args = ["apply", "-auto-approve", "-no-color", "-input=false"];
-    interrupt_run(name, emu, operation, body, held, &args, Target::Group)
+    let run = Run { key: "AKIDADMIN", program: None, args: &args, target: Target::Group };
+    interrupt_run(name, emu, operation, body, held, run)
+}
+
+/// How Terraform is run: as whom, which Terraform (None: the default one), with which arguments,
+/// and who gets the SIGINT.
+struct Run<'a> {
+    key: &'a str,
+    program: Option<&'a std::path::Path>,
+    args: &'a [&'a str],
+    target: Target,
 }
 
 /// Who gets the SIGINT.
@@ -69,17 +79,13 @@ enum Target {
     TerraformOnly,
 }
 
-fn interrupt_run(
-    name: &str,
-    emu: &Emulator,
-    operation: &str,
-    body: &str,
-    held: u64,
-    args: &[&str],
-    target: Target,
-) -> Interrupted {
+fn interrupt_run(name: &str, emu: &Emulator, operation: &str, body: &str, held: u64, run: Run) -> Interrupted {
+    let Run { key, program, args, target } = run;
     let mut ws = workspace(name, &emu.url());
-    ws.access_key = "AKIDADMIN".into();
+    ws.access_key = key.into();
+    if let Some(program) = program {
+        ws.program = program.to_owned();
+    }
     ws.config(&format!("provider \"inspector2fix\" {{}}\n\n{body}"));
     emu.fault(json!({"kind": "black_hole", "operation": operation}));
     let mut cmd = ws.command(args);
@@ -230,6 +236,40 @@ fn a_plan_interrupted_by_terraform_alone_stops_a_data_source_through_stop_provid
     let body = "data \"inspector2fix_members\" \"this\" {}\n\n\
                 output \"ids\" { value = data.inspector2fix_members.this.account_ids }\n";
     let args = ["plan", "-no-color", "-input=false"];
-    let run = interrupt_run("stop-plan-members", &emu, "ListMembers", body, 1, &args, Target::TerraformOnly);
+    let run = Run { key: "AKIDADMIN", program: None, args: &args, target: Target::TerraformOnly };
+    let run = interrupt_run("stop-plan-members", &emu, "ListMembers", body, 1, run);
     assert_stopped("members under terraform plan", &run);
+}
+
+/// `inspector2fix_delegated_admin`, run by the organization's management account, during a
+/// black-holed EnableDelegatedAdminAccount.
+#[test]
+fn delegated_admin_stops_during_enable_delegated_admin_account() {
+    const MGMT: &str = "999999999999";
+    let emu = Emulator::start();
+    emu.put_config(json!({"credentials": {"AKIDMGMT": MGMT}}));
+    emu.put_organizations(json!({"management_account": MGMT, "accounts": {ADMIN: "Root", MEMBER: "Root"}}));
+    let body = format!("resource \"inspector2fix_delegated_admin\" \"this\" {{\n  account_id = \"{ADMIN}\"\n}}\n");
+    let args = ["apply", "-auto-approve", "-no-color", "-input=false"];
+    let run = Run { key: "AKIDMGMT", program: None, args: &args, target: Target::Group };
+    let run = interrupt_run("stop-delegated-admin", &emu, "EnableDelegatedAdminAccount", &body, 1, run);
+    assert_stopped("delegated_admin", &run);
+}
+
+/// Action `inspector2fix_enable_ecr_scanning` (Terraform 1.14+, run on 1.15) during a black-holed
+/// Enable, invoked with `terraform apply -invoke`.
+#[test]
+fn enable_ecr_scanning_action_stops_during_enable() {
+    if skip_on_opentofu("actions are Terraform 1.14+ only (OpenTofu 1.12 has none); they run on Terraform 1.15") {
+        return;
+    }
+    let emu = organization();
+    let body = format!(
+        "action \"inspector2fix_enable_ecr_scanning\" \"vend\" {{\n  config {{\n    account_ids = [\"{MEMBER}\"]\n  }}\n}}\n"
+    );
+    let args = ["apply", "-auto-approve", "-no-color", "-invoke=action.inspector2fix_enable_ecr_scanning.vend"];
+    let run = Run { key: "AKIDADMIN", program: Some(terraform_1_15()), args: &args, target: Target::Group };
+    let run = interrupt_run("stop-action", &emu, "Enable", &body, 1, run);
+    assert_stopped("enable_ecr_scanning action", &run);
+    assert!(!run.text.contains("TERRAFORM CRASH"), "{}", run.text);
 }

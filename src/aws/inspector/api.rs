@@ -1,11 +1,12 @@
 //! Inspector's traits at the boundary: the narrow traits the domain takes (caller, ECR scanning,
-//! rescan settings, members, organization configuration), `InspectorApi` over all of them, and the
-//! typed answers. Domain code can be unit-tested against in-memory fakes, and SDK types never leak
-//! past `aws::inspector::sdk`.
+//! rescan settings, members, organization configuration), `InspectorApi` over all of them,
+//! `DelegatedAdminApi` (the management account's delegated-administrator calls, apart from
+//! `InspectorApi`), and the typed answers. Domain code can be unit-tested against in-memory fakes,
+//! and SDK types never leak past `aws::inspector::sdk`.
 
 use async_trait::async_trait;
 
-use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration};
+use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus};
 use crate::aws::wire::wire_enum;
 use crate::aws::AwsError;
 
@@ -141,4 +142,49 @@ pub struct EcrRescanConfig {
     pub pull_date_rescan_duration: Option<String>,
     /// LAST_PULL_DATE or LAST_IN_USE_AT.
     pub pull_date_rescan_mode: Option<String>,
+}
+
+wire_enum! {
+    /// A delegated administrator's status as ListDelegatedAdminAccounts reports it.
+    pub enum DelegatedAdminStatus {
+        Enabled = "ENABLED",
+        DisableInProgress = "DISABLE_IN_PROGRESS",
+    }
+}
+
+/// The organization's Inspector delegated administrator as GetDelegatedAdminAccount reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelegatedAdmin {
+    pub account_id: String,
+    /// None when the answer carried none.
+    pub relationship_status: Option<RelationshipStatus>,
+}
+
+/// One entry of ListDelegatedAdminAccounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelegatedAdminAccount {
+    pub account_id: String,
+    /// None when the answer carried none.
+    pub status: Option<DelegatedAdminStatus>,
+}
+
+/// One page of ListDelegatedAdminAccounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DelegatedAdminPage {
+    pub accounts: Vec<DelegatedAdminAccount>,
+    pub next_token: Option<String>,
+}
+
+/// Inspector's delegated-administrator calls, which only the AWS Organizations management account
+/// may make, in the Region of the client.
+#[async_trait]
+pub trait DelegatedAdminApi: Send + Sync {
+    /// EnableDelegatedAdminAccount; the account becomes administrator asynchronously.
+    async fn enable_delegated_admin(&self, account_id: &str, client_token: &str) -> Result<(), AwsError>;
+    /// DisableDelegatedAdminAccount; the account stops being administrator asynchronously.
+    async fn disable_delegated_admin(&self, account_id: &str) -> Result<(), AwsError>;
+    /// GetDelegatedAdminAccount: None when the answer names no administrator.
+    async fn delegated_admin(&self) -> Result<Option<DelegatedAdmin>, AwsError>;
+    /// ListDelegatedAdminAccounts, one page.
+    async fn delegated_admins_page(&self, next_token: Option<String>) -> Result<DelegatedAdminPage, AwsError>;
 }

@@ -1,11 +1,12 @@
-//! [`InspectorApi`] on the AWS SDK for Rust.
+//! [`InspectorApi`] and [`DelegatedAdminApi`] on the AWS SDK for Rust.
 
 use async_trait::async_trait;
 use aws_sdk_inspector2::types::{self as i2, ResourceScanType};
 
 use super::api::{
-    AccountEcr, BatchOutcome, CallerApi, EcrScanningApi, ErrorCode, FailedAccount, MembersApi,
-    OrganizationConfigurationApi, RescanConfigurationApi,
+    AccountEcr, BatchOutcome, CallerApi, DelegatedAdmin, DelegatedAdminAccount, DelegatedAdminApi, DelegatedAdminPage,
+    DelegatedAdminStatus, EcrScanningApi, ErrorCode, FailedAccount, MembersApi, OrganizationConfigurationApi,
+    RescanConfigurationApi,
 };
 use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration, RelationshipStatus};
 use crate::aws::errors::ErrorContext;
@@ -251,5 +252,66 @@ impl OrganizationConfigurationApi for SdkInspector {
             .map_err(|e| self.context.error(OP, &e))?;
         // An answer without autoEnable says nothing new: the caller reads the flags back anyway.
         Ok(out.auto_enable().map(auto_enable).unwrap_or_else(|| wanted.clone()))
+    }
+}
+
+fn admin_account(a: &i2::DelegatedAdminAccount) -> DelegatedAdminAccount {
+    DelegatedAdminAccount {
+        account_id: a.account_id().unwrap_or_default().to_owned(),
+        status: a.status().and_then(|s| decode::<DelegatedAdminStatus>(s.as_str())),
+    }
+}
+
+#[async_trait]
+impl DelegatedAdminApi for SdkInspector {
+    async fn enable_delegated_admin(&self, account_id: &str, client_token: &str) -> Result<(), AwsError> {
+        self.inspector2
+            .enable_delegated_admin_account()
+            .delegated_admin_account_id(account_id)
+            .client_token(client_token)
+            .send()
+            .await
+            .map_err(|e| self.context.error("EnableDelegatedAdminAccount", &e))?;
+        Ok(())
+    }
+
+    async fn disable_delegated_admin(&self, account_id: &str) -> Result<(), AwsError> {
+        self.inspector2
+            .disable_delegated_admin_account()
+            .delegated_admin_account_id(account_id)
+            .send()
+            .await
+            .map_err(|e| self.context.error("DisableDelegatedAdminAccount", &e))?;
+        Ok(())
+    }
+
+    async fn delegated_admin(&self) -> Result<Option<DelegatedAdmin>, AwsError> {
+        let out = self
+            .inspector2
+            .get_delegated_admin_account()
+            .send()
+            .await
+            .map_err(|e| self.context.error("GetDelegatedAdminAccount", &e))?;
+        // An answer without an account names no administrator.
+        Ok(out.delegated_admin().and_then(|d| {
+            let account_id = d.account_id().filter(|a| !a.is_empty())?.to_owned();
+            let relationship_status = d.relationship_status().and_then(|r| decode::<RelationshipStatus>(r.as_str()));
+            Some(DelegatedAdmin { account_id, relationship_status })
+        }))
+    }
+
+    async fn delegated_admins_page(&self, next_token: Option<String>) -> Result<DelegatedAdminPage, AwsError> {
+        let out = self
+            .inspector2
+            .list_delegated_admin_accounts()
+            .max_results(5)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| self.context.error("ListDelegatedAdminAccounts", &e))?;
+        Ok(DelegatedAdminPage {
+            accounts: out.delegated_admin_accounts().iter().map(admin_account).collect(),
+            next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_owned),
+        })
     }
 }

@@ -1,4 +1,4 @@
-//! A decorator that cuts every Inspector (and STS) call off at Terraform's stop. A call that
+//! Decorators that cut every Inspector (and STS) call off at Terraform's stop. A call that
 //! never answers would otherwise run on for the SDK's attempt and operation timeouts (20 s and
 //! 60 s) after one Ctrl-C, in resources whose work has no `wait::Limit` (the rescan settings) and
 //! in reads. A stopped call fails `Final`, so the domain code ends at the next call with what it
@@ -9,8 +9,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::api::{
-    BatchOutcome, CallerApi, EcrRescanConfig, EcrScanningApi, InspectorApi, MembersApi, OrganizationConfigurationApi,
-    RescanConfigurationApi,
+    BatchOutcome, CallerApi, DelegatedAdmin, DelegatedAdminApi, DelegatedAdminPage, EcrRescanConfig, EcrScanningApi,
+    InspectorApi, MembersApi, OrganizationConfigurationApi, RescanConfigurationApi,
 };
 use super::organization::{AutoEnable, Member, MembersPage, OrganizationConfiguration};
 use crate::aws::stop::{unless_stopped, StopWatch};
@@ -86,6 +86,39 @@ impl OrganizationConfigurationApi for StoppableInspector {
     async fn update_organization_configuration(&self, auto_enable: &AutoEnable) -> Result<AutoEnable, AwsError> {
         let call = self.inner.update_organization_configuration(auto_enable);
         unless_stopped(&*self.stop, "UpdateOrganizationConfiguration", call).await
+    }
+}
+
+/// A [`DelegatedAdminApi`] whose calls end at once when `stop` fires, as [`StoppableInspector`].
+pub struct StoppableDelegatedAdmin {
+    inner: Arc<dyn DelegatedAdminApi>,
+    stop: Arc<dyn StopWatch>,
+}
+
+impl StoppableDelegatedAdmin {
+    pub fn new(inner: Arc<dyn DelegatedAdminApi>, stop: Arc<dyn StopWatch>) -> Self {
+        StoppableDelegatedAdmin { inner, stop }
+    }
+}
+
+#[async_trait]
+impl DelegatedAdminApi for StoppableDelegatedAdmin {
+    async fn enable_delegated_admin(&self, account_id: &str, client_token: &str) -> Result<(), AwsError> {
+        let call = self.inner.enable_delegated_admin(account_id, client_token);
+        unless_stopped(&*self.stop, "EnableDelegatedAdminAccount", call).await
+    }
+
+    async fn disable_delegated_admin(&self, account_id: &str) -> Result<(), AwsError> {
+        unless_stopped(&*self.stop, "DisableDelegatedAdminAccount", self.inner.disable_delegated_admin(account_id))
+            .await
+    }
+
+    async fn delegated_admin(&self) -> Result<Option<DelegatedAdmin>, AwsError> {
+        unless_stopped(&*self.stop, "GetDelegatedAdminAccount", self.inner.delegated_admin()).await
+    }
+
+    async fn delegated_admins_page(&self, next_token: Option<String>) -> Result<DelegatedAdminPage, AwsError> {
+        unless_stopped(&*self.stop, "ListDelegatedAdminAccounts", self.inner.delegated_admins_page(next_token)).await
     }
 }
 

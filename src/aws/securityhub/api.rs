@@ -123,6 +123,46 @@ pub struct UpdateOutcome {
     pub unprocessed: Vec<UnprocessedFinding>,
 }
 
+wire_enum!(
+    /// Whether a control is enabled in one standard (`AssociationStatus`).
+    pub enum AssociationStatus {
+        Enabled = "ENABLED",
+        Disabled = "DISABLED",
+    }
+);
+
+wire_enum!(
+    /// How an organization configures Security Hub (`OrganizationConfiguration.ConfigurationType`).
+    pub enum ConfigurationType {
+        Central = "CENTRAL",
+        Local = "LOCAL",
+    }
+);
+
+/// A control in one of the caller's enabled standards (ListStandardsControlAssociations).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ControlAssociation {
+    pub standards_arn: String,
+    /// None when the answer carried none.
+    pub status: Option<AssociationStatus>,
+    /// Why the status was last changed, when someone said.
+    pub updated_reason: Option<String>,
+}
+
+/// One page of ListStandardsControlAssociations.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssociationsPage {
+    pub associations: Vec<ControlAssociation>,
+    pub next_token: Option<String>,
+}
+
+/// Security Hub's DescribeOrganizationConfiguration, the part the provider reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HubOrganizationConfiguration {
+    /// None when the answer carried none.
+    pub configuration_type: Option<ConfigurationType>,
+}
+
 #[async_trait]
 pub trait SecurityHubApi: Send + Sync {
     /// The control, or None when Security Hub does not know the id.
@@ -132,6 +172,15 @@ pub trait SecurityHubApi: Send + Sync {
     /// BatchUpdateFindings for at most 100 findings.
     async fn update_findings(&self, findings: &[FindingRef], update: &FindingUpdate)
         -> Result<UpdateOutcome, AwsError>;
+    /// One page of ListStandardsControlAssociations (at most 100): the control in each standard
+    /// the caller has enabled.
+    async fn control_associations_page(
+        &self,
+        control_id: &str,
+        next_token: Option<String>,
+    ) -> Result<AssociationsPage, AwsError>;
+    /// Security Hub's DescribeOrganizationConfiguration (its administrator's call).
+    async fn organization_configuration(&self) -> Result<HubOrganizationConfiguration, AwsError>;
 }
 
 #[cfg(test)]

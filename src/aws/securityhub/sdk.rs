@@ -9,8 +9,9 @@ use aws_sdk_securityhub::types::{
 };
 
 use super::api::{
-    ComplianceStatus, Control, Finding, FindingQuery, FindingRef, FindingUpdate, FindingsPage, RecordState,
-    SecurityHubApi, UnprocessedFinding, UpdateOutcome, WorkflowStatus,
+    AssociationStatus, AssociationsPage, ComplianceStatus, ConfigurationType, Control, ControlAssociation, Finding,
+    FindingQuery, FindingRef, FindingUpdate, FindingsPage, HubOrganizationConfiguration, RecordState, SecurityHubApi,
+    UnprocessedFinding, UpdateOutcome, WorkflowStatus,
 };
 use crate::aws::errors::ErrorContext;
 use crate::aws::{AwsError, ErrorClass};
@@ -87,6 +88,14 @@ fn unprocessed(u: &BatchUpdateFindingsUnprocessedFinding) -> UnprocessedFinding 
     }
 }
 
+fn association(a: &aws_sdk_securityhub::types::StandardsControlAssociationSummary) -> ControlAssociation {
+    ControlAssociation {
+        standards_arn: a.standards_arn().unwrap_or_default().to_owned(),
+        status: a.association_status().map(|s| AssociationStatus::from(s.as_str())),
+        updated_reason: a.updated_reason().filter(|r| !r.is_empty()).map(str::to_owned),
+    }
+}
+
 #[async_trait]
 impl SecurityHubApi for SdkSecurityHub {
     async fn control(&self, control_id: &str) -> Result<Option<Control>, AwsError> {
@@ -146,6 +155,40 @@ impl SecurityHubApi for SdkSecurityHub {
             processed: out.processed_findings().iter().filter_map(|f| f.id().map(str::to_owned)).collect(),
             unprocessed: out.unprocessed_findings().iter().map(unprocessed).collect(),
         })
+    }
+
+    async fn control_associations_page(
+        &self,
+        control_id: &str,
+        next_token: Option<String>,
+    ) -> Result<AssociationsPage, AwsError> {
+        let out = self
+            .client
+            .list_standards_control_associations()
+            .security_control_id(control_id)
+            .max_results(100)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| self.context.error("ListStandardsControlAssociations", &e))?;
+        Ok(AssociationsPage {
+            associations: out.standards_control_association_summaries().iter().map(association).collect(),
+            next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_owned),
+        })
+    }
+
+    async fn organization_configuration(&self) -> Result<HubOrganizationConfiguration, AwsError> {
+        let out = self
+            .client
+            .describe_organization_configuration()
+            .send()
+            .await
+            .map_err(|e| self.context.error("DescribeOrganizationConfiguration", &e))?;
+        let configuration_type = out
+            .organization_configuration()
+            .and_then(|c| c.configuration_type())
+            .map(|t| ConfigurationType::from(t.as_str()));
+        Ok(HubOrganizationConfiguration { configuration_type })
     }
 }
 

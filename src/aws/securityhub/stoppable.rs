@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use crate::aws::securityhub::api::{
-    Control, FindingQuery, FindingRef, FindingUpdate, FindingsPage, SecurityHubApi, UpdateOutcome,
+    AssociationsPage, Control, FindingQuery, FindingRef, FindingUpdate, FindingsPage, HubOrganizationConfiguration,
+    SecurityHubApi, UpdateOutcome,
 };
 use crate::aws::stop::{unless_stopped, StopWatch};
 use crate::aws::AwsError;
@@ -40,6 +41,19 @@ impl SecurityHubApi for StoppableSecurityHub {
         update: &FindingUpdate,
     ) -> Result<UpdateOutcome, AwsError> {
         unless_stopped(&*self.stop, "BatchUpdateFindings", self.inner.update_findings(findings, update)).await
+    }
+
+    async fn control_associations_page(
+        &self,
+        control_id: &str,
+        next_token: Option<String>,
+    ) -> Result<AssociationsPage, AwsError> {
+        let call = self.inner.control_associations_page(control_id, next_token);
+        unless_stopped(&*self.stop, "ListStandardsControlAssociations", call).await
+    }
+
+    async fn organization_configuration(&self) -> Result<HubOrganizationConfiguration, AwsError> {
+        unless_stopped(&*self.stop, "DescribeOrganizationConfiguration", self.inner.organization_configuration()).await
     }
 }
 

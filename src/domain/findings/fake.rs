@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use tokio::time::Instant;
 
 use crate::aws::securityhub::api::{
-    Control, Finding, FindingQuery, FindingRef, FindingUpdate, FindingsPage, RecordState, SecurityHubApi,
-    UnprocessedFinding, UpdateOutcome,
+    AssociationsPage, Control, ControlAssociation, Finding, FindingQuery, FindingRef, FindingUpdate, FindingsPage,
+    HubOrganizationConfiguration, RecordState, SecurityHubApi, UnprocessedFinding, UpdateOutcome,
 };
 use crate::aws::{AwsError, ErrorClass};
 
@@ -32,6 +32,12 @@ pub struct HubWorld {
     pub ignore_filters: bool,
     /// Findings BatchUpdateFindings reports unprocessed, with these errors.
     pub refuse: Vec<UnprocessedFinding>,
+    /// The control in each of the caller's enabled standards, by control id.
+    pub associations: BTreeMap<String, Vec<ControlAssociation>>,
+    /// ListStandardsControlAssociations page size; 0 means 100.
+    pub associations_page_size: usize,
+    /// What Security Hub's DescribeOrganizationConfiguration answers.
+    pub hub_configuration: HubOrganizationConfiguration,
     /// Errors returned by the next calls of an operation.
     pub call_errors: BTreeMap<&'static str, VecDeque<AwsError>>,
     pub calls: Vec<Call>,
@@ -182,5 +188,32 @@ impl SecurityHubApi for FakeSecurityHub {
             }
         }
         Ok(out)
+    }
+
+    async fn control_associations_page(
+        &self,
+        control_id: &str,
+        next_token: Option<String>,
+    ) -> Result<AssociationsPage, AwsError> {
+        const OP: &str = "ListStandardsControlAssociations";
+        let mut world = self.inner.lock().unwrap();
+        self.record(&mut world, self.call(OP))?;
+        let start: usize = match next_token {
+            Some(token) => token.parse().map_err(|_| error(OP, "InvalidInputException"))?,
+            None => 0,
+        };
+        let size = if world.associations_page_size == 0 { 100 } else { world.associations_page_size };
+        let all = world.associations.get(control_id).map(Vec::as_slice).unwrap_or_default();
+        let end = (start + size).min(all.len());
+        Ok(AssociationsPage {
+            associations: all[start.min(end)..end].to_vec(),
+            next_token: (end < all.len()).then(|| end.to_string()),
+        })
+    }
+
+    async fn organization_configuration(&self) -> Result<HubOrganizationConfiguration, AwsError> {
+        let mut world = self.inner.lock().unwrap();
+        self.record(&mut world, self.call("DescribeOrganizationConfiguration"))?;
+        Ok(world.hub_configuration.clone())
     }
 }

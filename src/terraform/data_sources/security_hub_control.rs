@@ -12,8 +12,10 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::aws::clients::Clients;
+use crate::aws::securityhub::api::{ConfigurationType, SecurityHubApi};
 use crate::aws::securityhub::api::{Control, Finding, FindingQuery};
 use crate::aws::AwsError;
+use crate::domain::control_enablement::{self as enablement, Enablement, Read};
 use crate::domain::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::terraform::checks;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
@@ -62,6 +64,9 @@ pub struct ControlState {
     pub remediation_url: Value<String>,
     pub control_status: Value<String>,
     pub compliance_status: Value<String>,
+    pub control_enabled: Value<bool>,
+    pub disabled_reason: Value<String>,
+    pub configuration_type: Value<String>,
     pub passed_count: Value<i64>,
     pub failed_count: Value<i64>,
     pub suppressed_count: Value<i64>,
@@ -112,8 +117,40 @@ impl SecurityHubControl {
                 (
                     "compliance_status",
                     computed(
-                        "`FAILED` if any non-suppressed ACTIVE finding failed; else `PASSED` if all passed; else `UNKNOWN` \
-                         (WARNING or NOT_AVAILABLE); `NO_DATA` if no non-suppressed ACTIVE finding remains.",
+                        "`DISABLED` when the control is disabled in every standard the account has enabled \
+                         (`control_enabled = false`): a disabled control has no findings, so it neither passes nor \
+                         fails. Otherwise, from the findings: `FAILED` if any non-suppressed ACTIVE finding failed; \
+                         else `PASSED` if all passed; else `UNKNOWN` (WARNING or NOT_AVAILABLE); `NO_DATA` if no \
+                         non-suppressed ACTIVE finding remains.",
+                    ),
+                ),
+                (
+                    "control_enabled",
+                    attribute(
+                        T::Bool,
+                        C::Computed,
+                        "Whether the control is enabled in at least one security standard the caller's account has \
+                         enabled in `region` (ListStandardsControlAssociations). `false` when it is disabled in \
+                         every one of them, or is in none: by a Security Hub central configuration policy, a Security \
+                         Hub CSPM policy or by hand. Null, with a warning, when Security Hub refuses the read.",
+                    ),
+                ),
+                (
+                    "disabled_reason",
+                    computed(
+                        "Why the control is disabled: the reason Security Hub recorded for it (`UpdatedReason`, \
+                         several joined with `; `), or a sentence when it is in none of the enabled standards. Null \
+                         while the control is enabled, or when the read is refused.",
+                    ),
+                ),
+                (
+                    "configuration_type",
+                    computed(
+                        "How the organization configures Security Hub, from Security Hub's \
+                         DescribeOrganizationConfiguration: `CENTRAL` (configuration policies of the Security Hub \
+                         administrator decide which controls are enabled) or `LOCAL` (each account decides). Only \
+                         the organization's Security Hub administrator may read it: for any other caller it is null, \
+                         with a warning naming the permission, never a guess.",
                     ),
                 ),
                 ("passed_count", count("ACTIVE, non-suppressed findings that PASSED.")),
@@ -144,9 +181,27 @@ impl SecurityHubControl {
     }
 }
 
-/// The data source's state: the control, its compliance and every ACTIVE finding.
-fn state(query: FindingQuery, control: Control, all: &[Finding]) -> ControlState {
+/// What Security Hub says about the control's enablement and the organization, each None when
+/// the read was refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Governance {
+    pub enablement: Option<Enablement>,
+    /// Some(None): read, and Security Hub named no type.
+    pub configuration_type: Option<Option<ConfigurationType>>,
+}
+
+/// `DISABLED` for a control disabled everywhere, else the findings' compliance.
+fn compliance_status(governance: &Governance, from_findings: &str) -> String {
+    match governance.enablement.as_ref().and_then(Enablement::enabled) {
+        Some(false) => "DISABLED".to_owned(),
+        _ => from_findings.to_owned(),
+    }
+}
+
+/// The data source's state: the control, its enablement, its compliance and every ACTIVE finding.
+fn state(query: FindingQuery, control: Control, all: &[Finding], governance: &Governance) -> ControlState {
     let c = findings::compliance(all);
+    let enablement = governance.enablement.as_ref();
     ControlState {
         id: Value::Value(findings::scoped_id(&query.control_id, query.account_id.as_deref())),
         control_id: Value::Value(query.control_id),
@@ -155,13 +210,47 @@ fn state(query: FindingQuery, control: Control, all: &[Finding]) -> ControlState
         severity: Value::Value(control.severity),
         remediation_url: Value::Value(control.remediation_url),
         control_status: Value::Value(control.status),
-        compliance_status: Value::Value(c.status.as_str().to_owned()),
+        compliance_status: Value::Value(compliance_status(governance, c.status.as_str())),
+        control_enabled: enablement.and_then(Enablement::enabled).map(Value::Value).unwrap_or(Value::Null),
+        disabled_reason: enablement.and_then(Enablement::disabled_reason).map(Value::Value).unwrap_or(Value::Null),
+        configuration_type: match &governance.configuration_type {
+            Some(Some(t)) => Value::Value(t.as_str().to_owned()),
+            _ => Value::Null,
+        },
         passed_count: Value::Value(c.passed),
         failed_count: Value::Value(c.failed),
         suppressed_count: Value::Value(c.suppressed),
         findings: Value::Value(all.iter().map(FindingObject::from).collect()),
         region: query.region.map(Value::Value).unwrap_or(Value::Null),
     }
+}
+
+/// Reads the control's enablement and the configuration type; a refusal is a warning and a null,
+/// any other failure an error.
+async fn governance(
+    diags: &mut Diagnostics,
+    api: &dyn SecurityHubApi,
+    control_id: &str,
+) -> Result<Governance, AwsError> {
+    let enablement = match enablement::enablement(api, control_id).await? {
+        Read::Known(e) => Some(e),
+        Read::Refused(e) => {
+            diag::warning(diags, "Cannot tell whether the control is enabled", enablement::enablement_refused(&e));
+            None
+        }
+    };
+    let configuration_type = match enablement::configuration_type(api).await? {
+        Read::Known(t) => Some(t),
+        Read::Refused(e) => {
+            diag::warning(
+                diags,
+                "Cannot read Security Hub's configuration type",
+                enablement::configuration_refused(&e),
+            );
+            None
+        }
+    };
+    Ok(Governance { enablement, configuration_type })
 }
 
 #[async_trait]
@@ -202,9 +291,16 @@ impl DataSource for SecurityHubControl {
             }
             Err(e) => return self.fail(diags, &e, &clients).await,
         };
+        let governance = match governance(diags, hub.api, &query.control_id).await {
+            Ok(g) => g,
+            Err(e) => return self.fail(diags, &e, &clients).await,
+        };
         match findings::list(&hub, &query).await {
-            Ok(all) => Some(state(query, control, &all)),
+            Ok(all) => Some(state(query, control, &all, &governance)),
             Err(e) => self.fail(diags, &e, &clients).await,
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

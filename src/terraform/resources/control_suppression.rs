@@ -8,16 +8,18 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::clients::Clients;
 use crate::aws::securityhub::api::{FindingQuery, SecurityHubApi};
 use crate::aws::AwsError;
+use crate::domain::control_enablement::{self as enablement, Read};
 use crate::domain::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::domain::suppression::{self, Owned, SetupError, SuppressReport};
 use crate::terraform::checks;
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::{ids, terraform::diag, terraform::region, validate};
@@ -177,6 +179,22 @@ impl ControlSuppression {
                 diag::attr_error(diags, AttributePath::new("control_id"), "Unknown control", detail);
             }
             SetupError::Aws(e) => self.report(diags, e, clients).await,
+        }
+    }
+
+    /// A plan-time warning when the control is disabled everywhere: there is nothing to suppress.
+    /// One ListStandardsControlAssociations call; a refused or failed read says nothing.
+    async fn warn_if_disabled(&self, diags: &mut Diagnostics, planned: &SuppressionState) {
+        let (Value::Value(region), Value::Value(control)) = (&planned.region, &planned.control_id) else { return };
+        if self.shared.config_unknown() {
+            return;
+        }
+        let Ok(clients) = self.shared.clients_in(Some(region)).await else { return };
+        let api = clients.securityhub.clone();
+        if let Ok(Read::Known(found)) = enablement::enablement(api.as_ref(), control).await {
+            if let Some(text) = enablement::nothing_to_suppress(&found, region) {
+                diag::warning(diags, "Nothing to suppress: the control is disabled", text);
+            }
         }
     }
 
@@ -351,6 +369,7 @@ impl Resource for ControlSuppression {
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
         planned.pending_finding_ids = Value::Value(BTreeSet::new());
+        self.warn_if_disabled(diags, &planned).await;
         Some((planned, Some(Private::default())))
     }
 
@@ -379,6 +398,7 @@ impl Resource for ControlSuppression {
         if work {
             planned.finding_ids = Value::Unknown;
             planned.pending_finding_ids = Value::Value(BTreeSet::new());
+            self.warn_if_disabled(diags, &planned).await;
         }
         Some((planned, Some(Private::default()), replace))
     }
@@ -438,6 +458,24 @@ impl Resource for ControlSuppression {
         }
         let prior = self.in_region(diags, prior).await?;
         self.restore(diags, &prior).await.then_some(())
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::suppression_schema())
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_suppression_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(SuppressionState, Option<Private>)> {
+        let id = identity::suppression_import_id(diags, "inspector2fix_control_suppression", identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, Option<Private>)> {

@@ -1,6 +1,7 @@
 //! One module per resource, its unit tests beside it.
 
 pub mod control_suppression;
+pub mod delegated_admin;
 pub mod ecr_auto_enable;
 pub mod ecr_rescan_configuration;
 pub mod ecr_scanning;

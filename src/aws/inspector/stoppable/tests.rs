@@ -140,3 +140,53 @@ async fn without_a_stop_answers_pass_through() {
     let api = StoppableInspector::new(Arc::new(Silent(Some("111111111111"))), Arc::new(TestStop::default()));
     assert_eq!(api.caller_account().await.expect("the inner answer"), "111111111111");
 }
+
+/// A delegated-administrator service that never answers.
+struct SilentAdmin;
+
+#[async_trait]
+impl DelegatedAdminApi for SilentAdmin {
+    async fn enable_delegated_admin(&self, _: &str, _: &str) -> Result<(), AwsError> {
+        std::future::pending().await
+    }
+    async fn disable_delegated_admin(&self, _: &str) -> Result<(), AwsError> {
+        std::future::pending().await
+    }
+    async fn delegated_admin(&self) -> Result<Option<DelegatedAdmin>, AwsError> {
+        std::future::pending().await
+    }
+    async fn delegated_admins_page(&self, _: Option<String>) -> Result<DelegatedAdminPage, AwsError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_ends_every_delegated_administrator_call_in_flight() {
+    let stop = Arc::new(TestStop::default());
+    let api = StoppableDelegatedAdmin::new(Arc::new(SilentAdmin), stop.clone());
+    let stopper = stop.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        stopper.stop();
+    });
+    let started = tokio::time::Instant::now();
+    let calls: Vec<BoxFuture<'_, Result<(), AwsError>>> = vec![
+        async { api.enable_delegated_admin("222222222222", "token").await }.boxed(),
+        async { api.disable_delegated_admin("222222222222").await }.boxed(),
+        async { api.delegated_admin().await.map(drop) }.boxed(),
+        async { api.delegated_admins_page(None).await.map(drop) }.boxed(),
+    ];
+    let ended = futures::future::join_all(calls).await;
+    assert_eq!(started.elapsed(), Duration::from_secs(5), "every call ended at the stop, none before");
+    let operations = [
+        "EnableDelegatedAdminAccount",
+        "DisableDelegatedAdminAccount",
+        "GetDelegatedAdminAccount",
+        "ListDelegatedAdminAccounts",
+    ];
+    for (result, operation) in ended.into_iter().zip(operations) {
+        let err = result.expect_err("a call that never answers ends only by the stop");
+        assert_eq!(err.operation, operation);
+        assert!(err.is_final() && err.to_string().contains("stopped by Terraform (interrupt)"), "{err}");
+    }
+}

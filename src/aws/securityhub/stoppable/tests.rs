@@ -15,6 +15,12 @@ impl SecurityHubApi for Silent {
     async fn update_findings(&self, _: &[FindingRef], _: &FindingUpdate) -> Result<UpdateOutcome, AwsError> {
         std::future::pending().await
     }
+    async fn control_associations_page(&self, _: &str, _: Option<String>) -> Result<AssociationsPage, AwsError> {
+        std::future::pending().await
+    }
+    async fn organization_configuration(&self) -> Result<HubOrganizationConfiguration, AwsError> {
+        std::future::pending().await
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -34,5 +40,9 @@ async fn a_stop_ends_a_security_hub_call_in_flight_and_every_later_one() {
     assert!(err.to_string().contains("stopped by Terraform"), "{err}");
     let err = hub.control("Inspector.2").await.expect_err("later calls fail at once");
     assert_eq!(err.operation, "BatchGetSecurityControls");
+    let err = hub.control_associations_page("Inspector.2", None).await.expect_err("later calls fail at once");
+    assert_eq!(err.operation, "ListStandardsControlAssociations");
+    let err = hub.organization_configuration().await.expect_err("later calls fail at once");
+    assert_eq!(err.operation, "DescribeOrganizationConfiguration");
     assert_eq!(started.elapsed(), std::time::Duration::from_secs(5));
 }

@@ -25,7 +25,7 @@ pub(super) fn accounts_at_apply(diags: &mut Diagnostics, planned: &State) -> Opt
 
 /// Checks the known members of `account_ids`: one error for all the bad ones, listing the first
 /// few, so 10,000 bad ids give a short message. Unknown members are checked once known.
-pub(super) fn check_account_ids(diags: &mut Diagnostics, account_ids: &StringSet) {
+pub(crate) fn check_account_ids(diags: &mut Diagnostics, account_ids: &StringSet) {
     let Value::Value(members) = account_ids else { return };
     let path = || AttributePath::new("account_ids");
     if members.is_empty() {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 
@@ -21,6 +21,7 @@ use crate::domain::association::{self, AssociationReport};
 use crate::domain::scanning::change::ChangeSet;
 use crate::domain::scanning::{self, Report};
 use crate::domain::status::{self, Direction};
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::terraform::timeouts::{self, Operation};
@@ -28,8 +29,8 @@ use crate::terraform::values::{into_known_entries, string_set, StringSet};
 use crate::{ids, terraform::diag, terraform::region, text};
 
 mod adopt;
-mod checks;
-mod state;
+pub(crate) mod checks;
+pub mod state;
 #[cfg(test)]
 mod tests;
 /// State upgrades from older schema versions.
@@ -476,6 +477,40 @@ impl Resource for EcrScanning {
 
     async fn move_state<'a>(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(State, Option<Private>)> {
         Some((moved_state(diags, &source)?, Some(Private::default())))
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::accounts_schema())
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_accounts_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(State, Option<Private>)> {
+        let id = identity::accounts_import_id(diags, "inspector2fix_ecr_scanning", identity)?;
+        <Self as Resource>::import(self, diags, id).await
+    }
+
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    /// `terraform query -generate-config-out`: the accounts (as `account_ids`) and the Region when
+    /// it is not the provider's; everything else is left to its default.
+    async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: State) -> Option<State> {
+        let accounts = state::wanted(&state).map(|accounts| string_set(&accounts)).unwrap_or(state.account_ids);
+        let provider_region = self.shared.provider_region().await.ok();
+        let region = match state.region {
+            Value::Value(region) if Some(&region) != provider_region.as_ref() => Value::Value(region),
+            _ => Value::Null,
+        };
+        Some(State { account_ids: accounts, region, ..State::default() })
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
