@@ -138,3 +138,23 @@ fn a_suppression_has_an_identity_and_imports_by_it() {
     assert_eq!(sorted_strings(&ws.state_of(address)["finding_ids"]), vec!["f1", "f2"]);
     assert_eq!(identities(&ws), found);
 }
+
+/// The management account's `inspector2fix_delegated_admin`: `{ account_id, region }`, and an
+/// import by that identity makes no Enable or Disable of the administrator.
+#[test]
+fn the_delegated_administrator_has_an_identity_and_imports_by_it() {
+    const MGMT: &str = "999999999999";
+    const DELEGATED: &str = "inspector2fix_delegated_admin.this";
+    let emu = Emulator::start();
+    emu.put_config(json!({"credentials": {"AKIDMGMT": MGMT, "AKIDADMIN": ADMIN}, "delegated_admin_polls": 1}));
+    emu.put_organizations(json!({"management_account": MGMT, "accounts": {ADMIN: "Root"}}));
+    let body = format!("resource \"inspector2fix_delegated_admin\" \"this\" {{\n  account_id = \"{ADMIN}\"\n}}\n");
+    let ws = workspace_1_15("identity-delegated-admin", &emu, "AKIDMGMT", &body);
+    ws.apply().ok();
+    let found = identities(&ws);
+    assert_eq!(found[DELEGATED], json!({"account_id": ADMIN, "region": "us-east-1"}));
+    reimport_by_identity(&ws, &emu, &body, DELEGATED, &format!("{{\n    account_id = \"{ADMIN}\"\n  }}"));
+    emu.assert_no_call("EnableDelegatedAdminAccount", "importing by identity must not designate again");
+    emu.assert_no_call("DisableDelegatedAdminAccount", "importing by identity must not remove the administrator");
+    assert_eq!(identities(&ws), found);
+}
