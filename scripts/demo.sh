@@ -4,10 +4,22 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says how long the one before it took, so a slow step is seen to be working.
+started=$SECONDS
+step() {
+  local took=$((SECONDS - started))
+  [ "$took" -gt 1 ] && printf '    (that took %d s)\n' "$took"
+  started=$SECONDS
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
 
-step "Building the provider and the emulator"
-cargo build --quiet --workspace --bins
+if [ -x target/debug/terraform-provider-inspector2fix ] && [ -x target/debug/inspector2fix-emulator ]; then
+  step "Building the provider and the emulator (up to date or a few changed crates: seconds)"
+else
+  step "Building the provider and the emulator: the first build compiles about 260 crates, 6 to 7 minutes on 2 cores"
+fi
+# Not --quiet: cargo's progress bar on a terminal, one "Compiling <crate>" line per crate otherwise.
+cargo build --workspace --bins
 
 tf="${TF_ACC_TERRAFORM_PATH:-}"
 if [ -z "$tf" ]; then tf="$(command -v terraform || true)"; fi

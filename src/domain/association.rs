@@ -86,7 +86,8 @@ enum Standing {
     Ready,
     /// AssociateMember is needed, or is on its way.
     Moving,
-    /// Cannot become ENABLED by associating: the hint says what can.
+    /// Cannot become ENABLED by associating: the hint says what can (before "or remove it from
+    /// <the attribute>").
     Blocked(&'static str),
 }
 
@@ -96,27 +97,31 @@ fn standing(status: Option<&RelationshipStatus>) -> Standing {
         Some(R::Enabled) => Standing::Ready,
         Some(R::AccountSuspended) => Standing::Blocked(
             "the account is suspended: it cannot be associated, and a suspended member keeps Inspector.2 FAILED until \
-             the administrator disassociates it (inspector2fix never does): reactivate or close the account, or \
-             remove it from account_ids",
+             the administrator disassociates it (inspector2fix never does): reactivate or close the account",
         ),
-        Some(R::RegionDisabled) => Standing::Blocked(
-            "the Region is disabled in that account: enable the Region there (an opt-in Region), or remove the \
-             account from account_ids",
-        ),
+        Some(R::RegionDisabled) => {
+            Standing::Blocked("the Region is disabled in that account: enable the Region there (an opt-in Region)")
+        }
         Some(R::CannotCreateDetectorInOrgMaster) => Standing::Blocked(
             "Inspector cannot be set up in the organization's management account this way: enable it there with \
-             the management account's own credentials, or remove it from account_ids",
+             the management account's own credentials",
         ),
         Some(R::EmailVerificationFailed) => Standing::Blocked(
             "the invitation's email verification failed: the account is not part of the AWS Organization; add it to \
-             the organization, or remove it from account_ids",
+             the organization",
         ),
         _ => Standing::Moving,
     }
 }
 
+/// `fix`, then the other way out: leaving the account out of `named_in`, the attribute the user
+/// listed it in (`account_ids` or `accounts`).
+fn or_remove(fix: &str, named_in: &str) -> String {
+    format!("{fix}, or remove it from {named_in}")
+}
+
 /// A next step for a failed AssociateMember, from what ListMembers said of the account before.
-fn associate_hint(e: &AwsError, listed: bool) -> Option<String> {
+fn associate_hint(e: &AwsError, listed: bool, named_in: &str) -> Option<String> {
     if let Some(hint) = &e.hint {
         return Some(hint.clone());
     }
@@ -131,26 +136,30 @@ fn associate_hint(e: &AwsError, listed: bool) -> Option<String> {
         Some(ServiceErrorCode::ServiceQuotaExceeded) => {
             "the administrator manages the maximum number of Inspector members in this Region (10,000): remove \
              accounts that left the organization, or ask AWS Support about the limit"
+                .to_owned()
         }
-        _ if !listed => {
+        _ if !listed => or_remove(
             "Inspector does not list this account as a member: check that it belongs to the AWS Organization (an \
-             account outside it cannot be associated), or remove it from account_ids"
-        }
+             account outside it cannot be associated)",
+            named_in,
+        ),
         _ => return None,
     };
-    Some(hint.to_owned())
+    Some(hint)
 }
 
 /// Associates every account of `account_ids` other than `caller` that is not an ENABLED member,
-/// and waits until each is, fails for good, or `limit` ends.
+/// and waits until each is, fails for good, or `limit` ends. `named_in` is the attribute the user
+/// listed the accounts in, for the hints.
 pub async fn associate(
     api: &dyn InspectorApi,
     account_ids: &BTreeSet<String>,
     caller: &str,
+    named_in: &'static str,
     limit: &mut Limit,
 ) -> AssociationReport {
     let accounts: BTreeSet<String> = account_ids.iter().filter(|a| *a != caller).cloned().collect();
-    let mut run = Association::new(api, limit);
+    let mut run = Association::new(api, named_in, limit);
     if !accounts.is_empty() {
         run.run(accounts).await;
     }
@@ -165,12 +174,13 @@ pub async fn associate_and_enable(
     api: &dyn InspectorApi,
     account_ids: &BTreeSet<String>,
     caller: &str,
+    named_in: &'static str,
     mut limit: Limit,
     stop: &(dyn Fn() -> StopFuture + Sync),
 ) -> (AssociationReport, Report) {
     let (now_limit, later_limit) = (limit.sibling(stop()), limit.sibling(stop()));
     let candidates: BTreeSet<String> = account_ids.iter().filter(|a| *a != caller).cloned().collect();
-    let mut run = Association::new(api, &mut limit);
+    let mut run = Association::new(api, named_in, &mut limit);
     let started = if candidates.is_empty() { Ok(()) } else { run.start(candidates).await };
     let ready_now: BTreeSet<String> =
         account_ids.iter().filter(|a| *a == caller || run.report.ready.contains(*a)).cloned().collect();
@@ -188,6 +198,8 @@ pub async fn associate_and_enable(
 
 struct Association<'a> {
     api: &'a dyn InspectorApi,
+    /// The attribute the accounts were listed in, for the hints.
+    named_in: &'static str,
     limit: &'a mut Limit,
     backoff: Backoff,
     /// Members the organization has, from the last listing: what one more listing costs.
@@ -201,10 +213,11 @@ struct Association<'a> {
 }
 
 impl<'a> Association<'a> {
-    fn new(api: &'a dyn InspectorApi, limit: &'a mut Limit) -> Self {
+    fn new(api: &'a dyn InspectorApi, named_in: &'static str, limit: &'a mut Limit) -> Self {
         let report = AssociationReport { timeout: limit.timeout(), ..AssociationReport::default() };
         Association {
             api,
+            named_in,
             limit,
             backoff: Backoff::new(),
             organization_size: 0,
@@ -231,7 +244,7 @@ impl<'a> Association<'a> {
                 self.send().await
             }
             Ok(Err(e)) => {
-                let failure = Failure { hint: associate_hint(&e, true), ..Failure::from_call(&e) };
+                let failure = Failure { hint: associate_hint(&e, true, self.named_in), ..Failure::from_call(&e) };
                 self.report.failed = accounts.iter().map(|a| (a.clone(), failure.clone())).collect();
                 Ok(())
             }
@@ -306,7 +319,8 @@ impl<'a> Association<'a> {
         let code = status.map_or("UNKNOWN", RelationshipStatus::as_str).to_owned();
         let message = format!("Inspector reports the member relationship as {code}");
         self.waiting.remove(account);
-        self.report.failed.insert(account.to_owned(), Failure { code, message, hint: Some(hint.to_owned()) });
+        let hint = Some(or_remove(hint, self.named_in));
+        self.report.failed.insert(account.to_owned(), Failure { code, message, hint });
     }
 
     /// One AssociateMember per queued account, a few in flight; answers judged in account order.
@@ -333,7 +347,7 @@ impl<'a> Association<'a> {
                     self.waiting.insert(account, None);
                 }
                 Err(e) if e.is_final() => {
-                    let hint = associate_hint(&e, self.listed.contains(&account));
+                    let hint = associate_hint(&e, self.listed.contains(&account), self.named_in);
                     self.report.failed.insert(account, Failure { hint, ..Failure::from_call(&e) });
                 }
                 Err(e) => {

@@ -3,6 +3,7 @@
 //! (by a central configuration policy, a Security Hub CSPM policy or by hand) makes no findings:
 //! it is neither PASSED nor FAILED. A refused read is reported as refused, never as a guess.
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::securityhub::api::{AssociationStatus, ConfigurationType, ControlAssociation, SecurityHubApi};
 use crate::aws::AwsError;
 
@@ -64,7 +65,7 @@ impl Enablement {
 /// Whether Security Hub refused the caller rather than failed: AccessDeniedException (IAM), or
 /// InvalidAccessException (not the Security Hub administrator, for organization calls).
 pub fn is_refusal(e: &AwsError) -> bool {
-    matches!(e.code.as_deref(), Some("AccessDeniedException" | "InvalidAccessException"))
+    e.is(ServiceErrorCode::AccessDenied) || e.is(ServiceErrorCode::InvalidAccess)
 }
 
 /// Every page of ListStandardsControlAssociations for `control_id`; a refusal is [`Read::Refused`],

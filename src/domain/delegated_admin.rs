@@ -10,6 +10,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::inspector::api::{DelegatedAdmin, DelegatedAdminApi};
 use crate::aws::inspector::organization::RelationshipStatus;
 use crate::aws::AwsError;
@@ -166,7 +167,7 @@ pub fn explain(e: &AwsError, caller: Option<&str>) -> String {
 
 /// Whether Inspector refused the caller (not the management account, or no permission).
 pub fn is_refusal(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("AccessDeniedException")
+    e.is(ServiceErrorCode::AccessDenied)
 }
 
 /// Whether `admin` is `account`, in any status but a settled removal: GetDelegatedAdminAccount
@@ -184,7 +185,16 @@ pub fn is_active(admin: &DelegatedAdmin) -> bool {
 
 /// The administrator by GetDelegatedAdminAccount, one call (the SDK retries what can heal).
 pub async fn current(api: &dyn DelegatedAdminApi) -> Result<Option<DelegatedAdmin>, AwsError> {
-    api.delegated_admin().await
+    none_when_not_found(api.delegated_admin().await)
+}
+
+/// GetDelegatedAdminAccount's ResourceNotFoundException (a documented answer of the call) says
+/// that there is no administrator: an answer, unlike a refusal or a failure.
+fn none_when_not_found(read: Result<Option<DelegatedAdmin>, AwsError>) -> Result<Option<DelegatedAdmin>, AwsError> {
+    match read {
+        Err(e) if e.is(ServiceErrorCode::ResourceNotFound) => Ok(None),
+        other => other,
+    }
 }
 
 /// Makes `account_id` the delegated administrator in the client's Region and waits until
@@ -268,7 +278,7 @@ impl<'a> Run<'a> {
                     self.outcome.took_effect = true;
                     return Ok(());
                 }
-                Ok(Err(e)) if e.code.as_deref() == Some("ConflictException") => return Err(self.conflict(e).await),
+                Ok(Err(e)) if e.is(ServiceErrorCode::Conflict) => return self.conflict(e).await,
                 Ok(Err(e)) => self.retry_later(e).await?,
                 Err(ended) => return Err(self.ended(ended)),
             }
@@ -276,12 +286,17 @@ impl<'a> Run<'a> {
     }
 
     /// A refused Enable: names the administrator this Region has, if it has another one.
-    async fn conflict(&mut self, e: AwsError) -> Problem {
+    /// A refused Enable: names the administrator this Region has, if it has another one. When the
+    /// read names the account itself, the Conflict said "already enabled": that is no problem.
+    async fn conflict(&mut self, e: AwsError) -> Result<(), Problem> {
         let account = self.account();
-        match self.read().await {
-            Ok(Some(other)) if other.account_id != account && is_active(&other) => Problem::OtherAdmin(other),
-            Ok(_) => Problem::Conflict(e),
-            Err(problem) => problem,
+        match self.read().await? {
+            Some(other) if other.account_id != account && is_active(&other) => Err(Problem::OtherAdmin(other)),
+            admin if names(&admin, &account) => {
+                self.outcome.took_effect = true;
+                Ok(())
+            }
+            _ => Err(Problem::Conflict(e)),
         }
     }
 
@@ -308,7 +323,7 @@ impl<'a> Run<'a> {
                     self.outcome.requests_accepted += 1;
                     return Ok(());
                 }
-                Ok(Err(e)) if e.code.as_deref() == Some("ResourceNotFoundException") => return Ok(()),
+                Ok(Err(e)) if e.is(ServiceErrorCode::ResourceNotFound) => return Ok(()),
                 Ok(Err(e)) => self.retry_later(e).await?,
                 Err(ended) => return Err(self.ended(ended)),
             }
@@ -320,7 +335,7 @@ impl<'a> Run<'a> {
         let account = self.account();
         loop {
             let api = self.api;
-            match self.limit.run(api.delegated_admin()).await {
+            match self.limit.run(api.delegated_admin()).await.map(none_when_not_found) {
                 Ok(Ok(admin)) => {
                     if let Some(a) = admin.as_ref().filter(|a| a.account_id == account) {
                         self.outcome.status = a.relationship_status.clone();

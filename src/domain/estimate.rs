@@ -42,8 +42,10 @@ pub struct Counts {
     pub pushed_last_30_days: u64,
 }
 
+/// Whether `at` is at most `days` days before `now`. Saturating: a date or a duration beyond what
+/// i64 seconds hold is simply far away or long, never an overflow.
 fn within(at: Option<i64>, now: i64, days: i64) -> bool {
-    at.is_some_and(|t| now - t <= days * DAY)
+    at.is_some_and(|t| now.saturating_sub(t) <= days.saturating_mul(DAY))
 }
 
 pub fn count(images: &[ImageDates], now: i64, d: Durations) -> Counts {
@@ -77,14 +79,39 @@ pub struct Costs {
     pub monthly_micro_usd: i128,
 }
 
-pub fn costs(c: &Counts, p: &Prices) -> Costs {
+/// The largest price, in USD, the estimate takes (per image scan or rescan): far above any
+/// Inspector price, and low enough that no realistic registry overflows the arithmetic.
+pub const MAX_PRICE_USD: i64 = 1_000_000;
+/// The largest number of rescans per image per month the estimate takes.
+pub const MAX_RESCANS_PER_MONTH: i64 = 100_000;
+
+/// The costs of `c` at `p`, with checked arithmetic: an error, never a wrapped or saturated
+/// figure, when a product does not fit.
+pub fn costs(c: &Counts, p: &Prices) -> Result<Costs, String> {
+    let too_large = || {
+        "the estimate is too large to compute exactly: check price_per_image_scan, price_per_rescan and \
+         rescans_per_image_per_month"
+            .to_owned()
+    };
     let scan = i128::from(p.image_scan_micro_usd);
-    let rescans = i128::from(c.continuous_rescan_images) * i128::from(p.rescans_per_month_micro);
-    Costs {
-        initial_scan_micro_usd: i128::from(c.initial_scan_images) * scan,
-        monthly_micro_usd: i128::from(c.pushed_last_30_days) * scan
-            + rescans * i128::from(p.rescan_micro_usd) / 1_000_000,
+    let initial = i128::from(c.initial_scan_images).checked_mul(scan).ok_or_else(too_large)?;
+    let pushed = i128::from(c.pushed_last_30_days).checked_mul(scan).ok_or_else(too_large)?;
+    let rescans = i128::from(c.continuous_rescan_images)
+        .checked_mul(i128::from(p.rescans_per_month_micro))
+        .and_then(|r| r.checked_mul(i128::from(p.rescan_micro_usd)))
+        .ok_or_else(too_large)?
+        / 1_000_000;
+    let monthly = pushed.checked_add(rescans).ok_or_else(too_large)?;
+    Ok(Costs { initial_scan_micro_usd: initial, monthly_micro_usd: monthly })
+}
+
+/// `micro` of at most `max` whole units, for an input named `name`: an error naming it otherwise.
+pub fn bounded_micro(name: &str, text: &str, max: i64) -> Result<i64, String> {
+    let value = micro(text).map_err(|e| format!("{name}: {e}"))?;
+    if value > max.saturating_mul(1_000_000) {
+        return Err(format!("{name}: {text} is more than {max}, the largest value the estimate takes"));
     }
+    Ok(value)
 }
 
 /// A non-negative decimal with at most 6 decimals ("0.11", "2", "1.5e-2" is refused) in
@@ -99,9 +126,10 @@ pub fn micro(text: &str) -> Result<i64, String> {
     if !digits(whole) || !digits(frac) {
         return Err(bad());
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+    let too_large = || format!("{text:?} is too large");
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
     let frac: i64 = format!("{frac:0<6}").parse().map_err(|_| bad())?;
-    whole.checked_mul(1_000_000).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
+    whole.checked_mul(1_000_000).and_then(|w| w.checked_add(frac)).ok_or_else(too_large)
 }
 
 /// Micro-USD as dollars, for output (exact to the micro-dollar in f64 for any realistic bill).

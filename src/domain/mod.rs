@@ -9,7 +9,8 @@
 //!   the organization's Inspector administrator), [`rescan`] (ECR rescan settings),
 //!   [`estimate`] (the cost of enhanced scanning), [`findings`] (a control's findings and
 //!   compliance), [`control_enablement`] (whether a control is enabled, Security Hub's
-//!   configuration type) and [`suppression`] (what to suppress, restore or adopt).
+//!   configuration type), [`suppression`] (what to suppress, restore or adopt) and [`survey`]
+//!   (which accounts of a Region scan ECR, for `terraform query`).
 //! - Their parts: [`status`] (what Inspector's statuses and error codes mean), [`wait`] (polling
 //!   cadence and the deadline-or-stop limit), [`batch`] (chunks of 100, 10 in flight),
 //!   [`ratelimit`] (Security Hub's documented rates).
@@ -30,4 +31,5 @@ pub mod rescan;
 pub mod scanning;
 pub mod status;
 pub mod suppression;
+pub mod survey;
 pub mod wait;

@@ -235,6 +235,30 @@ struct Convergence<'a> {
     watching: BTreeMap<String, Watch>,
     report: Report,
     progress: ProgressLog,
+    /// Where the counts go after every send and status read, for a caller that shows them
+    counts: Option<tokio::sync::watch::Sender<Counts>>,
+}
+
+/// How far a converge has got: what [`converge_watched`] publishes
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub target: InspectorStatus,
+    pub done: usize,
+    pub pending: usize,
+    pub failed: usize,
+    pub total: usize,
+}
+
+impl Counts {
+    /// Nothing done yet of `total` accounts
+    pub fn start(direction: Direction, total: usize) -> Self {
+        Counts { target: direction.target(), done: 0, pending: total, failed: 0, total }
+    }
+
+    /// "ECR ENABLED in 3/5 accounts, 2 pending, 0 failed"
+    pub fn line(&self) -> String {
+        progress_line(&self.target, self.done, self.total, self.pending, self.failed)
+    }
 }
 
 /// INFO lines on long waits, at most one per [`ProgressLog::EVERY`]: enough to show a pipeline
@@ -279,6 +303,20 @@ pub async fn converge(
     Convergence::new(api, direction, account_ids, limit, caller).run().await
 }
 
+/// [`converge`], publishing its [`Counts`] to `counts` after every send and status read.
+pub async fn converge_watched(
+    api: &dyn EcrScanningApi,
+    direction: Direction,
+    account_ids: &BTreeSet<String>,
+    limit: Limit,
+    caller: Option<&str>,
+    counts: tokio::sync::watch::Sender<Counts>,
+) -> Report {
+    let mut convergence = Convergence::new(api, direction, account_ids, limit, caller);
+    convergence.counts = Some(counts);
+    convergence.run().await
+}
+
 impl<'a> Convergence<'a> {
     fn new(
         api: &'a dyn EcrScanningApi,
@@ -296,6 +334,7 @@ impl<'a> Convergence<'a> {
             to_send: account_ids.iter().cloned().collect(),
             watching: BTreeMap::new(),
             progress: ProgressLog::new(account_ids.len()),
+            counts: None,
             report: Report {
                 direction,
                 done: BTreeMap::new(),
@@ -354,6 +393,7 @@ impl<'a> Convergence<'a> {
         for (chunk, result) in results {
             self.absorb(Via::Request, &chunk, result);
         }
+        self.publish();
         Ok(())
     }
 
@@ -372,8 +412,19 @@ impl<'a> Convergence<'a> {
         for (chunk, result) in results {
             self.absorb(Via::StatusRead, &chunk, result);
         }
+        self.publish();
         self.log_progress();
         Ok(())
+    }
+
+    /// The counts so far, to whoever watches them.
+    fn publish(&self) {
+        if let Some(counts) = &self.counts {
+            let pending = self.watching.len() + self.to_send.len();
+            let (done, failed) = (self.report.done.len(), self.report.failed.len());
+            let target = self.report.direction.target();
+            counts.send_replace(Counts { target, done, pending, failed, total: self.progress.total });
+        }
     }
 
     fn log_progress(&mut self) {

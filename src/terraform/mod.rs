@@ -5,14 +5,19 @@
 //! - [`provider`]: the provider block and registration; [`shared`]: the handle every resource
 //!   holds (settings, per-Region clients built lazily, the caller, the stop signal);
 //!   [`region`]: every `region` resolved the same way.
-//! - [`resources`] and [`data_sources`]: one module each.
+//! - [`resources`], [`data_sources`], [`list_resources`] (`terraform query`) and [`actions`]: one
+//!   module each;
+//!   [`identity`]: what names each resource's object (Terraform 1.12 and later).
 //! - Helpers: [`schema`] (schema builders), [`diag`] (diagnostics without backtraces), [`values`]
 //!   (Terraform numbers, sets and maps), [`timeouts`] (the `timeouts` block), [`checks`] (input
 //!   checks that write diagnostics on attribute paths).
 
+pub mod actions;
 pub mod checks;
 pub mod data_sources;
 pub mod diag;
+pub mod identity;
+pub mod list_resources;
 pub mod provider;
 pub mod region;
 pub mod resources;

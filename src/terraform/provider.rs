@@ -8,14 +8,18 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
-use tf_provider::{AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{
+    AttributePath, Diagnostics, DynamicAction, DynamicDataSource, DynamicListResource, DynamicResource, Provider,
+};
 
 use crate::aws::clients::{AssumeRole, Endpoints, Settings};
+use crate::terraform::actions::enable_ecr_scanning::EnableEcrScanning;
 use crate::terraform::checks;
 use crate::terraform::data_sources::ecr_scan_estimate::EcrScanEstimate;
 use crate::terraform::data_sources::ecr_scanning_compliance::EcrScanningCompliance;
 use crate::terraform::data_sources::members::Members;
 use crate::terraform::data_sources::security_hub_control::SecurityHubControl;
+use crate::terraform::list_resources::ecr_scanning::EcrScanningList;
 use crate::terraform::resources::control_suppression::ControlSuppression;
 use crate::terraform::resources::delegated_admin::DelegatedAdminResource;
 use crate::terraform::resources::ecr_auto_enable::EcrAutoEnable;
@@ -101,6 +105,12 @@ impl ProviderConfig<'_> {
 
     /// Whether anything that decides who the caller is (Region, profile, role, endpoints) is not
     /// known yet, as when `role_arn` comes from a resource created in the same apply.
+    /// Whether the provider's Region is known only at apply: its `region`, or the profile it may
+    /// come from.
+    pub fn region_unknown(&self) -> bool {
+        self.region.is_unknown() || self.profile.is_unknown()
+    }
+
     pub fn caller_unknown(&self) -> bool {
         let role_unknown = match &self.assume_role {
             Value::Value(roles) => {
@@ -268,6 +278,9 @@ impl Provider for Inspector2FixProvider {
             // Settings built now would fall back to the base credentials: plans must not guess.
             self.shared.mark_config_unknown();
         }
+        if config.region_unknown() {
+            self.shared.mark_region_unknown();
+        }
         self.shared.configure(config.settings());
         Some(())
     }
@@ -289,6 +302,20 @@ impl Provider for Inspector2FixProvider {
         map.insert("security_hub_control".into(), Box::new(SecurityHubControl::new(self.shared.clone())));
         map.insert("members".into(), Box::new(Members::new(self.shared.clone())));
         map.insert("ecr_scanning_compliance".into(), Box::new(EcrScanningCompliance::new(self.shared.clone())));
+        Some(map)
+    }
+
+    /// `terraform query` (Terraform 1.14 and later); each is named like its managed resource.
+    fn get_list_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        let mut map: HashMap<String, Box<dyn DynamicListResource>> = HashMap::new();
+        map.insert("ecr_scanning".into(), Box::new(EcrScanningList::new(self.shared.clone())));
+        Some(map)
+    }
+
+    /// Actions (Terraform 1.14 and later): `action_trigger` and `terraform apply -invoke`.
+    fn get_actions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        let mut map: HashMap<String, Box<dyn DynamicAction>> = HashMap::new();
+        map.insert("enable_ecr_scanning".into(), Box::new(EnableEcrScanning::new(self.shared.clone())));
         Some(map)
     }
 }

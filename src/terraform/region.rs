@@ -1,5 +1,6 @@
-//! The `region` argument of every resource and data source, resolved the same way everywhere:
-//! the configured Region, else the one in state, else the provider's. Checked with no AWS call.
+//! The `region` argument of every resource and data source, resolved the same way everywhere.
+//! As in the AWS provider v6, it is the configured Region, else the provider's; what exists is
+//! read and destroyed in the Region in its state. Checked with no AWS call.
 
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
@@ -30,25 +31,21 @@ async fn provider_region(shared: &Shared, diags: &mut Diagnostics) -> Option<Str
     }
 }
 
-/// The Region to plan: the configured one, else the prior state's (so a provider Region changed
-/// later does not move what exists), else the provider's; unknown while the configured value or
-/// the provider's configuration is unknown. None, with an error naming `region`, when invalid.
-pub async fn planned(
-    shared: &Shared,
-    diags: &mut Diagnostics,
-    config: &Value<String>,
-    prior: Option<&Value<String>>,
-) -> Option<Value<String>> {
-    match (config, prior) {
-        (Value::Value(region), _) => {
+/// The Region to plan: the configured one, else the provider's, as in the AWS provider v6 (an
+/// unset `region` is the provider's Region, so removing `region` from a resource, or changing the
+/// provider's Region under an unset one, plans a replacement into the provider's Region, which
+/// changes nothing in the old one). Unknown while the configured value or the provider's Region
+/// is unknown. None, with an error naming `region`, when invalid.
+pub async fn planned(shared: &Shared, diags: &mut Diagnostics, config: &Value<String>) -> Option<Value<String>> {
+    match config {
+        Value::Value(region) => {
             let before = diags.errors.len();
             check(diags, config);
             (diags.errors.len() == before).then(|| Value::Value(region.clone()))
         }
-        (Value::Unknown, _) => Some(Value::Unknown),
-        (Value::Null, Some(Value::Value(region))) => Some(Value::Value(region.clone())),
-        (Value::Null, _) if shared.config_unknown() => Some(Value::Unknown),
-        (Value::Null, _) => provider_region(shared, diags).await.map(Value::Value),
+        Value::Unknown => Some(Value::Unknown),
+        Value::Null if shared.region_unknown() => Some(Value::Unknown),
+        Value::Null => provider_region(shared, diags).await.map(Value::Value),
     }
 }
 

@@ -27,9 +27,9 @@ pub enum RegionOf {
 pub fn region_attribute(of: RegionOf) -> Attribute {
     let description = match of {
         RegionOf::Resource => {
-            "AWS Region this resource manages, e.g. `eu-west-1`. Default: the provider's Region. Changing it \
-             replaces the resource, and the replacement changes nothing in the old Region: there, nothing is \
-             disabled or restored."
+            "AWS Region this resource manages, e.g. `eu-west-1`. Default: the provider's Region, also after \
+             `region` is removed. Changing it, or removing it, replaces the resource, and the replacement changes \
+             nothing in the old Region: there, nothing is disabled or restored."
         }
         RegionOf::DataSource => "AWS Region to read, e.g. `eu-west-1`. Default: the provider's Region.",
     };

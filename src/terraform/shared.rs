@@ -12,8 +12,6 @@ use futures::FutureExt;
 use tf_provider::{Diagnostics, StopSignal};
 
 use crate::aws::clients::{self, Base, Clients, Settings};
-use crate::aws::securityhub::api::SecurityHubApi;
-use crate::aws::securityhub::stoppable::StoppableSecurityHub;
 use crate::aws::stop::StopWatch;
 use crate::aws::{AwsError, ErrorClass};
 use crate::domain::ratelimit::RateLimiter;
@@ -39,6 +37,8 @@ pub struct Shared {
     stop: StopSignal,
     /// Set when the provider configuration held values Terraform knows only at apply.
     config_unknown: AtomicBool,
+    /// Set when the provider's Region (its `region` or `profile`) is known only at apply.
+    region_unknown: AtomicBool,
 }
 
 impl Default for Shared {
@@ -52,6 +52,7 @@ impl Default for Shared {
             update_findings_rate: RateLimiter::new(10.0, 10),
             stop: StopSignal::new(),
             config_unknown: AtomicBool::new(false),
+            region_unknown: AtomicBool::new(false),
         }
     }
 }
@@ -73,6 +74,11 @@ impl Shared {
     pub fn stop_future(&self) -> StopFuture {
         let stop = self.stop.clone();
         async move { stop.stopped().await }.boxed()
+    }
+
+    /// Whether Terraform has asked the provider to stop (Ctrl-C).
+    pub fn stopped(&self) -> bool {
+        self.stop.is_stopped()
     }
 
     /// The bounds of a wait of `timeout`: its deadline, or Terraform's stop.
@@ -98,6 +104,18 @@ impl Shared {
         self.config_unknown.load(Ordering::Relaxed)
     }
 
+    /// Records that the provider's Region is not known yet (its `region` or `profile` is known
+    /// only at apply), so an unset `region` plans unknown. An unknown role or endpoint leaves the
+    /// Region known, and what exists is not replaced for it.
+    pub fn mark_region_unknown(&self) {
+        self.region_unknown.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the provider's Region is not known until apply: see [`Self::mark_region_unknown`].
+    pub fn region_unknown(&self) -> bool {
+        self.region_unknown.load(Ordering::Relaxed)
+    }
+
     fn settings(&self) -> Settings {
         self.settings.get().cloned().unwrap_or_default()
     }
@@ -113,7 +131,8 @@ impl Shared {
     }
 
     /// The clients of `region` (None: the provider's Region), built on first use and reused, with
-    /// the provider's credentials, role, profile, retries and endpoints.
+    /// the provider's credentials, role, profile, retries and endpoints. Every call they make ends
+    /// at Terraform's stop (one Ctrl-C): this is the one place clients are handed out.
     pub async fn clients_in(&self, region: Option<&str>) -> Result<Arc<Clients>, String> {
         let region = match region {
             Some(r) => r.to_owned(),
@@ -125,7 +144,10 @@ impl Shared {
             map.entry(region.clone()).or_default().clone()
         };
         let built = cell
-            .get_or_init(|| async { Arc::new(clients::build_in(self.base().await, &self.settings(), &region).await) })
+            .get_or_init(|| async {
+                let built = clients::build_in(self.base().await, &self.settings(), &region).await;
+                Arc::new(built.stoppable(Arc::new(self.stop.clone())))
+            })
             .await;
         Ok(built.clone())
     }
@@ -177,16 +199,6 @@ impl StopWatch for StopSignal {
     fn stopped(&self) -> futures::future::BoxFuture<'static, ()> {
         let stop = self.clone();
         async move { stop.stopped().await }.boxed()
-    }
-}
-
-impl Shared {
-    /// The Security Hub client, whose calls end at once when Terraform asks the provider to stop.
-    /// Security Hub work has no `timeouts` block (each call is bounded by the SDK's operation
-    /// timeout), so one Ctrl-C would otherwise wait out a long listing at 3 pages a second. A
-    /// stopped call fails `Final`, so the domain code ends at the next call with what it reported.
-    pub fn securityhub(&self, clients: &Clients) -> Arc<dyn SecurityHubApi> {
-        Arc::new(StoppableSecurityHub::new(clients.securityhub.clone(), Arc::new(self.stop.clone())))
     }
 }
 

@@ -49,6 +49,27 @@ pub fn known_members(set: &StringSet) -> BTreeSet<String> {
     }
 }
 
+/// The positions (from 0) of the null members of a known list: Terraform lets `null` into a
+/// list of strings, and a null account id is no account.
+pub fn null_positions(list: &StringSet) -> Vec<usize> {
+    let Value::Value(members) = list else { return vec![] };
+    members.iter().enumerate().filter(|(_, m)| m.is_null()).map(|(i, _)| i).collect()
+}
+
+/// An error naming `attribute` when its known list holds null members, giving their positions.
+pub fn null_members_error(attribute: &str, list: &StringSet) -> Option<String> {
+    let nulls = null_positions(list);
+    if nulls.is_empty() {
+        return None;
+    }
+    let at = nulls.iter().map(|i| format!("[{i}]")).collect::<Vec<_>>().join(", ");
+    Some(format!(
+        "{attribute}: {} element(s) are null ({at}); every element must be an account id (12 digits): remove them \
+         or give them a value",
+        nulls.len()
+    ))
+}
+
 /// The known members that occur more than once, each named once, sorted.
 pub fn duplicates(list: &StringSet) -> Vec<String> {
     let Value::Value(members) = list else { return vec![] };

@@ -117,3 +117,23 @@ fn a_suppression_of_a_disabled_control_warns_at_plan_and_applies_without_error()
     let owned = s["finding_ids"].as_array().unwrap_or_else(|| panic!("finding_ids is not a list: {s:?}"));
     assert_eq!(owned.len(), 1, "the evaluated finding is suppressed once the control is enabled: {owned:?}");
 }
+
+#[test]
+fn a_refused_association_read_is_null_with_a_warning_and_compliance_from_the_findings() {
+    let emu = Emulator::start();
+    emu.fault(json!({"kind": "access_denied", "operation": "ListStandardsControlAssociations", "times": 1}));
+    let ws = control_workspace("control-refused", &emu);
+    let (out, o) = read(&ws);
+    assert_eq!((&o["control_enabled"], &o["disabled_reason"]), (&json!(null), &json!(null)));
+    assert_eq!(o["compliance_status"], json!("FAILED"), "judged by its findings, never guessed DISABLED");
+    assert!(out.contains("Warning: Cannot tell whether the control is enabled"), "{out}");
+    assert!(out.contains("securityhub:ListStandardsControlAssociations"), "{out}");
+    assert!(out.contains("AccessDeniedException"), "{out}");
+    no_backtrace(&out);
+
+    // A failure that is not a refusal is an error, not a null.
+    emu.fault(json!({"kind": "validation_error", "operation": "ListStandardsControlAssociations", "message": "broken", "times": 1}));
+    let out = ws.apply().failed().all();
+    assert!(out.contains("ListStandardsControlAssociations"), "{out}");
+    no_backtrace(&out);
+}

@@ -1,6 +1,10 @@
 //! Resource `inspector2fix_delegated_admin` with the real Terraform against the emulator: the
 //! management account designates the Inspector delegated administrator per Region.
 
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
 use serde_json::{json, Value};
 
 use crate::harness::*;
@@ -190,4 +194,42 @@ fn a_designation_that_does_not_settle_in_time_is_kept_tainted_and_the_next_apply
     assert_eq!(emu.count("EnableDelegatedAdminAccount"), 1, "the accepted Enable is waited for, not re-sent");
     assert_eq!(ws.state_of("inspector2fix_delegated_admin.this")["relationship_status"], "ENABLED");
     assert_eq!(admin_in(&emu, US_EAST_1), json!(ADMIN));
+}
+
+/// A hang guard, not a timing: without the stop, the wait would run for the 30-minute default.
+const HANG_GUARD: Duration = Duration::from_secs(30);
+
+#[test]
+fn one_sigint_ends_the_wait_for_enabled_and_keeps_the_accepted_designation() {
+    let emu = organization(100_000);
+    let ws = workspace("delegated-admin-sigint", &emu, "AKIDMGMT", &single(ADMIN, US_EAST_1, ""));
+    let mut cmd = ws.command(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+    // Its own process group, as a terminal's foreground job: the SIGINT goes to the whole group.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start terraform apply");
+    let group = child.id();
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done_tx.send(child.wait_with_output());
+    });
+    let waiting = wait_for(HANG_GUARD, || {
+        emu.count("EnableDelegatedAdminAccount") == 1 && emu.count("GetDelegatedAdminAccount") >= 4
+    });
+    assert!(waiting, "the apply never got to waiting for ENABLED: {:?}", emu.requests().nonzero_counts());
+    let sent = Instant::now();
+    signal_group("-INT", group);
+    let output = done_rx.recv_timeout(HANG_GUARD).expect("terraform ended after one SIGINT").expect("terraform output");
+    let took = sent.elapsed();
+    eprintln!("delegated_admin: SIGINT to the end of the apply: {took:.2?}");
+    let out = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(took < HANG_GUARD, "one SIGINT took {took:?} to end the apply:\n{out}");
+    assert_ne!(output.status.code(), Some(0), "a stopped apply is not a success:\n{out}");
+    assert!(
+        out.contains("Stopped by Terraform (interrupt) while waiting for account 111111111111 to read ENABLED as Inspector's delegated administrator in us-east-1"),
+        "{out}"
+    );
+    no_backtrace(&out);
+    let s = ws.state_of("inspector2fix_delegated_admin.this");
+    assert_eq!(s["relationship_status"], "CREATED", "the accepted Enable stays in state:\n{out}");
 }

@@ -100,6 +100,8 @@ fn examples_exist_in_registry_layout() {
         "examples/resources/inspector2fix_control_suppression/resource.tf",
         "examples/resources/inspector2fix_control_suppression/import.sh",
         "examples/data-sources/inspector2fix_security_hub_control/data-source.tf",
+        "examples/list-resources/inspector2fix_ecr_scanning/list-resource.tfquery.hcl",
+        "examples/actions/inspector2fix_enable_ecr_scanning/action.tf",
     ] {
         assert!(!read(path).trim().is_empty(), "{path} is empty");
     }
@@ -110,9 +112,22 @@ fn examples_exist_in_registry_layout() {
             "docs/data-sources/security_hub_control.md",
             "examples/data-sources/inspector2fix_security_hub_control/data-source.tf",
         ),
+        (
+            "docs/list-resources/ecr_scanning.md",
+            "examples/list-resources/inspector2fix_ecr_scanning/list-resource.tfquery.hcl",
+        ),
+        ("docs/actions/enable_ecr_scanning.md", "examples/actions/inspector2fix_enable_ecr_scanning/action.tf"),
     ] {
         assert!(read(doc).contains(read(example).trim()), "{doc} must embed {example}");
     }
+}
+
+#[test]
+fn the_list_resource_and_the_action_document_every_argument() {
+    use inspector2fix::terraform::actions::enable_ecr_scanning::EnableEcrScanning;
+    use inspector2fix::terraform::list_resources::ecr_scanning::EcrScanningList;
+    assert_documents("docs/list-resources/ecr_scanning.md", &attribute_names(&EcrScanningList::schema_block()));
+    assert_documents("docs/actions/enable_ecr_scanning.md", &attribute_names(&EnableEcrScanning::schema_block()));
 }
 
 #[test]

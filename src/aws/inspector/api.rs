@@ -1,7 +1,8 @@
 //! Inspector's traits at the boundary: the narrow traits the domain takes (caller, ECR scanning,
-//! rescan settings, members, organization configuration, delegated administrator), `InspectorApi` over the first five, and the
-//! typed answers. Domain code can be unit-tested against in-memory fakes, and SDK types never leak
-//! past `aws::inspector::sdk`.
+//! rescan settings, members, organization configuration), `InspectorApi` over all of them,
+//! `DelegatedAdminApi` (the management account's delegated-administrator calls, apart from
+//! `InspectorApi`), and the typed answers. Domain code can be unit-tested against in-memory fakes,
+//! and SDK types never leak past `aws::inspector::sdk`.
 
 use async_trait::async_trait;
 

@@ -45,7 +45,7 @@ fn operations(api: &FakeInspector) -> Vec<&'static str> {
 async fn created_and_unlisted_accounts_are_associated_and_waited_for() {
     let api = organization(&[("222222222222", R::Enabled), ("333333333333", R::Created)], 3);
     let accounts = ids(&[CALLER, "222222222222", "333333333333", "444444444444"]);
-    let report = associate(&api, &accounts, CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report = associate(&api, &accounts, CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert!(report.is_complete(), "{}", report.problems());
     assert_eq!(report.ready, ids(&["222222222222", "333333333333", "444444444444"]), "the caller is no member");
     assert_eq!(report.associated, ids(&["333333333333", "444444444444"]));
@@ -65,10 +65,12 @@ async fn created_and_unlisted_accounts_are_associated_and_waited_for() {
 #[tokio::test(start_paused = true)]
 async fn only_the_caller_or_enabled_members_cost_no_association() {
     let api = organization(&[("222222222222", R::Enabled)], 0);
-    let report = associate(&api, &ids(&[CALLER]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report = associate(&api, &ids(&[CALLER]), CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert!(report.is_complete() && report.ready.is_empty());
     assert!(operations(&api).is_empty(), "no call for the caller alone");
-    let report = associate(&api, &ids(&[CALLER, "222222222222"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report =
+        associate(&api, &ids(&[CALLER, "222222222222"]), CALLER, "account_ids", &mut Limit::deadline_only(MINUTE))
+            .await;
     assert_eq!(report.ready, ids(&["222222222222"]));
     assert_eq!(operations(&api), ["ListMembers"]);
 }
@@ -77,7 +79,8 @@ async fn only_the_caller_or_enabled_members_cost_no_association() {
 async fn the_listing_reads_every_page() {
     let api = organization(&[("222222222222", R::Created)], 0);
     with_many(&api, 120);
-    let report = associate(&api, &ids(&["222222222222"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report =
+        associate(&api, &ids(&["222222222222"]), CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert!(report.is_complete(), "{}", report.problems());
     assert_eq!(api.count("ListMembers"), 3, "121 members are 3 pages of 50");
     assert_eq!(api.count("AssociateMember"), 1);
@@ -88,8 +91,14 @@ async fn the_listing_reads_every_page() {
 async fn polls_the_cheaper_way() {
     let api = organization(&[], 2);
     with_many(&api, 500);
-    let report =
-        associate(&api, &ids(&["222222222222", "333333333333"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report = associate(
+        &api,
+        &ids(&["222222222222", "333333333333"]),
+        CALLER,
+        "account_ids",
+        &mut Limit::deadline_only(MINUTE),
+    )
+    .await;
     assert!(report.is_complete(), "{}", report.problems());
     assert_eq!(api.count("ListMembers"), 10, "only the first pass lists (500 members)");
     assert!(api.count("GetMember") >= 2, "{:?}", operations(&api));
@@ -98,10 +107,27 @@ async fn polls_the_cheaper_way() {
     with_many(&api, 20);
     let waiting: Vec<String> = (0..10).map(|i| format!("{:012}", 700_000_000_000u64 + i)).collect();
     let accounts: BTreeSet<String> = waiting.iter().cloned().collect();
-    let report = associate(&api, &accounts, CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report = associate(&api, &accounts, CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert!(report.is_complete(), "{}", report.problems());
     assert_eq!(api.count("GetMember"), 0, "10 accounts waiting, one page lists them all");
     assert!(api.count("ListMembers") >= 2);
+}
+
+/// The hints name the attribute the accounts were listed in: `accounts` when the map was used.
+#[tokio::test(start_paused = true)]
+async fn hints_name_the_attribute_the_accounts_were_listed_in() {
+    for named_in in ["account_ids", "accounts"] {
+        let api = organization(&[("222222222222", R::AccountSuspended)], 0);
+        let refused =
+            AwsError::new("AssociateMember", ErrorClass::Final, Some("ValidationException"), "not in the org");
+        api.inner.lock().unwrap().org.association_errors.insert("444444444444".into(), VecDeque::from([refused]));
+        let accounts = ids(&["222222222222", "444444444444"]);
+        let report = associate(&api, &accounts, CALLER, named_in, &mut Limit::deadline_only(MINUTE)).await;
+        for account in ["222222222222", "444444444444"] {
+            let hint = report.failed[account].hint.clone().expect("a hint");
+            assert!(hint.ends_with(&format!(", or remove it from {named_in}")), "{named_in}: {hint}");
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -115,7 +141,7 @@ async fn failures_are_per_account_with_code_message_and_hint() {
     );
     api.inner.lock().unwrap().org.association_errors.insert("444444444444".into(), VecDeque::from([refused]));
     let accounts = ids(&["222222222222", "333333333333", "444444444444"]);
-    let report = associate(&api, &accounts, CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report = associate(&api, &accounts, CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert_eq!(report.ready, ids(&["333333333333"]), "the others proceed");
     let suspended = &report.failed["222222222222"];
     assert_eq!(suspended.code, "ACCOUNT_SUSPENDED");
@@ -138,7 +164,8 @@ async fn only_retryable_errors_are_retried() {
     let throttled = AwsError::new("AssociateMember", ErrorClass::Retryable, Some("ThrottlingException"), "slow down");
     let throttles = VecDeque::from([throttled.clone(), throttled]);
     api.inner.lock().unwrap().org.association_errors.insert("222222222222".into(), throttles);
-    let report = associate(&api, &ids(&["222222222222"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report =
+        associate(&api, &ids(&["222222222222"]), CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert!(report.is_complete(), "{}", report.problems());
     assert_eq!(api.count("AssociateMember"), 3);
 }
@@ -146,8 +173,14 @@ async fn only_retryable_errors_are_retried() {
 #[tokio::test(start_paused = true)]
 async fn a_refused_listing_fails_every_account_naming_the_permission_and_associates_nothing() {
     let api = FakeInspector::new(0);
-    let report =
-        associate(&api, &ids(&["222222222222", "333333333333"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report = associate(
+        &api,
+        &ids(&["222222222222", "333333333333"]),
+        CALLER,
+        "account_ids",
+        &mut Limit::deadline_only(MINUTE),
+    )
+    .await;
     assert_eq!(report.failed.len(), 2);
     assert!(report.failed.values().all(|f| f.code == "AccessDeniedException"));
     let hint = report.failed["222222222222"].hint.as_deref().unwrap();
@@ -159,7 +192,8 @@ async fn a_refused_listing_fails_every_account_naming_the_permission_and_associa
 #[tokio::test(start_paused = true)]
 async fn a_timeout_or_stop_leaves_accounts_pending_with_their_relationship() {
     let api = organization(&[], 1_000_000);
-    let report = associate(&api, &ids(&["222222222222"]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    let report =
+        associate(&api, &ids(&["222222222222"]), CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     assert_eq!(report.pending.get("222222222222"), Some(&Some(R::Created)));
     let text = report.problems();
     assert!(text.starts_with("Timed out after 1m waiting for 1 account(s) to become ENABLED members:"), "{text}");
@@ -173,7 +207,7 @@ async fn a_timeout_or_stop_leaves_accounts_pending_with_their_relationship() {
     });
     let mut limit = Limit::new(Duration::from_secs(600), async move { rx.await.unwrap_or(()) }.boxed());
     let start = tokio::time::Instant::now();
-    let report = associate(&api, &ids(&["222222222222"]), CALLER, &mut limit).await;
+    let report = associate(&api, &ids(&["222222222222"]), CALLER, "account_ids", &mut limit).await;
     assert_eq!(tokio::time::Instant::now() - start, Duration::from_secs(2));
     assert!(report.stopped && report.pending.contains_key("222222222222"));
 }
@@ -191,8 +225,8 @@ async fn no_path_disassociates() {
     }
     let api = organization(&[("222222222222", R::AccountSuspended), ("333333333333", R::Removed)], 2);
     let accounts = ids(&[CALLER, "222222222222", "333333333333", "444444444444"]);
-    associate(&api, &accounts, CALLER, &mut Limit::deadline_only(MINUTE)).await;
-    associate(&api, &ids(&[CALLER]), CALLER, &mut Limit::deadline_only(MINUTE)).await;
+    associate(&api, &accounts, CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
+    associate(&api, &ids(&[CALLER]), CALLER, "account_ids", &mut Limit::deadline_only(MINUTE)).await;
     let seen: BTreeSet<&str> = operations(&api).into_iter().collect();
     assert!(seen.contains("AssociateMember"), "{seen:?}");
     assert!(seen.is_subset(&BTreeSet::from(["ListMembers", "AssociateMember", "GetMember"])), "{seen:?}");
@@ -207,7 +241,7 @@ async fn members_are_enabled_at_once_and_associated_accounts_once_enabled_member
     let api = organization(&[("222222222222", R::Enabled), ("333333333333", R::Created)], 3);
     let accounts = ids(&[CALLER, "222222222222", "333333333333"]);
     let (association, enabled) =
-        associate_and_enable(&api, &accounts, CALLER, Limit::deadline_only(MINUTE), &no_stop).await;
+        associate_and_enable(&api, &accounts, CALLER, "account_ids", Limit::deadline_only(MINUTE), &no_stop).await;
     assert!(association.is_complete() && enabled.is_complete(), "{}\n{}", association.problems(), enabled.problems());
     assert_eq!(enabled.done.keys().cloned().collect::<BTreeSet<_>>(), accounts);
     assert_eq!(association.associated, ids(&["333333333333"]));
@@ -225,7 +259,7 @@ async fn a_slow_association_does_not_hold_up_the_others() {
     let accounts = ids(&[CALLER, "222222222222", "333333333333"]);
     let start = tokio::time::Instant::now();
     let (association, enabled) =
-        associate_and_enable(&api, &accounts, CALLER, Limit::deadline_only(MINUTE), &no_stop).await;
+        associate_and_enable(&api, &accounts, CALLER, "account_ids", Limit::deadline_only(MINUTE), &no_stop).await;
     assert_eq!(tokio::time::Instant::now() - start, MINUTE, "the association waits out the deadline");
     assert_eq!(association.pending.keys().cloned().collect::<BTreeSet<_>>(), ids(&["333333333333"]));
     assert!(enabled.is_complete(), "{}", enabled.problems());

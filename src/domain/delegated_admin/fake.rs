@@ -37,6 +37,12 @@ pub struct AdminWorld {
     pub admin_elsewhere: Option<String>,
     /// Errors returned by the next calls of an operation.
     pub call_errors: BTreeMap<&'static str, VecDeque<AwsError>>,
+    /// GetDelegatedAdminAccount answers ResourceNotFoundException instead of an empty answer when
+    /// there is no administrator.
+    pub not_found_when_none: bool,
+    /// An Enable of the current administrator answers ConflictException ("already enabled"), as
+    /// the AWS provider has seen AWS do.
+    pub conflict_when_already: bool,
     /// Becomes the administrator just before the next Enable is handled (a race with someone else).
     pub race_admin: Option<String>,
     /// Never settles.
@@ -112,7 +118,9 @@ impl DelegatedAdminApi for FakeDelegatedAdmin {
         if let Some(raced) = world.race_admin.take() {
             world.admin = Some(raced);
         }
+        let already = world.conflict_when_already;
         match world.current() {
+            Some(a) if a == account_id && already => return Err(error(OP, "ConflictException")),
             Some(a) if a == account_id => return Ok(()),
             Some(_) => return Err(error(OP, "ConflictException")),
             None => {}
@@ -145,6 +153,9 @@ impl DelegatedAdminApi for FakeDelegatedAdmin {
             (Some(c), _) if c.enabling => (c.account.clone(), RelationshipStatus::Created),
             (Some(c), _) => (c.account.clone(), RelationshipStatus::Disabled),
             (None, Some(a)) => (a.clone(), RelationshipStatus::Enabled),
+            (None, None) if world.not_found_when_none => {
+                return Err(error("GetDelegatedAdminAccount", "ResourceNotFoundException"))
+            }
             (None, None) => return Ok(None),
         };
         Ok(Some(DelegatedAdmin { account_id: account, relationship_status: Some(status) }))

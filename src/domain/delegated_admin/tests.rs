@@ -193,3 +193,32 @@ fn names_counts_a_designation_under_way_but_not_a_removal() {
     assert!(!names(&admin(RelationshipStatus::Enabled), OTHER));
     assert!(!names(&None, ADMIN));
 }
+
+/// AWS may answer GetDelegatedAdminAccount with ResourceNotFoundException when there is no
+/// administrator: that is "none", and designating goes ahead.
+#[tokio::test(start_paused = true)]
+async fn a_not_found_get_means_no_administrator() {
+    let api = FakeDelegatedAdmin::default();
+    api.inner.lock().unwrap().not_found_when_none = true;
+    assert_eq!(current(&api).await, Ok(None));
+    let out = designate(&api, ADMIN, &mut Limit::deadline_only(MINUTE)).await;
+    assert_eq!(out.problem, None, "{:?}", out.designate_problem("us-east-1", None));
+    assert_eq!(settled_admin(&api).as_deref(), Some(ADMIN));
+}
+
+/// The AWS provider has seen Enable answer ConflictException "already enabled" for the current
+/// administrator: a read that names the account makes that a success, not an error.
+#[tokio::test(start_paused = true)]
+async fn a_conflict_for_the_account_itself_is_already_done() {
+    let api = FakeDelegatedAdmin::default();
+    {
+        let mut world = api.inner.lock().unwrap();
+        world.conflict_when_already = true;
+        world.race_admin = Some(ADMIN.into());
+    }
+    let out = designate(&api, ADMIN, &mut Limit::deadline_only(MINUTE)).await;
+    assert_eq!(out.problem, None, "{:?}", out.designate_problem("us-east-1", None));
+    assert!(out.took_effect);
+    assert_eq!(out.status, Some(RelationshipStatus::Enabled));
+    assert_eq!(api.count("EnableDelegatedAdminAccount"), 1);
+}

@@ -40,7 +40,7 @@ fn costs_are_exact() {
         rescan_micro_usd: micro("0.01").unwrap(),
         rescans_per_month_micro: micro("2.5").unwrap(),
     };
-    let k = costs(&c, &p);
+    let k = costs(&c, &p).expect("a realistic estimate");
     assert_eq!(k.initial_scan_micro_usd, 550_000); // 5 x 0.11
     assert_eq!(k.monthly_micro_usd, 220_000 + 75_000); // 2 x 0.11 + 3 x 2.5 x 0.01
     assert_eq!(dollars(k.monthly_micro_usd), 0.295);
@@ -54,4 +54,41 @@ fn micro_parses_decimals_only() {
     for bad in ["", "-1", "1e-2", "0.1234567", "abc", "."] {
         assert!(micro(bad).is_err(), "{bad}");
     }
+    assert_eq!(micro("9223372036855").unwrap_err(), "\"9223372036855\" is too large");
+    assert_eq!(micro("99999999999999999999999").unwrap_err(), "\"99999999999999999999999\" is too large");
+}
+
+/// The case: 5 images x 9e12 rescans x 9e12 USD is 4.05e26 USD; i128 micro-dollars
+/// cannot hold it, so the answer is an error, never the wrapped 6.47e25 nor a panic.
+#[test]
+fn an_estimate_that_does_not_fit_is_an_error_never_a_wrong_number() {
+    let c = Counts { images: 5, initial_scan_images: 5, continuous_rescan_images: 5, pushed_last_30_days: 5 };
+    let nine_e12 = micro("9000000000000").unwrap();
+    let p = Prices { image_scan_micro_usd: nine_e12, rescan_micro_usd: nine_e12, rescans_per_month_micro: nine_e12 };
+    let e = costs(&c, &p).unwrap_err();
+    assert!(e.starts_with("the estimate is too large to compute exactly"), "{e}");
+    let p = Prices { rescans_per_month_micro: micro("1").unwrap(), ..p };
+    let k = costs(&c, &p).expect("5 x 9e12 fits");
+    assert_eq!(k.initial_scan_micro_usd, 45_000_000_000_000 * 1_000_000);
+    assert_eq!(k.monthly_micro_usd, 2 * 45_000_000_000_000 * 1_000_000);
+}
+
+#[test]
+fn inputs_are_bounded_naming_the_attribute() {
+    assert_eq!(bounded_micro("price_per_rescan", "1000000", MAX_PRICE_USD), Ok(1_000_000 * 1_000_000));
+    let e = bounded_micro("price_per_rescan", "9000000000000", MAX_PRICE_USD).unwrap_err();
+    assert_eq!(e, "price_per_rescan: 9000000000000 is more than 1000000, the largest value the estimate takes");
+    let e = bounded_micro("price_per_image_scan", "1e30", MAX_PRICE_USD).unwrap_err();
+    assert!(e.starts_with("price_per_image_scan: "), "{e}");
+}
+
+/// Dates and durations at the ends of i64 are far away or long, never an overflow.
+#[test]
+fn extreme_dates_and_durations_do_not_overflow() {
+    let images = [ImageDates { pushed_at: Some(i64::MIN), last_pulled_at: Some(i64::MAX) }];
+    let c = count(&images, NOW, Durations { push_days: Some(i64::MAX), pull_days: i64::MAX });
+    assert_eq!(c.images, 1);
+    assert_eq!(c.continuous_rescan_images, 1, "an endless duration keeps the image");
+    let c = count(&images, i64::MAX, Durations { push_days: Some(1), pull_days: 1 });
+    assert_eq!(c.pushed_last_30_days, 0);
 }

@@ -7,6 +7,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Report;
 use crate::aws::InspectorStatus;
 
+/// Whether an account last read as `status` may have ECR scanning on, so that turning it off
+/// takes a Disable: anything but `DISABLED` (`ENABLING`, `DISABLING`, and a status AWS adds later).
+pub fn may_be_on(status: &InspectorStatus) -> bool {
+    *status != InspectorStatus::Disabled
+}
+
+/// The accounts a destroy turns off, from the status state last saved: those that may be on. An
+/// account absent from it was never known to be on (it could not be associated, or never read),
+/// so a destroy releases it without a call, as it does one read as `DISABLED`.
+pub fn to_turn_off(prior: BTreeMap<String, InspectorStatus>) -> BTreeSet<String> {
+    prior.into_iter().filter(|(_, status)| may_be_on(status)).map(|(account, _)| account).collect()
+}
+
 /// The accounts an update acts on, each in exactly one place.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChangeSet {
@@ -37,7 +50,7 @@ impl ChangeSet {
                 if status == InspectorStatus::Enabled {
                     change.keep.insert(account, status);
                 }
-            } else if disable_removed && status != InspectorStatus::Disabled {
+            } else if disable_removed && may_be_on(&status) {
                 // Only what may be on is turned off.
                 change.disable.insert(account.clone());
                 change.last_known.insert(account, status);

@@ -33,6 +33,8 @@ pub struct World {
     pub op_errors: BTreeMap<&'static str, VecDeque<AwsError>>,
     /// Never settles.
     pub stuck: Vec<String>,
+    /// account -> failedAccounts code BatchGetAccountStatus answers for it
+    pub unreadable: BTreeMap<String, String>,
     /// (operation, account ids) per call.
     pub calls: Vec<(&'static str, Vec<String>)>,
     /// Answer accounts in reverse order, as AWS may.
@@ -203,6 +205,15 @@ impl EcrScanningApi for FakeInspector {
         let suspended = w.suspended.clone();
         let mut out = BatchOutcome::default();
         for id in ids {
+            if let Some(code) = w.unreadable.get(id) {
+                out.failed.push(FailedAccount {
+                    account_id: id.clone(),
+                    account_status: None,
+                    error_code: ErrorCode::from_wire(code),
+                    error_message: format!("{code} for {id}"),
+                });
+                continue;
+            }
             let Some(entry) = w.ecr.get_mut(id) else { continue };
             if entry.1 > 0 && !stuck.contains(id) {
                 entry.1 -= 1;

@@ -103,9 +103,15 @@ impl EstimateState {
         }
     }
 
+    /// The input `name` in millionths, within its bound; the error names it.
     fn micro(&self, name: &str) -> Result<Option<i64>, String> {
+        let max = if name == "rescans_per_image_per_month" {
+            estimate::MAX_RESCANS_PER_MONTH
+        } else {
+            estimate::MAX_PRICE_USD
+        };
         match self.number(name) {
-            Value::Value(n) => estimate::micro(&n.text()).map(Some).map_err(|e| format!("{name}: {e}")),
+            Value::Value(n) => estimate::bounded_micro(name, &n.text(), max).map(Some),
             _ => Ok(None),
         }
     }
@@ -275,16 +281,35 @@ impl DataSource for EcrScanEstimate {
             }
         };
         let counts = estimate::count(&images, now_secs(), durations);
-        let costs = estimate::costs(&counts, &prices);
-        let n = |v: u64| Value::Value(i64::try_from(v).unwrap_or(i64::MAX));
+        let costs = match estimate::costs(&counts, &prices) {
+            Ok(c) => c,
+            Err(e) => {
+                diag::error(diags, format!("{NAME}: cannot compute the estimate"), e);
+                return None;
+            }
+        };
+        let n = |v: u64| i64::try_from(v).map(Value::Value);
+        let (Ok(images), Ok(initial), Ok(continuous), Ok(pushed)) = (
+            n(counts.images),
+            n(counts.initial_scan_images),
+            n(counts.continuous_rescan_images),
+            n(counts.pushed_last_30_days),
+        ) else {
+            diag::error(
+                diags,
+                format!("{NAME}: cannot compute the estimate"),
+                "the image count does not fit in a number",
+            );
+            return None;
+        };
         Some(EstimateState {
             id: Value::Value(format!("{account}@{}", clients.region)),
             rescan_duration: Value::Value(push),
             pull_date_rescan_duration: Value::Value(pull),
-            images: n(counts.images),
-            initial_scan_images: n(counts.initial_scan_images),
-            continuous_rescan_images: n(counts.continuous_rescan_images),
-            images_pushed_last_30_days: n(counts.pushed_last_30_days),
+            images,
+            initial_scan_images: initial,
+            continuous_rescan_images: continuous,
+            images_pushed_last_30_days: pushed,
             initial_scan_cost: Value::Value(estimate::dollars(costs.initial_scan_micro_usd)),
             estimated_monthly_cost: Value::Value(estimate::dollars(costs.monthly_micro_usd)),
             region: Value::Value(region),

@@ -16,7 +16,7 @@ use crate::aws::inspector::organization::Member;
 use crate::domain::organization::{self, MembersReport, ReadError, READ_TIMEOUT};
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
-use crate::terraform::values::{known_members, string_set, StringSet};
+use crate::terraform::values::{known_members, null_members_error, string_set, StringSet};
 use crate::{terraform::diag, terraform::region, text, validate};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +139,9 @@ impl Members {
 /// the first few. Unknown members are checked once known.
 fn check_exclusions(diags: &mut Diagnostics, exclusions: &StringSet) {
     let Value::Value(members) = exclusions else { return };
+    if let Some(detail) = null_members_error("exclude_account_ids", exclusions) {
+        diag::attr_error(diags, AttributePath::new("exclude_account_ids"), "Null in exclude_account_ids", detail);
+    }
     let bad: Vec<String> = members
         .iter()
         .filter_map(Value::as_ref_option)

@@ -276,7 +276,7 @@ impl DataSource for SecurityHubControl {
             region: Some(region),
         };
         let clients = self.shared.clients_in_or_error(diags, query.region.as_deref()).await?;
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let hub = Hub {
             api: api.as_ref(),
             list_rate: &self.shared.get_findings_rate,

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::clients::Clients;
 use crate::aws::securityhub::api::{FindingQuery, SecurityHubApi};
@@ -19,6 +19,7 @@ use crate::domain::control_enablement::{self as enablement, Read};
 use crate::domain::findings::{self, Hub, DEFAULT_CONTROL};
 use crate::domain::suppression::{self, Owned, SetupError, SuppressReport};
 use crate::terraform::checks;
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::{ids, terraform::diag, terraform::region, validate};
@@ -189,7 +190,7 @@ impl ControlSuppression {
             return;
         }
         let Ok(clients) = self.shared.clients_in(Some(region)).await else { return };
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         if let Ok(Read::Known(found)) = enablement::enablement(api.as_ref(), control).await {
             if let Some(text) = enablement::nothing_to_suppress(&found, region) {
                 diag::warning(diags, "Nothing to suppress: the control is disabled", text);
@@ -211,7 +212,7 @@ impl ControlSuppression {
     /// suppresses the rest; warns when the control has no finding to suppress.
     async fn start(&self, diags: &mut Diagnostics, state: SuppressionState) -> Option<SuppressionState> {
         let clients = self.clients(diags, &state).await?;
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let query = state.query();
         let report = match suppression::create(&self.hub(api.as_ref()), &query, &reason).await {
@@ -236,7 +237,7 @@ impl ControlSuppression {
         rewrite_note: bool,
     ) -> Option<SuppressionState> {
         let clients = self.clients(diags, &state).await?;
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
         let report =
             match suppression::suppress(&self.hub(api.as_ref()), &state.query(), &reason, owned_before, rewrite_note)
@@ -262,7 +263,7 @@ impl ControlSuppression {
     ) -> Option<SuppressionState> {
         if planned.control_id != prior.control_id {
             let clients = self.clients(diags, &planned).await?;
-            let api = self.shared.securityhub(&clients);
+            let api = clients.securityhub.clone();
             let control = planned.query().control_id;
             if let Err(e) = suppression::check_control(&self.hub(api.as_ref()), &control).await {
                 self.report_setup(diags, &e, &clients).await;
@@ -281,7 +282,7 @@ impl ControlSuppression {
     /// Refreshes the owned and pending findings; on import also adopts the reason.
     async fn refresh(&self, diags: &mut Diagnostics, state: &mut SuppressionState) {
         let Some(clients) = self.clients(diags, state).await else { return };
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let owned_before = ids_of(&state.finding_ids);
         let owned = if state.reason.is_null() { Owned::Adopt } else { Owned::These(&owned_before) };
         let observed = match suppression::observe(&self.hub(api.as_ref()), &state.query(), owned).await {
@@ -303,7 +304,7 @@ impl ControlSuppression {
             return true;
         }
         let Some(clients) = self.clients(diags, prior).await else { return false };
-        let api = self.shared.securityhub(&clients);
+        let api = clients.securityhub.clone();
         let reason = prior.reason.as_ref_option().map(String::as_str);
         let report = match suppression::restore(&self.hub(api.as_ref()), &prior.query(), &owned, reason).await {
             Ok(report) => report,
@@ -363,7 +364,7 @@ impl Resource for ControlSuppression {
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>)> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, None).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.default_control();
         planned.id = planned_id(&planned);
         planned.finding_ids = Value::Unknown;
@@ -382,7 +383,7 @@ impl Resource for ControlSuppression {
         _meta: ValueEmpty,
     ) -> Option<(SuppressionState, Option<Private>, Vec<AttributePath>)> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, Some(&prior.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         // Another Region is another set of findings: a replacement, whose destroy half leaves the
         // old Region's findings as they are.
         let replace = region::requires_replace(&prior.region, &planned.region);
@@ -457,6 +458,24 @@ impl Resource for ControlSuppression {
         }
         let prior = self.in_region(diags, prior).await?;
         self.restore(diags, &prior).await.then_some(())
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::suppression_schema())
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_suppression_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(SuppressionState, Option<Private>)> {
+        let id = identity::suppression_import_id(diags, "inspector2fix_control_suppression", identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, Option<Private>)> {

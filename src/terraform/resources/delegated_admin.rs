@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::inspector::api::DelegatedAdmin;
 use crate::domain::delegated_admin::{self as admin, Outcome};
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::terraform::timeouts::{self, Operation, Timeouts};
@@ -85,8 +86,9 @@ impl DelegatedAdminResource {
                     attribute(
                         T::String,
                         C::Computed,
-                        "The administrator's status as GetDelegatedAdminAccount reports it: `ENABLED` once \
-                         designated (`CREATED` while under way).",
+                        "The administrator's relationship status as GetDelegatedAdminAccount reports it: \
+                         `ENABLED` once designated; after a timeout or interrupt, the status read last, \
+                         which is not `ENABLED` yet.",
                     ),
                 ),
             ],
@@ -126,7 +128,7 @@ impl DelegatedAdminResource {
         prior: Option<&DelegatedAdminState>,
     ) -> Option<(DelegatedAdminState, Vec<AttributePath>)> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(false),
             v => v,
@@ -385,6 +387,24 @@ impl Resource for DelegatedAdminResource {
         }
         let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
         self.remove(diags, &prior, timeout).await
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::account_schema("The account designated as the delegated Inspector administrator."))
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_account_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(DelegatedAdminState, Option<Private>)> {
+        let id = identity::account_import_id(diags, NAME, identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(DelegatedAdminState, Option<Private>)> {

@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::inspector::organization::OrganizationConfiguration;
 use crate::domain::auto_enable::{self, Outcome};
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::terraform::timeouts::{self, Operation, Timeouts};
@@ -161,7 +162,7 @@ impl EcrAutoEnable {
         prior: Option<&AutoEnableState>,
     ) -> Option<AutoEnableState> {
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(true),
             v => v,
@@ -346,6 +347,24 @@ impl Resource for EcrAutoEnable {
         let region = region::of_state(&self.shared, diags, &prior.region).await?;
         let timeout = timeouts::get(&prior.timeouts, Operation::Delete);
         self.set(diags, Some(&region), false, timeout).await.map(|_| ())
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::account_schema("The delegated administrator's account id (the provider's account)."))
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_account_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(AutoEnableState, Option<Private>)> {
+        let id = identity::account_import_id(diags, NAME, identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(AutoEnableState, Option<Private>)> {

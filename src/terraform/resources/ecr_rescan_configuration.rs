@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::clients::Clients;
 use crate::domain::rescan::{explain, EcrRescanConfig, Setting};
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::{ids, terraform::diag, terraform::region, validate};
@@ -247,7 +248,7 @@ impl Resource for EcrRescanConfiguration {
         _meta: ValueEmpty,
     ) -> Option<(RescanState, Option<Private>)> {
         // No AWS call at plan: the account is known once applied.
-        let region = region::planned(&self.shared, diags, &config.region, None).await?;
+        let region = region::planned(&self.shared, diags, &config.region).await?;
         Some((RescanState { id: Value::Unknown, region, ..proposed }, Some(Private::default())))
     }
 
@@ -260,7 +261,7 @@ impl Resource for EcrRescanConfiguration {
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<(RescanState, Option<Private>, Vec<AttributePath>)> {
-        let region = region::planned(&self.shared, diags, &config.region, Some(&prior.region)).await?;
+        let region = region::planned(&self.shared, diags, &config.region).await?;
         let replace = region::requires_replace(&prior.region, &region);
         Some((RescanState { id: prior.id, region, ..proposed }, Some(Private::default()), replace))
     }
@@ -317,6 +318,24 @@ impl Resource for EcrRescanConfiguration {
         }
         self.same_account(diags, prior.id.as_ref_option().map(String::as_str).unwrap_or_default()).await?;
         self.apply(diags, &prior, &EcrRescanConfig::defaults_for(&managed)).await
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::account_schema("The account id (the provider's account)."))
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_account_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(RescanState, Option<Private>)> {
+        let id = identity::account_import_id(diags, NAME, identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RescanState, Option<Private>)> {

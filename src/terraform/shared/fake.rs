@@ -9,12 +9,10 @@ use async_trait::async_trait;
 use super::Shared;
 use crate::aws::clients::Clients;
 use crate::aws::ecr::{EcrApi, ImageDates};
-use crate::aws::inspector::api::InspectorApi;
-use crate::aws::organizations::api::OrganizationsApi;
+use crate::aws::inspector::api::{DelegatedAdmin, DelegatedAdminApi, DelegatedAdminPage, InspectorApi};
 use crate::aws::organizations::fake::FakeOrganizations;
 use crate::aws::securityhub::api::SecurityHubApi;
 use crate::aws::{AwsError, ErrorClass};
-use crate::domain::delegated_admin::fake::FakeDelegatedAdmin;
 
 /// ECR for tests that do not read it: every call fails.
 pub struct NoEcr;
@@ -26,36 +24,59 @@ impl EcrApi for NoEcr {
     }
 }
 
-/// A handle whose only Region is `region`, served by `inspector` and `securityhub`, for `caller`;
-/// AWS Organizations is an empty organization (no policy), the delegated-administrator calls a
-/// fake with none.
+/// Inspector's delegated-administrator calls for tests that do not make them: every call fails.
+pub struct NoDelegatedAdmin;
+
+fn not_faked(operation: &'static str) -> AwsError {
+    AwsError::new(operation, ErrorClass::Final, None, "the delegated administrator is not faked in this test")
+}
+
+#[async_trait]
+impl DelegatedAdminApi for NoDelegatedAdmin {
+    async fn enable_delegated_admin(&self, _: &str, _: &str) -> Result<(), AwsError> {
+        Err(not_faked("EnableDelegatedAdminAccount"))
+    }
+    async fn disable_delegated_admin(&self, _: &str) -> Result<(), AwsError> {
+        Err(not_faked("DisableDelegatedAdminAccount"))
+    }
+    async fn delegated_admin(&self) -> Result<Option<DelegatedAdmin>, AwsError> {
+        Err(not_faked("GetDelegatedAdminAccount"))
+    }
+    async fn delegated_admins_page(&self, _: Option<String>) -> Result<DelegatedAdminPage, AwsError> {
+        Err(not_faked("ListDelegatedAdminAccounts"))
+    }
+}
+
+/// A handle whose only Region is `region`, served by `inspector` and `securityhub`, for `caller`.
 pub fn shared_with(
     region: &str,
     caller: &str,
     inspector: Arc<dyn InspectorApi>,
     securityhub: Arc<dyn SecurityHubApi>,
 ) -> Shared {
-    shared_with_organizations(region, caller, inspector, securityhub, Arc::new(FakeOrganizations::new(true)))
+    shared_with_admin(region, caller, inspector, securityhub, Arc::new(NoDelegatedAdmin))
 }
 
-/// [`shared_with`], with `organizations` serving AWS Organizations.
-pub fn shared_with_organizations(
+/// [`shared_with`], with `delegated_admin` serving Inspector's delegated-administrator calls.
+pub fn shared_with_admin(
     region: &str,
     caller: &str,
     inspector: Arc<dyn InspectorApi>,
     securityhub: Arc<dyn SecurityHubApi>,
-    organizations: Arc<dyn OrganizationsApi>,
+    delegated_admin: Arc<dyn DelegatedAdminApi>,
 ) -> Shared {
     let shared = Shared::default();
     let clients = Clients {
         region: region.to_owned(),
         inspector,
-        delegated_admin: Arc::new(FakeDelegatedAdmin::default()),
         securityhub,
+        delegated_admin,
         ecr: Arc::new(NoEcr),
-        organizations,
+        // An organization with no Inspector policy.
+        organizations: Arc::new(FakeOrganizations::new(true)),
     };
-    let cell = tokio::sync::OnceCell::new_with(Some(Arc::new(clients)));
+    // Wrapped as `clients_in` wraps what it builds, so unit tests go through the same decorators.
+    let cell = tokio::sync::OnceCell::new_with(Some(Arc::new(clients.stoppable(Arc::new(shared.stop.clone())))));
     shared.clients.lock().unwrap_or_else(|e| e.into_inner()).insert(region.to_owned(), Arc::new(cell));
     shared.caller.set(caller.to_owned()).expect("a new handle has no caller yet");
     shared

@@ -80,3 +80,14 @@ fn maps_and_strings() {
     assert_eq!(known_string(&Value::Value(std::borrow::Cow::Borrowed("eu-west-1"))).as_deref(), Some("eu-west-1"));
     assert_eq!(known_string::<String>(&Value::Unknown), None);
 }
+
+#[test]
+fn null_members_are_found_by_position() {
+    let list: StringSet =
+        Value::Value(vec![Value::Value("111111111111".into()), Value::Null, Value::Unknown, Value::Null]);
+    assert_eq!(null_positions(&list), vec![1, 3]);
+    let error = null_members_error("account_ids", &list).expect("an error");
+    assert!(error.starts_with("account_ids: 2 element(s) are null ([1], [3])"), "{error}");
+    assert_eq!(null_members_error("account_ids", &set(&[Value::Value("a"), Value::Unknown])), None);
+    assert_eq!(null_members_error("account_ids", &Value::Null), None, "a null list is an unset one");
+}

@@ -4,6 +4,11 @@
 // (Ctrl-C), returning the state it has with an error so Terraform keeps it. Its schema is at
 // version 1 (version 0 called `seconds` `delay`), and a `moved` block can turn a
 // `null_resource` into a `patched_wait`.
+//
+// Protocol 6.9 and 6.10 (patches 7 to 10): `patched_wait` has the identity `{ id }` and imports
+// by ID or by identity; `list "patched_wait"` finds `count` waits named `wait-<i>` and generates
+// their configuration; the action `patched_count` reports `steps` progress messages, one a
+// second, and stops at StopProvider.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,12 +17,21 @@ use anyhow::Result;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, Schema};
+use tf_provider::schema::{
+    Attribute, AttributeConstraint, AttributeType, Block, Description, IdentityAttribute, IdentitySchema, Schema,
+};
 use tf_provider::value::{ValueEmpty, ValueNumber, ValueString};
 use tf_provider::{
-    map, serve_with_stop, AttributePath, Diagnostic, Diagnostics, DynamicResource, MoveSource, Provider, RawValue,
+    map, serve_with_stop, Action, ActionProgress, AttributePath, Diagnostic, Diagnostics, DynamicAction,
+    DynamicListResource, DynamicResource, ListResource, ListResult, ListSink, MoveSource, Provider, RawValue,
     Resource, StopSignal,
 };
+
+/// Identity of a `patched_wait`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WaitIdentity {
+    pub id: ValueString<'static>,
+}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WaitState {
@@ -153,6 +167,39 @@ impl Resource for WaitResource {
         Some(WaitState { id: prior.id, seconds: prior.delay })
     }
 
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        let id = IdentityAttribute {
+            attr_type: AttributeType::String,
+            description: "The wait's ID".into(),
+            required_for_import: true,
+            optional_for_import: false,
+        };
+        Some(IdentitySchema { version: 0, attributes: map! { "id" => id } })
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        let identity: WaitIdentity = state.deserialize(diags)?;
+        RawValue::serialize(diags, &identity)
+    }
+
+    async fn import<'a>(&self, _: &mut Diagnostics, id: String) -> Option<(WaitState, ValueEmpty)> {
+        Some((WaitState { id: ValueString::from(id), seconds: ValueNumber::from(0) }, Default::default()))
+    }
+
+    async fn import_by_identity<'a>(&self, diags: &mut Diagnostics, identity: RawValue) -> Option<(WaitState, ValueEmpty)> {
+        let identity: WaitIdentity = identity.deserialize(diags)?;
+        Some((WaitState { id: identity.id, seconds: ValueNumber::from(0) }, Default::default()))
+    }
+
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    /// A wait's configuration: its `seconds` (`id` is read-only)
+    async fn generate_config<'a>(&self, _: &mut Diagnostics, state: WaitState) -> Option<WaitState> {
+        Some(WaitState { id: ValueString::Null, seconds: state.seconds })
+    }
+
     /// `moved { from = null_resource.x  to = patched_wait.x }`
     async fn move_state<'a>(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(WaitState, ValueEmpty)> {
         if source.type_name != "null_resource" {
@@ -180,6 +227,94 @@ impl Provider for PatchedProvider {
 
     fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! { "wait" => WaitResource { stop: self.stop.clone() } })
+    }
+
+    fn get_list_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        Some(map! { "wait" => WaitList })
+    }
+
+    fn get_actions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        Some(map! { "count" => CountAction { stop: self.stop.clone() } })
+    }
+}
+
+fn number_attribute(constraint: AttributeConstraint) -> Attribute {
+    Attribute {
+        attr_type: AttributeType::Number,
+        constraint,
+        description: Description::plain(""),
+        sensitive: false,
+        deprecated: false,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct WaitListConfig {
+    pub count: ValueNumber,
+}
+
+/// `list "patched_wait"`: `count` waits named `wait-<i>`, each of `<i>` seconds
+pub struct WaitList;
+
+#[async_trait]
+impl ListResource for WaitList {
+    type Config<'a> = WaitListConfig;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let block = Block { attributes: map! { "count" => number_attribute(AttributeConstraint::Required) }, ..Default::default() };
+        Some(Schema { version: 0, block })
+    }
+
+    async fn list<'a>(&self, diags: &mut Diagnostics, config: WaitListConfig, sink: &mut ListSink) -> Option<()> {
+        let count = config.count.as_ref_option().copied().unwrap_or(0);
+        for i in 0..count {
+            let id = ValueString::from(format!("wait-{i}"));
+            let state = WaitState { id: id.clone(), seconds: ValueNumber::from(i) };
+            let result = ListResult {
+                identity: RawValue::serialize(diags, &WaitIdentity { id })?,
+                display_name: format!("wait {i}"),
+                resource_object: Some(RawValue::serialize(diags, &state)?),
+            };
+            if !sink.send(result).await {
+                break;
+            }
+        }
+        Some(())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct CountConfig {
+    pub steps: ValueNumber,
+}
+
+/// Action `patched_count`: `steps` progress messages, one a second
+pub struct CountAction {
+    stop: StopSignal,
+}
+
+#[async_trait]
+impl Action for CountAction {
+    type Config<'a> = CountConfig;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let block = Block { attributes: map! { "steps" => number_attribute(AttributeConstraint::Required) }, ..Default::default() };
+        Some(Schema { version: 0, block })
+    }
+
+    async fn invoke<'a>(&self, diags: &mut Diagnostics, config: CountConfig, progress: &mut ActionProgress) -> Option<()> {
+        let steps = config.steps.as_ref_option().copied().unwrap_or(0);
+        for step in 1..=steps {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = self.stop.stopped() => {
+                    error(diags, "Stopped", format!("Counted {} of {steps} steps.", step - 1));
+                    return Some(());
+                }
+            }
+            progress.send(format!("step {step}/{steps}")).await;
+        }
+        Some(())
     }
 }
 

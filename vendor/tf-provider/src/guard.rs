@@ -23,6 +23,10 @@ pub(crate) enum Subject {
     Resource(String),
     DataSource(String),
     Function(String),
+    /// inspector2fix patch 9
+    ListResource(String),
+    /// inspector2fix patch 10
+    Action(String),
 }
 
 impl fmt::Display for Subject {
@@ -32,6 +36,8 @@ impl fmt::Display for Subject {
             Subject::Resource(name) => write!(f, "resource {name}"),
             Subject::DataSource(name) => write!(f, "data source {name}"),
             Subject::Function(name) => write!(f, "function {name}"),
+            Subject::ListResource(name) => write!(f, "list resource {name}"),
+            Subject::Action(name) => write!(f, "action {name}"),
         }
     }
 }

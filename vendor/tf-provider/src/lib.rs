@@ -22,11 +22,14 @@
 //! Implementing a provider consists in implementing the [`Resource`], [`DataSource`], and/or [`Function`] traits,
 //! and implementing the [`Provider`] trait that references the resources, data sources and functions.
 
+mod action;
 mod attribute_path;
 mod data_source;
 mod diagnostics;
 mod function;
+mod generate;
 mod guard;
+mod list_resource;
 mod plugin;
 mod provider;
 mod raw;
@@ -46,10 +49,12 @@ mod tfplugin6 {
     tonic::include_proto!("tfplugin6");
 }
 
+pub use action::{Action, ActionProgress, DynamicAction};
 pub use attribute_path::{AttributePath, AttributePathStep};
 pub use data_source::{DataSource, DynamicDataSource};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use function::{DynamicFunction, Function};
+pub use list_resource::{DynamicListResource, ListResource, ListResult, ListSink};
 pub use provider::{DynamicProvider, Provider};
 pub use raw::RawValue;
 pub use resource::{DynamicResource, MoveSource, Resource};

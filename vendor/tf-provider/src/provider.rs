@@ -18,7 +18,9 @@
 
 use std::collections::HashMap;
 
+use crate::action::DynamicAction;
 use crate::data_source::DynamicDataSource;
+use crate::list_resource::DynamicListResource;
 use crate::diagnostics::Diagnostics;
 use crate::function::DynamicFunction;
 use crate::raw::RawValue;
@@ -167,6 +169,23 @@ pub trait Provider: Send + Sync + 'static {
         _ = diags;
         Some(HashMap::new())
     }
+
+    /// List resources of the provider (protocol 6.10); none by default
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 9). Each is named like the managed resource whose
+    /// objects it finds, which must have an identity schema.
+    fn get_list_resources(&self, diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
+
+    /// Actions of the provider (protocol 6.10); none by default
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 10).
+    fn get_actions(&self, diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
 }
 
 /// Trait for implementing a provider *without* automatic serialization/deserialization
@@ -298,6 +317,23 @@ pub trait DynamicProvider: Send + Sync + 'static {
         _ = diags;
         Some(HashMap::new())
     }
+
+    /// List resources of the provider (protocol 6.10); none by default
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 9). Each is named like the managed resource whose
+    /// objects it finds, which must have an identity schema.
+    fn get_list_resources(&self, diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
+
+    /// Actions of the provider (protocol 6.10); none by default
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 10).
+    fn get_actions(&self, diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
 }
 
 #[async_trait]
@@ -351,6 +387,14 @@ impl<T: Provider> DynamicProvider for T {
         diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
         <T as Provider>::get_functions(self, diags)
+    }
+
+    fn get_list_resources(&self, diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        <T as Provider>::get_list_resources(self, diags)
+    }
+
+    fn get_actions(&self, diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        <T as Provider>::get_actions(self, diags)
     }
 }
 

@@ -19,7 +19,7 @@
 use crate::attribute_path::AttributePath;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::raw::RawValue;
-use crate::schema::Schema;
+use crate::schema::{IdentitySchema, Schema};
 use crate::utils::OptionFactor;
 
 use async_trait::async_trait;
@@ -55,6 +55,11 @@ fn refuse_move(diags: &mut Diagnostics, source: &MoveSource) {
         .into(),
         attribute: AttributePath::default(),
     });
+}
+
+/// An error diagnostic built from public fields (`Diagnostic::new` would append a captured backtrace)
+fn plain_error(diags: &mut Diagnostics, summary: &str, detail: String) {
+    diags.add_error(Diagnostic { summary: summary.to_string().into(), detail: detail.into(), attribute: AttributePath::default() });
 }
 
 /// Trait for implementing a resource with automatic serialization/deserialization
@@ -318,6 +323,75 @@ pub trait Resource: Send + Sync {
         None
     }
 
+    /// Identity schema of the resource (protocol 6.9, Terraform 1.12 and later)
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 7). [`None`] (the default) means the resource has
+    /// no identity: Terraform then never sees one, exactly as before the patch. Start at version
+    /// 0: Terraform calls [`Resource::upgrade_identity`] for a stored identity of a lower version,
+    /// including the empty one of an object stored before the resource had an identity.
+    fn identity_schema(&self, diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        _ = diags;
+        None
+    }
+
+    /// The identity of the object a state describes, as a value of the identity schema
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 7). Called only for a resource with an identity
+    /// schema, with the state the server is about to answer: after read, plan (create and
+    /// update), apply (create and update), import and move. `state` is msgpack: decode only the
+    /// fields the identity needs (`state.deserialize::<Fields>(diags)`, other fields are skipped)
+    /// and encode the identity with [`RawValue::serialize`]. [`None`] answers no identity (a
+    /// planned create may answer unknown values instead; every other answer must be known).
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        _ = diags;
+        _ = state;
+        None
+    }
+
+    /// Import the object an identity names (`import { identity = {...} }`, Terraform 1.12 and later)
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 7). `identity` is msgpack of the identity schema;
+    /// attributes that are optional for import may be null. The default refuses.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        _ = identity;
+        plain_error(diags, "Import by identity is not supported", "This resource type can only be imported by its ID.".into());
+        None
+    }
+
+    /// Upgrade a stored identity of an older identity schema version (UpgradeResourceIdentity)
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 7). `prior_identity` is [`RawValue::Json`] and not
+    /// null (the server answers a null identity for an empty or null one). The default refuses.
+    async fn upgrade_identity(&self, diags: &mut Diagnostics, version: i64, prior_identity: RawValue) -> Option<RawValue> {
+        _ = prior_identity;
+        plain_error(diags, "Upgrading the resource identity is not supported", format!("The stored identity has version {version}."));
+        None
+    }
+
+    /// Whether the resource writes its own configuration for GenerateResourceConfig
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 8). `false` (the default): the server answers with
+    /// Terraform's own rule (the state without read-only, deprecated and empty optional string
+    /// attributes), which is what Terraform does for a provider without the capability.
+    fn generates_config(&self) -> bool {
+        false
+    }
+
+    /// The configuration that would manage the object `state` describes (GenerateResourceConfig)
+    ///
+    /// inspector2fix patch (PATCHED.md, patch 8). Called only when [`Resource::generates_config`]
+    /// is `true`; `terraform query -generate-config-out` and `plan -generate-config-out` write
+    /// the result as a resource block. Attributes the configuration should not set are null.
+    async fn generate_config<'a>(&self, diags: &mut Diagnostics, state: Self::State<'a>) -> Option<Self::State<'a>> {
+        _ = state;
+        plain_error(diags, "Generating configuration is not supported", "This resource type does not generate configuration.".into());
+        None
+    }
+
     /// Take over the state of a resource of another type (MoveResourceState, `moved` block)
     ///
     /// inspector2fix patch (PATCHED.md, patch 4).
@@ -574,6 +648,45 @@ pub trait DynamicResource: Send + Sync {
         None
     }
 
+    /// Identity schema; see [`Resource::identity_schema`]
+    fn identity_schema(&self, diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        _ = diags;
+        None
+    }
+
+    /// Identity of the object `state` describes; see [`Resource::identity`]
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        _ = diags;
+        _ = state;
+        None
+    }
+
+    /// Import by identity; see [`Resource::import_by_identity`]
+    async fn import_by_identity(&self, diags: &mut Diagnostics, identity: RawValue) -> Option<(RawValue, Vec<u8>)> {
+        _ = identity;
+        plain_error(diags, "Import by identity is not supported", "This resource type can only be imported by its ID.".into());
+        None
+    }
+
+    /// Upgrade a stored identity; see [`Resource::upgrade_identity`]
+    async fn upgrade_identity(&self, diags: &mut Diagnostics, version: i64, prior_identity: RawValue) -> Option<RawValue> {
+        _ = prior_identity;
+        plain_error(diags, "Upgrading the resource identity is not supported", format!("The stored identity has version {version}."));
+        None
+    }
+
+    /// See [`Resource::generates_config`]
+    fn generates_config(&self) -> bool {
+        false
+    }
+
+    /// See [`Resource::generate_config`]
+    async fn generate_config(&self, diags: &mut Diagnostics, state: RawValue) -> Option<RawValue> {
+        _ = state;
+        plain_error(diags, "Generating configuration is not supported", "This resource type does not generate configuration.".into());
+        None
+    }
+
     /// Take over the state of a resource of another type (MoveResourceState)
     ///
     /// inspector2fix patch (PATCHED.md, patch 4); see [`Resource::move_state`]. The default refuses.
@@ -826,6 +939,27 @@ impl<T: Resource> DynamicResource for T {
     ) -> Option<RawValue> {
         let state = <T as Resource>::upgrade(self, diags, version, prior_state).await?;
         RawValue::serialize(diags, &state)
+    }
+    fn identity_schema(&self, diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        <T as Resource>::identity_schema(self, diags)
+    }
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        <T as Resource>::identity(self, diags, state)
+    }
+    async fn import_by_identity(&self, diags: &mut Diagnostics, identity: RawValue) -> Option<(RawValue, Vec<u8>)> {
+        let (state, private_state) = <T as Resource>::import_by_identity(self, diags, identity).await?;
+        (RawValue::serialize(diags, &state), RawValue::serialize_vec(diags, &private_state)).factor()
+    }
+    async fn upgrade_identity(&self, diags: &mut Diagnostics, version: i64, prior_identity: RawValue) -> Option<RawValue> {
+        <T as Resource>::upgrade_identity(self, diags, version, prior_identity).await
+    }
+    fn generates_config(&self) -> bool {
+        <T as Resource>::generates_config(self)
+    }
+    async fn generate_config(&self, diags: &mut Diagnostics, state: RawValue) -> Option<RawValue> {
+        let state = state.deserialize(diags)?;
+        let config = <T as Resource>::generate_config(self, diags, state).await?;
+        RawValue::serialize(diags, &config)
     }
     /// Take over the state of a resource of another type
     async fn move_state(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(RawValue, Vec<u8>)> {

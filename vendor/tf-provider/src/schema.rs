@@ -219,6 +219,9 @@ fn cvt_attributes_tf6(
                     StringKind::Markdown => tfplugin6::StringKind::Markdown,
                 } as i32,
                 deprecated: attr.deprecated,
+                // inspector2fix patch: protocol 6.10 fields (PATCHED.md, patch 6); not offered.
+                write_only: false,
+                deprecation_message: String::new(),
             }
         })
         .collect()
@@ -236,6 +239,8 @@ impl From<&Block> for tfplugin6::schema::Block {
                 StringKind::Markdown => tfplugin6::StringKind::Markdown,
             } as i32,
             deprecated: value.deprecated,
+            // inspector2fix patch: protocol 6.10 field (PATCHED.md, patch 6); not offered.
+            deprecation_message: String::new(),
         }
     }
 }
@@ -542,5 +547,50 @@ impl From<&FunctionSchema> for tfplugin6::Function {
                 None => String::new(),
             },
         }
+    }
+}
+
+/// One attribute of a resource identity (protocol 6.9)
+///
+/// inspector2fix patch (PATCHED.md, patch 7).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct IdentityAttribute {
+    /// Type of the attribute: a primitive or a list of primitives
+    pub attr_type: AttributeType,
+    /// Description of the attribute (Markdown)
+    pub description: String,
+    /// `import { identity = {...} }` must set it
+    pub required_for_import: bool,
+    /// `import { identity = {...} }` may leave it out; the provider fills it in
+    pub optional_for_import: bool,
+}
+
+/// Identity schema of a managed resource (protocol 6.9)
+///
+/// inspector2fix patch (PATCHED.md, patch 7). Its version is separate from the state's schema
+/// version; Terraform calls UpgradeResourceIdentity when a stored identity has an older one.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct IdentitySchema {
+    /// Version of the identity schema
+    pub version: i64,
+    /// Identity attributes by name
+    pub attributes: HashMap<String, IdentityAttribute>,
+}
+
+impl From<&IdentitySchema> for tfplugin6::ResourceIdentitySchema {
+    fn from(value: &IdentitySchema) -> Self {
+        let mut attributes: Vec<_> = value
+            .attributes
+            .iter()
+            .map(|(name, attr)| tfplugin6::resource_identity_schema::IdentityAttribute {
+                name: name.clone(),
+                r#type: attr.attr_type.to_string().into(),
+                required_for_import: attr.required_for_import,
+                optional_for_import: attr.optional_for_import,
+                description: attr.description.clone(),
+            })
+            .collect();
+        attributes.sort_by(|a, b| a.name.cmp(&b.name));
+        Self { version: value.version, identity_attributes: attributes }
     }
 }

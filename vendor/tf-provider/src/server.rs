@@ -50,6 +50,18 @@ use crate::data_source::DynamicDataSource;
 use crate::plugin::GrpcIo;
 use crate::provider::DynamicProvider;
 use crate::resource::DynamicResource;
+use crate::action::DynamicAction;
+use crate::list_resource::DynamicListResource;
+use crate::schema::IdentitySchema;
+
+/// inspector2fix patch: "not found" error without a captured backtrace
+pub(crate) fn not_found(diags: &mut Diagnostics, kind: &str, name: &str) {
+    diags.add_error(crate::Diagnostic {
+        summary: format!("Could not find {kind} `{name}` in provider").into(),
+        detail: "".into(),
+        attribute: Default::default(),
+    });
+}
 use crate::{schema::Schema, Diagnostics};
 
 const CORE_PROTOCOL_VERSION: u8 = 1;
@@ -69,6 +81,12 @@ pub(crate) struct Server {
     pub(crate) resources: HashMap<String, (Box<dyn DynamicResource>, Schema)>,
     pub(crate) data_sources: HashMap<String, (Box<dyn DynamicDataSource>, Schema)>,
     pub(crate) functions: HashMap<String, (Box<dyn DynamicFunction>, FunctionSchema)>,
+    /// inspector2fix patch 7: identity schemas of the resources that have one
+    pub(crate) identity_schemas: HashMap<String, IdentitySchema>,
+    /// inspector2fix patch 9
+    pub(crate) list_resources: HashMap<String, (Box<dyn DynamicListResource>, Schema)>,
+    /// inspector2fix patch 10
+    pub(crate) actions: HashMap<String, (Box<dyn DynamicAction>, Schema)>,
 }
 
 /// Each item with its schema; an item whose schema is missing or panics is left out and flagged
@@ -94,6 +112,41 @@ fn with_schemas<T, S>(
             }
         })
         .collect()
+}
+
+/// inspector2fix patch 7: the identity schema of each resource that declares one
+fn identity_schemas(
+    diags: &mut Diagnostics,
+    resources: &HashMap<String, (Box<dyn DynamicResource>, Schema)>,
+) -> HashMap<String, IdentitySchema> {
+    resources
+        .iter()
+        .filter_map(|(name, (resource, _))| {
+            let subject = Subject::Resource(name.clone());
+            let schema = guard_sync(diags, "GetResourceIdentitySchemas", subject, |diags| {
+                Some(resource.identity_schema(diags))
+            });
+            Some((name.clone(), schema.flatten()?))
+        })
+        .collect()
+}
+
+/// inspector2fix patch 9: Terraform lists objects of the managed resource of the same name,
+/// by their identity; a list resource without one would fail every query.
+fn check_list_resources(
+    diags: &mut Diagnostics,
+    list_resources: &HashMap<String, (Box<dyn DynamicListResource>, Schema)>,
+    identity_schemas: &HashMap<String, IdentitySchema>,
+) {
+    let mut names: Vec<_> = list_resources.keys().filter(|name| !identity_schemas.contains_key(*name)).collect();
+    names.sort();
+    for name in names {
+        diags.add_error(crate::Diagnostic {
+            summary: format!("List resource {name} has no managed resource with an identity").into(),
+            detail: format!("A list resource finds objects of the managed resource of the same name, {name}, which must declare an identity schema.").into(),
+            attribute: Default::default(),
+        });
+    }
 }
 
 impl Server {
@@ -136,6 +189,27 @@ impl Server {
             |function, diags| function.schema(diags),
         );
 
+        let identity_schemas = identity_schemas(&mut diags, &resources);
+        let list_resources = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.get_list_resources(diags));
+        let list_resources = with_schemas(
+            &mut diags,
+            &mut has_errors,
+            list_resources.unwrap_or_default(),
+            prefixed,
+            Subject::ListResource,
+            |list_resource, diags| list_resource.schema(diags),
+        );
+        check_list_resources(&mut diags, &list_resources, &identity_schemas);
+        let actions = guard_sync(&mut diags, rpc, Subject::Provider, |diags| provider.get_actions(diags));
+        let actions = with_schemas(
+            &mut diags,
+            &mut has_errors,
+            actions.unwrap_or_default(),
+            prefixed,
+            Subject::Action,
+            |action, diags| action.schema(diags),
+        );
+
         if has_errors {
             diags.internal_error()
         }
@@ -151,6 +225,9 @@ impl Server {
             resources,
             data_sources,
             functions,
+            identity_schemas,
+            list_resources,
+            actions,
         }
     }
 
@@ -176,6 +253,26 @@ impl Server {
         } else {
             diags.root_error_short(format!("Could not find data source `{}` in provider", name));
             None
+        }
+    }
+    /// inspector2fix patch 9
+    pub(crate) fn get_list_resource<'a>(&'a self, diags: &mut Diagnostics, name: &str) -> Option<&'a dyn DynamicListResource> {
+        match self.list_resources.get(name) {
+            Some(list_resource) => Some(list_resource.0.as_ref()),
+            None => {
+                not_found(diags, "list resource", name);
+                None
+            }
+        }
+    }
+    /// inspector2fix patch 10
+    pub(crate) fn get_action<'a>(&'a self, diags: &mut Diagnostics, name: &str) -> Option<&'a dyn DynamicAction> {
+        match self.actions.get(name) {
+            Some(action) => Some(action.0.as_ref()),
+            None => {
+                not_found(diags, "action", name);
+                None
+            }
         }
     }
     pub(crate) fn get_function<'a>(
@@ -253,7 +350,7 @@ pub async fn serve_with_stop<U: ToString, V: DynamicProvider>(name: U, provider:
 ///
 /// It is not safe to cancel the output future
 pub async fn serve_dynamic_with_stop(name: String, provider: Box<dyn DynamicProvider>, stop: StopSignal) -> Result<()> {
-    ignore_interrupts()?;
+    stop_on_interrupt(stop.clone())?;
     init_log_file(&name)?;
     let server = Arc::new(Server::with_stop(name, provider, stop));
     let addrs = SockAddrIter::new()?;
@@ -288,31 +385,38 @@ pub async fn serve_dynamic_with_stop(name: String, provider: Box<dyn DynamicProv
     Ok(())
 }
 
-/// Interrupt signals received and ignored since the process started
-static INTERRUPTS_IGNORED: AtomicUsize = AtomicUsize::new(0);
+/// Interrupt signals received since the process started
+static INTERRUPTS_RECEIVED: AtomicUsize = AtomicUsize::new(0);
 
-/// How many interrupt signals were ignored
+/// How many interrupt signals were received
 #[cfg(test)]
-pub(crate) fn interrupts_ignored() -> usize {
-    INTERRUPTS_IGNORED.load(Ordering::Relaxed)
+pub(crate) fn interrupts_received() -> usize {
+    INTERRUPTS_RECEIVED.load(Ordering::Relaxed)
 }
 
-/// inspector2fix patch: survive Ctrl-C, as go-plugin servers do
+/// inspector2fix patch: survive Ctrl-C, as go-plugin servers do, and treat it as StopProvider
 ///
 /// A terminal sends SIGINT to its whole foreground process group, Terraform's plugins included.
-/// Terraform handles the interrupt itself and sends StopProvider; a provider killed by the signal
-/// instead would lose the in-flight call and the state it would have returned.
-pub(crate) fn ignore_interrupts() -> Result<()> {
+/// A provider killed by the signal would lose the in-flight call and the state it would have
+/// returned, so the process survives it. Terraform turns the interrupt into StopProvider itself,
+/// but only while it applies or plans alone: `terraform apply` runs its own plan phase (refresh
+/// and data source reads) without relaying the interrupt, and a call held there by an endpoint
+/// that never answers would run on for the SDK's timeouts. The user's Ctrl-C means the same as
+/// StopProvider, so it fires the same signal.
+pub(crate) fn stop_on_interrupt(stop: StopSignal) -> Result<()> {
     #[cfg(unix)]
     {
         let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
         tokio::spawn(async move {
             while interrupts.recv().await.is_some() {
-                INTERRUPTS_IGNORED.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!("interrupt signal ignored: Terraform stops the provider with StopProvider");
+                INTERRUPTS_RECEIVED.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!("interrupt signal: stopping, as StopProvider does");
+                stop.stop();
             }
         });
     }
+    #[cfg(not(unix))]
+    let _ = stop;
     Ok(())
 }
 

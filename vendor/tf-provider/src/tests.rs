@@ -10,14 +10,18 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use crate::function::{DynamicFunction, Function};
-use crate::schema::{Block, FunctionSchema, Schema};
+use crate::schema::{
+    Attribute, AttributeConstraint, AttributeType, Block, Description, FunctionSchema, IdentityAttribute,
+    IdentitySchema, Schema,
+};
 use crate::server::Server;
 use crate::tfplugin6 as tf;
 use crate::tfplugin6::provider_server::Provider as _;
 use crate::value::ValueEmpty;
 use crate::{
-    AttributePath, DataSource, Diagnostic, Diagnostics, DynamicDataSource, DynamicResource, MoveSource, Provider,
-    RawValue, Resource, StopSignal,
+    Action, ActionProgress, AttributePath, DataSource, Diagnostic, Diagnostics, DynamicAction, DynamicDataSource,
+    DynamicListResource, DynamicResource, ListResource, ListResult, ListSink, MoveSource, Provider, RawValue,
+    Resource, StopSignal,
 };
 
 /// A hang guard, not a timing assertion
@@ -34,6 +38,28 @@ struct ThingState {
 struct ThingStateV0 {
     id: String,
     title: String,
+}
+
+/// Identity of `test_thing` (version 1)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ThingIdentity {
+    id: String,
+}
+
+/// Version 0 of the identity: `id` was called `thing_id`
+#[derive(Deserialize)]
+struct ThingIdentityV0 {
+    thing_id: String,
+}
+
+fn thing_identity_schema() -> IdentitySchema {
+    let id = IdentityAttribute {
+        attr_type: AttributeType::String,
+        description: "The thing's ID".into(),
+        required_for_import: true,
+        optional_for_import: false,
+    };
+    IdentitySchema { version: 1, attributes: HashMap::from([("id".to_string(), id)]) }
 }
 
 /// The part of an `aws_inspector2_enabler` state a move reads
@@ -193,6 +219,42 @@ impl Resource for TestResource {
         Some(ThingState { id: prior.id, name: prior.title })
     }
 
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        (self.kind == Kind::Thing).then(thing_identity_schema)
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        // Only the identity's field is decoded; `name` is skipped.
+        let identity: ThingIdentity = state.deserialize(diags)?;
+        RawValue::serialize(diags, &identity)
+    }
+
+    async fn import<'a>(&self, _diags: &mut Diagnostics, id: String) -> Option<(ThingState, ThingPrivate)> {
+        Some((thing(&id, "by id"), ThingPrivate::default()))
+    }
+
+    async fn import_by_identity<'a>(&self, diags: &mut Diagnostics, identity: RawValue) -> Option<(ThingState, ThingPrivate)> {
+        let identity: ThingIdentity = identity.deserialize(diags)?;
+        Some((thing(&identity.id, "by identity"), ThingPrivate::default()))
+    }
+
+    async fn upgrade_identity(&self, diags: &mut Diagnostics, version: i64, prior_identity: RawValue) -> Option<RawValue> {
+        if version != 0 {
+            error(diags, "Unexpected identity upgrade");
+            return None;
+        }
+        let prior: ThingIdentityV0 = prior_identity.deserialize(diags)?;
+        RawValue::serialize(diags, &ThingIdentity { id: prior.thing_id })
+    }
+
+    fn generates_config(&self) -> bool {
+        self.kind == Kind::Thing
+    }
+
+    async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: ThingState) -> Option<ThingState> {
+        Some(thing("", &format!("config of {}", state.id)))
+    }
+
     async fn move_state<'a>(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(ThingState, ThingPrivate)> {
         if self.kind != Kind::Thing || source.type_name != "aws_inspector2_enabler" {
             error(diags, "Cannot take over this source");
@@ -215,7 +277,18 @@ impl Resource for PlainResource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema { version: 1, block: Block::default() })
+        let attribute = |constraint| Attribute {
+            attr_type: AttributeType::String,
+            description: Description::plain(""),
+            constraint,
+            sensitive: false,
+            deprecated: false,
+        };
+        let attributes = HashMap::from([
+            ("arn".to_string(), attribute(AttributeConstraint::Computed)),
+            ("name".to_string(), attribute(AttributeConstraint::Required)),
+        ]);
+        Some(Schema { version: 1, block: Block { attributes, ..Block::default() } })
     }
 
     async fn read<'a>(
@@ -324,6 +397,9 @@ struct TestProvider {
     stop: StopSignal,
     create_started: Arc<Notify>,
     with_broken_resource: bool,
+    /// The list resource `test_legacy`, whose managed resource has no identity
+    with_orphan_list: bool,
+    listed: Arc<Listed>,
 }
 
 #[async_trait]
@@ -360,20 +436,196 @@ impl Provider for TestProvider {
     fn get_functions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
         Some(HashMap::from([("panicky".to_string(), Box::new(PanickyFunction) as Box<dyn DynamicFunction>)]))
     }
+
+    fn get_list_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        let mut lists = HashMap::from([(
+            "thing".to_string(),
+            Box::new(ThingList { listed: self.listed.clone() }) as Box<dyn DynamicListResource>,
+        )]);
+        if self.with_orphan_list {
+            lists.insert("legacy".to_string(), Box::new(ThingList { listed: self.listed.clone() }));
+        }
+        Some(lists)
+    }
+
+    fn get_actions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        let action = CountAction { stop: self.stop.clone(), listed: self.listed.clone() };
+        Some(HashMap::from([("count".to_string(), Box::new(action) as Box<dyn DynamicAction>)]))
+    }
+}
+
+/// What the list resource and the action did, for the tests to check
+#[derive(Default)]
+struct Listed {
+    /// Results the list resource produced (sent or not)
+    produced: std::sync::atomic::AtomicUsize,
+    /// Fired when a list or an action in flight is dropped
+    dropped: Notify,
+    /// Fired when an action starts waiting for the stop signal
+    waiting: Notify,
+}
+
+/// Fires [`Listed::dropped`] when the future holding it is dropped
+struct DropAlarm(Arc<Listed>);
+
+impl Drop for DropAlarm {
+    fn drop(&mut self) {
+        self.0.dropped.notify_one();
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ListConfig {
+    prefix: String,
+    count: i64,
+}
+
+/// Lists `count` things named `<prefix>-<i>`; prefix "fail" ends with an error after one
+/// result, "panic" panics, "slow" waits between results
+struct ThingList {
+    listed: Arc<Listed>,
+}
+
+#[async_trait]
+impl ListResource for ThingList {
+    type Config<'a> = ListConfig;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema { version: 0, block: Block::default() })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: ListConfig) -> Option<()> {
+        if config.count < 0 {
+            diags.add_error(Diagnostic {
+                summary: "count must not be negative".into(),
+                detail: "".into(),
+                attribute: AttributePath::new("count"),
+            });
+        }
+        Some(())
+    }
+
+    async fn list<'a>(&self, diags: &mut Diagnostics, config: ListConfig, sink: &mut ListSink) -> Option<()> {
+        assert!(config.prefix != "panic", "list panicked");
+        let _alarm = DropAlarm(self.listed.clone());
+        for i in 0..config.count {
+            if config.prefix == "slow" {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let id = format!("{}-{i}", config.prefix);
+            self.listed.produced.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let result = ListResult {
+                identity: RawValue::serialize(diags, &ThingIdentity { id: id.clone() })?,
+                display_name: format!("thing {id}"),
+                resource_object: Some(RawValue::serialize(diags, &thing(&id, "listed"))?),
+            };
+            if !sink.send(result).await {
+                break;
+            }
+            if config.prefix == "fail" {
+                error(diags, "Listing failed after one thing");
+                return None;
+            }
+        }
+        Some(())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CountConfig {
+    steps: i64,
+}
+
+/// Sends `steps` progress messages; 0 fails, -1 waits for the stop signal, -2 panics, -3 waits
+/// for ever
+struct CountAction {
+    stop: StopSignal,
+    listed: Arc<Listed>,
+}
+
+#[async_trait]
+impl Action for CountAction {
+    type Config<'a> = CountConfig;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema { version: 0, block: Block::default() })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: CountConfig) -> Option<()> {
+        if config.steps > 100 {
+            diags.add_error(Diagnostic {
+                summary: "At most 100 steps".into(),
+                detail: "".into(),
+                attribute: AttributePath::new("steps"),
+            });
+        }
+        Some(())
+    }
+
+    async fn plan<'a>(&self, diags: &mut Diagnostics, config: CountConfig) -> Option<()> {
+        if config.steps == 0 {
+            diags.add_warning(Diagnostic {
+                summary: "Nothing to do".into(),
+                detail: "".into(),
+                attribute: AttributePath::default(),
+            });
+        }
+        Some(())
+    }
+
+    async fn invoke<'a>(&self, diags: &mut Diagnostics, config: CountConfig, progress: &mut ActionProgress) -> Option<()> {
+        let _alarm = DropAlarm(self.listed.clone());
+        match config.steps {
+            0 => {
+                error(diags, "Nothing to count");
+                None
+            }
+            -1 => {
+                self.listed.waiting.notify_one();
+                self.stop.stopped().await;
+                error(diags, "Stopped");
+                None
+            }
+            -2 => panic!("action panicked"),
+            -3 => {
+                progress.send("waiting").await;
+                std::future::pending::<()>().await;
+                None
+            }
+            steps => {
+                for step in 1..=steps {
+                    progress.send(format!("step {step}/{steps}")).await;
+                }
+                Some(())
+            }
+        }
+    }
 }
 
 struct Fixture {
     server: Arc<Server>,
     stop: StopSignal,
     create_started: Arc<Notify>,
+    listed: Arc<Listed>,
+}
+
+fn fixture_of(with_broken_resource: bool, with_orphan_list: bool) -> Fixture {
+    let stop = StopSignal::new();
+    let create_started = Arc::new(Notify::new());
+    let listed = Arc::new(Listed::default());
+    let provider = TestProvider {
+        stop: stop.clone(),
+        create_started: create_started.clone(),
+        with_broken_resource,
+        with_orphan_list,
+        listed: listed.clone(),
+    };
+    let server = Arc::new(Server::with_stop("test".into(), Box::new(provider), stop.clone()));
+    Fixture { server, stop, create_started, listed }
 }
 
 fn fixture_with(with_broken_resource: bool) -> Fixture {
-    let stop = StopSignal::new();
-    let create_started = Arc::new(Notify::new());
-    let provider = TestProvider { stop: stop.clone(), create_started: create_started.clone(), with_broken_resource };
-    let server = Arc::new(Server::with_stop("test".into(), Box::new(provider), stop.clone()));
-    Fixture { server, stop, create_started }
+    fixture_of(with_broken_resource, false)
 }
 
 fn fixture() -> Fixture {
@@ -432,10 +684,42 @@ fn apply_request(
         config,
         planned_private: rmp_serde::to_vec_named(&ThingPrivate::default()).expect("encode"),
         provider_meta: null(),
+        ..Default::default()
     }
 }
 
+mod actions;
+mod generate_config;
+mod identity;
+mod list;
 mod moves;
 mod panics;
 mod stop;
 mod upgrade;
+
+/// A provider with one resource that opts in to nothing of protocol 6.9 and 6.10
+struct BareProvider;
+
+#[async_trait]
+impl Provider for BareProvider {
+    type Config<'a> = ValueEmpty;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema { version: 0, block: Block::default() })
+    }
+
+    fn get_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(HashMap::from([("legacy".to_string(), Box::new(PlainResource) as Box<dyn DynamicResource>)]))
+    }
+}
+
+fn bare_server() -> Arc<Server> {
+    Arc::new(Server::with_stop("bare".into(), Box::new(BareProvider), StopSignal::new()))
+}
+
+/// The identity data of a response, decoded; a missing or null identity fails the test
+fn decode_identity<T: DeserializeOwned>(identity: &Option<tf::ResourceIdentityData>) -> T {
+    let identity = identity.as_ref().expect("identity missing from the response");
+    decode(&identity.identity_data)
+}

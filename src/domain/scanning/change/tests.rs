@@ -77,3 +77,17 @@ fn merge_releases_removed_accounts_an_inspector_policy_keeps_on() {
     let status = c.merge(&report(Direction::Enable), &disabled);
     assert_eq!(status, statuses(&[("1", Enabled)]), "4 leaves state: the policy keeps it on");
 }
+
+/// Destroy turns off what may be on and releases the rest: an account read as DISABLED, and one
+/// absent from the status (never known to be on), take no call.
+#[test]
+fn destroy_turns_off_only_what_may_be_on() {
+    let prior = statuses(&[
+        ("111111111111", Enabled),
+        ("222222222222", Enabling),
+        ("333333333333", Disabled),
+        ("444444444444", InspectorStatus::Unknown("PAUSED".into())),
+    ]);
+    assert_eq!(to_turn_off(prior), ids(&["111111111111", "222222222222", "444444444444"]));
+    assert!(to_turn_off(BTreeMap::new()).is_empty());
+}

@@ -24,3 +24,21 @@ fn bad_inputs_are_named() {
     assert!(diags.errors[0].detail.starts_with("price_per_image_scan:"), "{}", diags.errors[0].detail);
     assert!(diags.errors[1].detail.starts_with("rescan_duration:"), "{}", diags.errors[1].detail);
 }
+
+/// Prices of 9e12 USD are refused at validate, naming the attribute: the estimate never computes
+/// with them.
+#[test]
+fn prices_above_the_bound_are_refused_naming_the_attribute() {
+    let s: EstimateState = serde_json::from_str(
+        r#"{"price_per_image_scan": 9e12, "price_per_rescan": "9000000000000", "rescans_per_image_per_month": 9e12}"#,
+    )
+    .unwrap();
+    let mut diags = Diagnostics::default();
+    check(&mut diags, &s);
+    let details: Vec<String> = diags.errors.iter().map(|d| d.detail.to_string()).collect();
+    assert_eq!(details.len(), 3, "{details:?}");
+    assert!(details[0].starts_with("price_per_image_scan: 9000000000000 is more than 1000000"), "{}", details[0]);
+    assert!(details[1].starts_with("price_per_rescan: 9000000000000 is more than 1000000"), "{}", details[1]);
+    assert!(details[2].starts_with("rescans_per_image_per_month: 9000000000000 is more than 100000"), "{}", details[2]);
+    assert_eq!(diags.errors[1].attribute, AttributePath::new("price_per_rescan"));
+}

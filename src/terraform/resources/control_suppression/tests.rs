@@ -120,3 +120,40 @@ async fn bad_reasons_are_rejected_naming_it() {
     r.validate(&mut diags, ok).await;
     assert!(diags.errors.is_empty(), "512 characters fit");
 }
+
+/// A control disabled in every enabled standard: the plan warns that there is nothing to
+/// suppress, with the reason, and is not refused; an enabled control gives no warning.
+#[tokio::test(start_paused = true)]
+async fn a_disabled_control_warns_at_plan_without_an_error() {
+    use crate::aws::securityhub::api::{AssociationStatus, ControlAssociation};
+    use crate::domain::findings::fake::FakeSecurityHub;
+    use crate::domain::scanning::fake::FakeInspector;
+    let hub = Arc::new(FakeSecurityHub::default());
+    let shared = crate::terraform::shared::fake::shared_with(
+        "us-east-1",
+        "123456789012",
+        Arc::new(FakeInspector::new(0)),
+        hub.clone(),
+    );
+    let r = ControlSuppression::new(Arc::new(shared));
+    let association = |status: AssociationStatus| ControlAssociation {
+        standards_arn: "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+            .into(),
+        status: Some(status),
+        updated_reason: Some("No container images".into()),
+    };
+    for (status, warned) in [(AssociationStatus::Disabled, true), (AssociationStatus::Enabled, false)] {
+        hub.inner.lock().unwrap().associations.insert(DEFAULT_CONTROL.into(), vec![association(status)]);
+        let config = SuppressionState { region: in_region("us-east-1"), ..owning(&[]) };
+        let mut diags = Diagnostics::default();
+        let planned = r.plan_create(&mut diags, config.clone(), config, ValueEmpty::Null).await;
+        assert!(planned.is_some() && diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(diags.warnings.len(), usize::from(warned), "{:?}", diags.warnings);
+        if warned {
+            assert_eq!(diags.warnings[0].summary, "Nothing to suppress: the control is disabled");
+            assert!(diags.warnings[0].detail.contains("(No container images)"), "{}", diags.warnings[0].detail);
+        }
+    }
+    assert_eq!(hub.calls("ListStandardsControlAssociations").len(), 2, "one call per plan");
+    assert!(hub.calls("BatchUpdateFindings").is_empty() && hub.calls("GetFindings").is_empty());
+}

@@ -8,10 +8,11 @@ fn unconfigured() -> DelegatedAdminResource {
     DelegatedAdminResource::new(Arc::new(Shared::default()))
 }
 
-/// A handle whose provider configuration is unknown: plans make no AWS call.
+/// A handle whose provider configuration, its Region included, is unknown: plans make no AWS call.
 fn config_unknown() -> DelegatedAdminResource {
     let shared = Arc::new(Shared::default());
     shared.mark_config_unknown();
+    shared.mark_region_unknown();
     DelegatedAdminResource::new(shared)
 }
 
@@ -137,4 +138,111 @@ fn the_schema_documents_the_every_region_rule_and_standalone_members() {
     assert!(b.description.content.contains("same account in every Region"));
     assert!(text("disable_on_destroy").contains("standalone account"));
     assert!(b.blocks.contains_key("timeouts"));
+}
+
+mod with_fakes {
+    use super::*;
+    use crate::domain::delegated_admin::fake::FakeDelegatedAdmin;
+    use crate::domain::findings::fake::FakeSecurityHub;
+    use crate::domain::scanning::fake::FakeInspector;
+
+    const ADMIN: &str = "111111111111";
+    const OTHER: &str = "333333333333";
+
+    fn resource(api: Arc<FakeDelegatedAdmin>) -> DelegatedAdminResource {
+        let shared = crate::terraform::shared::fake::shared_with_admin(
+            "eu-west-1",
+            "999999999999",
+            Arc::new(FakeInspector::new(0)),
+            Arc::new(FakeSecurityHub::default()),
+            api,
+        );
+        DelegatedAdminResource::new(Arc::new(shared))
+    }
+
+    fn state() -> DelegatedAdminState {
+        config(
+            r#"{"id": "111111111111", "account_id": "111111111111", "region": "eu-west-1",
+                "disable_on_destroy": false, "relationship_status": "ENABLED", "timeouts": []}"#,
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn another_administrator_is_an_error_on_account_id_at_plan() {
+        let api = Arc::new(FakeDelegatedAdmin::with_admin(Some(OTHER)));
+        let wanted = config(r#"{"account_id": "111111111111", "region": "eu-west-1"}"#);
+        let mut diags = Diagnostics::default();
+        let planned = resource(api.clone()).plan_create(&mut diags, wanted.clone(), wanted, Value::Null).await;
+        assert!(planned.is_none());
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("account_id"));
+        assert!(
+            diags.errors[0].detail.starts_with("account 333333333333 (ENABLED) is already"),
+            "{}",
+            diags.errors[0].detail
+        );
+        assert_eq!((api.count("GetDelegatedAdminAccount"), api.count("EnableDelegatedAdminAccount")), (1, 0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_read_keeps_state_and_only_an_answer_makes_it_gone() {
+        let api = Arc::new(FakeDelegatedAdmin::with_admin(Some(ADMIN)));
+        let r = resource(api.clone());
+        api.fail_next("GetDelegatedAdminAccount", "AccessDeniedException");
+        let mut diags = Diagnostics::default();
+        let read = r.read(&mut diags, state(), Some(Private::default()), Value::Null).await;
+        assert_eq!(read, Some((state(), Some(Private::default()))), "refused: kept as it was");
+        assert_eq!(diags.errors.len(), 1);
+        assert!(
+            diags.errors[0].detail.contains("Only the AWS Organizations management account"),
+            "{}",
+            diags.errors[0].detail
+        );
+
+        let mut diags = Diagnostics::default();
+        let (read, _) = r.read(&mut diags, state(), None, Value::Null).await.expect("still the administrator");
+        assert_eq!(read, state());
+        api.inner.lock().unwrap().admin = Some(OTHER.into());
+        assert_eq!(r.read(&mut diags, state(), None, Value::Null).await, None, "another account: gone");
+        api.inner.lock().unwrap().admin = None;
+        assert_eq!(r.read(&mut diags, state(), None, Value::Null).await, None, "none: gone");
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn create_waits_for_enabled_and_a_planned_destroy_with_disable_on_destroy_removes() {
+        let api = Arc::new(FakeDelegatedAdmin::default());
+        api.inner.lock().unwrap().settle_after_reads = 2;
+        let r = resource(api.clone());
+        let planned = config(
+            r#"{"id": "111111111111", "account_id": "111111111111", "region": "eu-west-1",
+                "disable_on_destroy": true, "timeouts": []}"#,
+        );
+        let mut diags = Diagnostics::default();
+        let (created, _) = r.create(&mut diags, planned.clone(), planned, None, Value::Null).await.expect("created");
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(created.relationship_status, Value::Value("ENABLED".into()));
+        assert_eq!(api.count("EnableDelegatedAdminAccount"), 1);
+
+        let marker = Some(Private { destroy_planned: true });
+        assert_eq!(r.destroy(&mut diags, created, marker, Value::Null).await, Some(()));
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(api.count("DisableDelegatedAdminAccount"), 1);
+        assert_eq!(api.inner.lock().unwrap().admin, None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn import_checks_the_account_against_the_administrator() {
+        let api = Arc::new(FakeDelegatedAdmin::with_admin(Some(ADMIN)));
+        let r = resource(api);
+        let mut diags = Diagnostics::default();
+        let (imported, _) = r.import(&mut diags, "111111111111@eu-west-1".into()).await.expect("imported");
+        assert_eq!(imported, state());
+        assert!(r.import(&mut diags, "333333333333@eu-west-1".into()).await.is_none());
+        assert!(
+            diags.errors[0].detail.contains("account 333333333333 is not the Inspector delegated administrator in eu-west-1: the administrator there is account 111111111111 (ENABLED)"),
+            "{}",
+            diags.errors[0].detail
+        );
+    }
 }

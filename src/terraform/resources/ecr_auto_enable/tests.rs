@@ -25,6 +25,7 @@ async fn bad_region_and_timeouts_are_named_at_validate() {
 async fn an_unknown_provider_configuration_plans_unknowns_without_a_call() {
     let shared = Arc::new(Shared::default());
     shared.mark_config_unknown();
+    shared.mark_region_unknown();
     let r = EcrAutoEnable::new(shared);
     let mut diags = Diagnostics::default();
     let (planned, private) = r.plan_create(&mut diags, config("{}"), config("{}"), Value::Null).await.unwrap();
@@ -57,6 +58,7 @@ async fn an_update_keeps_the_computed_values_and_replaces_only_for_a_new_region(
 
     let shared = Arc::new(Shared::default());
     shared.mark_config_unknown();
+    shared.mark_region_unknown();
     let r = EcrAutoEnable::new(shared);
     let moved = config(r#"{"region": "eu-central-1"}"#);
     let (planned, _, replace) =

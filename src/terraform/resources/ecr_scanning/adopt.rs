@@ -12,8 +12,11 @@ use crate::{ids, terraform::diag, validate};
 
 use super::state::*;
 
-/// The only source `moved {}` accepts: the AWS provider's enabler.
+/// The only source `moved {}` accepts: the AWS provider's enabler, from Terraform's registry or
+/// OpenTofu's (OpenTofu reads `hashicorp/aws` as registry.opentofu.org/hashicorp/aws, and renames
+/// the provider of a state Terraform wrote the same way).
 pub const ENABLER_PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
+pub const ENABLER_PROVIDER_OPENTOFU: &str = "registry.opentofu.org/hashicorp/aws";
 pub const ENABLER_TYPE: &str = "aws_inspector2_enabler";
 
 /// The attributes of an `aws_inspector2_enabler` state that a move reads. Every schema version the
@@ -52,7 +55,8 @@ pub(super) fn adopted(accounts: &BTreeSet<String>, ecr_on: bool, region: Option<
 /// The state `moved {}` gives an `aws_inspector2_enabler`: its accounts, nothing else of it.
 /// Any other source is refused, naming its type and provider.
 pub(super) fn moved_state(diags: &mut Diagnostics, source: &MoveSource) -> Option<State> {
-    if source.provider_address != ENABLER_PROVIDER || source.type_name != ENABLER_TYPE {
+    let from_aws = [ENABLER_PROVIDER, ENABLER_PROVIDER_OPENTOFU].contains(&source.provider_address.as_str());
+    if !from_aws || source.type_name != ENABLER_TYPE {
         diag::error(
             diags,
             "Unsupported move to inspector2fix_ecr_scanning",

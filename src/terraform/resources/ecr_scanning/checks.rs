@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::terraform::values::{duplicates, StringSet};
+use crate::terraform::values::{duplicates, null_members_error, StringSet};
 use crate::{terraform::diag, text, validate};
 
 use super::state::*;
@@ -25,13 +25,16 @@ pub(super) fn accounts_at_apply(diags: &mut Diagnostics, planned: &State) -> Opt
 
 /// Checks the known members of `account_ids`: one error for all the bad ones, listing the first
 /// few, so 10,000 bad ids give a short message. Unknown members are checked once known.
-pub(super) fn check_account_ids(diags: &mut Diagnostics, account_ids: &StringSet) {
+pub(crate) fn check_account_ids(diags: &mut Diagnostics, account_ids: &StringSet) {
     let Value::Value(members) = account_ids else { return };
     let path = || AttributePath::new("account_ids");
     if members.is_empty() {
         let empty =
             "the list is empty: name at least one account, or leave account_ids out to use the caller's account";
         diag::invalid_attr(diags, path(), "account_ids", Err::<(), _>(empty.to_owned()));
+    }
+    if let Some(detail) = null_members_error("account_ids", account_ids) {
+        diag::attr_error(diags, path(), "Null in account_ids", detail);
     }
     let twice = duplicates(account_ids);
     if !twice.is_empty() {
@@ -70,6 +73,15 @@ pub(super) fn check_accounts_map(diags: &mut Diagnostics, config: &State) {
     if map.is_empty() {
         let empty = "the map is empty: name at least one account, or leave accounts out to use the caller's account";
         diag::invalid_attr(diags, path(), "accounts", Err::<(), _>(empty.to_owned()));
+    }
+    let unlabelled: Vec<&String> = map.iter().filter(|(_, label)| label.is_null()).map(|(a, _)| a).collect();
+    if !unlabelled.is_empty() {
+        let detail = format!(
+            "accounts: {} account(s) have a null label; give each account a string label (its name, say, or \"\"):\n{}",
+            unlabelled.len(),
+            text::capped_lines(unlabelled.iter().map(|a| format!("{a:?}")))
+        );
+        diag::attr_error(diags, path(), "Null in accounts", detail);
     }
     let bad: Vec<&String> = map.keys().filter(|a| validate::account_id(a).is_err()).collect();
     match bad.as_slice() {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, MoveSource, RawValue, Resource};
 
@@ -22,6 +22,7 @@ use crate::domain::policy_cause;
 use crate::domain::scanning::change::ChangeSet;
 use crate::domain::scanning::{self, Report};
 use crate::domain::status::{self, Direction};
+use crate::terraform::identity;
 use crate::terraform::schema::{attribute, region_attribute, RegionOf};
 use crate::terraform::shared::Shared;
 use crate::terraform::timeouts::{self, Operation};
@@ -29,8 +30,8 @@ use crate::terraform::values::{into_known_entries, string_set, StringSet};
 use crate::{ids, terraform::diag, terraform::region, text};
 
 mod adopt;
-mod checks;
-mod state;
+pub(crate) mod checks;
+pub mod state;
 #[cfg(test)]
 mod tests;
 /// State upgrades from older schema versions.
@@ -203,7 +204,7 @@ impl EcrScanning {
             return None;
         }
         let mut planned = proposed;
-        planned.region = region::planned(&self.shared, diags, &config.region, prior.map(|p| &p.region)).await?;
+        planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.account_ids = self.planned_accounts(diags, &config).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
             Value::Null => Value::Value(true),
@@ -270,9 +271,17 @@ impl EcrScanning {
                 let clients = self.shared.clients_in_or_error(diags, region).await?;
                 let stop = || self.shared.stop_future();
                 let limit = self.shared.limit(timeout);
-                let (association, report) =
-                    association::associate_and_enable(clients.inspector.as_ref(), accounts, &caller, limit, &stop)
-                        .await;
+                // Hints say "remove it from <the attribute the user wrote>".
+                let named_in = if planned.accounts.is_null() { "account_ids" } else { "accounts" };
+                let (association, report) = association::associate_and_enable(
+                    clients.inspector.as_ref(),
+                    accounts,
+                    &caller,
+                    named_in,
+                    limit,
+                    &stop,
+                )
+                .await;
                 report_association(diags, &association);
                 report
             }
@@ -469,7 +478,10 @@ impl Resource for EcrScanning {
         if prior.disable_on_destroy == Value::Value(false) {
             return Some(());
         }
-        let accounts = owned(&prior);
+        // Only what the resource turned on, or what last read as on, is turned off: an account
+        // never known to be on (one that could not be associated, say) or known to be off is
+        // released without a call, so a Disable it would be refused cannot keep it in state.
+        let accounts = may_be_on(&prior);
         if accounts.is_empty() {
             return Some(());
         }
@@ -492,6 +504,40 @@ impl Resource for EcrScanning {
 
     async fn move_state<'a>(&self, diags: &mut Diagnostics, source: MoveSource) -> Option<(State, Option<Private>)> {
         Some((moved_state(diags, &source)?, Some(Private::default())))
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::accounts_schema())
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_accounts_state(diags, state)
+    }
+
+    /// `import { identity = { ... } }`: the import ID the identity names, imported as that ID is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(State, Option<Private>)> {
+        let id = identity::accounts_import_id(diags, "inspector2fix_ecr_scanning", identity)?;
+        <Self as Resource>::import(self, diags, id).await
+    }
+
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    /// `terraform query -generate-config-out`: the accounts (as `account_ids`) and the Region when
+    /// it is not the provider's; everything else is left to its default.
+    async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: State) -> Option<State> {
+        let accounts = state::wanted(&state).map(|accounts| string_set(&accounts)).unwrap_or(state.account_ids);
+        let provider_region = self.shared.provider_region().await.ok();
+        let region = match state.region {
+            Value::Value(region) if Some(&region) != provider_region.as_ref() => Value::Value(region),
+            _ => Value::Null,
+        };
+        Some(State { account_ids: accounts, region, ..State::default() })
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {

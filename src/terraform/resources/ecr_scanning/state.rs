@@ -66,6 +66,12 @@ pub(super) fn owned(state: &State) -> BTreeSet<String> {
     accounts
 }
 
+/// The accounts a destroy turns off: those whose `status` may be on
+/// ([`change::to_turn_off`](crate::domain::scanning::change::to_turn_off)).
+pub(super) fn may_be_on(state: &State) -> BTreeSet<String> {
+    crate::domain::scanning::change::to_turn_off(typed_status(status_of(state)))
+}
+
 /// The id a new resource owning `accounts` gets; unknown while they are.
 pub(super) fn new_id(accounts: Option<&BTreeSet<String>>) -> Value<String> {
     accounts.and_then(ids::short_account_id).map_or(Value::Unknown, Value::Value)

@@ -184,6 +184,37 @@ async fn a_bad_accounts_map_is_refused_naming_accounts() {
     }
 }
 
+/// `account_ids = ["111111111111", null]` and a null label in `accounts` are refused at validate
+/// and again at plan, naming the attribute: a null is no account, and it once reached apply as
+/// "a bug in the provider".
+#[tokio::test]
+async fn a_null_account_or_label_is_refused_at_validate_and_plan_naming_the_attribute() {
+    let r = EcrScanning::new(shared());
+    let with_null = State {
+        account_ids: Value::Value(vec![Value::Value("111111111111".into()), Value::Null]),
+        ..Default::default()
+    };
+    let mut null_label = labelled(&["111111111111", "222222222222"]);
+    if let Value::Value(map) = &mut null_label {
+        map.insert("222222222222".into(), Value::Null);
+    }
+    let null_label = State { accounts: null_label, ..Default::default() };
+    for (config, attribute, expected) in [
+        (with_null, "account_ids", "account_ids: 1 element(s) are null ([1])"),
+        (null_label, "accounts", "accounts: 1 account(s) have a null label"),
+    ] {
+        let mut diags = Diagnostics::default();
+        r.validate(&mut diags, config.clone()).await;
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert_eq!(diags.errors[0].attribute, AttributePath::new(attribute));
+        assert!(diags.errors[0].detail.starts_with(expected), "{}", diags.errors[0].detail);
+        let mut diags = Diagnostics::default();
+        let planned = r.plan_create(&mut diags, config.clone(), config, Value::Null).await;
+        assert!(planned.is_none(), "a null account is never planned");
+        assert!(diags.errors[0].detail.starts_with(expected), "{}", diags.errors[0].detail);
+    }
+}
+
 #[tokio::test]
 async fn duplicates_are_rejected_at_validate_naming_the_attribute_and_the_ids() {
     let r = EcrScanning::new(shared());
@@ -231,13 +262,14 @@ async fn a_member_that_becomes_known_is_checked_at_plan() {
 /// planned so, with no read of the caller through the base credentials.
 #[tokio::test]
 async fn unknown_provider_configuration_plans_caller_values_unknown() {
-    let shared = Arc::new(Shared::default());
+    let shared = shared();
     shared.mark_config_unknown();
     let r = EcrScanning::new(shared);
     let mut diags = Diagnostics::default();
     let (planned, _) = r.plan_create(&mut diags, State::default(), State::default(), Value::Null).await.unwrap();
     assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     assert_eq!((planned.account_ids, planned.id, planned.status), (Value::Unknown, Value::Unknown, Value::Unknown));
+    assert_eq!(planned.region, Value::Value("us-east-1".into()), "an unknown role leaves the Region known");
     assert_eq!(planned.associate_members, Value::Value(false), "associate_members defaults to false");
 
     let prior = prior_of(&[("111111111111", "ENABLED")]);
@@ -396,4 +428,32 @@ async fn import_accepts_the_enabler_id() {
     assert_eq!(state.region, Value::Value("ap-south-1".to_string()));
     assert!(r.import(&mut diags, "111111111111:2-ECR".into()).await.is_none());
     assert!(diags.errors[0].detail.contains("aws_inspector2_enabler id"), "{}", diags.errors[0].detail);
+}
+
+/// Destroy turns off only what may be on: an account absent from `status` (never known to be on,
+/// like one that could not be associated) and one read as DISABLED are released without a call.
+#[test]
+fn destroy_turns_off_only_accounts_that_may_be_on() {
+    let mut prior = prior_of(&[
+        ("111111111111", "ENABLED"),
+        ("222222222222", "ENABLING"),
+        ("333333333333", "DISABLED"),
+        ("444444444444", "SUSPENDED"),
+    ]);
+    prior.account_ids = list(&["111111111111", "222222222222", "333333333333", "444444444444", "555555555555"]);
+    let off: Vec<String> = may_be_on(&prior).into_iter().collect();
+    assert_eq!(off, ["111111111111", "222222222222", "444444444444"]);
+    assert_eq!(owned(&prior).len(), 5, "all five are still the resource's to read");
+    prior.status = Value::Value(BTreeMap::new());
+    assert!(may_be_on(&prior).is_empty());
+}
+
+#[tokio::test]
+async fn an_enabler_from_opentofus_registry_moves_too() {
+    let r = EcrScanning::new(shared());
+    let mut diags = Diagnostics::default();
+    let moved = r.move_state(&mut diags, source(ENABLER_PROVIDER_OPENTOFU, ENABLER_TYPE, 0, ENABLER)).await;
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    let (state, _) = moved.expect("OpenTofu's hashicorp/aws is the same enabler");
+    assert!(!known_set(&state.account_ids).unwrap().is_empty());
 }

@@ -12,6 +12,7 @@ fn move_request(target: &str, source_type: &str, json: &str) -> tf::move_resourc
         source_state: Some(tf::RawState { json: json.as_bytes().to_vec(), flatmap: HashMap::new() }),
         target_type_name: target.into(),
         source_private: br#"{"schema_version":"0"}"#.to_vec(),
+        ..Default::default()
     }
 }
 

@@ -12,6 +12,7 @@ async fn a_panicking_plan_yields_an_error_naming_the_resource() {
         config: msgpack(&thing("a", "b")),
         prior_private: vec![],
         provider_meta: null(),
+        ..Default::default()
     };
     let response = server.plan_resource_change(tonic::Request::new(request)).await.expect("RPC failed").into_inner();
     assert_panic_error(&response.diagnostics, "PlanResourceChange", "resource test_panicky", "plan panicked");
@@ -47,6 +48,7 @@ async fn a_panicking_read_keeps_the_current_state() {
         current_state: msgpack(&thing("a", "old")),
         private: rmp_serde::to_vec_named(&ThingPrivate { moved_from: Some("kept".into()) }).expect("encode"),
         provider_meta: null(),
+        ..Default::default()
     };
     let response = server.read_resource(tonic::Request::new(request)).await.expect("RPC failed").into_inner();
     assert_panic_error(&response.diagnostics, "ReadResource", "resource test_panicky", "read panicked");
@@ -62,6 +64,7 @@ async fn a_panicking_data_source_read_yields_an_error_naming_it() {
         type_name: "test_panicky".into(),
         config: empty_object(),
         provider_meta: null(),
+        ..Default::default()
     };
     let response = server.read_data_source(tonic::Request::new(request)).await.expect("RPC failed").into_inner();
     assert_panic_error(
@@ -76,7 +79,11 @@ async fn a_panicking_data_source_read_yields_an_error_naming_it() {
 #[tokio::test]
 async fn a_panicking_configure_yields_an_error_naming_the_provider() {
     let Fixture { server, .. } = fixture();
-    let request = tf::configure_provider::Request { terraform_version: "1.11.0".into(), config: empty_object() };
+    let request = tf::configure_provider::Request {
+        terraform_version: "1.11.0".into(),
+        config: empty_object(),
+        ..Default::default()
+    };
     let response = server.configure_provider(tonic::Request::new(request)).await.expect("RPC failed").into_inner();
     assert_panic_error(&response.diagnostics, "ConfigureProvider", "the provider", "configure panicked");
 }

@@ -50,18 +50,21 @@ async fn an_apply_waiting_when_stop_arrives_returns_its_partial_state() {
 }
 
 #[tokio::test]
-async fn serve_survives_an_interrupt_signal() {
-    let before = crate::server::interrupts_ignored();
-    crate::server::ignore_interrupts().expect("install the interrupt handler");
+async fn serve_survives_an_interrupt_signal_and_fires_the_stop() {
+    let before = crate::server::interrupts_received();
+    let stop = crate::StopSignal::new();
+    crate::server::stop_on_interrupt(stop.clone()).expect("install the interrupt handler");
+    assert!(!stop.is_stopped());
     // Without the handler, SIGINT would end this test process and fail the run.
     let status =
         std::process::Command::new("kill").args(["-INT", &std::process::id().to_string()]).status().expect("run kill");
     assert!(status.success());
     tokio::time::timeout(HANG_GUARD, async {
-        while crate::server::interrupts_ignored() == before {
+        while crate::server::interrupts_received() == before {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
     .await
     .expect("the interrupt never reached the handler");
+    tokio::time::timeout(HANG_GUARD, stop.stopped()).await.expect("the interrupt fires the stop signal");
 }
