@@ -14,6 +14,8 @@
 //!   sorted set of accounts it turns scanning on for, the one thing that tells two of them apart
 //!   (two resources never hold the same account in a Region). It follows `account_ids` when that
 //!   changes, as the object it names does.
+//! - `{ policy_id }`: `ecr_scanning_policy`, an AWS Organizations policy. Organizations is global,
+//!   so this identity alone has no `region`: the `p-...` id names the policy everywhere.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,6 +82,18 @@ pub fn accounts_schema() -> IdentitySchema {
     );
     let attributes = [("account_ids".to_string(), accounts), ("region".to_string(), region())];
     IdentitySchema { version: VERSION, attributes: attributes.into_iter().collect() }
+}
+
+/// `{ policy_id }`, with no `region`: AWS Organizations is global
+pub fn policy_schema() -> IdentitySchema {
+    let id = attribute(AttributeType::String, true, "The AWS Organizations policy id, `p-...`, as `terraform import` takes it.");
+    IdentitySchema { version: VERSION, attributes: [("policy_id".to_string(), id)].into_iter().collect() }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolicyIdentity {
+    pub policy_id: Value<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +171,23 @@ pub fn of_accounts_state(diags: &mut Diagnostics, state: &RawValue) -> Option<Ra
     let identity =
         AccountsIdentity { account_ids: Value::Value(accounts.into_iter().collect()), region: settled(fields.region)? };
     RawValue::serialize(diags, &identity)
+}
+
+/// The identity of an `ecr_scanning_policy` state: its `id`; None while it is unknown (a planned
+/// create) or null.
+pub fn of_policy_state(diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+    let fields: AccountFields = state.deserialize(diags)?;
+    let id = settled(fields.id)?;
+    if id.is_null() {
+        return None;
+    }
+    RawValue::serialize(diags, &PolicyIdentity { policy_id: id })
+}
+
+/// The import ID (the policy id) a `{ policy_id }` identity names
+pub fn policy_import_id(diags: &mut Diagnostics, resource: &str, identity: RawValue) -> Option<String> {
+    let identity: PolicyIdentity = identity.deserialize(diags)?;
+    required(diags, resource, "policy_id", identity.policy_id)
 }
 
 /// `ID` or `ID@REGION`, the import ID form every resource takes

@@ -158,3 +158,36 @@ fn the_delegated_administrator_has_an_identity_and_imports_by_it() {
     emu.assert_no_call("DisableDelegatedAdminAccount", "importing by identity must not remove the administrator");
     assert_eq!(identities(&ws), found);
 }
+
+/// `inspector2fix_ecr_scanning_policy`, run from the management account: `{ policy_id }` with no
+/// Region (Organizations is global), and an import by it reads the policy and writes nothing.
+#[test]
+fn an_organizations_policy_has_a_policy_id_identity_and_imports_by_it() {
+    const MGMT: &str = "999999999999";
+    const POLICY: &str = "inspector2fix_ecr_scanning_policy.this";
+    let emu = Emulator::start();
+    emu.put_config(json!({"credentials": {"AKIDMGMT": MGMT}}));
+    emu.put_organizations(json!({
+        "management_account": MGMT,
+        "enabled_policy_types": ["INSPECTOR_POLICY"],
+        "accounts": {ADMIN: "Root"},
+    }));
+    let body = format!(
+        "resource \"inspector2fix_ecr_scanning_policy\" \"this\" {{\n  name = \"ecr\"\n  \
+         enable_in_regions = [\"us-east-1\"]\n  target_ids = [\"{}\"]\n  tags = {{ team = \"sec\" }}\n}}\n",
+        emu.root_id()
+    );
+    let ws = workspace_1_15("identity-policy", &emu, "AKIDMGMT", &body);
+    ws.apply().ok();
+    let id = ws.state_of(POLICY)["id"].as_str().expect("the policy id in state").to_owned();
+    assert!(id.starts_with("p-"), "{id}");
+    let found = identities(&ws);
+    assert_eq!(found[POLICY], json!({"policy_id": id}));
+    reimport_by_identity(&ws, &emu, &body, POLICY, &format!("{{\n    policy_id = \"{id}\"\n  }}"));
+    let requests = emu.requests();
+    assert!(requests.count_of("organizations", "DescribePolicy") >= 1, "the import reads the policy");
+    for write in ["CreatePolicy", "UpdatePolicy", "DeletePolicy", "AttachPolicy", "DetachPolicy", "TagResource", "UntagResource"] {
+        assert_eq!(requests.count_of("organizations", write), 0, "importing by identity must not write: {write}");
+    }
+    assert_eq!(identities(&ws), found);
+}

@@ -89,6 +89,9 @@ pub trait OrganizationsApi: Send + Sync {
     async fn attach_policy(&self, policy_id: &str, target_id: &str) -> Result<(), AwsError>;
     /// DetachPolicy from one root, OU or account.
     async fn detach_policy(&self, policy_id: &str, target_id: &str) -> Result<(), AwsError>;
+    /// ListPolicies with Filter `INSPECTOR_POLICY`, every page: every Inspector policy of the
+    /// organization, without its document.
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError>;
     /// ListTargetsForPolicy, every page.
     async fn list_targets_for_policy(&self, policy_id: &str) -> Result<Vec<PolicyTarget>, AwsError>;
     /// ListPoliciesForTarget with Filter `INSPECTOR_POLICY`, every page: the policies attached to

@@ -223,6 +223,11 @@ impl OrganizationsApi for FakeOrganizations {
         Ok(targets.map(|t| PolicyTarget { target_id: t.clone(), name: t.clone(), kind: Some(kind(t)) }).collect())
     }
 
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
+        let w = self.begin("ListPolicies", "INSPECTOR_POLICY")?;
+        Ok(w.policies.values().map(|p| p.summary.clone()).collect())
+    }
+
     async fn list_policies_for_target(&self, target_id: &str) -> Result<Vec<PolicySummary>, AwsError> {
         let w = self.begin("ListPoliciesForTarget", target_id)?;
         let attached = w.targets.iter().filter(|(_, t)| t.contains(target_id));

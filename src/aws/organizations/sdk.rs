@@ -155,6 +155,16 @@ impl OrganizationsApi for SdkOrganizations {
         Ok(out)
     }
 
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
+        let mut pages = self.client.list_policies().filter(PolicyType::InspectorPolicy).into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| self.context.error("ListPolicies", &e))?;
+            out.extend(page.policies().iter().map(summary));
+        }
+        Ok(out)
+    }
+
     async fn list_policies_for_target(&self, target_id: &str) -> Result<Vec<PolicySummary>, AwsError> {
         let mut pages = self
             .client

@@ -52,6 +52,9 @@ impl OrganizationsApi for StoppableOrganizations {
     async fn list_targets_for_policy(&self, policy_id: &str) -> Result<Vec<PolicyTarget>, AwsError> {
         unless_stopped(&*self.stop, "ListTargetsForPolicy", self.inner.list_targets_for_policy(policy_id)).await
     }
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
+        unless_stopped(&*self.stop, "ListPolicies", self.inner.list_policies()).await
+    }
     async fn list_policies_for_target(&self, target_id: &str) -> Result<Vec<PolicySummary>, AwsError> {
         unless_stopped(&*self.stop, "ListPoliciesForTarget", self.inner.list_policies_for_target(target_id)).await
     }

@@ -153,3 +153,17 @@ fn schemas_mark_region_optional_and_the_rest_required() {
         assert!(schema.attributes.values().all(|a| a.required_for_import != a.optional_for_import));
     }
 }
+
+#[test]
+fn a_policy_is_named_by_its_id_alone_and_imports_by_it() {
+    let state = raw(&json!({"id": "p-abcdef12", "name": "ecr", "tags": null}));
+    assert_eq!(identity(of_policy_state, &state), json!({"policy_id": "p-abcdef12"}));
+    none(of_policy_state, &raw(&AccountState { id: Value::Unknown, region: Value::Null, disable_on_destroy: true }));
+    assert_eq!(import_id(policy_import_id, json!({"policy_id": "p-abcdef12"})), Ok("p-abcdef12".into()));
+    let error = import_id(policy_import_id, json!({"policy_id": null})).unwrap_err();
+    assert!(error.contains("policy_id is required, and was null"), "{error}");
+    let schema = policy_schema();
+    assert_eq!(schema.version, 0);
+    assert_eq!(schema.attributes.keys().collect::<Vec<_>>(), vec!["policy_id"], "Organizations is global: no region");
+    assert!(schema.attributes["policy_id"].required_for_import);
+}

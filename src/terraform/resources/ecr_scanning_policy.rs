@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, Schema};
+use tf_provider::schema::{AttributeConstraint as C, AttributeType as T, Block, IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, RawValue, Resource};
 
 use crate::aws::organizations::api::OrganizationsApi;
 use crate::domain::ecr_policy::{self, Applied, Found, Wanted};
 use crate::terraform::diag;
+use crate::terraform::identity;
 use crate::terraform::schema::attribute;
 use crate::terraform::shared::Shared;
 use crate::terraform::values::{duplicates, known_entries, known_set, string_map, string_set, StringMap, StringSet};
@@ -359,6 +360,24 @@ impl Resource for EcrScanningPolicy {
                 None
             }
         }
+    }
+
+    fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
+        Some(identity::policy_schema())
+    }
+
+    fn identity(&self, diags: &mut Diagnostics, state: &RawValue) -> Option<RawValue> {
+        identity::of_policy_state(diags, state)
+    }
+
+    /// `import { identity = { policy_id = "p-..." } }`: imported as that id is.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(PolicyState, Option<Private>)> {
+        let id = identity::policy_import_id(diags, NAME, identity)?;
+        <Self as Resource>::import(self, diags, id).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(PolicyState, Option<Private>)> {

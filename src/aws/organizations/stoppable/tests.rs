@@ -33,6 +33,9 @@ impl OrganizationsApi for Silent {
     async fn list_targets_for_policy(&self, id: &str) -> Result<Vec<PolicyTarget>, AwsError> {
         self.0.list_targets_for_policy(id).await
     }
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
+        self.0.list_policies().await
+    }
     async fn list_policies_for_target(&self, t: &str) -> Result<Vec<PolicySummary>, AwsError> {
         self.0.list_policies_for_target(t).await
     }
