@@ -9,8 +9,9 @@
 //!   the organization's Inspector administrator), [`rescan`] (ECR rescan settings),
 //!   [`estimate`] (the cost of enhanced scanning), [`findings`] (a control's findings and
 //!   compliance), [`control_enablement`] (whether a control is enabled, Security Hub's
-//!   configuration type), [`suppression`] (what to suppress, restore or adopt) and [`survey`]
-//!   (which accounts of a Region scan ECR, for `terraform query`).
+//!   configuration type), [`suppression`] (what to suppress, restore or adopt), [`survey`]
+//!   (which accounts of a Region scan ECR, for `terraform query`) and [`policy_list`] (the
+//!   organization's Inspector policies, for `terraform query`).
 //! - Their parts: [`status`] (what Inspector's statuses and error codes mean), [`wait`] (polling
 //!   cadence and the deadline-or-stop limit), [`batch`] (chunks of 100, 10 in flight),
 //!   [`ratelimit`] (Security Hub's documented rates).
@@ -26,6 +27,7 @@ pub mod estimate;
 pub mod findings;
 pub mod organization;
 pub mod policy_cause;
+pub mod policy_list;
 pub mod ratelimit;
 pub mod rescan;
 pub mod scanning;

@@ -225,7 +225,8 @@ impl OrganizationsApi for FakeOrganizations {
 
     async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
         let w = self.begin("ListPolicies", "INSPECTOR_POLICY")?;
-        Ok(w.policies.values().map(|p| p.summary.clone()).collect())
+        // Newest first: AWS documents no order, so callers must sort.
+        Ok(w.policies.values().rev().map(|p| p.summary.clone()).collect())
     }
 
     async fn list_policies_for_target(&self, target_id: &str) -> Result<Vec<PolicySummary>, AwsError> {
