@@ -20,6 +20,7 @@ use crate::terraform::data_sources::ecr_scanning_compliance::EcrScanningComplian
 use crate::terraform::data_sources::members::Members;
 use crate::terraform::data_sources::security_hub_control::SecurityHubControl;
 use crate::terraform::list_resources::ecr_scanning::EcrScanningList;
+use crate::terraform::list_resources::ecr_scanning_policy::EcrScanningPolicyList;
 use crate::terraform::resources::control_suppression::ControlSuppression;
 use crate::terraform::resources::delegated_admin::DelegatedAdminResource;
 use crate::terraform::resources::ecr_auto_enable::EcrAutoEnable;
@@ -309,6 +310,7 @@ impl Provider for Inspector2FixProvider {
     fn get_list_resources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
         let mut map: HashMap<String, Box<dyn DynamicListResource>> = HashMap::new();
         map.insert("ecr_scanning".into(), Box::new(EcrScanningList::new(self.shared.clone())));
+        map.insert("ecr_scanning_policy".into(), Box::new(EcrScanningPolicyList::new(self.shared.clone())));
         Some(map)
     }
 

@@ -3,3 +3,4 @@
 //! resource whose objects it finds.
 
 pub mod ecr_scanning;
+pub mod ecr_scanning_policy;

@@ -185,9 +185,38 @@ impl EcrScanningPolicy {
 
     /// The Organizations client: global, so any Region of the partition serves; the provider's,
     /// or us-east-1 when the provider has none (every other resource may set its own `region`).
+    pub async fn organizations(shared: &Shared, diags: &mut Diagnostics) -> Option<Arc<dyn OrganizationsApi>> {
+        let region = shared.provider_region().await.unwrap_or_else(|_| GLOBAL_REGION.to_owned());
+        Some(shared.clients_in_or_error(diags, Some(&region)).await?.organizations.clone())
+    }
+
     async fn org(&self, diags: &mut Diagnostics) -> Option<Arc<dyn OrganizationsApi>> {
-        let region = self.shared.provider_region().await.unwrap_or_else(|_| GLOBAL_REGION.to_owned());
-        Some(self.shared.clients_in_or_error(diags, Some(&region)).await?.organizations.clone())
+        Self::organizations(&self.shared, diags).await
+    }
+
+    /// The state an import of the policy `found` holds (what `terraform query` shows as its object)
+    pub fn state_of(found: Found) -> PolicyState {
+        PolicyState::default().with_found(found)
+    }
+}
+
+/// The configuration that manages the policy `state` describes: its arguments, nothing computed
+pub fn generated_config(state: PolicyState) -> PolicyState {
+    let description = match state.description {
+        Value::Value(d) if !d.is_empty() => Value::Value(d),
+        _ => Value::Null,
+    };
+    let tags = match state.tags {
+        Value::Value(tags) if !tags.is_empty() => Value::Value(tags),
+        _ => Value::Null,
+    };
+    PolicyState {
+        name: state.name,
+        description,
+        enable_in_regions: state.enable_in_regions,
+        target_ids: state.target_ids,
+        tags,
+        ..PolicyState::default()
     }
 }
 
@@ -362,6 +391,16 @@ impl Resource for EcrScanningPolicy {
         }
     }
 
+    fn generates_config(&self) -> bool {
+        true
+    }
+
+    /// `terraform query -generate-config-out`: the arguments as read, the computed attributes
+    /// left out, and `description` and `tags` only when set, so the block applies and plans clean.
+    async fn generate_config<'a>(&self, _diags: &mut Diagnostics, state: PolicyState) -> Option<PolicyState> {
+        Some(generated_config(state))
+    }
+
     fn identity_schema(&self, _diags: &mut Diagnostics) -> Option<IdentitySchema> {
         Some(identity::policy_schema())
     }
@@ -387,7 +426,7 @@ impl Resource for EcrScanningPolicy {
         }
         let org = self.org(diags).await?;
         match ecr_policy::read(org.as_ref(), &id).await {
-            Ok(Some(found)) => Some((PolicyState::default().with_found(found), Some(Private::default()))),
+            Ok(Some(found)) => Some((Self::state_of(found), Some(Private::default()))),
             Ok(None) => {
                 diag::error(
                     diags,

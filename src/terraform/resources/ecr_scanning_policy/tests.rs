@@ -57,3 +57,28 @@ async fn a_bad_import_id_is_refused_without_aws() {
     assert!(resource.import(&mut diags, "ou-ab12-abcdefgh".into()).await.is_none());
     assert!(diags.errors[0].detail.contains("p-"), "{}", diags.errors[0].detail);
 }
+
+#[test]
+fn generated_configuration_holds_the_arguments_and_nothing_computed() {
+    let found = ecr_policy::Found {
+        summary: crate::aws::organizations::api::PolicySummary {
+            id: "p-abcdefgh".into(),
+            arn: "arn:aws:organizations::111111111111:policy/o-x/inspector_policy/p-abcdefgh".into(),
+            name: "ecr".into(),
+            description: String::new(),
+        },
+        content: ecr_policy::document(&["us-east-1".to_owned()].into_iter().collect()),
+        target_ids: ["r-ab12".to_owned()].into_iter().collect(),
+        tags: Default::default(),
+    };
+    let generated = generated_config(EcrScanningPolicy::state_of(found.clone()));
+    assert_eq!(generated, PolicyState { tags: Value::Null, description: Value::Null, ..config(&["us-east-1"], &["r-ab12"]) });
+    assert_eq!((generated.id.clone(), generated.arn.clone(), generated.content.clone()), (Value::Null, Value::Null, Value::Null));
+
+    let mut tagged = found;
+    tagged.summary.description = "ECR".into();
+    tagged.tags = [("team".to_owned(), "sec".to_owned())].into_iter().collect();
+    let generated = generated_config(EcrScanningPolicy::state_of(tagged));
+    assert_eq!(generated.description, Value::Value("ECR".to_owned()));
+    assert_eq!(generated.tags, string_map([("team".to_owned(), "sec".to_owned())]));
+}
