@@ -93,19 +93,15 @@ pub fn ownership(content: &str) -> Option<NotOwnable> {
     }
 }
 
-/// Lists every Inspector policy (every ListPolicies page), sorted by id, and sends the first
-/// `limit` to `policies`, each described as it comes. A policy deleted between the list and its
-/// read is left out; any other failure is an error naming the call, never a shorter list.
-pub async fn list(org: &dyn OrganizationsApi, limit: usize, policies: &mut dyn Policies) -> Result<(), String> {
+/// Lists every Inspector policy (every ListPolicies page), sorted by id, and sends them to
+/// `policies`, each described as it comes, until it answers `false` (its limit is reached): no
+/// policy after that is read. A policy deleted between the list and its read is left out; any
+/// other failure is an error naming the call, never a shorter list.
+pub async fn list(org: &dyn OrganizationsApi, policies: &mut dyn Policies) -> Result<(), String> {
     let mut summaries = org.list_policies().await.map_err(|e| ecr_policy::explain(&e))?;
     summaries.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut reported = 0usize;
     for summary in summaries {
-        if reported >= limit {
-            return Ok(());
-        }
         let Some(listed) = describe(org, summary, policies.wants_objects()).await? else { continue };
-        reported += 1;
         if !policies.found(listed).await {
             return Ok(());
         }

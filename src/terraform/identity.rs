@@ -86,7 +86,11 @@ pub fn accounts_schema() -> IdentitySchema {
 
 /// `{ policy_id }`, with no `region`: AWS Organizations is global
 pub fn policy_schema() -> IdentitySchema {
-    let id = attribute(AttributeType::String, true, "The AWS Organizations policy id, `p-...`, as `terraform import` takes it.");
+    let id = attribute(
+        AttributeType::String,
+        true,
+        "The AWS Organizations policy id, `p-...`, as `terraform import` takes it.",
+    );
     IdentitySchema { version: VERSION, attributes: [("policy_id".to_string(), id)].into_iter().collect() }
 }
 

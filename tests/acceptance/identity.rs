@@ -186,7 +186,9 @@ fn an_organizations_policy_has_a_policy_id_identity_and_imports_by_it() {
     reimport_by_identity(&ws, &emu, &body, POLICY, &format!("{{\n    policy_id = \"{id}\"\n  }}"));
     let requests = emu.requests();
     assert!(requests.count_of("organizations", "DescribePolicy") >= 1, "the import reads the policy");
-    for write in ["CreatePolicy", "UpdatePolicy", "DeletePolicy", "AttachPolicy", "DetachPolicy", "TagResource", "UntagResource"] {
+    for write in
+        ["CreatePolicy", "UpdatePolicy", "DeletePolicy", "AttachPolicy", "DetachPolicy", "TagResource", "UntagResource"]
+    {
         assert_eq!(requests.count_of("organizations", write), 0, "importing by identity must not write: {write}");
     }
     assert_eq!(identities(&ws), found);

@@ -24,6 +24,7 @@ mod organization_read;
 mod organization_write;
 mod plan_unknowns;
 mod query;
+mod query_policy;
 mod region;
 mod release;
 mod release_merge;

@@ -58,12 +58,12 @@ fn policy(regions: &[&str], targets: &[String], extra: &str) -> String {
     )
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a Tokio runtime")
 }
 
 /// An Organizations client of the management account, against `emu`.
-fn organizations(emu: &Emulator) -> aws_sdk_organizations::Client {
+pub(crate) fn organizations(emu: &Emulator) -> aws_sdk_organizations::Client {
     let http = aws_smithy_http_client::Builder::new().tls_provider(TlsProvider::Rustls(CryptoMode::Ring)).build_https();
     let config = aws_sdk_organizations::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -75,7 +75,7 @@ fn organizations(emu: &Emulator) -> aws_sdk_organizations::Client {
     aws_sdk_organizations::Client::from_conf(config)
 }
 
-fn ecr_document(enable: &[&str], disable: &[&str]) -> String {
+pub(crate) fn ecr_document(enable: &[&str], disable: &[&str]) -> String {
     json!({"inspector": {"enablement": {"ecr_scanning": {
         "enable_in_regions": {"@@assign": enable}, "disable_in_regions": {"@@assign": disable}}}}})
     .to_string()

@@ -6,8 +6,10 @@
 //! an importable policy's object is the state an import of it holds, so `terraform query
 //! -generate-config-out=FILE` writes a resource and an import block for it (GenerateResourceConfig).
 //! A policy whose document decides more than the resource owns (another scan type, a
-//! `disable_in_regions`) is listed without an object, its display name saying it is not
-//! importable: the resource's first apply would rewrite its document.
+//! `disable_in_regions`) is not offered for import, as the resource's first apply would rewrite
+//! its document: without `include_resource` it is listed, its display name saying it is not
+//! importable; with it, it is left out of the results (Terraform's `-generate-config-out` asks
+//! for configuration for every result, and there is none to give) and a warning names it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,7 +42,8 @@ impl EcrScanningPolicyList {
             "The organization's AWS Organizations Inspector policies (`INSPECTOR_POLICY`), one result per policy, \
              sorted by id, each named with how many Regions it turns ECR scanning on in. A policy whose document \
              decides more than `ecr_scanning` in the resource's form (another scan type, a `disable_in_regions`) is \
-             listed as not importable, without an object. Read-only: the ListPolicies pages, one DescribePolicy per \
+             not offered for import: listed as not importable, or, with `include_resource = true`, left out of \
+             the results and named in a warning. Read-only: the ListPolicies pages, one DescribePolicy per \
              policy listed and, with `include_resource = true`, one ListTargetsForPolicy and one \
              ListTagsForResource per importable policy. No arguments: AWS Organizations is global.",
             [],
@@ -76,7 +79,9 @@ fn reason(why: &NotOwnable) -> String {
     match why {
         NotOwnable::OtherScanTypes(types) => format!("its document also decides {}", types.join(", ")),
         NotOwnable::NoEcrScanning => "its document turns ECR scanning on nowhere".to_owned(),
-        NotOwnable::OtherForm => "its ECR settings are not only enable_in_regions (e.g. a disable_in_regions)".to_owned(),
+        NotOwnable::OtherForm => {
+            "its ECR settings are not only enable_in_regions (e.g. a disable_in_regions)".to_owned()
+        }
     }
 }
 
@@ -87,10 +92,12 @@ impl Policies for Results<'_> {
     }
 
     async fn found(&mut self, policy: Listed) -> bool {
-        let Some(result) = self.result(&policy) else { return false };
         if let (true, Some(why)) = (self.sink.include_resource_object(), &policy.not_ownable) {
+            // No object, so no configuration to generate: not a result, but named in the warning.
             self.not_importable.insert(policy.summary.id.clone(), reason(why));
+            return true;
         }
+        let Some(result) = self.result(&policy) else { return false };
         self.sink.send(result).await
     }
 }
@@ -105,8 +112,9 @@ fn warn_not_importable(diags: &mut Diagnostics, policies: &BTreeMap<String, Stri
         format!("{} listed policy(ies) cannot be imported as {NAME}", policies.len()),
         format!(
             "{NAME} owns only a document that decides ecr_scanning's enable_in_regions, and its first apply would \
-             rewrite any other, so these are listed without an object and get no generated configuration. Leave \
-             them to the configuration that manages them (for example aws_organizations_policy):\n{}",
+             rewrite any other, so these are left out of the results and get no generated configuration (a query \
+             without include_resource lists them). Leave them to the configuration that manages them (for \
+             example aws_organizations_policy):\n{}",
             text::capped_lines(policies.iter().map(|(id, why)| format!("{id}: {why}")))
         ),
     );
@@ -122,9 +130,8 @@ impl ListResource for EcrScanningPolicyList {
 
     async fn list<'a>(&self, diags: &mut Diagnostics, _config: ValueEmpty, sink: &mut ListSink) -> Option<()> {
         let org = EcrScanningPolicy::organizations(&self.shared, diags).await?;
-        let limit = usize::try_from(sink.limit()).unwrap_or(0);
         let mut results = Results { sink, diags: Diagnostics::default(), not_importable: BTreeMap::new() };
-        let listed = policy_list::list(org.as_ref(), limit, &mut results).await;
+        let listed = policy_list::list(org.as_ref(), &mut results).await;
         diags.add_diagnostics(std::mem::take(&mut results.diags));
         warn_not_importable(diags, &results.not_importable);
         if let Err(e) = listed {

@@ -9,7 +9,10 @@ fn policies_without_an_object_are_named_with_why_in_one_warning() {
     assert!(diags.warnings.is_empty() && diags.errors.is_empty(), "no warning when every policy is importable");
 
     let policies = BTreeMap::from([
-        ("p-bbbbbbbb".to_owned(), reason(&NotOwnable::OtherScanTypes(vec!["ec2_scanning".into(), "lambda_scanning".into()]))),
+        (
+            "p-bbbbbbbb".to_owned(),
+            reason(&NotOwnable::OtherScanTypes(vec!["ec2_scanning".into(), "lambda_scanning".into()])),
+        ),
         ("p-aaaaaaaa".to_owned(), reason(&NotOwnable::OtherForm)),
     ]);
     warn_not_importable(&mut diags, &policies);

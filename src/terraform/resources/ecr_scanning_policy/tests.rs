@@ -72,8 +72,14 @@ fn generated_configuration_holds_the_arguments_and_nothing_computed() {
         tags: Default::default(),
     };
     let generated = generated_config(EcrScanningPolicy::state_of(found.clone()));
-    assert_eq!(generated, PolicyState { tags: Value::Null, description: Value::Null, ..config(&["us-east-1"], &["r-ab12"]) });
-    assert_eq!((generated.id.clone(), generated.arn.clone(), generated.content.clone()), (Value::Null, Value::Null, Value::Null));
+    assert_eq!(
+        generated,
+        PolicyState { tags: Value::Null, description: Value::Null, ..config(&["us-east-1"], &["r-ab12"]) }
+    );
+    assert_eq!(
+        (generated.id.clone(), generated.arn.clone(), generated.content.clone()),
+        (Value::Null, Value::Null, Value::Null)
+    );
 
     let mut tagged = found;
     tagged.summary.description = "ECR".into();
