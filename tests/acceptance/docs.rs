@@ -101,6 +101,7 @@ fn examples_exist_in_registry_layout() {
         "examples/resources/inspector2fix_control_suppression/import.sh",
         "examples/data-sources/inspector2fix_security_hub_control/data-source.tf",
         "examples/list-resources/inspector2fix_ecr_scanning/list-resource.tfquery.hcl",
+        "examples/list-resources/inspector2fix_ecr_scanning_policy/list-resource.tfquery.hcl",
         "examples/actions/inspector2fix_enable_ecr_scanning/action.tf",
     ] {
         assert!(!read(path).trim().is_empty(), "{path} is empty");
@@ -116,6 +117,10 @@ fn examples_exist_in_registry_layout() {
             "docs/list-resources/ecr_scanning.md",
             "examples/list-resources/inspector2fix_ecr_scanning/list-resource.tfquery.hcl",
         ),
+        (
+            "docs/list-resources/ecr_scanning_policy.md",
+            "examples/list-resources/inspector2fix_ecr_scanning_policy/list-resource.tfquery.hcl",
+        ),
         ("docs/actions/enable_ecr_scanning.md", "examples/actions/inspector2fix_enable_ecr_scanning/action.tf"),
     ] {
         assert!(read(doc).contains(read(example).trim()), "{doc} must embed {example}");
@@ -127,6 +132,10 @@ fn the_list_resource_and_the_action_document_every_argument() {
     use inspector2fix::terraform::actions::enable_ecr_scanning::EnableEcrScanning;
     use inspector2fix::terraform::list_resources::ecr_scanning::EcrScanningList;
     assert_documents("docs/list-resources/ecr_scanning.md", &attribute_names(&EcrScanningList::schema_block()));
+    let policy_list = read("docs/list-resources/ecr_scanning_policy.md");
+    for part in ["{ policy_id = \"p-abc123\" }", "not importable", "-generate-config-out", "organizations:ListPolicies"] {
+        assert!(policy_list.contains(part), "docs/list-resources/ecr_scanning_policy.md must say {part}");
+    }
     assert_documents("docs/actions/enable_ecr_scanning.md", &attribute_names(&EnableEcrScanning::schema_block()));
 }
 
