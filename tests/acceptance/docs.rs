@@ -133,7 +133,8 @@ fn the_list_resource_and_the_action_document_every_argument() {
     use inspector2fix::terraform::list_resources::ecr_scanning::EcrScanningList;
     assert_documents("docs/list-resources/ecr_scanning.md", &attribute_names(&EcrScanningList::schema_block()));
     let policy_list = read("docs/list-resources/ecr_scanning_policy.md");
-    for part in ["{ policy_id = \"p-abc123\" }", "not importable", "-generate-config-out", "organizations:ListPolicies"] {
+    for part in ["{ policy_id = \"p-abc123\" }", "not importable", "-generate-config-out", "organizations:ListPolicies"]
+    {
         assert!(policy_list.contains(part), "docs/list-resources/ecr_scanning_policy.md must say {part}");
     }
     assert_documents("docs/actions/enable_ecr_scanning.md", &attribute_names(&EnableEcrScanning::schema_block()));

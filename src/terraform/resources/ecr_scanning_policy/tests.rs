@@ -1,17 +1,17 @@
 use super::*;
 use crate::terraform::values::string_set;
 
-fn config(regions: &[&str], targets: &[&str]) -> PolicyState {
+fn config(regions: &[&str], targets: &[&str]) -> State {
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    PolicyState {
+    State {
         name: Value::Value("ecr".into()),
         enable_in_regions: string_set(&owned(regions)),
         target_ids: string_set(&owned(targets)),
-        ..PolicyState::default()
+        ..State::default()
     }
 }
 
-fn errors(config: &PolicyState) -> Vec<(String, AttributePath)> {
+fn errors(config: &State) -> Vec<(String, AttributePath)> {
     let mut diags = Diagnostics::default();
     check(&mut diags, config);
     diags.errors.iter().map(|d| (d.detail.to_string(), d.attribute.clone())).collect()
@@ -32,7 +32,7 @@ fn bad_arguments_are_refused_naming_the_attribute() {
     long.name = Value::Value("x".repeat(129));
     assert_eq!(errors(&long)[0].1, AttributePath::new("name"));
     // Unknown values are checked once known.
-    let unknown = PolicyState { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
+    let unknown = State { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
     assert!(errors(&unknown).is_empty());
 }
 
@@ -72,10 +72,7 @@ fn generated_configuration_holds_the_arguments_and_nothing_computed() {
         tags: Default::default(),
     };
     let generated = generated_config(EcrScanningPolicy::state_of(found.clone()));
-    assert_eq!(
-        generated,
-        PolicyState { tags: Value::Null, description: Value::Null, ..config(&["us-east-1"], &["r-ab12"]) }
-    );
+    assert_eq!(generated, State { tags: Value::Null, description: Value::Null, ..config(&["us-east-1"], &["r-ab12"]) });
     assert_eq!(
         (generated.id.clone(), generated.arn.clone(), generated.content.clone()),
         (Value::Null, Value::Null, Value::Null)
