@@ -98,7 +98,9 @@ pub fn ownership(content: &str) -> Option<NotOwnable> {
 /// policy after that is read. A policy deleted between the list and its read is left out; any
 /// other failure is an error naming the call, never a shorter list.
 pub async fn list(org: &dyn OrganizationsApi, policies: &mut dyn Policies) -> Result<(), String> {
-    let mut summaries = org.list_policies().await.map_err(|e| ecr_policy::explain(&e))?;
+    let listed = org.list_policies().await;
+    let mut summaries = listed
+        .map_err(|e| format!("listing the policies (organizations:ListPolicies): {}", ecr_policy::explain(&e)))?;
     summaries.sort_by(|a, b| a.id.cmp(&b.id));
     for summary in summaries {
         let Some(listed) = describe(org, summary, policies.wants_objects()).await? else { continue };
@@ -112,7 +114,9 @@ pub async fn list(org: &dyn OrganizationsApi, policies: &mut dyn Policies) -> Re
 /// One policy with its document and, when `objects` and it is ownable, its targets and tags (the
 /// document is not read twice); None when it no longer exists.
 async fn describe(org: &dyn OrganizationsApi, summary: PolicySummary, objects: bool) -> Result<Option<Listed>, String> {
-    let failed = |e: &AwsError| format!("reading policy {}: {}", summary.id, ecr_policy::explain(e));
+    let failed = |e: &AwsError| {
+        format!("reading policy {} (organizations:{}): {}", summary.id, e.operation, ecr_policy::explain(e))
+    };
     let policy = match org.describe_policy(&summary.id).await {
         Ok(policy) => policy,
         Err(e) if is_policy_not_found(&e) => return Ok(None),

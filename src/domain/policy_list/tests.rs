@@ -103,6 +103,7 @@ async fn a_refused_read_is_an_error_never_a_shorter_list() {
     org.inner.lock().unwrap().access_denied = true;
     let error = list(&org, &mut Collected::default()).await.unwrap_err();
     assert!(error.contains("AccessDenied") && error.contains("management account"), "{error}");
+    assert!(error.starts_with("listing the policies (organizations:ListPolicies): "), "{error}");
 
     // ListPolicies answers, then the first DescribePolicy is refused: an error, nothing more sent.
     let (org, ids) = organization();
@@ -111,7 +112,8 @@ async fn a_refused_read_is_an_error_never_a_shorter_list() {
     org.inner.lock().unwrap().call_errors.push_back(refused);
     let first = policies.into_iter().find(|p| p.id == ids[0]).expect("the first policy");
     let error = describe(&org, first, false).await.unwrap_err();
-    assert!(error.contains(&format!("reading policy {}", ids[0])) && error.contains("AccessDenied"), "{error}");
+    assert!(error.starts_with(&format!("reading policy {} (organizations:DescribePolicy): ", ids[0])), "{error}");
+    assert!(error.contains("AccessDenied"), "{error}");
 }
 
 #[tokio::test]
