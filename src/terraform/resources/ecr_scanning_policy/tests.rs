@@ -1,17 +1,17 @@
 use super::*;
 use crate::terraform::values::string_set;
 
-fn config(regions: &[&str], targets: &[&str]) -> PolicyState {
+fn config(regions: &[&str], targets: &[&str]) -> State {
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    PolicyState {
+    State {
         name: Value::Value("ecr".into()),
         enable_in_regions: string_set(&owned(regions)),
         target_ids: string_set(&owned(targets)),
-        ..PolicyState::default()
+        ..State::default()
     }
 }
 
-fn errors(config: &PolicyState) -> Vec<(String, AttributePath)> {
+fn errors(config: &State) -> Vec<(String, AttributePath)> {
     let mut diags = Diagnostics::default();
     check(&mut diags, config);
     diags.errors.iter().map(|d| (d.detail.to_string(), d.attribute.clone())).collect()
@@ -32,7 +32,7 @@ fn bad_arguments_are_refused_naming_the_attribute() {
     long.name = Value::Value("x".repeat(129));
     assert_eq!(errors(&long)[0].1, AttributePath::new("name"));
     // Unknown values are checked once known.
-    let unknown = PolicyState { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
+    let unknown = State { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
     assert!(errors(&unknown).is_empty());
 }
 
@@ -79,7 +79,7 @@ async fn a_refused_read_keeps_the_state_and_only_not_found_is_gone() {
     let org = Arc::new(crate::aws::organizations::fake::FakeOrganizations::new(true));
     let id = org.add_policy("ecr", &ecr_policy::document(&["us-east-1".to_owned()].into()), &["r-ab12"]);
     let resource = over(org.clone());
-    let state = PolicyState { id: Value::Value(id.clone()), ..config(&["us-east-1"], &["r-ab12"]) };
+    let state = State { id: Value::Value(id.clone()), ..config(&["us-east-1"], &["r-ab12"]) };
 
     let mut diags = Diagnostics::default();
     let (read, _) = resource.read(&mut diags, state.clone(), None, ValueEmpty::default()).await.expect("found");
