@@ -2,9 +2,12 @@
 //! As in the AWS provider v6, it is the configured Region, else the provider's; what exists is
 //! read and destroyed in the Region in its state. Checked with no AWS call.
 
+use std::sync::Arc;
+
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
+use crate::aws::clients::Clients;
 use crate::terraform::shared::Shared;
 use crate::{ids, terraform::diag, validate};
 
@@ -67,6 +70,23 @@ pub async fn of_state(shared: &Shared, diags: &mut Diagnostics, state: &Value<St
         Value::Value(region) => Some(region.clone()),
         _ => provider_region(shared, diags).await,
     }
+}
+
+/// The Region and clients a refresh reads with. None, the state then kept as it was, while the
+/// provider's configuration is known only at apply (the credentials to read with are unknown), or
+/// when the Region or its clients cannot be had (the error is in `diags`): a read that cannot be
+/// made is no evidence that anything changed.
+pub async fn clients_to_refresh(
+    shared: &Shared,
+    diags: &mut Diagnostics,
+    state: &Value<String>,
+) -> Option<(String, Arc<Clients>)> {
+    if shared.config_unknown() {
+        return None;
+    }
+    let region = of_state(shared, diags, state).await?;
+    let clients = shared.clients_in_or_error(diags, Some(&region)).await?;
+    Some((region, clients))
 }
 
 /// The Region a data source reads: the configured one, checked again (it may have been unknown

@@ -76,7 +76,7 @@ impl<'de> Deserialize<'de> for Number {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct EstimateState {
+pub struct State {
     pub id: Value<String>,
     pub price_per_image_scan: Value<Number>,
     pub price_per_rescan: Value<Number>,
@@ -94,7 +94,7 @@ pub struct EstimateState {
 
 const NUMBERS: [&str; 3] = ["price_per_image_scan", "price_per_rescan", "rescans_per_image_per_month"];
 
-impl EstimateState {
+impl State {
     fn number(&self, name: &str) -> &Value<Number> {
         match name {
             "price_per_image_scan" => &self.price_per_image_scan,
@@ -118,7 +118,7 @@ impl EstimateState {
 }
 
 /// Checks the inputs with their paths; no AWS call.
-pub fn check(diags: &mut Diagnostics, config: &EstimateState) {
+pub fn check(diags: &mut Diagnostics, config: &State) {
     for name in NUMBERS {
         if let Err(e) = config.micro(name) {
             diag::attr_error(diags, AttributePath::new(name), format!("Invalid {name}"), e);
@@ -179,12 +179,7 @@ impl EcrScanEstimate {
     }
 
     /// The durations to estimate with: the configured ones, the rest from GetConfiguration.
-    async fn durations(
-        &self,
-        diags: &mut Diagnostics,
-        config: &EstimateState,
-        clients: &Clients,
-    ) -> Option<(String, String)> {
+    async fn durations(&self, diags: &mut Diagnostics, config: &State, clients: &Clients) -> Option<(String, String)> {
         let given = (
             config.rescan_duration.as_ref_option().cloned(),
             config.pull_date_rescan_duration.as_ref_option().cloned(),
@@ -227,25 +222,20 @@ fn now_secs() -> i64 {
 
 #[async_trait]
 impl DataSource for EcrScanEstimate {
-    type State<'a> = EstimateState;
+    type State<'a> = State;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: EstimateState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         check(diags, &config);
         region::check(diags, &config.region);
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: EstimateState,
-        _meta: ValueEmpty,
-    ) -> Option<EstimateState> {
+    async fn read<'a>(&self, diags: &mut Diagnostics, config: State, _meta: ValueEmpty) -> Option<State> {
         check(diags, &config);
         let prices = Prices {
             image_scan_micro_usd: config.micro("price_per_image_scan").ok().flatten()?,
@@ -302,7 +292,7 @@ impl DataSource for EcrScanEstimate {
             );
             return None;
         };
-        Some(EstimateState {
+        Some(State {
             id: Value::Value(format!("{account}@{}", clients.region)),
             rescan_duration: Value::Value(push),
             pull_date_rescan_duration: Value::Value(pull),

@@ -49,7 +49,7 @@ impl From<&Verdict> for AccountObject {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ComplianceState {
+pub struct State {
     pub region: Value<String>,
     pub expected_role: Value<String>,
     pub role: Value<String>,
@@ -192,8 +192,8 @@ fn warn_policy_notes(diags: &mut Diagnostics, notes: &PolicyNotes) {
     }
 }
 
-fn state(config: ComplianceState, region: String, e: &Evaluation) -> ComplianceState {
-    ComplianceState {
+fn state(config: State, region: String, e: &Evaluation) -> State {
+    State {
         region: Value::Value(region),
         expected_role: config.expected_role,
         role: Value::Value(e.role.as_str().to_owned()),
@@ -206,14 +206,14 @@ fn state(config: ComplianceState, region: String, e: &Evaluation) -> ComplianceS
 
 #[async_trait]
 impl DataSource for EcrScanningCompliance {
-    type State<'a> = ComplianceState;
+    type State<'a> = State;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: ComplianceState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         region::check(diags, &config.region);
         if let Value::Value(role) = &config.expected_role {
             diag::invalid_attr(diags, AttributePath::new("expected_role"), "expected_role", Role::expected(role));
@@ -221,12 +221,7 @@ impl DataSource for EcrScanningCompliance {
         Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: ComplianceState,
-        _meta: ValueEmpty,
-    ) -> Option<ComplianceState> {
+    async fn read<'a>(&self, diags: &mut Diagnostics, config: State, _meta: ValueEmpty) -> Option<State> {
         let region = region::to_read(&self.shared, diags, &config.region).await?;
         let expected = match config.expected_role.as_ref_option().map(|r| Role::expected(r)).transpose() {
             Ok(expected) => expected,

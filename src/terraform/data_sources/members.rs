@@ -42,7 +42,7 @@ impl From<&Member> for MemberObject {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct MembersState {
+pub struct State {
     pub region: Value<String>,
     pub exclude_account_ids: StringSet,
     pub administrator_account_id: Value<String>,
@@ -159,8 +159,8 @@ fn check_exclusions(diags: &mut Diagnostics, exclusions: &StringSet) {
     diag::attr_error(diags, AttributePath::new("exclude_account_ids"), "Invalid exclude_account_ids", detail);
 }
 
-fn state(config: MembersState, region: String, report: MembersReport) -> MembersState {
-    MembersState {
+fn state(config: State, region: String, report: MembersReport) -> State {
+    State {
         region: Value::Value(region),
         exclude_account_ids: config.exclude_account_ids,
         administrator_account_id: Value::Value(report.administrator_account_id),
@@ -173,20 +173,20 @@ fn state(config: MembersState, region: String, report: MembersReport) -> Members
 
 #[async_trait]
 impl DataSource for Members {
-    type State<'a> = MembersState;
+    type State<'a> = State;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: MembersState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         check_exclusions(diags, &config.exclude_account_ids);
         region::check(diags, &config.region);
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: MembersState, _meta: ValueEmpty) -> Option<MembersState> {
+    async fn read<'a>(&self, diags: &mut Diagnostics, config: State, _meta: ValueEmpty) -> Option<State> {
         let exclude = known_members(&config.exclude_account_ids);
         let region = region::to_read(&self.shared, diags, &config.region).await?;
         let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;

@@ -55,7 +55,7 @@ impl From<&Finding> for FindingObject {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ControlState {
+pub struct State {
     pub id: Value<String>,
     pub control_id: Value<String>,
     pub account_id: Value<String>,
@@ -199,10 +199,10 @@ fn compliance_status(governance: &Governance, from_findings: &str) -> String {
 }
 
 /// The data source's state: the control, its enablement, its compliance and every ACTIVE finding.
-fn state(query: FindingQuery, control: Control, all: &[Finding], governance: &Governance) -> ControlState {
+fn state(query: FindingQuery, control: Control, all: &[Finding], governance: &Governance) -> State {
     let c = findings::compliance(all);
     let enablement = governance.enablement.as_ref();
-    ControlState {
+    State {
         id: Value::Value(findings::scoped_id(&query.control_id, query.account_id.as_deref())),
         control_id: Value::Value(query.control_id),
         account_id: query.account_id.clone().map(Value::Value).unwrap_or(Value::Null),
@@ -255,20 +255,20 @@ async fn governance(
 
 #[async_trait]
 impl DataSource for SecurityHubControl {
-    type State<'a> = ControlState;
+    type State<'a> = State;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: ControlState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         checks::control_and_account(diags, &config.control_id, &config.account_id);
         region::check(diags, &config.region);
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: ControlState, _meta: ValueEmpty) -> Option<ControlState> {
+    async fn read<'a>(&self, diags: &mut Diagnostics, config: State, _meta: ValueEmpty) -> Option<State> {
         let region = region::to_read(&self.shared, diags, &config.region).await?;
         let query = FindingQuery {
             control_id: findings::control_or_default(config.control_id.as_ref_option().map(String::as_str)),

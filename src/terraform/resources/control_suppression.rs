@@ -28,7 +28,7 @@ type Ids = Value<BTreeSet<Value<String>>>;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SuppressionState {
+pub struct State {
     pub id: Value<String>,
     pub control_id: Value<String>,
     pub reason: Value<String>,
@@ -38,7 +38,7 @@ pub struct SuppressionState {
     pub region: Value<String>,
 }
 
-impl SuppressionState {
+impl State {
     fn query(&self) -> FindingQuery {
         FindingQuery {
             control_id: findings::control_or_default(self.control_id.as_ref_option().map(String::as_str)),
@@ -74,7 +74,7 @@ fn ids_of(ids: &Ids) -> BTreeSet<String> {
 }
 
 /// The id once control_id and account_id are known.
-fn planned_id(state: &SuppressionState) -> Value<String> {
+fn planned_id(state: &State) -> Value<String> {
     match (&state.control_id, &state.account_id) {
         (Value::Value(c), Value::Value(a)) => Value::Value(findings::scoped_id(c, Some(a))),
         (Value::Value(c), Value::Null) => Value::Value(findings::scoped_id(c, None)),
@@ -149,13 +149,13 @@ impl ControlSuppression {
     }
 
     /// The clients of the Region `state` is in; only findings whose `Region` is that Region are
-    /// read or changed (see [`SuppressionState::query`]).
-    async fn clients(&self, diags: &mut Diagnostics, state: &SuppressionState) -> Option<Arc<Clients>> {
+    /// read or changed (see [`State::query`]).
+    async fn clients(&self, diags: &mut Diagnostics, state: &State) -> Option<Arc<Clients>> {
         self.shared.clients_in_or_error(diags, region::at_apply(&state.region)).await
     }
 
     /// `state` with its Region: a state written before `region` existed is in the provider's.
-    async fn in_region(&self, diags: &mut Diagnostics, mut state: SuppressionState) -> Option<SuppressionState> {
+    async fn in_region(&self, diags: &mut Diagnostics, mut state: State) -> Option<State> {
         state.region = Value::Value(region::of_state(&self.shared, diags, &state.region).await?);
         Some(state)
     }
@@ -184,7 +184,7 @@ impl ControlSuppression {
 
     /// A plan-time warning when the control is disabled everywhere: there is nothing to suppress.
     /// One ListStandardsControlAssociations call; a refused or failed read says nothing.
-    async fn warn_if_disabled(&self, diags: &mut Diagnostics, planned: &SuppressionState) {
+    async fn warn_if_disabled(&self, diags: &mut Diagnostics, planned: &State) {
         let (Value::Value(region), Value::Value(control)) = (&planned.region, &planned.control_id) else { return };
         if self.shared.config_unknown() {
             return;
@@ -199,7 +199,7 @@ impl ControlSuppression {
     }
 
     /// Records what a suppression run did in `state` and reports the findings it could not update.
-    fn record(diags: &mut Diagnostics, mut state: SuppressionState, report: &SuppressReport) -> SuppressionState {
+    fn record(diags: &mut Diagnostics, mut state: State, report: &SuppressReport) -> State {
         state.finding_ids = ids_value(&report.suppressed);
         state.pending_finding_ids = ids_value(&report.pending);
         if let Some(problems) = report.problems() {
@@ -210,7 +210,7 @@ impl ControlSuppression {
 
     /// A new suppression: checks the control, adopts what a replaced instance had suppressed, and
     /// suppresses the rest; warns when the control has no finding to suppress.
-    async fn start(&self, diags: &mut Diagnostics, state: SuppressionState) -> Option<SuppressionState> {
+    async fn start(&self, diags: &mut Diagnostics, state: State) -> Option<State> {
         let clients = self.clients(diags, &state).await?;
         let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
@@ -232,10 +232,10 @@ impl ControlSuppression {
     async fn converge(
         &self,
         diags: &mut Diagnostics,
-        state: SuppressionState,
+        state: State,
         owned_before: &BTreeSet<String>,
         rewrite_note: bool,
-    ) -> Option<SuppressionState> {
+    ) -> Option<State> {
         let clients = self.clients(diags, &state).await?;
         let api = clients.securityhub.clone();
         let reason = state.reason.as_ref_option().cloned().unwrap_or_default();
@@ -255,12 +255,7 @@ impl ControlSuppression {
     /// A changed `control_id` or `account_id`: checks a new control, suppresses in the new scope
     /// (keeping owned findings it still covers), then returns the owned findings it no longer
     /// covers to NEW. An update rather than a replacement, because a replacement never reopens.
-    async fn rescope(
-        &self,
-        diags: &mut Diagnostics,
-        prior: &SuppressionState,
-        planned: SuppressionState,
-    ) -> Option<SuppressionState> {
+    async fn rescope(&self, diags: &mut Diagnostics, prior: &State, planned: State) -> Option<State> {
         if planned.control_id != prior.control_id {
             let clients = self.clients(diags, &planned).await?;
             let api = clients.securityhub.clone();
@@ -274,13 +269,13 @@ impl ControlSuppression {
         let rewrite = planned.reason != prior.reason;
         let state = self.converge(diags, planned, &owned, rewrite).await?;
         let left: BTreeSet<String> = owned.difference(&ids_of(&state.finding_ids)).cloned().collect();
-        let released = SuppressionState { finding_ids: ids_value(&left), ..prior.clone() };
+        let released = State { finding_ids: ids_value(&left), ..prior.clone() };
         self.restore(diags, &released).await;
         Some(state)
     }
 
     /// Refreshes the owned and pending findings; on import also adopts the reason.
-    async fn refresh(&self, diags: &mut Diagnostics, state: &mut SuppressionState) {
+    async fn refresh(&self, diags: &mut Diagnostics, state: &mut State) {
         let Some(clients) = self.clients(diags, state).await else { return };
         let api = clients.securityhub.clone();
         let owned_before = ids_of(&state.finding_ids);
@@ -298,7 +293,7 @@ impl ControlSuppression {
     }
 
     /// Returns the owned findings to NEW; false when some stay suppressed or cannot be read.
-    async fn restore(&self, diags: &mut Diagnostics, prior: &SuppressionState) -> bool {
+    async fn restore(&self, diags: &mut Diagnostics, prior: &State) -> bool {
         let owned = ids_of(&prior.finding_ids);
         if owned.is_empty() {
             return true;
@@ -325,7 +320,7 @@ impl ControlSuppression {
 
 #[async_trait]
 impl Resource for ControlSuppression {
-    type State<'a> = SuppressionState;
+    type State<'a> = State;
     type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -333,7 +328,7 @@ impl Resource for ControlSuppression {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: SuppressionState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         checks::control_and_account(diags, &config.control_id, &config.account_id);
         region::check(diags, &config.region);
         if let Value::Value(reason) = &config.reason {
@@ -345,10 +340,10 @@ impl Resource for ControlSuppression {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        state: SuppressionState,
+        state: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let Some(mut state) = self.in_region(diags, state.clone()).await else {
             return Some((state, Some(Private::default())));
         };
@@ -359,10 +354,10 @@ impl Resource for ControlSuppression {
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
-        proposed: SuppressionState,
-        config: SuppressionState,
+        proposed: State,
+        config: State,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let mut planned = proposed;
         planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.default_control();
@@ -376,12 +371,12 @@ impl Resource for ControlSuppression {
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: SuppressionState,
-        proposed: SuppressionState,
-        config: SuppressionState,
+        prior: State,
+        proposed: State,
+        config: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, Option<Private>, Vec<AttributePath>)> {
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
         let mut planned = proposed;
         planned.region = region::planned(&self.shared, diags, &config.region).await?;
         // Another Region is another set of findings: a replacement, whose destroy half leaves the
@@ -406,21 +401,21 @@ impl Resource for ControlSuppression {
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
-        _prior: SuppressionState,
+        _prior: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<Option<Private>> {
-        Some(Some(Private { destroy_planned: true }))
+        Private::planned_destroy()
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
-        planned: SuppressionState,
-        _config: SuppressionState,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let state = self.start(diags, planned).await?;
         Some((state, Some(Private::default())))
     }
@@ -428,12 +423,12 @@ impl Resource for ControlSuppression {
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: SuppressionState,
-        planned: SuppressionState,
-        _config: SuppressionState,
+        prior: State,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(SuppressionState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let prior = self.in_region(diags, prior).await?;
         if prior.query() != planned.query() {
             let state = self.rescope(diags, &prior, planned).await?;
@@ -448,7 +443,7 @@ impl Resource for ControlSuppression {
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: SuppressionState,
+        prior: State,
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
@@ -473,16 +468,16 @@ impl Resource for ControlSuppression {
         &self,
         diags: &mut Diagnostics,
         identity: RawValue,
-    ) -> Option<(SuppressionState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let id = identity::suppression_import_id(diags, "inspector2fix_control_suppression", identity)?;
         <Self as Resource>::import(self, diags, id).await
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(SuppressionState, Option<Private>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
         let (scoped, region) = region::of_import(&self.shared, diags, &id).await?;
         match parse_id(scoped) {
             Ok((control, account)) => Some((
-                SuppressionState {
+                State {
                     id: Value::Value(findings::scoped_id(&control, account.as_deref())),
                     control_id: Value::Value(control),
                     account_id: account.map(Value::Value).unwrap_or(Value::Null),

@@ -24,7 +24,7 @@ const NAME: &str = "inspector2fix_delegated_admin";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DelegatedAdminState {
+pub struct State {
     pub id: Value<String>,
     pub account_id: Value<String>,
     pub region: Value<String>,
@@ -123,10 +123,10 @@ impl DelegatedAdminResource {
     async fn plan(
         &self,
         diags: &mut Diagnostics,
-        proposed: DelegatedAdminState,
-        config: &DelegatedAdminState,
-        prior: Option<&DelegatedAdminState>,
-    ) -> Option<(DelegatedAdminState, Vec<AttributePath>)> {
+        proposed: State,
+        config: &State,
+        prior: Option<&State>,
+    ) -> Option<(State, Vec<AttributePath>)> {
         let mut planned = proposed;
         planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
@@ -156,7 +156,7 @@ impl DelegatedAdminResource {
 
     /// Designates the planned account and returns the state to save: None when nothing took
     /// effect; the account with an error when Inspector accepted it but did not finish in time.
-    async fn designate(&self, diags: &mut Diagnostics, planned: DelegatedAdminState) -> Option<DelegatedAdminState> {
+    async fn designate(&self, diags: &mut Diagnostics, planned: State) -> Option<State> {
         let region = region::at_apply(&planned.region)?.to_owned();
         let account = planned.account_id.as_ref_option()?.clone();
         let timeout = timeouts::get(&planned.timeouts, Operation::Create);
@@ -172,7 +172,7 @@ impl DelegatedAdminResource {
         Some(Self::with_status(planned, &outcome))
     }
 
-    fn with_status(mut state: DelegatedAdminState, outcome: &Outcome) -> DelegatedAdminState {
+    fn with_status(mut state: State, outcome: &Outcome) -> State {
         state.id = Value::Value(outcome.account_id.clone());
         state.relationship_status = match &outcome.status {
             Some(status) => Value::Value(status.as_str().to_owned()),
@@ -181,7 +181,7 @@ impl DelegatedAdminResource {
         state
     }
 
-    async fn remove(&self, diags: &mut Diagnostics, prior: &DelegatedAdminState, timeout: Duration) -> Option<()> {
+    async fn remove(&self, diags: &mut Diagnostics, prior: &State, timeout: Duration) -> Option<()> {
         let region = region::of_state(&self.shared, diags, &prior.region).await?;
         let account = prior.account_id.as_ref_option()?.clone();
         let clients = self.shared.clients_in_or_error(diags, Some(&region)).await?;
@@ -197,8 +197,8 @@ impl DelegatedAdminResource {
     }
 
     /// The state of `account` in `region` from what GetDelegatedAdminAccount names.
-    fn imported(account: &str, region: String, admin: &DelegatedAdmin) -> DelegatedAdminState {
-        DelegatedAdminState {
+    fn imported(account: &str, region: String, admin: &DelegatedAdmin) -> State {
+        State {
             id: Value::Value(account.to_owned()),
             account_id: Value::Value(account.to_owned()),
             region: Value::Value(region),
@@ -218,7 +218,7 @@ impl DelegatedAdminResource {
         import_id: &str,
         account: &str,
         region: String,
-    ) -> Option<DelegatedAdminState> {
+    ) -> Option<State> {
         if let Err(e) = validate::account_id(account) {
             let accepted = format!(
                 "Use the administrator's account id, optionally with @REGION ({})",
@@ -256,7 +256,7 @@ impl DelegatedAdminResource {
 
 #[async_trait]
 impl Resource for DelegatedAdminResource {
-    type State<'a> = DelegatedAdminState;
+    type State<'a> = State;
     type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -264,7 +264,7 @@ impl Resource for DelegatedAdminResource {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: DelegatedAdminState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         if let Value::Value(account) = &config.account_id {
             diag::invalid_attr(diags, account_path(), "account_id", validate::account_id(account));
         }
@@ -276,18 +276,11 @@ impl Resource for DelegatedAdminResource {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        mut state: DelegatedAdminState,
+        mut state: State,
         private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(DelegatedAdminState, Option<Private>)> {
-        if self.shared.config_unknown() {
-            // The credentials to read with are known only at apply.
-            return Some((state, private));
-        }
-        let Some(region) = region::of_state(&self.shared, diags, &state.region).await else {
-            return Some((state, private));
-        };
-        let Some(clients) = self.shared.clients_in_or_error(diags, Some(&region)).await else {
+    ) -> Option<(State, Option<Private>)> {
+        let Some((region, clients)) = region::clients_to_refresh(&self.shared, diags, &state.region).await else {
             return Some((state, private));
         };
         let current = match admin::current(clients.delegated_admin.as_ref()).await {
@@ -316,10 +309,10 @@ impl Resource for DelegatedAdminResource {
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
-        proposed: DelegatedAdminState,
-        config: DelegatedAdminState,
+        proposed: State,
+        config: State,
         _meta: ValueEmpty,
-    ) -> Option<(DelegatedAdminState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let (planned, _) = self.plan(diags, proposed, &config, None).await?;
         Some((planned, Some(Private::default())))
     }
@@ -327,12 +320,12 @@ impl Resource for DelegatedAdminResource {
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: DelegatedAdminState,
-        proposed: DelegatedAdminState,
-        config: DelegatedAdminState,
+        prior: State,
+        proposed: State,
+        config: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(DelegatedAdminState, Option<Private>, Vec<AttributePath>)> {
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
         let (planned, replace) = self.plan(diags, proposed, &config, Some(&prior)).await?;
         Some((planned, Some(Private::default()), replace))
     }
@@ -340,21 +333,21 @@ impl Resource for DelegatedAdminResource {
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
-        _prior: DelegatedAdminState,
+        _prior: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<Option<Private>> {
-        Some(Some(Private { destroy_planned: true }))
+        Private::planned_destroy()
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
-        planned: DelegatedAdminState,
-        _config: DelegatedAdminState,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(DelegatedAdminState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let state = self.designate(diags, planned).await?;
         Some((state, Some(Private::default())))
     }
@@ -362,21 +355,21 @@ impl Resource for DelegatedAdminResource {
     async fn update<'a>(
         &self,
         _diags: &mut Diagnostics,
-        prior: DelegatedAdminState,
-        planned: DelegatedAdminState,
-        _config: DelegatedAdminState,
+        prior: State,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(DelegatedAdminState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         // Only disable_on_destroy and timeouts update in place: nothing to send.
-        let state = DelegatedAdminState { relationship_status: prior.relationship_status, ..planned };
+        let state = State { relationship_status: prior.relationship_status, ..planned };
         Some((state, Some(Private::default())))
     }
 
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: DelegatedAdminState,
+        prior: State,
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
@@ -402,12 +395,12 @@ impl Resource for DelegatedAdminResource {
         &self,
         diags: &mut Diagnostics,
         identity: RawValue,
-    ) -> Option<(DelegatedAdminState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let id = identity::account_import_id(diags, NAME, identity)?;
         <Self as Resource>::import(self, diags, id).await
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(DelegatedAdminState, Option<Private>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
         let (account, region) = region::of_import(&self.shared, diags, &id).await?;
         let state = self.import_account(diags, &id, account, region).await?;
         Some((state, Some(Private::default())))

@@ -23,7 +23,7 @@ const NAME: &str = "inspector2fix_ecr_auto_enable";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AutoEnableState {
+pub struct State {
     pub id: Value<String>,
     pub region: Value<String>,
     pub disable_on_destroy: Value<bool>,
@@ -129,12 +129,7 @@ impl EcrAutoEnable {
     }
 
     /// Turns the flag on for create and update, and returns the state to save.
-    async fn turn_on(
-        &self,
-        diags: &mut Diagnostics,
-        planned: AutoEnableState,
-        op: Operation,
-    ) -> Option<AutoEnableState> {
+    async fn turn_on(&self, diags: &mut Diagnostics, planned: State, op: Operation) -> Option<State> {
         let region = region::at_apply(&planned.region).map(str::to_owned);
         let timeout = timeouts::get(&planned.timeouts, op);
         let caller = match self.shared.caller_account().await {
@@ -147,7 +142,7 @@ impl EcrAutoEnable {
         let outcome = self.set(diags, region.as_deref(), true, timeout).await?;
         let read = outcome.last_read.unwrap_or_default();
         warn_if_at_limit(diags, &read);
-        Some(AutoEnableState {
+        Some(State {
             id: Value::Value(caller),
             max_account_limit_reached: Value::Value(read.max_account_limit_reached),
             ..planned
@@ -157,10 +152,10 @@ impl EcrAutoEnable {
     async fn plan(
         &self,
         diags: &mut Diagnostics,
-        proposed: AutoEnableState,
-        config: &AutoEnableState,
-        prior: Option<&AutoEnableState>,
-    ) -> Option<AutoEnableState> {
+        proposed: State,
+        config: &State,
+        prior: Option<&State>,
+    ) -> Option<State> {
         let mut planned = proposed;
         planned.region = region::planned(&self.shared, diags, &config.region).await?;
         planned.disable_on_destroy = match config.disable_on_destroy {
@@ -216,7 +211,7 @@ impl EcrAutoEnable {
 
 #[async_trait]
 impl Resource for EcrAutoEnable {
-    type State<'a> = AutoEnableState;
+    type State<'a> = State;
     type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -224,7 +219,7 @@ impl Resource for EcrAutoEnable {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: AutoEnableState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         region::check(diags, &config.region);
         timeouts::validate(diags, &config.timeouts);
         Some(())
@@ -233,19 +228,12 @@ impl Resource for EcrAutoEnable {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        mut state: AutoEnableState,
+        mut state: State,
         private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(AutoEnableState, Option<Private>)> {
-        if self.shared.config_unknown() {
-            // The role to read with is known only at apply.
-            return Some((state, private));
-        }
+    ) -> Option<(State, Option<Private>)> {
         // A read that fails is no evidence that auto-enable is off: the state stays as it was.
-        let Some(region) = region::of_state(&self.shared, diags, &state.region).await else {
-            return Some((state, private));
-        };
-        let Some(clients) = self.shared.clients_in_or_error(diags, Some(&region)).await else {
+        let Some((region, clients)) = region::clients_to_refresh(&self.shared, diags, &state.region).await else {
             return Some((state, private));
         };
         let read = match clients.inspector.organization_configuration().await {
@@ -273,10 +261,10 @@ impl Resource for EcrAutoEnable {
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
-        proposed: AutoEnableState,
-        config: AutoEnableState,
+        proposed: State,
+        config: State,
         _meta: ValueEmpty,
-    ) -> Option<(AutoEnableState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let planned = self.plan(diags, proposed, &config, None).await?;
         Some((planned, Some(Private::default())))
     }
@@ -284,12 +272,12 @@ impl Resource for EcrAutoEnable {
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: AutoEnableState,
-        proposed: AutoEnableState,
-        config: AutoEnableState,
+        prior: State,
+        proposed: State,
+        config: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(AutoEnableState, Option<Private>, Vec<AttributePath>)> {
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
         let planned = self.plan(diags, proposed, &config, Some(&prior)).await?;
         let replace = region::requires_replace(&prior.region, &planned.region);
         Some((planned, Some(Private::default()), replace))
@@ -298,21 +286,21 @@ impl Resource for EcrAutoEnable {
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
-        _prior: AutoEnableState,
+        _prior: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<Option<Private>> {
-        Some(Some(Private { destroy_planned: true }))
+        Private::planned_destroy()
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
-        planned: AutoEnableState,
-        _config: AutoEnableState,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(AutoEnableState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let state = self.turn_on(diags, planned, Operation::Create).await?;
         Some((state, Some(Private::default())))
     }
@@ -320,12 +308,12 @@ impl Resource for EcrAutoEnable {
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: AutoEnableState,
-        planned: AutoEnableState,
-        _config: AutoEnableState,
+        prior: State,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(AutoEnableState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         // On failure the prior state stays (a null one would drop the resource); the next refresh
         // reads the flag as it is.
         let state = self.turn_on(diags, planned, Operation::Update).await.unwrap_or(prior);
@@ -335,7 +323,7 @@ impl Resource for EcrAutoEnable {
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: AutoEnableState,
+        prior: State,
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
@@ -362,15 +350,15 @@ impl Resource for EcrAutoEnable {
         &self,
         diags: &mut Diagnostics,
         identity: RawValue,
-    ) -> Option<(AutoEnableState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let id = identity::account_import_id(diags, NAME, identity)?;
         <Self as Resource>::import(self, diags, id).await
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(AutoEnableState, Option<Private>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
         let (account, region) = region::of_import(&self.shared, diags, &id).await?;
         self.check_import_account(diags, &id, account).await?;
-        let state = AutoEnableState {
+        let state = State {
             id: Value::Value(account.to_owned()),
             region: Value::Value(region),
             disable_on_destroy: Value::Value(true),

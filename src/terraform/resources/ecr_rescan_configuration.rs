@@ -22,7 +22,7 @@ const NAME: &str = "inspector2fix_ecr_rescan_configuration";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct RescanState {
+pub struct State {
     pub id: Value<String>,
     pub rescan_duration: Value<String>,
     pub pull_date_rescan_duration: Value<String>,
@@ -35,7 +35,7 @@ pub struct RescanState {
 /// replacement, so it resets nothing.
 pub use super::Private;
 
-impl RescanState {
+impl State {
     fn value(&self, s: Setting) -> &Value<String> {
         match s {
             Setting::RescanDuration => &self.rescan_duration,
@@ -63,7 +63,7 @@ impl RescanState {
 }
 
 /// Checks every setting's value, with its attribute path; errors list the valid values.
-pub fn check(diags: &mut Diagnostics, config: &RescanState) {
+pub fn check(diags: &mut Diagnostics, config: &State) {
     for s in Setting::ALL {
         if let Value::Value(v) = config.value(s) {
             if let Err(e) = s.check(v) {
@@ -129,7 +129,7 @@ impl EcrRescanConfiguration {
     }
 
     /// The clients of the Region `state` is in (a 0.1.0 state: the provider's).
-    async fn clients(&self, diags: &mut Diagnostics, state: &RescanState) -> Option<Arc<Clients>> {
+    async fn clients(&self, diags: &mut Diagnostics, state: &State) -> Option<Arc<Clients>> {
         self.shared.clients_in_or_error(diags, region::at_apply(&state.region)).await
     }
 
@@ -151,7 +151,7 @@ impl EcrRescanConfiguration {
 
     /// Sets the `desired` settings in `state`'s Region, leaving the others as AWS has them. No
     /// call when nothing would change.
-    async fn apply(&self, diags: &mut Diagnostics, state: &RescanState, desired: &EcrRescanConfig) -> Option<()> {
+    async fn apply(&self, diags: &mut Diagnostics, state: &State, desired: &EcrRescanConfig) -> Option<()> {
         let clients = self.clients(diags, state).await?;
         let current = match clients.inspector.ecr_rescan_configuration().await {
             Ok(c) => c,
@@ -176,7 +176,7 @@ impl EcrRescanConfiguration {
     /// The account the state belongs to must be the provider's: there is no `account_id`.
     /// The Region of `state` and the settings AWS has there, read as the account in `state`'s id;
     /// None with an error when any of that cannot be read.
-    async fn current(&self, diags: &mut Diagnostics, state: &RescanState) -> Option<(String, EcrRescanConfig)> {
+    async fn current(&self, diags: &mut Diagnostics, state: &State) -> Option<(String, EcrRescanConfig)> {
         let account = state.id.as_ref_option().cloned().unwrap_or_default();
         self.same_account(diags, &account).await?;
         let region = region::of_state(&self.shared, diags, &state.region).await?;
@@ -206,7 +206,7 @@ impl EcrRescanConfiguration {
 
 #[async_trait]
 impl Resource for EcrRescanConfiguration {
-    type State<'a> = RescanState;
+    type State<'a> = State;
     type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -214,7 +214,7 @@ impl Resource for EcrRescanConfiguration {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RescanState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         check(diags, &config);
         region::check(diags, &config.region);
         Some(())
@@ -223,10 +223,10 @@ impl Resource for EcrRescanConfiguration {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        mut state: RescanState,
+        mut state: State,
         private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         // A read that fails is no evidence that the settings are gone: the state stays as it was.
         let current = match self.current(diags, &state).await {
             Some(current) => current,
@@ -243,61 +243,61 @@ impl Resource for EcrRescanConfiguration {
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
-        proposed: RescanState,
-        config: RescanState,
+        proposed: State,
+        config: State,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         // No AWS call at plan: the account is known once applied.
         let region = region::planned(&self.shared, diags, &config.region).await?;
-        Some((RescanState { id: Value::Unknown, region, ..proposed }, Some(Private::default())))
+        Some((State { id: Value::Unknown, region, ..proposed }, Some(Private::default())))
     }
 
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: RescanState,
-        proposed: RescanState,
-        config: RescanState,
+        prior: State,
+        proposed: State,
+        config: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, Option<Private>, Vec<AttributePath>)> {
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
         let region = region::planned(&self.shared, diags, &config.region).await?;
         let replace = region::requires_replace(&prior.region, &region);
-        Some((RescanState { id: prior.id, region, ..proposed }, Some(Private::default()), replace))
+        Some((State { id: prior.id, region, ..proposed }, Some(Private::default()), replace))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
-        _prior: RescanState,
+        _prior: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<Option<Private>> {
-        Some(Some(Private { destroy_planned: true }))
+        Private::planned_destroy()
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
-        planned: RescanState,
-        _config: RescanState,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let account = self.caller(diags).await?;
         self.apply(diags, &planned, &planned.desired()).await?;
-        Some((RescanState { id: Value::Value(account), ..planned }, Some(Private::default())))
+        Some((State { id: Value::Value(account), ..planned }, Some(Private::default())))
     }
 
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: RescanState,
-        planned: RescanState,
-        _config: RescanState,
+        prior: State,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(RescanState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         self.same_account(diags, prior.id.as_ref_option().map(String::as_str).unwrap_or_default()).await?;
         self.apply(diags, &planned, &planned.desired()).await?;
         Some((planned, Some(Private::default())))
@@ -306,7 +306,7 @@ impl Resource for EcrRescanConfiguration {
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: RescanState,
+        prior: State,
         private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
@@ -333,12 +333,12 @@ impl Resource for EcrRescanConfiguration {
         &self,
         diags: &mut Diagnostics,
         identity: RawValue,
-    ) -> Option<(RescanState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let id = identity::account_import_id(diags, NAME, identity)?;
         <Self as Resource>::import(self, diags, id).await
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(RescanState, Option<Private>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
         let (account, region) = region::of_import(&self.shared, diags, &id).await?;
         if let Err(e) = validate::account_id(account) {
             let accepted =
@@ -347,11 +347,8 @@ impl Resource for EcrRescanConfiguration {
             return None;
         }
         self.same_account(diags, account).await?;
-        let mut state = RescanState {
-            id: Value::Value(account.to_owned()),
-            region: Value::Value(region),
-            ..RescanState::default()
-        };
+        let mut state =
+            State { id: Value::Value(account.to_owned()), region: Value::Value(region), ..State::default() };
         let clients = self.clients(diags, &state).await?;
         let current = match clients.inspector.ecr_rescan_configuration().await {
             Ok(c) => c,

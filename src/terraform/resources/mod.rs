@@ -17,3 +17,11 @@ use serde::{Deserialize, Serialize};
 pub struct Private {
     pub destroy_planned: bool,
 }
+
+impl Private {
+    /// What every resource's `plan_destroy` answers: the private state that marks a planned
+    /// destroy, the only place the marker is written.
+    pub fn planned_destroy() -> Option<Option<Private>> {
+        Some(Some(Private { destroy_planned: true }))
+    }
+}

@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn numbers_arrive_in_every_form_and_go_back_unchanged() {
-    let s: EstimateState = serde_json::from_str(
+    let s: State = serde_json::from_str(
         r#"{"price_per_image_scan": "0.11", "price_per_rescan": 0.5, "rescans_per_image_per_month": 2}"#,
     )
     .unwrap();
@@ -16,7 +16,7 @@ fn numbers_arrive_in_every_form_and_go_back_unchanged() {
 
 #[test]
 fn bad_inputs_are_named() {
-    let s: EstimateState =
+    let s: State =
         serde_json::from_str(r#"{"price_per_image_scan": -1, "price_per_rescan": "0.01", "rescans_per_image_per_month": 1, "rescan_duration": "DAYS_1"}"#).unwrap();
     let mut diags = Diagnostics::default();
     check(&mut diags, &s);
@@ -29,7 +29,7 @@ fn bad_inputs_are_named() {
 /// with them.
 #[test]
 fn prices_above_the_bound_are_refused_naming_the_attribute() {
-    let s: EstimateState = serde_json::from_str(
+    let s: State = serde_json::from_str(
         r#"{"price_per_image_scan": 9e12, "price_per_rescan": "9000000000000", "rescans_per_image_per_month": 9e12}"#,
     )
     .unwrap();

@@ -27,7 +27,7 @@ fn an_evaluation_becomes_state_with_nulls_where_nothing_is_known() {
         auto_enable_ecr: Some(false),
         unread_configuration: None,
     };
-    let config = ComplianceState { expected_role: Value::Value("DELEGATED_ADMIN".into()), ..Default::default() };
+    let config = State { expected_role: Value::Value("DELEGATED_ADMIN".into()), ..Default::default() };
     let s = state(config, "eu-west-1".into(), &evaluation);
     assert_eq!(s.expected_role, Value::Value("DELEGATED_ADMIN".into()), "kept as configured");
     assert_eq!((s.role, s.compliance_status), (Value::Value("DELEGATED_ADMIN".into()), Value::Value("FAILED".into())));
@@ -52,7 +52,7 @@ fn an_evaluation_becomes_state_with_nulls_where_nothing_is_known() {
         auto_enable_ecr: None,
         unread_configuration: None,
     };
-    let s = state(ComplianceState::default(), "eu-west-1".into(), &member);
+    let s = state(State::default(), "eu-west-1".into(), &member);
     assert_eq!(s.expected_role, Value::Null);
     assert_eq!(s.compliance_status, Value::Value("NOT_APPLICABLE".into()));
     assert_eq!(s.auto_enable_ecr, Value::Null);
@@ -63,7 +63,7 @@ fn an_evaluation_becomes_state_with_nulls_where_nothing_is_known() {
 async fn a_bad_region_is_refused_naming_the_attribute() {
     let ds = EcrScanningCompliance::new(Arc::new(Shared::default()));
     let mut diags = Diagnostics::default();
-    ds.validate(&mut diags, ComplianceState { region: Value::Value("moon-1".into()), ..Default::default() }).await;
+    ds.validate(&mut diags, State { region: Value::Value("moon-1".into()), ..Default::default() }).await;
     assert_eq!(diags.errors.len(), 1);
     assert_eq!(diags.errors[0].attribute, tf_provider::AttributePath::new("region"));
     assert!(diags.errors[0].detail.starts_with("region: "), "{}", diags.errors[0].detail);
@@ -74,13 +74,12 @@ async fn expected_role_is_checked_at_validate_naming_the_attribute() {
     let ds = EcrScanningCompliance::new(Arc::new(Shared::default()));
     for ok in [Value::Null, Value::Unknown, Value::Value("STANDALONE".into()), Value::Value("MEMBER".into())] {
         let mut diags = Diagnostics::default();
-        ds.validate(&mut diags, ComplianceState { expected_role: ok.clone(), ..Default::default() }).await;
+        ds.validate(&mut diags, State { expected_role: ok.clone(), ..Default::default() }).await;
         assert!(diags.errors.is_empty(), "{ok:?}: {:?}", diags.errors);
     }
     for bad in ["ADMIN", "delegated_admin", ""] {
         let mut diags = Diagnostics::default();
-        ds.validate(&mut diags, ComplianceState { expected_role: Value::Value(bad.into()), ..Default::default() })
-            .await;
+        ds.validate(&mut diags, State { expected_role: Value::Value(bad.into()), ..Default::default() }).await;
         assert_eq!(diags.errors.len(), 1, "{bad}");
         assert_eq!(diags.errors[0].attribute, tf_provider::AttributePath::new("expected_role"));
         let detail = &diags.errors[0].detail;

@@ -8,8 +8,7 @@ fn exclusions(ids: &[&str]) -> StringSet {
 async fn bad_exclusions_are_one_error_naming_the_attribute() {
     let ds = Members::new(Arc::new(Shared::default()));
     let mut diags = Diagnostics::default();
-    let config =
-        MembersState { exclude_account_ids: exclusions(&["111111111111", "12345", "x"]), ..Default::default() };
+    let config = State { exclude_account_ids: exclusions(&["111111111111", "12345", "x"]), ..Default::default() };
     ds.validate(&mut diags, config).await;
     assert_eq!(diags.errors.len(), 1);
     assert_eq!(diags.errors[0].attribute, AttributePath::new("exclude_account_ids"));
@@ -27,7 +26,7 @@ async fn good_unknown_or_absent_exclusions_pass() {
     }
     for set in [with_unknown, Value::Null, Value::Unknown, exclusions(&[])] {
         let mut diags = Diagnostics::default();
-        ds.validate(&mut diags, MembersState { exclude_account_ids: set, ..Default::default() }).await;
+        ds.validate(&mut diags, State { exclude_account_ids: set, ..Default::default() }).await;
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     }
 }

@@ -14,13 +14,13 @@ fn in_region(region: &str) -> Value<String> {
 async fn a_region_change_replaces_and_a_state_without_region_stays() {
     let r = ControlSuppression::new(shared());
     let mut diags = Diagnostics::default();
-    let prior = SuppressionState { region: in_region("us-east-1"), ..owning(&["f1"]) };
-    let config = SuppressionState { region: in_region("eu-west-1"), ..prior.clone() };
+    let prior = State { region: in_region("us-east-1"), ..owning(&["f1"]) };
+    let config = State { region: in_region("eu-west-1"), ..prior.clone() };
     let (planned, _, replace) =
         r.plan_update(&mut diags, prior.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
     assert_eq!((planned.region, replace), (in_region("eu-west-1"), vec![AttributePath::new("region")]));
-    let old = SuppressionState { region: Value::Null, ..prior.clone() };
-    let config = SuppressionState { region: Value::Null, ..prior };
+    let old = State { region: Value::Null, ..prior.clone() };
+    let config = State { region: Value::Null, ..prior };
     let (planned, _, replace) =
         r.plan_update(&mut diags, old.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
     assert_eq!(planned.region, in_region("us-east-1"), "the provider's Region");
@@ -46,7 +46,7 @@ async fn import_ids_take_a_region_suffix() {
 async fn a_bad_region_is_refused_at_validate_naming_it() {
     let r = ControlSuppression::new(shared());
     let mut diags = Diagnostics::default();
-    let config = SuppressionState { reason: Value::Value("R".into()), region: in_region("EU"), ..Default::default() };
+    let config = State { reason: Value::Value("R".into()), region: in_region("EU"), ..Default::default() };
     r.validate(&mut diags, config).await;
     assert_eq!(diags.errors.len(), 1);
     assert_eq!(diags.errors[0].attribute, AttributePath::new("region"));
@@ -60,8 +60,8 @@ fn import_ids() {
     assert!(parse_id("nonsense").is_err());
 }
 
-fn owning(ids: &[&str]) -> SuppressionState {
-    SuppressionState {
+fn owning(ids: &[&str]) -> State {
+    State {
         control_id: Value::Value(DEFAULT_CONTROL.into()),
         reason: Value::Value("R".into()),
         finding_ids: ids_value(&ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
@@ -90,14 +90,14 @@ async fn only_a_planned_destroy_restores() {
 async fn a_new_control_or_account_updates_in_place() {
     let r = ControlSuppression::new(shared());
     let mut diags = Diagnostics::default();
-    let prior = SuppressionState { id: Value::Value("Inspector.2".into()), ..owning(&["f1"]) };
-    let proposed = SuppressionState { control_id: Value::Value("S3.1".into()), ..prior.clone() };
+    let prior = State { id: Value::Value("Inspector.2".into()), ..owning(&["f1"]) };
+    let proposed = State { control_id: Value::Value("S3.1".into()), ..prior.clone() };
     let (planned, _, replace) =
         r.plan_update(&mut diags, prior.clone(), proposed.clone(), proposed, None, ValueEmpty::Null).await.unwrap();
     assert!(replace.is_empty(), "{replace:?}");
     assert_eq!(planned.id, Value::Value("S3.1".into()));
     assert_eq!(planned.finding_ids, Value::Unknown);
-    let proposed = SuppressionState { account_id: Value::Value("123456789012".into()), ..prior.clone() };
+    let proposed = State { account_id: Value::Value("123456789012".into()), ..prior.clone() };
     let (planned, _, replace) =
         r.plan_update(&mut diags, prior, proposed.clone(), proposed, None, ValueEmpty::Null).await.unwrap();
     assert!(replace.is_empty(), "{replace:?}");
@@ -109,14 +109,13 @@ async fn bad_reasons_are_rejected_naming_it() {
     let r = ControlSuppression::new(shared());
     for reason in ["", "   ", &"x".repeat(513), "a\0b", "\u{1b}[2Jhidden", "\u{200B}\u{200D}"] {
         let mut diags = Diagnostics::default();
-        r.validate(&mut diags, SuppressionState { reason: Value::Value(reason.to_string()), ..Default::default() })
-            .await;
+        r.validate(&mut diags, State { reason: Value::Value(reason.to_string()), ..Default::default() }).await;
         assert_eq!(diags.errors.len(), 1, "{reason:?}");
         assert!(diags.errors[0].detail.starts_with("reason: "), "{}", diags.errors[0].detail);
         assert_eq!(diags.errors[0].attribute, AttributePath::new("reason"));
     }
     let mut diags = Diagnostics::default();
-    let ok = SuppressionState { reason: Value::Value("x".repeat(512)), ..Default::default() };
+    let ok = State { reason: Value::Value("x".repeat(512)), ..Default::default() };
     r.validate(&mut diags, ok).await;
     assert!(diags.errors.is_empty(), "512 characters fit");
 }
@@ -144,7 +143,7 @@ async fn a_disabled_control_warns_at_plan_without_an_error() {
     };
     for (status, warned) in [(AssociationStatus::Disabled, true), (AssociationStatus::Enabled, false)] {
         hub.inner.lock().unwrap().associations.insert(DEFAULT_CONTROL.into(), vec![association(status)]);
-        let config = SuppressionState { region: in_region("us-east-1"), ..owning(&[]) };
+        let config = State { region: in_region("us-east-1"), ..owning(&[]) };
         let mut diags = Diagnostics::default();
         let planned = r.plan_create(&mut diags, config.clone(), config, ValueEmpty::Null).await;
         assert!(planned.is_some() && diags.errors.is_empty(), "{:?}", diags.errors);

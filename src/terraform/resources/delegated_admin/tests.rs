@@ -1,6 +1,6 @@
 use super::*;
 
-fn config(json: &str) -> DelegatedAdminState {
+fn config(json: &str) -> State {
     serde_json::from_str(json).unwrap()
 }
 
@@ -83,7 +83,7 @@ async fn an_in_place_update_sends_nothing_and_keeps_the_status() {
     let prior = config(
         r#"{"id": "111111111111", "account_id": "111111111111", "region": "eu-west-1", "relationship_status": "ENABLED"}"#,
     );
-    let planned = DelegatedAdminState { disable_on_destroy: Value::Value(true), ..prior.clone() };
+    let planned = State { disable_on_destroy: Value::Value(true), ..prior.clone() };
     let mut diags = Diagnostics::default();
     let (state, _) =
         unconfigured().update(&mut diags, prior, planned.clone(), planned.clone(), None, Value::Null).await.unwrap();
@@ -106,7 +106,7 @@ async fn only_a_planned_destroy_with_disable_on_destroy_removes() {
     }
     let planned = Some(Private { destroy_planned: true });
     for forget in [Value::Value(false), Value::Null] {
-        let state = DelegatedAdminState { disable_on_destroy: forget, ..state.clone() };
+        let state = State { disable_on_destroy: forget, ..state.clone() };
         let mut diags = Diagnostics::default();
         assert_eq!(r.destroy(&mut diags, state, planned.clone(), Value::Null).await, Some(()));
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
@@ -160,7 +160,7 @@ mod with_fakes {
         DelegatedAdminResource::new(Arc::new(shared))
     }
 
-    fn state() -> DelegatedAdminState {
+    fn state() -> State {
         config(
             r#"{"id": "111111111111", "account_id": "111111111111", "region": "eu-west-1",
                 "disable_on_destroy": false, "relationship_status": "ENABLED", "timeouts": []}"#,

@@ -1,6 +1,6 @@
 use super::*;
 
-fn config(json: &str) -> AutoEnableState {
+fn config(json: &str) -> State {
     serde_json::from_str(json).unwrap()
 }
 
@@ -78,7 +78,7 @@ async fn only_a_planned_destroy_with_disable_on_destroy_acts() {
         assert_eq!(r.destroy(&mut diags, state.clone(), private, Value::Null).await, Some(()));
         assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     }
-    let forget = AutoEnableState { disable_on_destroy: Value::Value(false), ..state };
+    let forget = State { disable_on_destroy: Value::Value(false), ..state };
     let mut diags = Diagnostics::default();
     let planned = Some(Private { destroy_planned: true });
     assert_eq!(r.destroy(&mut diags, forget, planned, Value::Null).await, Some(()));

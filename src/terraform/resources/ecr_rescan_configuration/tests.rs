@@ -1,6 +1,6 @@
 use super::*;
 
-fn config(json: &str) -> RescanState {
+fn config(json: &str) -> State {
     serde_json::from_str(json).unwrap()
 }
 
@@ -22,7 +22,7 @@ fn nothing_set_is_an_error_but_unknown_counts_as_set() {
     check(&mut diags, &config(r#"{"reset_on_destroy": true}"#));
     assert_eq!(diags.errors.len(), 1);
     let mut diags = Diagnostics::default();
-    check(&mut diags, &RescanState { rescan_duration: Value::Unknown, ..RescanState::default() });
+    check(&mut diags, &State { rescan_duration: Value::Unknown, ..State::default() });
     assert!(diags.errors.is_empty());
 }
 
@@ -52,14 +52,14 @@ async fn bad_import_ids_are_refused_naming_the_form() {
 async fn a_region_change_replaces_and_its_destroy_half_resets_nothing() {
     let r = EcrRescanConfiguration::new(shared());
     let mut diags = Diagnostics::default();
-    let prior = RescanState {
+    let prior = State {
         id: Value::Value("123456789012".into()),
         rescan_duration: Value::Value("DAYS_30".into()),
         reset_on_destroy: Value::Value(true),
         region: Value::Value("us-east-1".into()),
-        ..RescanState::default()
+        ..State::default()
     };
-    let config = RescanState { region: Value::Value("eu-west-1".into()), ..prior.clone() };
+    let config = State { region: Value::Value("eu-west-1".into()), ..prior.clone() };
     let (planned, _, replace) =
         r.plan_update(&mut diags, prior.clone(), config.clone(), config, None, ValueEmpty::Null).await.unwrap();
     assert_eq!((planned.region, replace), (Value::Value("eu-west-1".into()), vec![AttributePath::new("region")]));
@@ -90,11 +90,11 @@ async fn a_refused_read_keeps_the_state_and_reports_the_permission() {
         Arc::new(FakeSecurityHub::default()),
     );
     let r = EcrRescanConfiguration::new(Arc::new(shared));
-    let state = RescanState {
+    let state = State {
         id: Value::Value("123456789012".into()),
         rescan_duration: Value::Value("DAYS_30".into()),
         region: Value::Value("eu-west-1".into()),
-        ..RescanState::default()
+        ..State::default()
     };
     let mut diags = Diagnostics::default();
     let read = r.read(&mut diags, state.clone(), Some(Private::default()), ValueEmpty::Null).await;

@@ -398,7 +398,7 @@ impl Resource for EcrScanning {
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<Option<Private>> {
-        Some(Some(Private { destroy_planned: true }))
+        Private::planned_destroy()
     }
 
     async fn create<'a>(
