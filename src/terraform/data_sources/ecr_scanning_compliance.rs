@@ -153,8 +153,15 @@ impl EcrScanningCompliance {
                 return Err(ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" }.into())
             }
         };
-        let mut evaluation =
-            compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region, expected).await?;
+        let mut evaluation = compliance::evaluate(
+            clients.inspector.as_ref(),
+            clients.organizations.as_ref(),
+            &mut limit,
+            &caller,
+            &clients.region,
+            expected,
+        )
+        .await?;
         let explained = compliance::explain_failing(clients.organizations.as_ref(), &clients.region, &mut evaluation);
         let notes = match limit.run(explained).await {
             Ok(notes) => notes,
