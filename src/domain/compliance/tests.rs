@@ -284,7 +284,9 @@ async fn an_administrator_refused_its_configuration_is_never_judged_standalone()
         "{text}"
     );
     assert!(
-        text.contains("may be the delegated administrator whose role lacks inspector2:DescribeOrganizationConfiguration"),
+        text.contains(
+            "may be the delegated administrator whose role lacks inspector2:DescribeOrganizationConfiguration"
+        ),
         "{text}"
     );
     assert!(text.contains("neither Inspector's delegated administrator nor its member"), "{text}");
