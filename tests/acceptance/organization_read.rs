@@ -201,6 +201,7 @@ fn compliance_of_250_members_fails_then_passes_after_one_apply_at_the_documented
     assert_eq!(emu.count("BatchGetAccountStatus"), 3, "ceil(251/100)");
     assert_eq!(emu.count("DescribeOrganizationConfiguration"), 1);
     assert_eq!(emu.count("GetMember"), 0);
+    assert_eq!(emu.count("DescribeOrganization"), 0, "the administrator costs no Organizations call");
     let out = ws.outputs();
     assert_eq!((&out["role"], &out["status"]), (&json!("DELEGATED_ADMIN"), &json!("FAILED")));
     assert_eq!(sorted_strings(&out["failing"]).len(), 251);
@@ -293,6 +294,7 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
     assert_eq!(emu.count("DescribeOrganizationConfiguration"), 1);
     assert_eq!(emu.count("GetMember"), 1);
     assert_eq!(emu.count("BatchGetAccountStatus"), 0, "a member's ECR status does not decide anything here");
+    assert_eq!(emu.count("DescribeOrganization"), 0, "GetMember proved the member");
 
     // Every Inspector organization call refuses a standalone account, which proves no role; AWS
     // Organizations answering AWSOrganizationsNotInUseException proves it: STANDALONE without
