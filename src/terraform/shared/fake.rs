@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::Shared;
-use crate::aws::clients::Clients;
+use crate::aws::clients::{Clients, Settings};
 use crate::aws::ecr::{EcrApi, ImageDates};
 use crate::aws::inspector::api::{DelegatedAdmin, DelegatedAdminApi, DelegatedAdminPage, InspectorApi};
 use crate::aws::organizations::fake::FakeOrganizations;
@@ -65,7 +65,8 @@ pub fn shared_with_admin(
     securityhub: Arc<dyn SecurityHubApi>,
     delegated_admin: Arc<dyn DelegatedAdminApi>,
 ) -> Shared {
-    let shared = Shared::default();
+    // The provider's Region is `region`, as a provider block with `region` set would make it.
+    let shared = Shared::configured(Settings { region: Some(region.to_owned()), ..Settings::default() });
     let clients = Clients {
         region: region.to_owned(),
         inspector,

@@ -1,8 +1,25 @@
 use super::*;
-use crate::aws::clients::Settings;
 
+/// A handle over in-memory fakes: a unit test makes no AWS call, not even one that would fail
+/// offline (a plan asks Security Hub whether the control is enabled).
 fn shared() -> Arc<Shared> {
-    Arc::new(Shared::configured(Settings { region: Some("us-east-1".into()), ..Settings::default() }))
+    use crate::aws::securityhub::api::{AssociationStatus, ControlAssociation};
+    use crate::domain::findings::fake::FakeSecurityHub;
+    use crate::domain::scanning::fake::FakeInspector;
+    let hub = FakeSecurityHub::default();
+    let enabled = ControlAssociation {
+        standards_arn: "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+            .into(),
+        status: Some(AssociationStatus::Enabled),
+        updated_reason: None,
+    };
+    hub.inner.lock().unwrap().associations.insert(DEFAULT_CONTROL.into(), vec![enabled]);
+    Arc::new(crate::terraform::shared::fake::shared_with(
+        "us-east-1",
+        "123456789012",
+        Arc::new(FakeInspector::new(0)),
+        Arc::new(hub),
+    ))
 }
 
 fn in_region(region: &str) -> Value<String> {
