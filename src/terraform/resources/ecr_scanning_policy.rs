@@ -26,7 +26,7 @@ const GLOBAL_REGION: &str = "us-east-1";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct PolicyState {
+pub struct State {
     pub id: Value<String>,
     pub arn: Value<String>,
     pub name: Value<String>,
@@ -44,7 +44,7 @@ pub struct EcrScanningPolicy {
 }
 
 /// Checks every argument that is known, naming it; no AWS call.
-pub fn check(diags: &mut Diagnostics, config: &PolicyState) {
+pub fn check(diags: &mut Diagnostics, config: &State) {
     if let Value::Value(name) = &config.name {
         let ok = (1..=128).contains(&name.chars().count());
         let result = if ok { Ok(()) } else { Err("must be 1 to 128 characters".to_owned()) };
@@ -75,7 +75,7 @@ pub fn check(diags: &mut Diagnostics, config: &PolicyState) {
     }
 }
 
-impl PolicyState {
+impl State {
     fn wanted(&self) -> Wanted {
         Wanted {
             name: self.name.as_ref_option().cloned().unwrap_or_default(),
@@ -191,12 +191,7 @@ impl EcrScanningPolicy {
 }
 
 /// The state after an apply that may have stopped part way: what was done, and the error.
-fn applied_state(
-    diags: &mut Diagnostics,
-    prior: Option<&PolicyState>,
-    mut planned: PolicyState,
-    applied: Applied,
-) -> PolicyState {
+fn applied_state(diags: &mut Diagnostics, prior: Option<&State>, mut planned: State, applied: Applied) -> State {
     if let Some(summary) = &applied.summary {
         planned.id = Value::Value(summary.id.clone());
         planned.arn = Value::Value(summary.arn.clone());
@@ -221,7 +216,7 @@ fn applied_state(
 
 #[async_trait]
 impl Resource for EcrScanningPolicy {
-    type State<'a> = PolicyState;
+    type State<'a> = State;
     type PrivateState<'a> = Option<Private>;
     type ProviderMetaState<'a> = ValueEmpty;
 
@@ -229,7 +224,7 @@ impl Resource for EcrScanningPolicy {
         Some(Schema { version: 0, block: Self::schema_block() })
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: PolicyState) -> Option<()> {
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: State) -> Option<()> {
         check(diags, &config);
         Some(())
     }
@@ -237,10 +232,10 @@ impl Resource for EcrScanningPolicy {
     async fn read<'a>(
         &self,
         diags: &mut Diagnostics,
-        state: PolicyState,
+        state: State,
         private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(PolicyState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let Some(id) = state.id.as_ref_option().cloned() else { return Some((state, private)) };
         let org = self.org(diags).await?;
         match ecr_policy::read(org.as_ref(), &id).await {
@@ -257,57 +252,57 @@ impl Resource for EcrScanningPolicy {
     async fn plan_create<'a>(
         &self,
         diags: &mut Diagnostics,
-        proposed: PolicyState,
-        config: PolicyState,
+        proposed: State,
+        config: State,
         _meta: ValueEmpty,
-    ) -> Option<(PolicyState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         check(diags, &config);
         let content = proposed.planned_content();
         let description = match proposed.description {
             Value::Null => Value::Value(String::new()),
             d => d,
         };
-        let planned = PolicyState { id: Value::Unknown, arn: Value::Unknown, content, description, ..proposed };
+        let planned = State { id: Value::Unknown, arn: Value::Unknown, content, description, ..proposed };
         Some((planned, Some(Private::default())))
     }
 
     async fn plan_update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: PolicyState,
-        proposed: PolicyState,
-        config: PolicyState,
+        prior: State,
+        proposed: State,
+        config: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(PolicyState, Option<Private>, Vec<AttributePath>)> {
+    ) -> Option<(State, Option<Private>, Vec<AttributePath>)> {
         check(diags, &config);
         let content = proposed.planned_content();
         let description = match config.description {
             Value::Null => Value::Value(String::new()),
             d => d,
         };
-        let planned = PolicyState { id: prior.id, arn: prior.arn, content, description, ..proposed };
+        let planned = State { id: prior.id, arn: prior.arn, content, description, ..proposed };
         Some((planned, Some(Private::default()), vec![]))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
-        _prior: PolicyState,
+        _prior: State,
         _prior_private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<Option<Private>> {
-        Some(Some(Private { destroy_planned: true }))
+        Private::planned_destroy()
     }
 
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
-        planned: PolicyState,
-        _config: PolicyState,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(PolicyState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let org = self.org(diags).await?;
         let applied = ecr_policy::create(org.as_ref(), &planned.wanted()).await;
         if applied.summary.is_none() {
@@ -321,12 +316,12 @@ impl Resource for EcrScanningPolicy {
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: PolicyState,
-        planned: PolicyState,
-        _config: PolicyState,
+        prior: State,
+        planned: State,
+        _config: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
-    ) -> Option<(PolicyState, Option<Private>)> {
+    ) -> Option<(State, Option<Private>)> {
         let org = self.org(diags).await?;
         let id = prior.id.as_ref_option().cloned().unwrap_or_default();
         let mut before = prior.wanted();
@@ -341,7 +336,7 @@ impl Resource for EcrScanningPolicy {
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
-        prior: PolicyState,
+        prior: State,
         _private: Option<Private>,
         _meta: ValueEmpty,
     ) -> Option<()> {
@@ -361,14 +356,14 @@ impl Resource for EcrScanningPolicy {
         }
     }
 
-    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(PolicyState, Option<Private>)> {
+    async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(State, Option<Private>)> {
         if let Err(e) = ecr_policy::check_policy_id(&id) {
             diag::invalid_import(diags, &id, &e, "Use the policy id, e.g. p-examplepolicyid111");
             return None;
         }
         let org = self.org(diags).await?;
         match ecr_policy::read(org.as_ref(), &id).await {
-            Ok(Some(found)) => Some((PolicyState::default().with_found(found), Some(Private::default()))),
+            Ok(Some(found)) => Some((State::default().with_found(found), Some(Private::default()))),
             Ok(None) => {
                 diag::error(
                     diags,

@@ -10,6 +10,7 @@ use super::Shared;
 use crate::aws::clients::{Clients, Settings};
 use crate::aws::ecr::{EcrApi, ImageDates};
 use crate::aws::inspector::api::{DelegatedAdmin, DelegatedAdminApi, DelegatedAdminPage, InspectorApi};
+use crate::aws::organizations::api::OrganizationsApi;
 use crate::aws::organizations::fake::FakeOrganizations;
 use crate::aws::securityhub::api::SecurityHubApi;
 use crate::aws::{AwsError, ErrorClass};
@@ -65,6 +66,19 @@ pub fn shared_with_admin(
     securityhub: Arc<dyn SecurityHubApi>,
     delegated_admin: Arc<dyn DelegatedAdminApi>,
 ) -> Shared {
+    let none = Arc::new(FakeOrganizations::new(true));
+    shared_with_all(region, caller, inspector, securityhub, delegated_admin, none)
+}
+
+/// [`shared_with_admin`], with `organizations` serving AWS Organizations.
+pub fn shared_with_all(
+    region: &str,
+    caller: &str,
+    inspector: Arc<dyn InspectorApi>,
+    securityhub: Arc<dyn SecurityHubApi>,
+    delegated_admin: Arc<dyn DelegatedAdminApi>,
+    organizations: Arc<dyn OrganizationsApi>,
+) -> Shared {
     // The provider's Region is `region`, as a provider block with `region` set would make it.
     let shared = Shared::configured(Settings { region: Some(region.to_owned()), ..Settings::default() });
     let clients = Clients {
@@ -73,8 +87,7 @@ pub fn shared_with_admin(
         securityhub,
         delegated_admin,
         ecr: Arc::new(NoEcr),
-        // An organization with no Inspector policy.
-        organizations: Arc::new(FakeOrganizations::new(true)),
+        organizations,
     };
     // Wrapped as `clients_in` wraps what it builds, so unit tests go through the same decorators.
     let cell = tokio::sync::OnceCell::new_with(Some(Arc::new(clients.stoppable(Arc::new(shared.stop.clone())))));

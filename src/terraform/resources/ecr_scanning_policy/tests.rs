@@ -1,17 +1,17 @@
 use super::*;
 use crate::terraform::values::string_set;
 
-fn config(regions: &[&str], targets: &[&str]) -> PolicyState {
+fn config(regions: &[&str], targets: &[&str]) -> State {
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    PolicyState {
+    State {
         name: Value::Value("ecr".into()),
         enable_in_regions: string_set(&owned(regions)),
         target_ids: string_set(&owned(targets)),
-        ..PolicyState::default()
+        ..State::default()
     }
 }
 
-fn errors(config: &PolicyState) -> Vec<(String, AttributePath)> {
+fn errors(config: &State) -> Vec<(String, AttributePath)> {
     let mut diags = Diagnostics::default();
     check(&mut diags, config);
     diags.errors.iter().map(|d| (d.detail.to_string(), d.attribute.clone())).collect()
@@ -32,7 +32,7 @@ fn bad_arguments_are_refused_naming_the_attribute() {
     long.name = Value::Value("x".repeat(129));
     assert_eq!(errors(&long)[0].1, AttributePath::new("name"));
     // Unknown values are checked once known.
-    let unknown = PolicyState { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
+    let unknown = State { enable_in_regions: Value::Unknown, target_ids: Value::Unknown, ..config(&[], &[]) };
     assert!(errors(&unknown).is_empty());
 }
 
@@ -56,4 +56,46 @@ async fn a_bad_import_id_is_refused_without_aws() {
     let mut diags = Diagnostics::default();
     assert!(resource.import(&mut diags, "ou-ab12-abcdefgh".into()).await.is_none());
     assert!(diags.errors[0].detail.contains("p-"), "{}", diags.errors[0].detail);
+}
+
+fn over(org: Arc<crate::aws::organizations::fake::FakeOrganizations>) -> EcrScanningPolicy {
+    use crate::domain::findings::fake::FakeSecurityHub;
+    use crate::domain::scanning::fake::FakeInspector;
+    use crate::terraform::shared::fake::{shared_with_all, NoDelegatedAdmin};
+    let shared = shared_with_all(
+        "us-east-1",
+        "111111111111",
+        Arc::new(FakeInspector::new(0)),
+        Arc::new(FakeSecurityHub::default()),
+        Arc::new(NoDelegatedAdmin),
+        org,
+    );
+    EcrScanningPolicy::new(Arc::new(shared))
+}
+
+/// Only PolicyNotFoundException makes the policy gone; a refused read keeps it, with the error.
+#[tokio::test]
+async fn a_refused_read_keeps_the_state_and_only_not_found_is_gone() {
+    let org = Arc::new(crate::aws::organizations::fake::FakeOrganizations::new(true));
+    let id = org.add_policy("ecr", &ecr_policy::document(&["us-east-1".to_owned()].into()), &["r-ab12"]);
+    let resource = over(org.clone());
+    let state = State { id: Value::Value(id.clone()), ..config(&["us-east-1"], &["r-ab12"]) };
+
+    let mut diags = Diagnostics::default();
+    let (read, _) = resource.read(&mut diags, state.clone(), None, ValueEmpty::default()).await.expect("found");
+    assert!(diags.errors.is_empty(), "{:?}", diags.errors.iter().map(|d| d.detail.to_string()).collect::<Vec<_>>());
+    assert_eq!(read.target_ids, string_set(&["r-ab12".to_owned()]));
+    assert!(read.arn.as_ref_option().is_some_and(|a| a.ends_with(&id)));
+
+    org.inner.lock().unwrap().access_denied = true;
+    let mut diags = Diagnostics::default();
+    let kept = resource.read(&mut diags, state.clone(), None, ValueEmpty::default()).await;
+    assert_eq!(kept.map(|(s, _)| s), Some(state.clone()), "refused: kept as it was");
+    assert!(diags.errors[0].detail.contains("AccessDeniedException"), "{}", diags.errors[0].detail);
+
+    org.inner.lock().unwrap().access_denied = false;
+    org.inner.lock().unwrap().policies.clear();
+    let mut diags = Diagnostics::default();
+    assert_eq!(resource.read(&mut diags, state, None, ValueEmpty::default()).await, None, "deleted outside: gone");
+    assert!(diags.errors.is_empty());
 }
