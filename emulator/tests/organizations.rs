@@ -128,6 +128,34 @@ async fn callers_outside_the_organization_or_without_rights_are_refused() {
     assert_eq!((first["service"].as_str(), first["operation"].as_str()), (Some("organizations"), Some("ListRoots")));
 }
 
+/// DescribeOrganization answers every account of the organization, whatever its role, and
+/// AWSOrganizationsNotInUseException to an account outside it or while there is none: the
+/// provider reads that answer as proof of a standalone account.
+#[tokio::test]
+async fn describe_organization_answers_every_account_in_it_and_no_one_outside() {
+    let (addr, _) = world(true).await;
+    for account in [MGMT, OUTSIDER] {
+        let (code, _) = refused(addr, account, "DescribeOrganization", json!({})).await;
+        assert_eq!(code, "AWSOrganizationsNotInUseException", "{account}, no organization yet");
+    }
+    let body = json!({"management_account": MGMT, "accounts": {MEMBER: "Root", ADMIN: "Root", OTHER: "Root"}, "policy_admin": ADMIN});
+    let view = control(addr, "PUT", "/_emulator/organizations", body).await;
+    let id = view["id"].as_str().expect("an organization id").to_string();
+    for account in [MGMT, MEMBER, ADMIN, OTHER] {
+        let v = ok(addr, account, "DescribeOrganization", json!({})).await;
+        let o = &v["Organization"];
+        assert_eq!(
+            (o["Id"].as_str(), o["MasterAccountId"].as_str()),
+            (Some(id.as_str()), Some(MGMT)),
+            "{account}: {v}"
+        );
+    }
+    let (code, v) = refused(addr, OUTSIDER, "DescribeOrganization", json!({})).await;
+    assert_eq!(code, "AWSOrganizationsNotInUseException", "{v}");
+    let log = control(addr, "GET", "/_emulator/requests", Value::Null).await;
+    assert_eq!(log["counts"]["DescribeOrganization"], 7);
+}
+
 #[tokio::test]
 async fn policy_lifecycle_and_its_errors() {
     let (addr, view) = world(false).await;

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::aws::inspector::organization::{Member, RelationshipStatus};
-use crate::aws::organizations::api::OrganizationsApi;
+use crate::aws::organizations::api::{Organization, OrganizationsApi};
 use crate::aws::{AwsError, InspectorApi, InspectorStatus};
 use crate::domain::batch::for_each_chunk;
 use crate::domain::ecr_policy::EcrDecision;
@@ -55,9 +55,17 @@ impl Role {
 pub enum EvaluationError {
     /// A read failed, was refused, or ran out of time.
     Read(ReadError),
-    /// Inspector's answers do not prove a role: DescribeOrganizationConfiguration failed and
-    /// GetMember (when asked) did not show a membership. `membership` says what GetMember answered.
-    RoleUnknown { caller: String, region: String, describe: AwsError, membership: Option<String> },
+    /// The answers prove no role: DescribeOrganizationConfiguration failed, GetMember (when asked)
+    /// did not show a membership, and DescribeOrganization (when asked) did not say the account
+    /// is in no organization. `membership` says what GetMember answered, `organization` what
+    /// DescribeOrganization did.
+    RoleUnknown {
+        caller: String,
+        region: String,
+        describe: AwsError,
+        membership: Option<String>,
+        organization: Option<Result<Organization, AwsError>>,
+    },
     /// Inspector's answers prove a role other than `expected_role`.
     NotExpected { caller: String, region: String, expected: Role, found: Role, evidence: String },
 }
@@ -88,19 +96,30 @@ impl fmt::Display for EvaluationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EvaluationError::Read(e) => write!(f, "{e}"),
-            EvaluationError::RoleUnknown { caller, region, describe, membership } => {
+            EvaluationError::RoleUnknown { caller, region, describe, membership, organization } => {
                 let op = describe.operation;
                 write!(f, "Inspector did not answer inspector2:{op} for account {caller} in {region} ({describe})")?;
                 if let Some(membership) = membership {
-                    write!(f, ", and inspector2:GetMember of {caller} did not show it as a member ({membership})")?;
+                    write!(f, ", inspector2:GetMember of {caller} did not show it as a member ({membership})")?;
                 }
-                write!(
-                    f,
-                    ". A refused or failed read is not evidence of a role: {caller} may be the delegated administrator \
-                     whose role lacks inspector2:{op}, or a standalone account. Grant the delegated administrator's \
-                     role inspector2:{op} and inspector2:ListMembers, or set expected_role (STANDALONE, \
-                     DELEGATED_ADMIN or MEMBER) to say which {caller} is."
-                )
+                match organization {
+                    Some(Ok(o)) => write!(
+                        f,
+                        ", and organizations:DescribeOrganization says it belongs to organization {} (management \
+                         account {}), so it is not a standalone account. A refused or failed read is not evidence \
+                         of a role: {caller} may be the delegated administrator whose role lacks inspector2:{op}, or an \
+                         account of that organization that is neither Inspector's delegated administrator nor its \
+                         member. Grant the delegated administrator's role inspector2:{op} and inspector2:ListMembers, \
+                         or set expected_role (STANDALONE, DELEGATED_ADMIN or MEMBER) to say which {caller} is.",
+                        o.id, o.management_account_id
+                    ),
+                    Some(Err(e)) => write!(
+                        f,
+                        ", and Organizations did not answer organizations:DescribeOrganization ({e}). {}",
+                        unknown_advice(caller, op)
+                    ),
+                    None => write!(f, ". {}", unknown_advice(caller, op)),
+                }
             }
             EvaluationError::NotExpected { caller, region, expected, found, evidence } => write!(
                 f,
@@ -111,6 +130,17 @@ impl fmt::Display for EvaluationError {
             ),
         }
     }
+}
+
+/// What to do when neither Inspector nor Organizations proved a role.
+fn unknown_advice(caller: &str, op: &str) -> String {
+    format!(
+        "A refused or failed read is not evidence of a role: {caller} may be the delegated administrator whose role \
+         lacks inspector2:{op}, or a standalone account. Grant the delegated administrator's role inspector2:{op} and \
+         inspector2:ListMembers, grant a standalone account organizations:DescribeOrganization (its answer that the \
+         account is in no organization proves STANDALONE), or set expected_role (STANDALONE, DELEGATED_ADMIN or \
+         MEMBER) to say which {caller} is."
+    )
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,21 +216,27 @@ impl Evaluation {
 }
 
 /// Evaluates Inspector.2 for `caller` in `region`. The role comes only from positive evidence:
-/// DescribeOrganizationConfiguration answers only the delegated administrator, and GetMember of
-/// the caller names a member's administrator. When that evidence is missing, `expected` (the
-/// user's `expected_role`) decides; without it the evaluation fails naming the permission.
+/// DescribeOrganizationConfiguration answers only the delegated administrator, GetMember of the
+/// caller names a member's administrator, and Organizations' DescribeOrganization answering
+/// AWSOrganizationsNotInUseException proves an account in no organization, which no delegated
+/// administrator can cover: STANDALONE. When that evidence is missing, `expected` (the user's
+/// `expected_role`) decides; without it the evaluation fails naming the permissions.
 ///
-/// Costs one DescribeOrganizationConfiguration; then, for the administrator, every ListMembers
-/// page and one BatchGetAccountStatus per 100 judged accounts; otherwise one GetMember (none when
-/// `expected` is DELEGATED_ADMIN) and, for a standalone account, one BatchGetAccountStatus.
+/// Costs, by role: the administrator, one DescribeOrganizationConfiguration, every ListMembers
+/// page and one BatchGetAccountStatus per 100 judged accounts; a member, one
+/// DescribeOrganizationConfiguration and one GetMember; a standalone account, one each of
+/// DescribeOrganizationConfiguration, GetMember, DescribeOrganization (none when `expected` is
+/// set) and BatchGetAccountStatus. `expected` DELEGATED_ADMIN needs no GetMember.
 pub async fn evaluate(
     api: &dyn InspectorApi,
+    org: &dyn OrganizationsApi,
     limit: &mut Limit,
     caller: &str,
     region: &str,
     expected: Option<&Role>,
 ) -> Result<Evaluation, EvaluationError> {
-    let (role, auto_enable_ecr, unread) = decide_role(api, limit, caller, region, expected).await?;
+    let asking = Asking { api, org, caller, region, expected };
+    let (role, auto_enable_ecr, unread) = asking.decide_role(limit).await?;
     let judged = match &role {
         Role::Member(admin) => return Ok(not_applicable(admin.clone())),
         Role::DelegatedAdmin => judged_accounts(caller, organization::list_members(api, limit, caller, region).await?),
@@ -221,84 +257,116 @@ pub async fn evaluate(
     Ok(Evaluation { role, status, accounts, failing_account_ids, auto_enable_ecr, unread_configuration })
 }
 
-/// The caller's role, the organization's auto-enable ECR flag when DescribeOrganizationConfiguration
-/// answered, and its error when it did not.
-async fn decide_role(
-    api: &dyn InspectorApi,
-    limit: &mut Limit,
-    caller: &str,
-    region: &str,
-    expected: Option<&Role>,
-) -> Result<(Role, Option<bool>, Option<AwsError>), EvaluationError> {
-    let config =
-        organization::retrying(limit, "DescribeOrganizationConfiguration", || api.organization_configuration()).await?;
-    match config {
-        Ok(config) => match expected {
-            Some(expected) if *expected != Role::DelegatedAdmin => {
-                let evidence = "Inspector answered DescribeOrganizationConfiguration, which it answers only the \
-                                delegated administrator";
-                Err(not_expected(caller, region, expected, Role::DelegatedAdmin, evidence.to_owned()))
-            }
-            _ => Ok((Role::DelegatedAdmin, Some(config.auto_enable.ecr), None)),
-        },
-        Err(describe) => {
-            let role = role_without_configuration(api, limit, caller, region, expected, &describe).await?;
-            Ok((role, None, Some(describe)))
-        }
-    }
+/// Who is asked about the caller's role, and what the user expects it to be.
+struct Asking<'a> {
+    api: &'a dyn InspectorApi,
+    org: &'a dyn OrganizationsApi,
+    caller: &'a str,
+    region: &'a str,
+    expected: Option<&'a Role>,
 }
 
-fn not_expected(caller: &str, region: &str, expected: &Role, found: Role, evidence: String) -> EvaluationError {
-    EvaluationError::NotExpected {
-        caller: caller.to_owned(),
-        region: region.to_owned(),
-        expected: expected.clone(),
-        found,
-        evidence,
-    }
-}
-
-/// The role of a caller whose DescribeOrganizationConfiguration failed (`describe`). A member is
-/// proven by GetMember of its own account naming another administrator; nothing else proves a
-/// role here, so `expected` decides, and without it the evaluation fails. A DELEGATED_ADMIN
-/// expectation needs no GetMember: ListMembers, read next, is its evidence.
-async fn role_without_configuration(
-    api: &dyn InspectorApi,
-    limit: &mut Limit,
-    caller: &str,
-    region: &str,
-    expected: Option<&Role>,
-    describe: &AwsError,
-) -> Result<Role, EvaluationError> {
-    let unknown = |membership: Option<String>| EvaluationError::RoleUnknown {
-        caller: caller.to_owned(),
-        region: region.to_owned(),
-        describe: describe.clone(),
-        membership,
-    };
-    match expected {
-        Some(Role::DelegatedAdmin) => return Ok(Role::DelegatedAdmin),
-        None if !organization::is_access_denied(describe) => return Err(unknown(None)),
-        _ => {}
-    }
-    let answer = organization::retrying(limit, "GetMember", || api.get_member(caller)).await?;
-    let membership = match answer {
-        Ok(Member { delegated_admin_account_id: Some(admin), .. }) if !admin.is_empty() && admin != caller => {
-            let found = Role::Member(Some(admin.clone()));
-            return match expected {
-                Some(Role::Standalone) => {
-                    let evidence = format!("Inspector's GetMember names {admin} as its delegated administrator");
-                    Err(not_expected(caller, region, &Role::Standalone, found, evidence))
+impl Asking<'_> {
+    /// The caller's role, the organization's auto-enable ECR flag when
+    /// DescribeOrganizationConfiguration answered, and its error when it did not.
+    async fn decide_role(&self, limit: &mut Limit) -> Result<(Role, Option<bool>, Option<AwsError>), EvaluationError> {
+        let api = self.api;
+        let config =
+            organization::retrying(limit, "DescribeOrganizationConfiguration", || api.organization_configuration())
+                .await?;
+        match config {
+            Ok(config) => match self.expected {
+                Some(expected) if *expected != Role::DelegatedAdmin => {
+                    let evidence = "Inspector answered DescribeOrganizationConfiguration, which it answers only the \
+                                    delegated administrator";
+                    Err(self.not_expected(expected, Role::DelegatedAdmin, evidence.to_owned()))
                 }
-                _ => Ok(found),
-            };
+                _ => Ok((Role::DelegatedAdmin, Some(config.auto_enable.ecr), None)),
+            },
+            Err(describe) => {
+                let role = self.role_without_configuration(limit, &describe).await?;
+                Ok((role, None, Some(describe)))
+            }
         }
-        Ok(_) => "it answered with no other delegated administrator".to_owned(),
-        Err(e) => e.to_string(),
-    };
-    match expected {
-        Some(role) => Ok(role.clone()),
-        None => Err(unknown(Some(membership))),
+    }
+
+    fn not_expected(&self, expected: &Role, found: Role, evidence: String) -> EvaluationError {
+        EvaluationError::NotExpected {
+            caller: self.caller.to_owned(),
+            region: self.region.to_owned(),
+            expected: expected.clone(),
+            found,
+            evidence,
+        }
+    }
+
+    fn unknown(
+        &self,
+        describe: &AwsError,
+        membership: Option<String>,
+        organization: Option<Result<Organization, AwsError>>,
+    ) -> EvaluationError {
+        EvaluationError::RoleUnknown {
+            caller: self.caller.to_owned(),
+            region: self.region.to_owned(),
+            describe: describe.clone(),
+            membership,
+            organization,
+        }
+    }
+
+    /// The role of a caller whose DescribeOrganizationConfiguration failed (`describe`). A member is
+    /// proven by GetMember of its own account naming another administrator; then `expected`
+    /// decides; without it, an account in no organization is STANDALONE, and any other answer
+    /// fails. A DELEGATED_ADMIN expectation needs no GetMember: ListMembers, read next, is its
+    /// evidence.
+    async fn role_without_configuration(
+        &self,
+        limit: &mut Limit,
+        describe: &AwsError,
+    ) -> Result<Role, EvaluationError> {
+        match self.expected {
+            Some(Role::DelegatedAdmin) => return Ok(Role::DelegatedAdmin),
+            None if !organization::is_access_denied(describe) => return Err(self.unknown(describe, None, None)),
+            _ => {}
+        }
+        let (api, caller) = (self.api, self.caller);
+        let answer = organization::retrying(limit, "GetMember", || api.get_member(caller)).await?;
+        let membership = match answer {
+            Ok(Member { delegated_admin_account_id: Some(admin), .. }) if !admin.is_empty() && admin != caller => {
+                let found = Role::Member(Some(admin.clone()));
+                return match self.expected {
+                    Some(Role::Standalone) => {
+                        let evidence = format!("Inspector's GetMember names {admin} as its delegated administrator");
+                        Err(self.not_expected(&Role::Standalone, found, evidence))
+                    }
+                    _ => Ok(found),
+                };
+            }
+            Ok(_) => "it answered with no other delegated administrator".to_owned(),
+            Err(e) => e.to_string(),
+        };
+        match self.expected {
+            Some(role) => Ok(role.clone()),
+            None => self.standalone_or_unknown(limit, describe, membership).await,
+        }
+    }
+
+    /// STANDALONE when Organizations says the caller is in no organization; otherwise the role
+    /// stays unknown, with what DescribeOrganization answered.
+    async fn standalone_or_unknown(
+        &self,
+        limit: &mut Limit,
+        describe: &AwsError,
+        membership: String,
+    ) -> Result<Role, EvaluationError> {
+        let org = self.org;
+        let answer = organization::retrying(limit, "DescribeOrganization", || org.describe_organization()).await?;
+        match answer {
+            Ok(None) => Ok(Role::Standalone),
+            Ok(Some(o)) => Err(self.unknown(describe, Some(membership), Some(Ok(o)))),
+            Err(e) => Err(self.unknown(describe, Some(membership), Some(Err(e)))),
+        }
     }
 }
 

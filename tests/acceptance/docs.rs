@@ -236,7 +236,13 @@ fn missing_from_permissions(index: &str, operations: &std::collections::BTreeSet
 #[test]
 fn every_aws_operation_the_code_calls_is_in_the_permissions_section() {
     let operations = operations_in_source();
-    for expected in ["inspector2:ListMembers", "inspector2:DescribeOrganizationConfiguration", "ecr:DescribeImages"] {
+    for expected in [
+        "inspector2:ListMembers",
+        "inspector2:DescribeOrganizationConfiguration",
+        "ecr:DescribeImages",
+        "organizations:DescribeOrganization",
+        "organizations:DescribeEffectivePolicy",
+    ] {
         assert!(operations.contains(expected), "the scan of the source misses {expected}: {operations:?}");
     }
     assert!(operations.len() >= 17, "{} operations found: {operations:?}", operations.len());

@@ -105,7 +105,7 @@ fn a_destroy_over_policy_managed_accounts_succeeds_and_leaves_them_enabled() {
 
     // An Inspector policy on the OU Prod now keeps M2's ECR scanning on.
     let prod = emu.ou_id("Prod");
-    let pol = workspace("policy-managed-policy", &emu, "AKIDMGMT", &policy(&[US], &[prod.clone()], ""));
+    let pol = workspace("policy-managed-policy", &emu, "AKIDMGMT", &policy(&[US], std::slice::from_ref(&prod), ""));
     pol.apply().ok();
     assert_eq!(emu.resource_state(M2, "ECR"), "ENABLED");
 
@@ -321,7 +321,8 @@ fn a_refused_read_is_an_error_not_a_deleted_policy() {
 fn a_root_without_inspector_policies_gets_the_remedy_and_nothing_is_created() {
     let emu = organization(true);
     let root = emu.root_id();
-    let ws = workspace("policy-type-off", &emu, "AKIDMGMT", &policy(&["ALL_SUPPORTED"], &[root.clone()], ""));
+    let ws =
+        workspace("policy-type-off", &emu, "AKIDMGMT", &policy(&["ALL_SUPPORTED"], std::slice::from_ref(&root), ""));
     let run = ws.apply().failed();
     let text = run.all();
     let remedy = format!("aws organizations enable-policy-type --root-id {root} --policy-type INSPECTOR_POLICY");

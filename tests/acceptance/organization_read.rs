@@ -201,6 +201,7 @@ fn compliance_of_250_members_fails_then_passes_after_one_apply_at_the_documented
     assert_eq!(emu.count("BatchGetAccountStatus"), 3, "ceil(251/100)");
     assert_eq!(emu.count("DescribeOrganizationConfiguration"), 1);
     assert_eq!(emu.count("GetMember"), 0);
+    assert_eq!(emu.count("DescribeOrganization"), 0, "the administrator costs no Organizations call");
     let out = ws.outputs();
     assert_eq!((&out["role"], &out["status"]), (&json!("DELEGATED_ADMIN"), &json!("FAILED")));
     assert_eq!(sorted_strings(&out["failing"]).len(), 251);
@@ -293,9 +294,11 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
     assert_eq!(emu.count("DescribeOrganizationConfiguration"), 1);
     assert_eq!(emu.count("GetMember"), 1);
     assert_eq!(emu.count("BatchGetAccountStatus"), 0, "a member's ECR status does not decide anything here");
+    assert_eq!(emu.count("DescribeOrganization"), 0, "GetMember proved the member");
 
-    // Every organization call refuses a standalone account: that proves no role, so it takes
-    // expected_role to judge it.
+    // Every Inspector organization call refuses a standalone account, which proves no role; AWS
+    // Organizations answering AWSOrganizationsNotInUseException proves it: STANDALONE without
+    // expected_role, at exactly one DescribeOrganization more than with it.
     emu.set_account(STANDALONE, json!({"resource_state": {"ECR": "ENABLED"}}));
     let ws = workspace_as(
         "compliance-standalone",
@@ -303,23 +306,24 @@ fn a_member_is_not_applicable_and_a_standalone_account_is_judged_alone() {
         "AKIDSTANDALONE",
         &format!("{}{PASSED_CHECK}", compliance_config()),
     );
-    emu.clear_log();
-    let text = ws.plan().failed().all();
-    assert!(text.contains("Inspector.2 cannot be judged: the role is not known"), "{text}");
-    assert!(text.contains("set expected_role"), "{text}");
-    assert_eq!(emu.count("BatchGetAccountStatus"), 0, "nothing judged");
-    ws.config(&format!("{}{PASSED_CHECK}", expecting("STANDALONE")));
-    emu.clear_log();
-    let run = ws.apply().ok();
-    assert!(!run.all().contains("Check block assertion failed"), "{}", run.all());
-    let out = ws.outputs();
-    assert_eq!((&out["role"], &out["status"]), (&json!("STANDALONE"), &json!("PASSED")));
-    assert_eq!(ws.state_of(COMPLIANCE)["auto_enable_ecr"], Value::Null);
-    let judged = out["accounts"].as_array().expect("accounts is a list");
-    assert_eq!(judged.len(), 1);
-    assert_eq!(str_field(&judged[0], "account_id"), STANDALONE);
     let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"];
-    assert_eq!(calls.map(|op| emu.count(op)), [1, 1, 0, 1]);
+    let mut total = Vec::new();
+    for (config, describe_organization) in [(compliance_config(), 1), (expecting("STANDALONE"), 0)] {
+        ws.config(&format!("{config}{PASSED_CHECK}"));
+        emu.clear_log();
+        let run = ws.apply().ok();
+        assert!(!run.all().contains("Check block assertion failed"), "{}", run.all());
+        let out = ws.outputs();
+        assert_eq!((&out["role"], &out["status"]), (&json!("STANDALONE"), &json!("PASSED")), "{config}");
+        assert_eq!(ws.state_of(COMPLIANCE)["auto_enable_ecr"], Value::Null);
+        let judged = out["accounts"].as_array().expect("accounts is a list");
+        assert_eq!(judged.len(), 1);
+        assert_eq!(str_field(&judged[0], "account_id"), STANDALONE);
+        assert_eq!(calls.map(|op| emu.count(op)), [1, 1, 0, 1], "{config}");
+        assert_eq!(emu.count("DescribeOrganization"), describe_organization, "{config}");
+        total.push(emu.aws_calls());
+    }
+    assert_eq!(total[0], total[1] + 1, "without expected_role: exactly one call more, DescribeOrganization");
 
     // A member that says it is STANDALONE is refused at expected_role: its membership proves otherwise.
     let ws = workspace_as("compliance-member-expected", &emu, "AKIDMEMBER", &expecting("STANDALONE"));
@@ -342,6 +346,13 @@ fn a_refused_organization_configuration_never_passes() {
     for account in [ADMIN, members[2].as_str(), members[3].as_str()] {
         emu.set_account(account, json!({"resource_state": {"ECR": "ENABLED"}}));
     }
+    // As in AWS, Inspector's delegated administrator and its members are accounts of an AWS
+    // Organizations organization (the emulator keeps the two apart).
+    let accounts: serde_json::Map<String, Value> = std::iter::once(ADMIN)
+        .chain(members.iter().map(String::as_str))
+        .map(|a| (a.to_owned(), json!("Root")))
+        .collect();
+    emu.put_organizations(json!({"management_account": "999999999999", "accounts": accounts}));
     emu.fault(json!({"kind": "access_denied", "operation": "DescribeOrganizationConfiguration"}));
     let ws = workspace_as("compliance-refused", &emu, "AKIDADMIN", &format!("{}{PASSED_CHECK}", compliance_config()));
     emu.clear_log();
@@ -353,12 +364,15 @@ fn a_refused_organization_configuration_never_passes() {
         "{text}"
     );
     assert!(text.contains("AccessDeniedException"), "{text}");
+    assert!(text.contains("organizations:DescribeOrganization says it belongs to organization o-"), "{text}");
+    assert!(text.contains("(management account 999999999999), so it is not a standalone account"), "{text}");
     assert!(text.contains("whose role lacks inspector2:DescribeOrganizationConfiguration"), "{text}");
     assert!(text.contains("set expected_role"), "{text}");
     no_backtrace(&text);
     assert!(!ws.in_state(COMPLIANCE), "no verdict in state");
     let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"];
     assert_eq!(calls.map(|op| emu.count(op)), [1, 1, 0, 0]);
+    assert_eq!(emu.count("DescribeOrganization"), 1);
 
     ws.config(&format!("{}{PASSED_CHECK}", expecting("DELEGATED_ADMIN")));
     emu.clear_log();
@@ -371,6 +385,31 @@ fn a_refused_organization_configuration_never_passes() {
     assert_eq!(out["accounts"].as_array().map(Vec::len), Some(5), "the administrator and its 4 members");
     assert_eq!(ws.state_of(COMPLIANCE)["auto_enable_ecr"], Value::Null, "not read");
     assert_eq!(calls.map(|op| emu.count(op)), [1, 0, 1, 1]);
+    assert_eq!(emu.count("DescribeOrganization"), 0, "expected_role decides");
+}
+
+/// A standalone account refused organizations:DescribeOrganization is not proven STANDALONE:
+/// the read fails naming both permissions and expected_role.
+#[test]
+fn a_standalone_account_refused_describe_organization_is_an_error_naming_both_permissions() {
+    let emu = organization(&accounts(2, 200_000_000_000));
+    emu.set_account(STANDALONE, json!({"resource_state": {"ECR": "ENABLED"}}));
+    emu.fault(json!({"kind": "access_denied", "operation": "DescribeOrganization"}));
+    let ws = workspace_as("compliance-standalone-refused", &emu, "AKIDSTANDALONE", &compliance_config());
+    emu.clear_log();
+    let text = ws.apply().failed().all();
+    assert!(text.contains("Inspector.2 cannot be judged: the role is not known"), "{text}");
+    assert!(text.contains("Inspector did not answer inspector2:DescribeOrganizationConfiguration"), "{text}");
+    assert!(
+        text.contains("Organizations did not answer organizations:DescribeOrganization (DescribeOrganization: AccessDeniedException"),
+        "{text}"
+    );
+    assert!(text.contains("grant a standalone account organizations:DescribeOrganization"), "{text}");
+    assert!(text.contains("set expected_role (STANDALONE, DELEGATED_ADMIN or MEMBER)"), "{text}");
+    no_backtrace(&text);
+    assert!(!ws.in_state(COMPLIANCE), "no verdict in state");
+    let calls = ["DescribeOrganizationConfiguration", "GetMember", "DescribeOrganization", "BatchGetAccountStatus"];
+    assert_eq!(calls.map(|op| emu.count(op)), [1, 1, 1, 0]);
 }
 
 /// The data source and the emulator's Security Hub evaluation apply the same rule: they agree

@@ -61,6 +61,13 @@ impl Root {
     }
 }
 
+/// The organization the caller's account belongs to (DescribeOrganization).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Organization {
+    pub id: String,
+    pub management_account_id: String,
+}
+
 /// A new policy's or a policy update's name, description and document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PolicyInput {
@@ -71,6 +78,9 @@ pub struct PolicyInput {
 
 #[async_trait]
 pub trait OrganizationsApi: Send + Sync {
+    /// DescribeOrganization, which any account of an organization may call: its organization, or
+    /// None when the account is in no organization (AWSOrganizationsNotInUseException, an answer).
+    async fn describe_organization(&self) -> Result<Option<Organization>, AwsError>;
     /// ListRoots, every page.
     async fn list_roots(&self) -> Result<Vec<Root>, AwsError>;
     /// CreatePolicy of type `INSPECTOR_POLICY`, with `tags`.

@@ -6,10 +6,13 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::api::{OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root, TargetType};
+use super::api::{Organization, OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root, TargetType};
 use crate::aws::{AwsError, ErrorClass};
 
 pub const ROOT: &str = "r-ab12";
+pub const ORGANIZATION: &str = "o-fake";
+/// The management account, as the policies' ARNs name it.
+pub const MANAGEMENT: &str = "111111111111";
 
 #[derive(Default)]
 pub struct FakeOrganizations {
@@ -30,6 +33,9 @@ pub struct OrgWorld {
     pub effective: BTreeMap<String, String>,
     /// Every call refused with AccessDeniedException (not the management account).
     pub access_denied: bool,
+    /// The caller's account is in no organization: every call it is allowed answers
+    /// AWSOrganizationsNotInUseException.
+    pub outside_organization: bool,
     /// Errors the next calls answer, whatever they are.
     pub call_errors: VecDeque<AwsError>,
     /// (operation, argument) per call.
@@ -45,6 +51,13 @@ impl FakeOrganizations {
     pub fn new(inspector_policy_enabled: bool) -> Self {
         let f = FakeOrganizations::default();
         f.inner.lock().unwrap().inspector_policy_enabled = inspector_policy_enabled;
+        f
+    }
+
+    /// Organizations as an account in no organization sees it.
+    pub fn outside() -> Self {
+        let f = FakeOrganizations::default();
+        f.inner.lock().unwrap().outside_organization = true;
         f
     }
 
@@ -83,6 +96,13 @@ impl FakeOrganizations {
         if w.access_denied {
             return Err(error(op, "AccessDeniedException", "You don't have permissions to access this resource."));
         }
+        if w.outside_organization {
+            return Err(error(
+                op,
+                "AWSOrganizationsNotInUseException",
+                "Your account is not a member of an organization.",
+            ));
+        }
         Ok(w)
     }
 }
@@ -119,6 +139,15 @@ impl OrgWorld {
 
 #[async_trait]
 impl OrganizationsApi for FakeOrganizations {
+    async fn describe_organization(&self) -> Result<Option<Organization>, AwsError> {
+        match self.begin("DescribeOrganization", "") {
+            Ok(_) => Ok(Some(Organization { id: ORGANIZATION.into(), management_account_id: MANAGEMENT.into() })),
+            // As the SDK implementation reads it: an answer, not a failure.
+            Err(e) if crate::aws::organizations::api::is_not_in_organization(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn list_roots(&self) -> Result<Vec<Root>, AwsError> {
         let w = self.begin("ListRoots", "")?;
         let mut types = BTreeMap::from([("SERVICE_CONTROL_POLICY".to_owned(), "ENABLED".to_owned())]);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use aws_sdk_organizations::types::{self as o, EffectivePolicyType, PolicyType};
 
-use super::api::{OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root, TargetType};
+use super::api::{Organization, OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root, TargetType};
 use crate::aws::errors::{ErrorContext, ServiceErrorCode};
 use crate::aws::{AwsError, ErrorClass};
 
@@ -55,6 +55,23 @@ fn tags(operation: &'static str, tags: &BTreeMap<String, String>) -> Result<Vec<
 
 #[async_trait]
 impl OrganizationsApi for SdkOrganizations {
+    async fn describe_organization(&self) -> Result<Option<Organization>, AwsError> {
+        let error = match self.client.describe_organization().send().await {
+            Ok(out) => {
+                let o = out.organization().ok_or_else(|| missing("DescribeOrganization", "Organization"))?;
+                return Ok(Some(Organization {
+                    id: o.id().unwrap_or_default().to_owned(),
+                    management_account_id: o.master_account_id().unwrap_or_default().to_owned(),
+                }));
+            }
+            Err(e) => self.context.error("DescribeOrganization", &e),
+        };
+        match error.is(ServiceErrorCode::OrganizationsNotInUse) {
+            true => Ok(None),
+            false => Err(error),
+        }
+    }
+
     async fn list_roots(&self) -> Result<Vec<Root>, AwsError> {
         let mut pages = self.client.list_roots().into_paginator().send();
         let mut out = Vec::new();

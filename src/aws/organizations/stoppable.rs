@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::{OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root};
+use super::api::{Organization, OrganizationsApi, Policy, PolicyInput, PolicySummary, PolicyTarget, Root};
 use crate::aws::stop::{unless_stopped, StopWatch};
 use crate::aws::AwsError;
 
@@ -24,6 +24,9 @@ impl StoppableOrganizations {
 
 #[async_trait]
 impl OrganizationsApi for StoppableOrganizations {
+    async fn describe_organization(&self) -> Result<Option<Organization>, AwsError> {
+        unless_stopped(&*self.stop, "DescribeOrganization", self.inner.describe_organization()).await
+    }
     async fn list_roots(&self) -> Result<Vec<Root>, AwsError> {
         unless_stopped(&*self.stop, "ListRoots", self.inner.list_roots()).await
     }

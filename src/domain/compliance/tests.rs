@@ -1,3 +1,4 @@
+use crate::aws::organizations::fake::{FakeOrganizations, MANAGEMENT, ORGANIZATION};
 use crate::aws::{AwsError, ErrorClass};
 use crate::domain::organization::READ_TIMEOUT;
 use crate::domain::scanning::fake::FakeInspector;
@@ -37,8 +38,17 @@ async fn try_run(api: &FakeInspector) -> Result<Evaluation, EvaluationError> {
     expecting(api, None).await
 }
 
+/// The evaluation of a caller whose account is in an AWS Organizations organization.
 async fn expecting(api: &FakeInspector, expected: Option<Role>) -> Result<Evaluation, EvaluationError> {
-    evaluate(api, &mut Limit::deadline_only(READ_TIMEOUT), CALLER, REGION, expected.as_ref()).await
+    asking(api, &FakeOrganizations::new(false), expected).await
+}
+
+async fn asking(
+    api: &FakeInspector,
+    org: &FakeOrganizations,
+    expected: Option<Role>,
+) -> Result<Evaluation, EvaluationError> {
+    evaluate(api, org, &mut Limit::deadline_only(READ_TIMEOUT), CALLER, REGION, expected.as_ref()).await
 }
 
 fn denied(operation: &'static str) -> AwsError {
@@ -216,11 +226,18 @@ async fn a_membership_naming_itself_or_no_administrator_proves_no_role() {
     }
 }
 
+fn refused_organizations() -> FakeOrganizations {
+    let org = FakeOrganizations::new(false);
+    org.inner.lock().unwrap().access_denied = true;
+    org
+}
+
 #[tokio::test(start_paused = true)]
 async fn every_call_refused_proves_no_role_and_names_the_permissions() {
     let api = FakeInspector::new(0);
     api.set(CALLER, "ENABLED");
-    let err = try_run(&api).await.expect_err("a refusal is not evidence of STANDALONE");
+    let org = refused_organizations();
+    let err = asking(&api, &org, None).await.expect_err("a refusal is not evidence of STANDALONE");
     assert_eq!(err.summary(), "Inspector.2 cannot be judged: the role is not known");
     let text = err.to_string();
     assert!(text.starts_with("Inspector did not answer inspector2:DescribeOrganizationConfiguration for account 111111111111 in eu-west-1 (DescribeOrganizationConfiguration: AccessDeniedException: "), "{text}");
@@ -230,27 +247,52 @@ async fn every_call_refused_proves_no_role_and_names_the_permissions() {
         ),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "Organizations did not answer organizations:DescribeOrganization (DescribeOrganization: \
+             AccessDeniedException: You don't have permissions to access this resource.)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("grant a standalone account organizations:DescribeOrganization"), "{text}");
     assert!(text.contains("set expected_role (STANDALONE, DELEGATED_ADMIN or MEMBER)"), "{text}");
     assert!(text.contains("inspector2:ListMembers"), "{text}");
+    let EvaluationError::RoleUnknown { organization: Some(Err(refused)), .. } = &err else { panic!("{err:?}") };
+    assert_eq!(refused.operation, "DescribeOrganization");
     let calls = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"]
         .map(|op| api.count(op));
     assert_eq!(calls, [1, 1, 0, 0], "no status read for an unknown role");
+    assert_eq!((org.count("DescribeOrganization"), org.total_calls()), (1, 1));
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_administrator_refused_its_configuration_is_never_judged_standalone() {
     let (api, _) = administrator_refused_describe();
-    let err = try_run(&api).await.expect_err("the role is not proven");
-    let EvaluationError::RoleUnknown { describe, membership, .. } = &err else { panic!("{err:?}") };
+    let org = FakeOrganizations::new(false);
+    let err = asking(&api, &org, None).await.expect_err("the role is not proven");
+    let EvaluationError::RoleUnknown { describe, membership, organization, .. } = &err else { panic!("{err:?}") };
     assert_eq!(describe, &denied("DescribeOrganizationConfiguration"));
     assert!(membership.as_deref().is_some_and(|m| m.contains("ResourceNotFoundException")), "{membership:?}");
+    let in_organization = Organization { id: ORGANIZATION.into(), management_account_id: MANAGEMENT.into() };
+    assert_eq!(organization, &Some(Ok(in_organization)));
+    let text = err.to_string();
     assert!(
-        err.to_string().contains(
+        text.contains(
+            "organizations:DescribeOrganization says it belongs to organization o-fake (management account \
+             111111111111), so it is not a standalone account"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
             "may be the delegated administrator whose role lacks inspector2:DescribeOrganizationConfiguration"
         ),
-        "{err}"
+        "{text}"
     );
+    assert!(text.contains("neither Inspector's delegated administrator nor its member"), "{text}");
+    assert!(text.contains("set expected_role (STANDALONE, DELEGATED_ADMIN or MEMBER)"), "{text}");
     assert_eq!(api.count("BatchGetAccountStatus"), 0, "nothing judged");
+    assert_eq!(org.count("DescribeOrganization"), 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -463,4 +505,170 @@ async fn a_failing_account_whose_policy_disables_ecr_names_it() {
     let notes = explain_failing(&denied, REGION, &mut e).await;
     assert!(notes.denied.unwrap().contains("AccessDeniedException"));
     assert!(e.accounts.iter().all(|v| v.policy_managed.is_none()));
+}
+
+/// The calls of the role decision and the status read: Inspector's four, then Organizations'.
+fn role_calls(api: &FakeInspector, org: &FakeOrganizations) -> [usize; 5] {
+    let inspector = ["DescribeOrganizationConfiguration", "GetMember", "ListMembers", "BatchGetAccountStatus"];
+    let [a, b, c, d] = inspector.map(|op| api.count(op));
+    [a, b, c, d, org.count("DescribeOrganization")]
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_account_in_no_organization_is_standalone_without_expected_role() {
+    for (ecr, status) in [("ENABLED", Status::Passed), ("ENABLING", Status::Failed), ("DISABLED", Status::Failed)] {
+        let api = FakeInspector::new(0);
+        api.set(CALLER, ecr);
+        let org = FakeOrganizations::outside();
+        let e = asking(&api, &org, None).await.expect("AWSOrganizationsNotInUseException proves STANDALONE");
+        assert_eq!((e.role.clone(), e.status), (Role::Standalone, status), "ECR {ecr}");
+        assert_eq!(e.accounts.len(), 1);
+        assert_eq!(verdict(&e, CALLER).ecr_status, Some(InspectorStatus::from_wire(ecr)));
+        assert_eq!((e.auto_enable_ecr, e.unread_configuration), (None, None));
+        assert_eq!(role_calls(&api, &org), [1, 1, 0, 1, 1]);
+        assert_eq!(org.total_calls(), 1, "DescribeOrganization only");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_administrator_a_member_and_an_expected_role_cost_no_organizations_call() {
+    let org = FakeOrganizations::outside();
+    let admin = organization(&member_ids(3));
+    assert_eq!(asking(&admin, &org, None).await.expect("judged").role, Role::DelegatedAdmin);
+    assert_eq!(role_calls(&admin, &org), [1, 0, 1, 1, 0]);
+
+    let member = FakeInspector::new(0);
+    member.inner.lock().unwrap().org.own_membership = Some(membership(Some("999999999999")));
+    assert_eq!(asking(&member, &org, None).await.expect("judged").status, Status::NotApplicable);
+    assert_eq!(role_calls(&member, &org), [1, 1, 0, 0, 0]);
+
+    for expected in [Role::Standalone, Role::Member(None)] {
+        let api = FakeInspector::new(0);
+        let e = asking(&api, &org, Some(expected.clone())).await.expect("judged as expected");
+        assert_eq!(e.role, expected, "expected_role decides without Organizations");
+    }
+    assert_eq!(org.total_calls(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expected_member_outside_any_organization_is_still_judged_as_expected() {
+    // expected_role is the user's word when Inspector proves nothing; Organizations is not asked.
+    let api = FakeInspector::new(0);
+    let org = FakeOrganizations::outside();
+    let e = asking(&api, &org, Some(Role::Member(None))).await.expect("judged as expected");
+    assert_eq!(e.status, Status::NotApplicable);
+    assert_eq!(org.count("DescribeOrganization"), 0);
+}
+
+fn organizations_error(class: ErrorClass, code: &str) -> AwsError {
+    AwsError::new("DescribeOrganization", class, Some(code), "injected")
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_describe_organization_is_retried_and_a_final_error_proves_nothing() {
+    let api = FakeInspector::new(0);
+    api.set(CALLER, "ENABLED");
+    let org = FakeOrganizations::outside();
+    let throttled = || organizations_error(ErrorClass::Retryable, "TooManyRequestsException");
+    org.inner.lock().unwrap().call_errors.extend([throttled(), throttled()]);
+    let e = asking(&api, &org, None).await.expect("heals");
+    assert_eq!((e.role, e.status), (Role::Standalone, Status::Passed));
+    assert_eq!(org.count("DescribeOrganization"), 3);
+
+    let api = FakeInspector::new(0);
+    let org = FakeOrganizations::outside();
+    let conflict = organizations_error(ErrorClass::Final, "ConcurrentModificationException");
+    org.inner.lock().unwrap().call_errors.push_back(conflict.clone());
+    let err = asking(&api, &org, None).await.expect_err("a failed read is not evidence");
+    let EvaluationError::RoleUnknown { organization: Some(Err(e)), .. } = &err else { panic!("{err:?}") };
+    assert_eq!(e, &conflict);
+    assert_eq!(role_calls(&api, &org), [1, 1, 0, 0, 1], "no retry of a final error, nothing judged");
+}
+
+/// Organizations that never answers DescribeOrganization, like a black-holed endpoint.
+struct Silent;
+
+#[async_trait::async_trait]
+impl OrganizationsApi for Silent {
+    async fn describe_organization(&self) -> Result<Option<Organization>, AwsError> {
+        std::future::pending().await
+    }
+    async fn list_roots(&self) -> Result<Vec<crate::aws::organizations::api::Root>, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn create_policy(
+        &self,
+        _: &crate::aws::organizations::api::PolicyInput,
+        _: &BTreeMap<String, String>,
+    ) -> Result<crate::aws::organizations::api::PolicySummary, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn update_policy(
+        &self,
+        _: &str,
+        _: &crate::aws::organizations::api::PolicyInput,
+    ) -> Result<crate::aws::organizations::api::PolicySummary, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn delete_policy(&self, _: &str) -> Result<(), AwsError> {
+        unreachable!("not asked")
+    }
+    async fn describe_policy(&self, _: &str) -> Result<crate::aws::organizations::api::Policy, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn attach_policy(&self, _: &str, _: &str) -> Result<(), AwsError> {
+        unreachable!("not asked")
+    }
+    async fn detach_policy(&self, _: &str, _: &str) -> Result<(), AwsError> {
+        unreachable!("not asked")
+    }
+    async fn list_targets_for_policy(
+        &self,
+        _: &str,
+    ) -> Result<Vec<crate::aws::organizations::api::PolicyTarget>, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn list_policies_for_target(
+        &self,
+        _: &str,
+    ) -> Result<Vec<crate::aws::organizations::api::PolicySummary>, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn effective_inspector_policy(&self, _: &str) -> Result<Option<String>, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn tag_policy(&self, _: &str, _: &BTreeMap<String, String>) -> Result<(), AwsError> {
+        unreachable!("not asked")
+    }
+    async fn untag_policy(&self, _: &str, _: &[String]) -> Result<(), AwsError> {
+        unreachable!("not asked")
+    }
+    async fn policy_tags(&self, _: &str) -> Result<BTreeMap<String, String>, AwsError> {
+        unreachable!("not asked")
+    }
+    async fn parents(&self, _: &str) -> Result<Vec<String>, AwsError> {
+        unreachable!("not asked")
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_during_describe_organization_ends_the_evaluation_at_once() {
+    use futures::FutureExt;
+    let api = FakeInspector::new(0);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let mut limit = Limit::new(READ_TIMEOUT, async move { rx.await.unwrap_or(()) }.boxed());
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+        let _ = tx.send(());
+    });
+    let started = tokio::time::Instant::now();
+    let err = evaluate(&api, &Silent, &mut limit, CALLER, REGION, None).await.expect_err("stopped");
+    let stopped = ReadError::Ended {
+        ended: crate::domain::wait::Ended::Stopped,
+        timeout: READ_TIMEOUT,
+        operation: "DescribeOrganization",
+    };
+    assert_eq!(err, EvaluationError::Read(stopped));
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(7));
+    assert_eq!(api.count("BatchGetAccountStatus"), 0);
 }

@@ -110,10 +110,13 @@ impl EcrScanningCompliance {
                         T::String,
                         C::Optional,
                         "`STANDALONE`, `DELEGATED_ADMIN` or `MEMBER`: the role the caller is expected to have. The role \
-                         is decided from Inspector's answers (DescribeOrganizationConfiguration answers only the \
-                         delegated administrator; GetMember of the caller names a member's administrator); when they \
-                         prove no role, because a call was refused or failed, the read fails naming the permission, \
-                         unless this is set: then the caller is judged in this role. An answer proving another role \
+                         is decided from positive answers (DescribeOrganizationConfiguration answers only the \
+                         delegated administrator; GetMember of the caller names a member's administrator; when \
+                         neither does and this is not set, AWS Organizations' DescribeOrganization answering that the \
+                         account is in no organization proves STANDALONE); when they prove no role, because a call \
+                         was refused or failed or the account is in an organization without an Inspector role, the \
+                         read fails naming the permissions, unless this is set: then the caller is judged in this \
+                         role. An answer proving another role \
                          is an error. A DELEGATED_ADMIN is judged only after every member was read.",
                     ),
                 ),
@@ -153,8 +156,15 @@ impl EcrScanningCompliance {
                 return Err(ReadError::Ended { ended, timeout: READ_TIMEOUT, operation: "GetCallerIdentity" }.into())
             }
         };
-        let mut evaluation =
-            compliance::evaluate(clients.inspector.as_ref(), &mut limit, &caller, &clients.region, expected).await?;
+        let mut evaluation = compliance::evaluate(
+            clients.inspector.as_ref(),
+            clients.organizations.as_ref(),
+            &mut limit,
+            &caller,
+            &clients.region,
+            expected,
+        )
+        .await?;
         let explained = compliance::explain_failing(clients.organizations.as_ref(), &clients.region, &mut evaluation);
         let notes = match limit.run(explained).await {
             Ok(notes) => notes,

@@ -9,6 +9,9 @@ struct Silent(FakeOrganizations);
 
 #[async_trait]
 impl OrganizationsApi for Silent {
+    async fn describe_organization(&self) -> Result<Option<Organization>, AwsError> {
+        self.0.describe_organization().await
+    }
     async fn list_roots(&self) -> Result<Vec<Root>, AwsError> {
         self.0.list_roots().await
     }
@@ -61,6 +64,8 @@ async fn a_stop_ends_the_call_in_flight_and_every_later_one() {
     let stop = Arc::new(TestStop::default());
     let org = StoppableOrganizations::new(Arc::new(Silent(FakeOrganizations::new(true))), stop.clone());
     assert_eq!(org.list_roots().await.map(|r| r.len()), Ok(1), "calls pass through before the stop");
+    let described = org.describe_organization().await.expect("passes through");
+    assert_eq!(described.map(|o| o.id), Some(crate::aws::organizations::fake::ORGANIZATION.to_owned()));
     let stopper = stop.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -73,5 +78,7 @@ async fn a_stop_ends_the_call_in_flight_and_every_later_one() {
     assert!(err.to_string().contains("stopped by Terraform (interrupt)"), "{err}");
     let later = org.list_roots().await.expect_err("a later call fails at once");
     assert_eq!(later.operation, "ListRoots");
+    let described = org.describe_organization().await.expect_err("DescribeOrganization ends at the stop too");
+    assert!(described.is_final() && described.operation == "DescribeOrganization", "{described}");
     assert_eq!(started.elapsed(), Duration::from_secs(5));
 }
