@@ -628,6 +628,9 @@ impl OrganizationsApi for Silent {
     ) -> Result<Vec<crate::aws::organizations::api::PolicyTarget>, AwsError> {
         unreachable!("not asked")
     }
+    async fn list_policies(&self) -> Result<Vec<crate::aws::organizations::api::PolicySummary>, AwsError> {
+        unreachable!("not asked")
+    }
     async fn list_policies_for_target(
         &self,
         _: &str,
