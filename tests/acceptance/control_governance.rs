@@ -41,11 +41,18 @@ fn a_control_disabled_everywhere_reads_disabled_with_its_reason_and_enabled_agai
         (&o["control_enabled"], &o["disabled_reason"], &o["failed_count"]),
         (&json!(true), &json!(null), &json!(1))
     );
-    // HOME is not Security Hub's administrator: the configuration type is null, with a warning.
+    // HOME is not Security Hub's administrator (InvalidAccessException): the configuration type is
+    // null, and that answer needs no warning.
+    assert_eq!(o["configuration_type"], json!(null));
+    assert!(!out.contains("configuration type"), "{out}");
+    no_backtrace(&out);
+    // Refused by IAM: null again, with a warning naming the permission.
+    emu.fault(json!({"kind": "access_denied", "operation": "DescribeOrganizationConfiguration"}));
+    let (out, o) = read(&ws);
     assert_eq!(o["configuration_type"], json!(null));
     assert!(out.contains("Warning: Cannot read Security Hub's configuration type"), "{out}");
     assert!(out.contains("securityhub:DescribeOrganizationConfiguration"), "{out}");
-    no_backtrace(&out);
+    emu.clear_faults();
 
     // Disabled in every enabled standard, as a central configuration policy does.
     assert!(emu.set_inspector2_association_in(US_EAST_1, HOME, false, Some(REASON)));

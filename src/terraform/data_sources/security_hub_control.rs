@@ -12,6 +12,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use crate::aws::clients::Clients;
+use crate::aws::errors::ServiceErrorCode;
 use crate::aws::securityhub::api::{ConfigurationType, SecurityHubApi};
 use crate::aws::securityhub::api::{Control, Finding, FindingQuery};
 use crate::aws::AwsError;
@@ -149,8 +150,9 @@ impl SecurityHubControl {
                         "How the organization configures Security Hub, from Security Hub's \
                          DescribeOrganizationConfiguration: `CENTRAL` (configuration policies of the Security Hub \
                          administrator decide which controls are enabled) or `LOCAL` (each account decides). Only \
-                         the organization's Security Hub administrator may read it: for any other caller it is null, \
-                         with a warning naming the permission, never a guess.",
+                         the organization's Security Hub administrator may read it: for any other caller (Security \
+                         Hub answers InvalidAccessException) it is null; a refusal by IAM (AccessDenied) is null \
+                         with a warning naming the permission. Never a guess.",
                     ),
                 ),
                 ("passed_count", count("ACTIVE, non-suppressed findings that PASSED.")),
@@ -241,6 +243,9 @@ async fn governance(
     };
     let configuration_type = match enablement::configuration_type(api).await? {
         Read::Known(t) => Some(t),
+        // Security Hub's own answer that the caller is not its administrator: only the
+        // administrator can see the configuration type, so null is what this caller can know.
+        Read::Refused(e) if e.is(ServiceErrorCode::InvalidAccess) => None,
         Read::Refused(e) => {
             diag::warning(
                 diags,

@@ -78,7 +78,7 @@ async fn a_refused_read_is_a_warning_naming_the_permission_and_a_failure_an_erro
         let list = "ListStandardsControlAssociations";
         world.call_errors.entry(list).or_default().push_back(error(list, "AccessDeniedException"));
         let describe = "DescribeOrganizationConfiguration";
-        world.call_errors.entry(describe).or_default().push_back(error(describe, "InvalidAccessException"));
+        world.call_errors.entry(describe).or_default().push_back(error(describe, "AccessDeniedException"));
     }
     let mut diags = Diagnostics::default();
     let g = governance(&mut diags, &hub, "Inspector.2").await.unwrap();
@@ -88,7 +88,14 @@ async fn a_refused_read_is_a_warning_naming_the_permission_and_a_failure_an_erro
     assert!(diags.warnings[0].detail.contains("securityhub:ListStandardsControlAssociations"));
     assert!(diags.warnings[1].detail.contains("securityhub:DescribeOrganizationConfiguration"));
 
+    // Not the Security Hub administrator: Security Hub's own answer, null with no warning.
     let op = "DescribeOrganizationConfiguration";
+    hub.inner.lock().unwrap().call_errors.entry(op).or_default().push_back(error(op, "InvalidAccessException"));
+    let mut diags = Diagnostics::default();
+    let g = governance(&mut diags, &hub, "Inspector.2").await.unwrap();
+    assert_eq!(g.configuration_type, None);
+    assert!(diags.errors.is_empty() && diags.warnings.is_empty(), "{:?}", diags.warnings);
+
     hub.inner.lock().unwrap().call_errors.entry(op).or_default().push_back(error(op, "InternalException"));
     let mut diags = Diagnostics::default();
     let e = governance(&mut diags, &hub, "Inspector.2").await.expect_err("a failed read is an error");
